@@ -1,0 +1,55 @@
+# PetaLapak: the README's commands. Every target is safe to run again.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+FLASK := $(VENV)/bin/flask --app app
+PORT ?= 5000
+STAMP := $(VENV)/.installed
+DEMO_EMAIL ?= perencana@pontianak.demo
+DEMO_PASSWORD ?= lapak-demo-2025
+WORKLOAD ?=
+
+.PHONY: run setup db test lint bench serve e2e-deps clean-db help
+
+help:
+	@echo "make run    - set up everything and serve the app with Pontianak's demo data"
+	@echo "make test   - run the test suite against a real PostGIS test database"
+	@echo "make bench  - run the benchmarks (WORKLOAD=name for one)"
+	@echo "make lint   - ruff and mypy"
+
+$(STAMP): pyproject.toml
+	@bash scripts/ensure_python.sh "$(PYTHON)" "$(VENV)"
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup
+	@set -euo pipefail; \
+	export DATABASE_URL="$$($(PY) scripts/bootstrap_db.py petalapak)"; \
+	$(FLASK) db-upgrade; \
+	$(FLASK) seed-demo; \
+	$(FLASK) create-user "$(DEMO_EMAIL)" --role planner --password "$(DEMO_PASSWORD)" --if-missing; \
+	if (exec 3<>/dev/tcp/127.0.0.1/$(PORT)) 2>/dev/null; then \
+	  echo "Port $(PORT) sudah dipakai / is taken: run 'PORT=5001 make run'"; exit 1; fi; \
+	echo; echo "PetaLapak: http://127.0.0.1:$(PORT)/"; \
+	echo "Login perencana / planner login: $(DEMO_EMAIL)  kata sandi / password: $(DEMO_PASSWORD)"; echo; \
+	exec $(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: setup
+	@set -euo pipefail; \
+	export TEST_DATABASE_URL="$$($(PY) scripts/bootstrap_db.py petalapak_test)"; \
+	bash scripts/ensure_browser.sh || echo "(tanpa Chromium: uji e2e dilewati / no Chromium: e2e tests skipped)"; \
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check app tests bench scripts
+	$(VENV)/bin/mypy app/gis
+
+bench: setup
+	@set -euo pipefail; \
+	export DATABASE_URL="$$($(PY) scripts/bootstrap_db.py petalapak_bench)"; \
+	$(PY) -m bench $(WORKLOAD)

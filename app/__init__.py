@@ -1,0 +1,65 @@
+"""PetaLapak: where street vendors may trade, and where each booth stands on CFD day."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy.orm import Session
+
+
+def create_app(config: Mapping[str, Any] | None = None, *, session: Session | None = None) -> Flask:
+    """Build the Flask app.
+
+    ``config`` overrides settings read from the environment; ``session`` (tests only) makes every
+    request use one given session bound to an outer transaction.
+    """
+    from app.config import load_config
+
+    root = Path(__file__).resolve().parent.parent
+    app = Flask(
+        __name__,
+        template_folder=str(root / "templates"),
+        instance_path=str(root / "instance"),
+    )
+    app.config.update(load_config(Path(app.instance_path)))
+    if config:
+        app.config.update(config)
+
+    _configure_db(app, session)
+    _configure_extensions(app)
+    _add_blueprints(app)
+    _add_cli(app)
+    return app
+
+
+def _configure_db(app: Flask, session: Session | None) -> None:
+    from app.db import init_db
+
+    from app.services import audit  # noqa: F401 - registers the audit listeners on Session
+
+    init_db(app, session)
+
+
+def _configure_extensions(app: Flask) -> None:
+    from app.auth import init_auth
+    from app.extensions import csrf
+    from app.i18n import init_i18n
+
+    csrf.init_app(app)
+    init_auth(app)
+    init_i18n(app)
+
+
+def _add_blueprints(app: Flask) -> None:
+    from app.routes import register_blueprints
+
+    register_blueprints(app)
+
+
+def _add_cli(app: Flask) -> None:
+    from app.cli import register_cli
+
+    register_cli(app)

@@ -1,0 +1,61 @@
+"""Login handling and role checks for staff pages and JSON writes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Flask, abort, jsonify, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.db import get_session
+from app.extensions import login_manager
+from app.models import User
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def init_auth(app: Flask) -> None:
+    """Bind Flask-Login: session cookies only, login page for HTML, 401 JSON for the API."""
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Silakan masuk untuk membuka halaman ini.")
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def _load(user_id: str) -> User | None:
+        user = get_session().get(User, int(user_id))
+        return user if user is not None and user.active else None
+
+    @login_manager.unauthorized_handler
+    def _unauthorized() -> Any:
+        if _wants_json():
+            return jsonify(error="login_required", message=str(_l("Perlu masuk."))), 401
+        from flask import redirect, url_for
+
+        return redirect(url_for("auth.login", next=request.full_path))
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def role_required(role: str) -> Callable[[F], F]:
+    """Allow the view to users whose role is at least ``role`` (crew < planner < admin)."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not current_user.can(role):
+                if _wants_json():
+                    return jsonify(error="forbidden", message=str(_l("Tidak diizinkan."))), 403
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator

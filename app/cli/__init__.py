@@ -1,0 +1,14 @@
+"""``flask --app app …`` commands for city staff who work in bulk, and for setup."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from app.cli.admin import admin_commands
+from app.cli.data import data_commands
+
+
+def register_cli(app: Flask) -> None:
+    """Attach every command group's commands to the app's CLI."""
+    for command in (*admin_commands, *data_commands):
+        app.cli.add_command(command)

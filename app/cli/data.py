@@ -1,0 +1,137 @@
+"""Data commands: cities, events, layers, vendors and the Pontianak demo."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from app.cli.common import service_errors
+from app.db import get_session
+from app.services.audit import acting_as
+from app.services.cities import create_city, get_city
+from app.services.demo import demo_summary, dump, seed_demo
+from app.services.events import create_event, get_event
+from app.services.layers import LAYERS, import_layer, read_features
+from app.services.vendors import import_vendors, read_rows
+
+
+def _parse_extent(raw: str | None) -> tuple[float, float, float, float] | None:
+    if not raw:
+        return None
+    parts = [float(p) for p in raw.split(",")]
+    if len(parts) != 4:
+        raise click.BadParameter("minlon,minlat,maxlon,maxlat")
+    return (parts[0], parts[1], parts[2], parts[3])
+
+
+@click.command("create-city")
+@click.argument("name")
+@click.option("--slug", required=True)
+@click.option("--crs", "epsg", type=int, help="EPSG CRS metrik; diperkirakan dari --extent bila kosong.")
+@click.option("--extent", help="minlon,minlat,maxlon,maxlat (EPSG:4326)")
+@with_appcontext
+@service_errors
+def create_city_command(name: str, slug: str, epsg: int | None, extent: str | None) -> None:
+    """Create a city with its default clearance rules."""
+    session = get_session()
+    with acting_as(None, "cli"):
+        city = create_city(session, name=name, slug=slug, metric_epsg=epsg,
+                           extent=_parse_extent(extent))
+        session.commit()
+    click.echo(f"Kota {city.name} ({city.slug}), CRS metrik EPSG:{city.metric_epsg}")
+
+
+@click.command("create-event")
+@click.argument("city_slug")
+@click.argument("event_slug")
+@click.option("--name", required=True)
+@click.option("--date", "on", required=True, type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--start", default="06:00", show_default=True)
+@click.option("--end", default="09:00", show_default=True)
+@click.option("--corridor", "corridors", multiple=True, required=True, help="Nama zona koridor.")
+@with_appcontext
+@service_errors
+def create_event_command(city_slug: str, event_slug: str, name: str, on: object, start: str,
+                         end: str, corridors: tuple[str, ...]) -> None:
+    """Create an event (e.g. a CFD Sunday) on one or more corridor zones."""
+    session = get_session()
+    city = get_city(session, city_slug)
+    event = create_event(
+        session, city=city, slug=event_slug, name=name, on=on.date(),  # type: ignore[attr-defined]
+        start=time.fromisoformat(start), end=time.fromisoformat(end), corridor_names=corridors)
+    click.echo(f"Acara {event.slug} pada {event.date.isoformat()} dibuat.")
+
+
+@click.command("import-layer")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--city", "city_slug", required=True)
+@click.option("--layer", type=click.Choice(LAYERS), required=True)
+@click.option("--event", "event_slug")
+@click.option("--repair", is_flag=True, help="Perbaiki poligon tidak sah (make_valid) dan laporkan.")
+@click.option("--dry-run", is_flag=True, help="Periksa saja; tidak menulis apa pun.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@with_appcontext
+@service_errors
+def import_layer_command(file: Path, city_slug: str, layer: str, event_slug: str | None,
+                         repair: bool, dry_run: bool, fmt: str) -> None:
+    """Import zones, facilities or an event's booths from GeoJSON, all or nothing."""
+    session = get_session()
+    city = get_city(session, city_slug)
+    event = get_event(session, event_slug, city) if event_slug else None
+    with acting_as(None, "cli:import-layer"):
+        report = import_layer(session, city=city, layer=layer, features=read_features(file),
+                              event=event, repair=repair, dry_run=dry_run)
+    if fmt == "json":
+        click.echo(dump(report.to_dict()))
+    else:
+        for p in report.repaired:
+            click.echo(f"  fitur #{p.index}: {p.message_id}")
+        for p in report.problems:
+            click.echo(f"  fitur #{p.index} [{p.field}]: {p.message_id} ({p.message_en})", err=True)
+        state = "ditulis" if report.written else ("uji saja" if dry_run and report.ok else "DITOLAK")
+        click.echo(f"{report.total} fitur: {report.created} baru, {report.updated} diperbarui — {state}")
+    if not report.ok:
+        raise SystemExit(1)
+
+
+@click.command("import-vendors")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--city", "city_slug", default="pontianak", show_default=True)
+@click.option("--dry-run", is_flag=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@with_appcontext
+@service_errors
+def import_vendors_command(file: Path, city_slug: str, dry_run: bool, fmt: str) -> None:
+    """Import vendors from CSV with a per-row report; one bad row writes nothing."""
+    session = get_session()
+    city = get_city(session, city_slug)
+    report = import_vendors(session, city=city, rows=read_rows(file), today=date.today(),
+                            dry_run=dry_run)
+    if fmt == "json":
+        click.echo(dump(report.to_dict()))
+    else:
+        for p in report.problems:
+            mark = "GALAT" if p.severity == "error" else "catatan"
+            click.echo(f"  baris {p.row} [{p.column}] {mark}: {p.message_id}", err=True)
+        click.echo(f"{report.total} baris: {report.created} baru, {report.updated} diperbarui"
+                   f" — {'ditulis' if report.written else 'tidak ditulis'}")
+    if report.errors:
+        raise SystemExit(1)
+
+
+@click.command("seed-demo")
+@with_appcontext
+@service_errors
+def seed_demo_command() -> None:
+    """Load Pontianak's illustrative demo data (safe to run again: loads only what is missing)."""
+    session = get_session()
+    with acting_as(None, "cli:seed-demo"):
+        seed_demo(session, today=date.today(), log=click.echo)
+    click.echo(f"Data demo siap: {demo_summary(session)}")
+
+
+data_commands = (create_city_command, create_event_command, import_layer_command,
+                 import_vendors_command, seed_demo_command)

@@ -1,0 +1,73 @@
+"""Configuration read from the environment.
+
+Nothing is read at import time: :func:`load_config` is called by the app factory, so tests and
+the CLI can build apps with different settings in one process.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+DEV_SECRET_PLACEHOLDER = "dev-not-secret"  # noqa: S105 - a marker that production refuses
+DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/petalapak"
+
+
+class ConfigError(RuntimeError):
+    """The app cannot start safely with the configuration it was given."""
+
+
+def _dev_secret(instance_path: Path) -> str:
+    """Keep a random per-checkout key so development sessions survive restarts."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def normalise_database_url(url: str) -> str:
+    """Use the psycopg 3 driver for plain ``postgresql://`` URLs."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def load_config(instance_path: Path) -> dict[str, Any]:
+    """Build the configuration mapping from environment variables."""
+    env = os.environ.get("PETALAPAK_ENV", "development")
+    secret = os.environ.get("SECRET_KEY", "")
+    if env == "production":
+        if not secret or secret == DEV_SECRET_PLACEHOLDER or len(secret) < 16:
+            raise ConfigError(
+                "SECRET_KEY must be set to a long random value when PETALAPAK_ENV=production"
+            )
+    elif not secret:
+        secret = _dev_secret(instance_path)
+    return {
+        "ENV_NAME": env,
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(
+            os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
+        ),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env == "production",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": env == "production",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "25")) * 1024 * 1024,
+        "BABEL_DEFAULT_LOCALE": "id",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Pontianak",
+        "LANGUAGES": ("id", "en"),
+        "DEFAULT_CITY": os.environ.get("PETALAPAK_CITY", "pontianak"),
+        "MAP_TILES": os.environ.get("MAP_TILES") or None,
+    }

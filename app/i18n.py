@@ -1,0 +1,42 @@
+"""Language selection: Bahasa Indonesia by default, English on request.
+
+Interface strings are written in Indonesian in the source (the default locale needs no
+catalogue); ``app/translations/en`` holds the English catalogue.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, request, session
+
+from app.extensions import babel
+
+
+def select_locale() -> str:
+    """``?lang=`` sets the choice for the session; otherwise the session's, else Indonesian."""
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    asked = request.args.get("lang")
+    if asked in languages:
+        session["lang"] = asked
+        return asked
+    chosen = session.get("lang")
+    if chosen in languages:
+        return str(chosen)
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def init_i18n(app: Flask) -> None:
+    """Bind Flask-Babel and expose the current locale to templates."""
+    from pathlib import Path
+
+    app.config.setdefault(
+        "BABEL_TRANSLATION_DIRECTORIES", str(Path(__file__).parent / "translations")
+    )
+    babel.init_app(app, locale_selector=select_locale)
+
+    @app.context_processor
+    def _inject_locale() -> dict[str, object]:
+        from flask_babel import get_locale
+
+        return {"current_locale": str(get_locale() or "id"), "languages": app.config["LANGUAGES"]}

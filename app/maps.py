@@ -1,0 +1,908 @@
+"""Folium maps for PetaLapak pages: self-hosted assets, escaped popups, one layer per kind.
+
+This module takes plain data (GeoJSON dicts in EPSG:4326, label mappings, a static URL prefix) and
+returns folium objects or rendered page parts. It imports nothing from Flask, so a route builds the
+data, calls in here, and hands :func:`render_parts` to its template::
+
+    m = base_map(center=(-0.0263, 109.3425), zoom=17, static_base="/static/vendor")
+    add_zones(m, zones_fc, labels=zone_labels)
+    add_booths(m, booths_fc, labels=booth_labels)
+    add_facilities(m, facilities_fc, labels=facility_labels)
+    folium.LayerControl(collapsed=False).add_to(m)
+    add_legend(m, legend_entries(ZONE_STYLES, zone_labels))
+    parts = render_parts(m)  # {"header": ..., "html": ..., "script": ...}
+
+Two folium behaviours shape it (see ``docs``/stack notes):
+
+* folium does not escape text. Every string that reaches the page here goes through
+  :func:`escape_for_folium` first, and popups are built as HTML from escaped values (never
+  ``GeoJsonPopup``/``GeoJsonTooltip`` on user text).
+* folium loads Leaflet, jQuery, Bootstrap, Font Awesome... from CDNs. :func:`base_map` sets
+  ``default_js``/``default_css`` on the map object (never the class-level ``add_js_link``) to the
+  files under ``app/static/vendor`` and drops everything else; :func:`self_host` does the same for
+  the Draw, GeoMan and VectorGridProtobuf plugins.
+
+Embedding a layer inline costs about 1 KB per booth; for thousands of features load them in the
+browser from a bbox GeoJSON endpoint or vector tiles instead.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final, Literal, TypeVar, cast
+
+import folium
+import folium.plugins
+from branca.element import Figure, MacroElement
+from folium.elements import JSCSSMixin
+from folium.template import Template
+from folium.utilities import JsCode
+
+__all__ = [
+    "BOOTH_STYLES",
+    "FACILITY_STYLES",
+    "ZONE_STYLES",
+    "MarkerStyle",
+    "PathStyle",
+    "add_booths",
+    "add_facilities",
+    "add_legend",
+    "add_zones",
+    "base_map",
+    "booth_state",
+    "escape_for_folium",
+    "fit_bounds_of",
+    "legend_entries",
+    "render_parts",
+    "self_host",
+    "vendor_url",
+]
+
+# --------------------------------------------------------------------------------------------------
+# Escaping
+# --------------------------------------------------------------------------------------------------
+
+_JS_TEMPLATE_CHARS: Final = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
+
+
+def escape_for_folium(text: str) -> str:
+    """Escape text for any HTML folium or Leaflet will put on the page.
+
+    HTML-escapes ``& < > " '`` and also turns the backtick, ``$`` and backslash into character
+    references: folium places popup and tooltip HTML inside JavaScript template literals, where a
+    backtick ends the string, ``${`` starts an expression and a backslash escapes. As references
+    they display as the same characters.
+
+    Parameters
+    ----------
+    text : str
+        Untrusted text (a vendor's name, a zone's note...). ``None`` gives an empty string and
+        other values are converted with ``str``.
+
+    Returns
+    -------
+    str
+        Text safe to place in HTML content, a quoted attribute or a folium JS template string.
+
+    Examples
+    --------
+    >>> escape_for_folium("<img src=x onerror=alert(1)>")
+    '&lt;img src=x onerror=alert(1)&gt;'
+    >>> escape_for_folium("Es `teh` ${manis} \\\\ Bu Ani's")
+    'Es &#96;teh&#96; &#36;{manis} &#92; Bu Ani&#x27;s'
+    """
+    if text is None:
+        return ""
+    return html.escape(str(text), quote=True).translate(_JS_TEMPLATE_CHARS)
+
+
+# --------------------------------------------------------------------------------------------------
+# Self-hosted assets
+# --------------------------------------------------------------------------------------------------
+
+#: Files under ``app/static/vendor`` (see its README), relative to ``static_base``.
+LEAFLET_JS: Final = "leaflet/leaflet.js"
+LEAFLET_CSS: Final = "leaflet/leaflet.css"
+JQUERY_JS: Final = "jquery/jquery.min.js"
+DRAW_JS: Final = "leaflet-draw/leaflet.draw.js"
+DRAW_CSS: Final = "leaflet-draw/leaflet.draw.css"
+GEOMAN_JS: Final = "leaflet-geoman-free/leaflet-geoman.min.js"
+GEOMAN_CSS: Final = "leaflet-geoman-free/leaflet-geoman.css"
+VECTORGRID_JS: Final = "leaflet.vectorgrid/Leaflet.VectorGrid.bundled.min.js"
+
+
+def vendor_url(static_base: str, path: str) -> str:
+    """Join the vendor folder's URL and a file in it.
+
+    Examples
+    --------
+    >>> vendor_url("/static/vendor/", LEAFLET_JS)
+    '/static/vendor/leaflet/leaflet.js'
+    """
+    return f"{static_base.rstrip('/')}/{path.lstrip('/')}"
+
+
+# (js, css) per plugin class; the names match folium's so nothing else loads a second copy.
+_PLUGIN_ASSETS: Final[Mapping[type, tuple[list[tuple[str, str]], list[tuple[str, str]]]]] = {
+    folium.plugins.Draw: (
+        [("leaflet_draw_js", DRAW_JS)],
+        [("leaflet_draw_css", DRAW_CSS)],
+    ),
+    folium.plugins.GeoMan: (
+        [("leaflet_geoman_js", GEOMAN_JS)],
+        [("leaflet_geoman_css", GEOMAN_CSS)],
+    ),
+    folium.plugins.VectorGridProtobuf: ([("vectorGrid", VECTORGRID_JS)], []),
+}
+
+_Plugin = TypeVar("_Plugin", bound=JSCSSMixin)
+
+
+def self_host(plugin: _Plugin, *, static_base: str) -> _Plugin:
+    """Point a Draw, GeoMan or VectorGridProtobuf plugin at the vendored files.
+
+    Sets ``default_js``/``default_css`` on this object only (folium's ``add_js_link`` would change
+    the class-level list every later map shares).
+
+    Parameters
+    ----------
+    plugin : folium.plugins.Draw, folium.plugins.GeoMan or folium.plugins.VectorGridProtobuf
+        The plugin, before the map is rendered.
+    static_base : str
+        URL of ``app/static/vendor``, e.g. ``"/static/vendor"``.
+
+    Returns
+    -------
+    The same plugin, for chaining.
+
+    Raises
+    ------
+    TypeError
+        For a plugin with no vendored assets (it would load from a CDN).
+
+    Examples
+    --------
+    >>> draw = self_host(folium.plugins.Draw(), static_base="/static/vendor")
+    >>> draw.default_js
+    [('leaflet_draw_js', '/static/vendor/leaflet-draw/leaflet.draw.js')]
+    """
+    for cls, (js, css) in _PLUGIN_ASSETS.items():
+        if isinstance(plugin, cls):
+            plugin.default_js = [(name, vendor_url(static_base, path)) for name, path in js]
+            plugin.default_css = [(name, vendor_url(static_base, path)) for name, path in css]
+            return plugin
+    raise TypeError(f"no vendored assets for {type(plugin).__name__}")
+
+
+# --------------------------------------------------------------------------------------------------
+# Styles
+# --------------------------------------------------------------------------------------------------
+
+LegendShape = Literal["area", "dashed", "line", "circle", "square", "diamond"]
+
+
+@dataclass(frozen=True)
+class PathStyle:
+    """Stroke and fill of a polygon or line layer (Leaflet path options)."""
+
+    color: str
+    fill_color: str
+    weight: float = 2.0
+    opacity: float = 0.9
+    fill_opacity: float = 0.25
+    dash_array: str | None = None
+
+    def leaflet(self) -> dict[str, Any]:
+        """Return the Leaflet ``style`` options.
+
+        Examples
+        --------
+        >>> PathStyle("#000", "#fff", dash_array="4 4").leaflet()["dashArray"]
+        '4 4'
+        """
+        style: dict[str, Any] = {
+            "color": self.color,
+            "weight": self.weight,
+            "opacity": self.opacity,
+            "fillColor": self.fill_color,
+            "fillOpacity": self.fill_opacity,
+        }
+        if self.dash_array:
+            style["dashArray"] = self.dash_array
+        return style
+
+    @property
+    def legend_colour(self) -> str:
+        """Colour shown in the legend."""
+        return self.color
+
+    @property
+    def legend_shape(self) -> LegendShape:
+        """Legend swatch: a dashed outline for dashed styles, else a filled area."""
+        return "dashed" if self.dash_array else "area"
+
+
+@dataclass(frozen=True)
+class MarkerStyle:
+    """Point symbol: a canvas circle, or a small square/diamond with a letter (no icon fonts)."""
+
+    shape: Literal["circle", "square", "diamond"]
+    fill: str
+    stroke: str
+    size_px: int
+    glyph: str = ""
+    glyph_colour: str = "#ffffff"
+
+    @property
+    def legend_colour(self) -> str:
+        """Colour shown in the legend."""
+        return self.fill
+
+    @property
+    def legend_shape(self) -> LegendShape:
+        """Legend swatch shape."""
+        return self.shape
+
+    def div_icon_html(self) -> str:
+        """HTML of the DivIcon for squares, diamonds and lettered circles (constants only)."""
+        radius = "50%" if self.shape == "circle" else "2px"
+        rotate = "transform:rotate(45deg);" if self.shape == "diamond" else ""
+        unrotate = "transform:rotate(-45deg);" if self.shape == "diamond" else ""
+        box = (
+            f"box-sizing:border-box;width:{self.size_px}px;height:{self.size_px}px;"
+            f"background:{self.fill};border:2px solid {self.stroke};border-radius:{radius};"
+            f"display:flex;align-items:center;justify-content:center;{rotate}"
+        )
+        text = (
+            f"font:bold {max(self.size_px - 6, 8)}px/1 sans-serif;color:{self.glyph_colour};"
+            f"{unrotate}"
+        )
+        glyph = escape_for_folium(self.glyph)
+        return f'<div style="{box}"><span style="{text}">{glyph}</span></div>'
+
+
+#: Zone polygons by ``zone.kind`` (codes from :data:`app.gis.rules.ZONE_KINDS`).
+ZONE_STYLES: Final[Mapping[str, PathStyle]] = {
+    "pkl_legal": PathStyle("#2e7d32", "#66bb6a", fill_opacity=0.25),
+    "pkl_timed": PathStyle("#f9a825", "#fdd835", fill_opacity=0.3),
+    "no_vending": PathStyle("#c62828", "#e53935", fill_opacity=0.3),
+    "cfd_corridor": PathStyle("#546e7a", "#90a4ae", fill_opacity=0.15),
+    # Canvas paths cannot take an SVG hatch pattern: a dashed orange outline reads as "hatched".
+    "emergency_lane": PathStyle(
+        "#ef6c00", "#ffb74d", weight=3, fill_opacity=0.35, dash_array="8 6"
+    ),
+    "service_area": PathStyle("#6a1b9a", "#ab47bc", fill_opacity=0.25),
+}
+_ZONE_FALLBACK: Final = PathStyle("#616161", "#9e9e9e", fill_opacity=0.2)
+
+#: Facility points by ``facility.kind`` (codes from :data:`app.gis.rules.FACILITY_KINDS`).
+FACILITY_STYLES: Final[Mapping[str, MarkerStyle]] = {
+    "hydrant": MarkerStyle("circle", "#d32f2f", "#7f0000", 14),
+    "bus_stop": MarkerStyle("square", "#1565c0", "#0d47a1", 18, "B"),
+    "crossing": MarkerStyle("square", "#ffffff", "#000000", 18, "Z", glyph_colour="#000000"),
+    "intersection": MarkerStyle("circle", "#9e9e9e", "#424242", 12),
+    "ramp": MarkerStyle("diamond", "#0277bd", "#01579b", 14, "R"),
+    "driveway": MarkerStyle("square", "#8d6e63", "#4e342e", 16, "D"),
+    "building_entrance": MarkerStyle("square", "#455a64", "#263238", 16, "E"),
+    "tree": MarkerStyle("circle", "#43a047", "#1b5e20", 8),
+    "pole": MarkerStyle("circle", "#37474f", "#000000", 7),
+    "drainage_inlet": MarkerStyle("circle", "#00897b", "#004d40", 10),
+    "manhole": MarkerStyle("circle", "#795548", "#3e2723", 10),
+    "bench": MarkerStyle("square", "#a1887f", "#5d4037", 14, "b"),
+    "other": MarkerStyle("circle", "#bdbdbd", "#616161", 8),
+}
+
+#: Booth footprints by state (see :func:`booth_state`).
+BOOTH_STYLES: Final[Mapping[str, PathStyle]] = {
+    "ok": PathStyle("#2e7d32", "#a5d6a7", weight=1.5, fill_opacity=0.2),
+    "warning": PathStyle("#f9a825", "#ffe082", weight=2, fill_opacity=0.45),
+    "blocking": PathStyle("#b71c1c", "#e53935", weight=2, fill_opacity=0.7),
+    "service_desk": PathStyle("#6a1b9a", "#ce93d8", weight=1.5, fill_opacity=0.5),
+    "reserved": PathStyle("#757575", "#bdbdbd", weight=1.5, fill_opacity=0.4, dash_array="4 3"),
+}
+
+
+def booth_state(properties: Mapping[str, Any]) -> str:
+    """Return the style key of a booth feature.
+
+    ``properties["state"]`` wins when it is one of :data:`BOOTH_STYLES`; otherwise the booth kind
+    decides (``service_desk``, ``reserved``) and anything else is ``"ok"``.
+
+    Examples
+    --------
+    >>> booth_state({"state": "blocking", "kind": "vendor"})
+    'blocking'
+    >>> booth_state({"kind": "service_desk"})
+    'service_desk'
+    >>> booth_state({})
+    'ok'
+    """
+    state = properties.get("state")
+    if isinstance(state, str) and state in BOOTH_STYLES:
+        return state
+    kind = properties.get("kind")
+    if isinstance(kind, str) and kind in BOOTH_STYLES:
+        return kind
+    return "ok"
+
+
+# --------------------------------------------------------------------------------------------------
+# Base map
+# --------------------------------------------------------------------------------------------------
+
+#: Background shown where there are no tiles (offline, the default).
+BACKGROUND_COLOUR: Final = "#f4f3ef"
+#: Leaflet's zoom limit; booths are 3 m wide, so street work needs zoom 20+.
+MAX_ZOOM: Final = 22
+
+
+class _MapStyle(MacroElement):
+    """Plain light background for the map container, and popup table styling (constants only)."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+            <style>
+            #{{ this._parent.get_name() }} { background: {{ this.colour }}; }
+            .pl-popup table { border-collapse: collapse; margin-top: 4px; }
+            .pl-popup th { text-align: left; font-weight: normal; color: #555; padding: 0 8px 0 0; }
+            .pl-popup ul { margin: 2px 0 0; padding-left: 18px; }
+            </style>
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, colour: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # branca is untyped
+        self._name = "MapStyle"
+        self.colour = _checked_colour(colour)
+
+
+def base_map(
+    *,
+    center: tuple[float, float],
+    zoom: int,
+    static_base: str,
+    prefer_canvas: bool = True,
+    tiles: str | None = None,
+    tiles_attribution: str | None = None,
+    height: str = "100%",
+) -> folium.Map:
+    """Return a folium map that loads only Leaflet and jQuery, from ``static_base``.
+
+    Parameters
+    ----------
+    center : tuple of float
+        ``(lat, lon)`` in EPSG:4326.
+    zoom : int
+        Initial zoom level.
+    static_base : str
+        URL of ``app/static/vendor`` (``url_for("static", filename="vendor")`` in a route).
+    prefer_canvas : bool, default True
+        Draw vector layers on a canvas (much faster with many booths).
+    tiles : str, optional
+        A tile URL template (``.../{z}/{x}/{y}.png``). By default there are no tiles: the map works
+        offline on a plain background.
+    tiles_attribution : str, optional
+        Required with ``tiles``; shown as plain text.
+    height : str, default "100%"
+        CSS height of the map (``"70vh"``...); with a percentage the parent element needs a height.
+
+    Returns
+    -------
+    folium.Map
+
+    Examples
+    --------
+    >>> m = base_map(center=(-0.0263, 109.3425), zoom=17, static_base="/static/vendor")
+    >>> [url for _, url in m.default_js]
+    ['/static/vendor/leaflet/leaflet.js', '/static/vendor/jquery/jquery.min.js']
+    """
+    m = folium.Map(
+        location=list(center),
+        zoom_start=zoom,
+        tiles=None,
+        prefer_canvas=prefer_canvas,
+        control_scale=True,
+        height=height,
+    )
+    m.options["maxZoom"] = MAX_ZOOM
+    # Per object, never add_js_link/add_css_link: those change the list on the class.
+    m.default_js = [
+        ("leaflet", vendor_url(static_base, LEAFLET_JS)),
+        ("jquery", vendor_url(static_base, JQUERY_JS)),
+    ]
+    m.default_css = [("leaflet_css", vendor_url(static_base, LEAFLET_CSS))]
+    _MapStyle(BACKGROUND_COLOUR).add_to(m)
+    if tiles:
+        if not tiles_attribution:
+            raise ValueError("a tile layer needs tiles_attribution")
+        folium.TileLayer(
+            tiles=tiles,
+            attr=escape_for_folium(tiles_attribution),
+            max_zoom=MAX_ZOOM,
+            max_native_zoom=19,
+            control=False,
+        ).add_to(m)
+    return m
+
+
+# --------------------------------------------------------------------------------------------------
+# Layers
+# --------------------------------------------------------------------------------------------------
+
+# Bound in the browser on every feature: popup and tooltip are server-built, escaped HTML.
+_ON_EACH_FEATURE: Final = JsCode(
+    """function (feature, layer) {
+        var p = feature.properties || {};
+        if (p.popup) { layer.bindPopup(p.popup, {maxWidth: 280}); }
+        if (p.tooltip) { layer.bindTooltip(p.tooltip, {sticky: true}); }
+    }"""
+)
+
+_FIELD_DEFAULTS: Final[Mapping[str, str]] = {
+    "field.kind": "Kind",
+    "field.hours": "Hours",
+    "field.vendor": "Vendor",
+    "field.category": "Category",
+    "field.state": "State",
+    "field.problems": "Problems",
+}
+
+
+def _label(labels: Mapping[str, str], key: str, default: str | None = None) -> str:
+    return labels.get(key, _FIELD_DEFAULTS.get(key, default if default is not None else key))
+
+
+def _popup_html(
+    title: str,
+    rows: Iterable[tuple[str, object]],
+    items: Sequence[object] = (),
+    items_heading: str = "",
+) -> str:
+    """Build popup HTML; every argument is untrusted text and is escaped here."""
+    parts = [f'<div class="pl-popup"><strong>{escape_for_folium(title)}</strong>']
+    body = [
+        f"<tr><th>{escape_for_folium(head)}</th><td>{escape_for_folium(str(value))}</td></tr>"
+        for head, value in rows
+        if value not in (None, "")
+    ]
+    if body:
+        parts.append(f"<table>{''.join(body)}</table>")
+    if items:
+        parts.append(f"<div>{escape_for_folium(items_heading)}</div><ul>")
+        parts.extend(f"<li>{escape_for_folium(str(item))}</li>" for item in items)
+        parts.append("</ul>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def _features(fc: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+    if fc.get("type") != "FeatureCollection":
+        raise ValueError("expected a GeoJSON FeatureCollection")
+    for feature in fc.get("features") or ():
+        if feature.get("geometry"):
+            yield feature
+
+
+def _slim_feature(
+    feature: Mapping[str, Any], kind: str, popup: str, tooltip: str
+) -> dict[str, Any]:
+    """Keep geometry, id and the escaped display strings; no other property reaches the page."""
+    props = feature.get("properties") or {}
+    fid = feature.get("id", props.get("id"))
+    out: dict[str, Any] = {
+        "type": "Feature",
+        "geometry": feature["geometry"],
+        "properties": {"kind": kind, "popup": popup, "tooltip": tooltip},
+    }
+    if fid is not None:
+        out["id"] = fid
+        out["properties"]["id"] = fid
+    return out
+
+
+def _ordered(groups: Mapping[str, list[dict[str, Any]]], known: Iterable[str]) -> list[str]:
+    known = list(known)
+    return [k for k in known if k in groups] + sorted(k for k in groups if k not in known)
+
+
+def _path_layer(
+    m: folium.Map, features: list[dict[str, Any]], *, name: str, style: PathStyle
+) -> folium.GeoJson:
+    leaflet_style = style.leaflet()
+    layer = folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=escape_for_folium(name),
+        style_function=lambda _feature: dict(leaflet_style),
+        on_each_feature=_ON_EACH_FEATURE,
+    )
+    layer.add_to(m)
+    return layer
+
+
+def add_zones(
+    m: folium.Map, feature_collection: Mapping[str, Any], *, labels: Mapping[str, str]
+) -> dict[str, folium.GeoJson]:
+    """Add zone polygons, one named layer per ``kind``.
+
+    Parameters
+    ----------
+    m : folium.Map
+        From :func:`base_map`.
+    feature_collection : dict
+        GeoJSON in EPSG:4326; properties ``kind`` (see :data:`ZONE_STYLES`), optional ``name`` and
+        ``hours`` (text such as ``"16:00–22:00"``).
+    labels : Mapping[str, str]
+        Translated names of the kind codes, plus optional ``"field.kind"``/``"field.hours"``
+        popup headings.
+
+    Returns
+    -------
+    dict of str to folium.GeoJson
+        The layer of each kind present. An ``L.GeoJSON`` is an ``L.FeatureGroup``, so a layer can
+        go to ``LayerControl`` or be a Draw/GeoMan ``feature_group`` (features keep their ``id``).
+    """
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for feature in _features(feature_collection):
+        props = feature.get("properties") or {}
+        kind = str(props.get("kind") or "other")
+        kind_label = _label(labels, kind)
+        name = props.get("name") or kind_label
+        popup = _popup_html(
+            str(name),
+            [
+                (_label(labels, "field.kind"), kind_label),
+                (_label(labels, "field.hours"), props.get("hours")),
+            ],
+        )
+        groups.setdefault(kind, []).append(
+            _slim_feature(feature, kind, popup, escape_for_folium(str(name)))
+        )
+    return {
+        kind: _path_layer(
+            m, groups[kind], name=_label(labels, kind), style=ZONE_STYLES.get(kind, _ZONE_FALLBACK)
+        )
+        for kind in _ordered(groups, ZONE_STYLES)
+    }
+
+
+def add_booths(
+    m: folium.Map, feature_collection: Mapping[str, Any], *, labels: Mapping[str, str]
+) -> dict[str, folium.GeoJson]:
+    """Add booth footprints, one named layer per state (see :func:`booth_state`).
+
+    Parameters
+    ----------
+    m : folium.Map
+        From :func:`base_map`.
+    feature_collection : dict
+        GeoJSON in EPSG:4326; properties ``code``, optional ``kind``, ``state``, ``vendor_name``,
+        ``category`` (a code, translated through ``labels``) and ``problems`` (list of messages,
+        e.g. clearance conflicts).
+    labels : Mapping[str, str]
+        Translated names of the state and category codes, plus optional popup headings
+        ``"field.vendor"``, ``"field.category"``, ``"field.state"``, ``"field.problems"``.
+
+    Returns
+    -------
+    dict of str to folium.GeoJson
+        The layer of each state present.
+    """
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for feature in _features(feature_collection):
+        props = feature.get("properties") or {}
+        state = booth_state(props)
+        code = str(props.get("code") or "")
+        category = props.get("category")
+        problems = props.get("problems") or ()
+        if isinstance(problems, str):
+            problems = (problems,)
+        popup = _popup_html(
+            code,
+            [
+                (_label(labels, "field.vendor"), props.get("vendor_name")),
+                (
+                    _label(labels, "field.category"),
+                    _label(labels, str(category)) if category else None,
+                ),
+                (_label(labels, "field.state"), _label(labels, state)),
+            ],
+            items=list(problems),
+            items_heading=_label(labels, "field.problems"),
+        )
+        groups.setdefault(state, []).append(
+            _slim_feature(feature, state, popup, escape_for_folium(code))
+        )
+    return {
+        state: _path_layer(m, groups[state], name=_label(labels, state), style=BOOTH_STYLES[state])
+        for state in _ordered(groups, BOOTH_STYLES)
+    }
+
+
+def add_facilities(
+    m: folium.Map, fc: Mapping[str, Any], *, labels: Mapping[str, str]
+) -> dict[str, folium.GeoJson]:
+    """Add facility points, one named layer per ``kind``, each kind with its own symbol.
+
+    Parameters
+    ----------
+    m : folium.Map
+        From :func:`base_map`.
+    fc : dict
+        GeoJSON points in EPSG:4326; properties ``kind`` (see :data:`FACILITY_STYLES`; unknown kinds
+        are drawn as ``other``) and optional ``name``.
+    labels : Mapping[str, str]
+        Translated names of the kind codes, plus an optional ``"field.kind"`` heading.
+
+    Returns
+    -------
+    dict of str to folium.GeoJson
+        The layer of each kind present.
+    """
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for feature in _features(fc):
+        props = feature.get("properties") or {}
+        kind = str(props.get("kind") or "other")
+        kind_label = _label(labels, kind)
+        name = props.get("name") or kind_label
+        popup = _popup_html(str(name), [(_label(labels, "field.kind"), kind_label)])
+        groups.setdefault(kind, []).append(
+            _slim_feature(feature, kind, popup, escape_for_folium(str(name)))
+        )
+    layers: dict[str, folium.GeoJson] = {}
+    for kind in _ordered(groups, FACILITY_STYLES):
+        style = FACILITY_STYLES.get(kind, FACILITY_STYLES["other"])
+        data = {"type": "FeatureCollection", "features": groups[kind]}
+        name = escape_for_folium(_label(labels, kind))
+        if style.shape == "circle" and not style.glyph:
+            circle_style = {
+                "radius": style.size_px / 2,
+                "color": style.stroke,
+                "weight": 1.5,
+                "fill": True,  # folium's CircleMarker defaults to fill=False
+                "fillColor": style.fill,
+                "fillOpacity": 0.9,
+            }
+            layer = folium.GeoJson(
+                data,
+                name=name,
+                marker=folium.CircleMarker(),
+                style_function=lambda _feature, s=circle_style: dict(s),
+                on_each_feature=_ON_EACH_FEATURE,
+            )
+        else:
+            half = style.size_px // 2
+            icon = folium.DivIcon(
+                html=style.div_icon_html(),
+                icon_size=(style.size_px, style.size_px),
+                icon_anchor=(half, half),
+                class_name="pl-facility",
+            )
+            layer = folium.GeoJson(
+                data,
+                name=name,
+                marker=folium.Marker(icon=icon),
+                on_each_feature=_ON_EACH_FEATURE,
+            )
+        layer.add_to(m)
+        layers[kind] = layer
+    return layers
+
+
+# --------------------------------------------------------------------------------------------------
+# Legend
+# --------------------------------------------------------------------------------------------------
+
+_COLOUR_RE: Final = re.compile(
+    r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})|[a-zA-Z]{3,20}"
+)
+_LEGEND_SHAPES: Final = frozenset({"area", "dashed", "line", "circle", "square", "diamond"})
+
+
+def _checked_colour(colour: str) -> str:
+    if not _COLOUR_RE.fullmatch(colour):
+        raise ValueError(f"not a CSS hex or named colour: {colour!r}")
+    return colour
+
+
+def _swatch(colour: str, shape: str) -> str:
+    colour = _checked_colour(colour)
+    if shape not in _LEGEND_SHAPES:
+        raise ValueError(f"unknown legend shape {shape!r}; use one of {sorted(_LEGEND_SHAPES)}")
+    # A white inset shadow lightens the fill like a translucent polygon, for any colour syntax.
+    pale = "box-shadow:inset 0 0 0 10px rgba(255,255,255,.55);"
+    css = {
+        "area": f"background:{colour};border:2px solid {colour};{pale}",
+        "dashed": f"background:{colour};border:2px dashed {colour};{pale}",
+        "line": f"height:0;margin-top:6px;border-top:3px solid {colour};",
+        "circle": f"background:{colour};border-radius:50%;",
+        "square": f"background:{colour};border:1px solid #333;",
+        "diamond": f"background:{colour};transform:rotate(45deg) scale(.8);",
+    }[shape]
+    return f'<i class="pl-swatch" style="{css}"></i>'
+
+
+class _Legend(MacroElement):
+    """A Leaflet control listing (swatch, label) rows; the HTML is built from escaped text."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+            <style>
+            .pl-legend { background: rgba(255,255,255,.92); padding: 6px 8px; border-radius: 4px;
+                box-shadow: 0 1px 4px rgba(0,0,0,.3); line-height: 18px; font-size: 12px;
+                max-height: 50vh; overflow-y: auto; }
+            .pl-legend .pl-row { display: flex; align-items: center; gap: 6px;
+                white-space: nowrap; }
+            .pl-legend .pl-swatch { display: inline-block; box-sizing: border-box; width: 14px;
+                height: 14px; flex: none; }
+            .pl-legend .pl-title { font-weight: bold; margin-bottom: 2px; }
+            </style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
+            {{ this.get_name() }}.onAdd = function () {
+                var div = L.DomUtil.create("div", "pl-legend");
+                div.innerHTML = {{ this.legend_html|tojson }};
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                return div;
+            };
+            {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, legend_html: str, position: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # branca is untyped
+        self._name = "Legend"
+        self.legend_html = legend_html
+        self.position = position
+
+
+def legend_entries(
+    styles: Mapping[str, PathStyle] | Mapping[str, MarkerStyle],
+    labels: Mapping[str, str],
+    kinds: Iterable[str] | None = None,
+) -> list[tuple[str, str, str]]:
+    """Return ``(label, colour, shape)`` rows for :func:`add_legend` from a style table.
+
+    Examples
+    --------
+    >>> legend_entries(ZONE_STYLES, {"pkl_legal": "Zona PKL"}, kinds=["pkl_legal"])
+    [('Zona PKL', '#2e7d32', 'area')]
+    """
+    chosen = list(styles) if kinds is None else [k for k in kinds if k in styles]
+    return [(_label(labels, k), styles[k].legend_colour, styles[k].legend_shape) for k in chosen]
+
+
+def add_legend(
+    m: folium.Map,
+    entries: Sequence[tuple[str, str, str]],
+    *,
+    title: str | None = None,
+    position: Literal["topleft", "topright", "bottomleft", "bottomright"] = "bottomright",
+) -> MacroElement:
+    """Add a legend control to the map.
+
+    Parameters
+    ----------
+    m : folium.Map
+        The map.
+    entries : sequence of (label, colour, shape)
+        ``colour`` a CSS hex or named colour; ``shape`` one of ``area``, ``dashed``, ``line``,
+        ``circle``, ``square``, ``diamond``. Labels are escaped.
+    title : str, optional
+        Heading of the legend (escaped).
+    position : str, default "bottomright"
+        Leaflet control corner.
+
+    Returns
+    -------
+    branca.element.MacroElement
+        The legend element, already added to ``m``.
+
+    Raises
+    ------
+    ValueError
+        For a colour that is not a plain CSS colour or an unknown shape.
+    """
+    rows = [f'<div class="pl-title">{escape_for_folium(title)}</div>'] if title else []
+    rows.extend(
+        f'<div class="pl-row">{_swatch(colour, shape)}<span>{escape_for_folium(label)}</span></div>'
+        for label, colour, shape in entries
+    )
+    legend = _Legend("".join(rows), position)
+    legend.add_to(m)
+    return legend
+
+
+# --------------------------------------------------------------------------------------------------
+# Rendering and bounds
+# --------------------------------------------------------------------------------------------------
+
+# Folium's Map header sets a viewport with user-scalable=no (blocks pinch-zoom) and page-wide
+# `html, body` / `#map` rules; the host page owns those, so they are cut from the header.
+_PAGE_LEVEL_HEADER: Final = (
+    re.compile(r"<meta\s+name=\"viewport\"[^>]*>", re.S),
+    re.compile(r"<style>\s*html,\s*body\s*\{[^}]*\}\s*</style>", re.S),
+    re.compile(r"<style>\s*#map\s*\{[^}]*\}\s*</style>", re.S),
+)
+
+
+def render_parts(m: folium.Map) -> dict[str, str]:
+    """Render the map into the three parts a Jinja page places itself.
+
+    Returns
+    -------
+    dict
+        ``header`` (links and styles, for ``<head>``), ``html`` (the map ``<div>``) and ``script``
+        (JavaScript, to wrap in ``<script>`` after the ``<div>``). Mark them ``|safe`` in the
+        template: user text in them is already escaped.
+
+    Notes
+    -----
+    Folium's viewport tag (``user-scalable=no``) and its page-wide ``html, body`` and ``#map``
+    styles are removed: the page's own layout keeps ``<meta name="viewport"
+    content="width=device-width, initial-scale=1">`` so phones can pinch-zoom.
+    """
+    root = cast(Figure, m.get_root())
+    root.render()
+    header = root.header.render()
+    for pattern in _PAGE_LEVEL_HEADER:
+        header = pattern.sub("", header)
+    return {"header": header, "html": root.html.render(), "script": root.script.render()}
+
+
+Bounds = list[list[float]]
+
+
+def _positions(coords: Any) -> Iterator[tuple[float, float]]:
+    if isinstance(coords, (list, tuple)) and coords and isinstance(coords[0], (int, float)):
+        yield float(coords[0]), float(coords[1])
+    elif isinstance(coords, (list, tuple)):
+        for item in coords:
+            yield from _positions(item)
+
+
+def _geometry_positions(geometry: Mapping[str, Any] | None) -> Iterator[tuple[float, float]]:
+    if not geometry:
+        return
+    if geometry.get("type") == "GeometryCollection":
+        for part in geometry.get("geometries") or ():
+            yield from _geometry_positions(part)
+    else:
+        yield from _positions(geometry.get("coordinates"))
+
+
+def fit_bounds_of(fc: Mapping[str, Any]) -> Bounds | None:
+    """Return ``[[south, west], [north, east]]`` of a FeatureCollection, for ``m.fit_bounds``.
+
+    Returns ``None`` when there is no geometry (keep the map's centre and zoom then).
+
+    Examples
+    --------
+    >>> fc = {"type": "FeatureCollection", "features": [
+    ...     {"type": "Feature", "properties": {},
+    ...      "geometry": {"type": "Point", "coordinates": [109.34, -0.03]}},
+    ...     {"type": "Feature", "properties": {},
+    ...      "geometry": {"type": "LineString", "coordinates": [[109.33, -0.02], [109.35, -0.04]]}},
+    ... ]}
+    >>> fit_bounds_of(fc)
+    [[-0.04, 109.33], [-0.02, 109.35]]
+    >>> fit_bounds_of({"type": "FeatureCollection", "features": []}) is None
+    True
+    """
+    lons: list[float] = []
+    lats: list[float] = []
+    for feature in fc.get("features") or ():
+        for lon, lat in _geometry_positions(feature.get("geometry")):
+            lons.append(lon)
+            lats.append(lat)
+    if not lons:
+        return None
+    return [[min(lats), min(lons)], [max(lats), max(lons)]]

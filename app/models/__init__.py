@@ -1,0 +1,26 @@
+"""The data model. Import models from here so that every table is registered on the metadata."""
+
+from app.models.account import ROLES, AuditEntry, User
+from app.models.base import Base
+from app.models.event import EVENT_STATUSES, Booth, Event, event_corridor
+from app.models.geo import City, ClearanceRule, Facility, Zone
+from app.models.vendor import ASSIGNMENT_STATUSES, HOLDING_STATUSES, Assignment, Vendor
+
+__all__ = [
+    "ASSIGNMENT_STATUSES",
+    "EVENT_STATUSES",
+    "HOLDING_STATUSES",
+    "ROLES",
+    "Assignment",
+    "AuditEntry",
+    "Base",
+    "Booth",
+    "City",
+    "ClearanceRule",
+    "Event",
+    "Facility",
+    "User",
+    "Vendor",
+    "Zone",
+    "event_corridor",
+]

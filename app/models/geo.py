@@ -1,0 +1,119 @@
+"""Cities and their map layers: zones, public facilities and clearance rules."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from geoalchemy2 import Geometry, WKBElement
+from sqlalchemy import (
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.gis.rules import FACILITY_KINDS, ZONE_KINDS
+from app.models.base import Base, Timestamped, in_list
+
+
+class City(Timestamped, Base):
+    """A city using PetaLapak, with the metric CRS all its measurements are made in."""
+
+    __tablename__ = "city"
+    __table_args__ = (CheckConstraint("metric_epsg BETWEEN 1024 AND 999999", name="metric_epsg"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), nullable=False)
+    slug: Mapped[str] = mapped_column(String(60), unique=True, nullable=False)
+    metric_epsg: Mapped[int] = mapped_column(Integer, nullable=False)
+    extent: Mapped[WKBElement | None] = mapped_column(Geometry("POLYGON", srid=4326))
+
+    zones: Mapped[list[Zone]] = relationship(back_populates="city", cascade="all, delete-orphan")
+    facilities: Mapped[list[Facility]] = relationship(
+        back_populates="city", cascade="all, delete-orphan"
+    )
+    clearance_rules: Mapped[list[ClearanceRule]] = relationship(
+        back_populates="city", cascade="all, delete-orphan"
+    )
+
+
+class Zone(Timestamped, Base):
+    """A polygon where vending is allowed, timed, banned, or a CFD corridor / emergency lane."""
+
+    __tablename__ = "zone"
+    __table_args__ = (
+        UniqueConstraint("city_id", "name", name="uq_zone_city_name"),
+        CheckConstraint(in_list("kind", ZONE_KINDS), name="kind"),
+        CheckConstraint("ST_IsValid(geom)", name="geom_valid"),
+        CheckConstraint(
+            "kind <> 'pkl_timed' OR (hours_start IS NOT NULL AND hours_end IS NOT NULL)",
+            name="timed_has_hours",
+        ),
+        CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    city_id: Mapped[int] = mapped_column(ForeignKey("city.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(160), nullable=False)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    geom: Mapped[WKBElement] = mapped_column(Geometry("POLYGON", srid=4326), nullable=False)
+    allowed_categories: Mapped[list[str] | None] = mapped_column(ARRAY(String(40)))
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    hours_start: Mapped[time | None] = mapped_column(Time)
+    hours_end: Mapped[time | None] = mapped_column(Time)
+    description: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    city: Mapped[City] = relationship(back_populates="zones")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Facility(Timestamped, Base):
+    """A public facility that booths must keep clear of (hydrant, halte, crossing, drain…)."""
+
+    __tablename__ = "facility"
+    __table_args__ = (
+        CheckConstraint(in_list("kind", FACILITY_KINDS), name="kind"),
+        CheckConstraint("ST_IsValid(geom)", name="geom_valid"),
+        CheckConstraint(
+            "GeometryType(geom) IN ('POINT', 'LINESTRING', 'POLYGON')", name="geom_type"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    city_id: Mapped[int] = mapped_column(ForeignKey("city.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(30), nullable=False)
+    name: Mapped[str | None] = mapped_column(String(200))
+    source: Mapped[str | None] = mapped_column(String(200))
+    geom: Mapped[WKBElement] = mapped_column(Geometry("GEOMETRY", srid=4326), nullable=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    city: Mapped[City] = relationship(back_populates="facilities")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ClearanceRule(Timestamped, Base):
+    """How far (metres) a booth must stay from a facility kind, per city."""
+
+    __tablename__ = "clearance_rule"
+    __table_args__ = (
+        UniqueConstraint("city_id", "facility_kind", name="uq_clearance_rule_city_kind"),
+        CheckConstraint(in_list("facility_kind", FACILITY_KINDS), name="facility_kind"),
+        CheckConstraint("metres >= 0 AND metres <= 100", name="metres"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    city_id: Mapped[int] = mapped_column(ForeignKey("city.id", ondelete="CASCADE"), index=True)
+    facility_kind: Mapped[str] = mapped_column(String(30), nullable=False)
+    metres: Mapped[float] = mapped_column(Float, nullable=False)
+    source: Mapped[str | None] = mapped_column(String(300))
+
+    city: Mapped[City] = relationship(back_populates="clearance_rules")

@@ -1,0 +1,116 @@
+"""Vendors (no login: an access code) and their assignments to booths."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ExcludeConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.gis.rules import VENDOR_CATEGORIES
+from app.models.base import Base, Timestamped, in_list
+from app.models.event import Booth, Event
+from app.models.geo import City
+
+ASSIGNMENT_STATUSES = ("assigned", "checked_in", "no_show", "cancelled")
+#: Statuses that hold a booth; a no-show or cancelled assignment frees it for the waitlist.
+HOLDING_STATUSES = ("assigned", "checked_in")
+_HOLDING_SQL = "status IN ('assigned', 'checked_in')"
+
+
+class Vendor(Timestamped, Base):
+    """A street vendor (PKL) registered with the city."""
+
+    __tablename__ = "vendor"
+    __table_args__ = (
+        CheckConstraint(in_list("category", VENDOR_CATEGORIES), name="category"),
+        CheckConstraint("char_length(access_code) >= 8", name="access_code_length"),
+        Index("uq_vendor_city_nib", "city_id", "nib", unique=True,
+              postgresql_where=text("nib IS NOT NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    city_id: Mapped[int] = mapped_column(ForeignKey("city.id", ondelete="CASCADE"), index=True)
+    owner_name: Mapped[str] = mapped_column(String(160), nullable=False)
+    business_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    category: Mapped[str] = mapped_column(String(40), nullable=False)
+    nib: Mapped[str | None] = mapped_column(String(20))
+    halal_cert_no: Mapped[str | None] = mapped_column(String(60))
+    halal_cert_expiry: Mapped[date | None] = mapped_column(Date)
+    phone: Mapped[str | None] = mapped_column(String(20))
+    access_code: Mapped[str] = mapped_column(String(16), unique=True, nullable=False)
+    needs_electricity: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    needs_accessibility: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    registered_on: Mapped[date | None] = mapped_column(Date)
+    notes: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+
+    city: Mapped[City] = relationship()
+
+
+class Assignment(Timestamped, Base):
+    """A vendor on a booth: for one event, or for a permit period on a permanent PKL spot.
+
+    Double booking is impossible at the database level: partial unique indexes for events and
+    exclusion constraints over date ranges for permits, counting only statuses that hold a booth.
+    """
+
+    __tablename__ = "assignment"
+    __table_args__ = (
+        CheckConstraint(in_list("status", ASSIGNMENT_STATUSES), name="status"),
+        CheckConstraint(
+            "(event_id IS NOT NULL AND valid_from IS NULL AND valid_to IS NULL)"
+            " OR (event_id IS NULL AND valid_from IS NOT NULL"
+            " AND (valid_to IS NULL OR valid_to >= valid_from))",
+            name="event_or_permit",
+        ),
+        ForeignKeyConstraint(
+            ["booth_id", "event_id"], ["booth.id", "booth.event_id"],
+            name="fk_assignment_booth_event", ondelete="CASCADE",
+        ),
+        Index("uq_assignment_event_booth", "event_id", "booth_id", unique=True,
+              postgresql_where=text(f"event_id IS NOT NULL AND {_HOLDING_SQL}")),
+        Index("uq_assignment_event_vendor", "event_id", "vendor_id", unique=True,
+              postgresql_where=text(f"event_id IS NOT NULL AND {_HOLDING_SQL}")),
+        ExcludeConstraint(
+            ("booth_id", "="),
+            (text("daterange(valid_from, valid_to, '[]')"), "&&"),
+            name="ex_assignment_permit_booth", using="gist",
+            where=text(f"event_id IS NULL AND {_HOLDING_SQL}"),
+        ),
+        ExcludeConstraint(
+            ("vendor_id", "="),
+            (text("daterange(valid_from, valid_to, '[]')"), "&&"),
+            name="ex_assignment_permit_vendor", using="gist",
+            where=text(f"event_id IS NULL AND {_HOLDING_SQL}"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booth_id: Mapped[int] = mapped_column(ForeignKey("booth.id", ondelete="CASCADE"), index=True)
+    vendor_id: Mapped[int] = mapped_column(ForeignKey("vendor.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12), nullable=False, default="assigned")
+    pinned: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    explanation: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    booth: Mapped[Booth] = relationship(foreign_keys=[booth_id])
+    vendor: Mapped[Vendor] = relationship()
+    event: Mapped[Event | None] = relationship(foreign_keys=[event_id])
+
+    __mapper_args__ = {"version_id_col": version}

@@ -1,0 +1,43 @@
+"""Blueprints: thin views that parse input, call a service, and render or return JSON."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+
+from app.services.errors import ServiceError
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach every blueprint and the shared error handlers."""
+    from app.routes.api import bp as api_bp
+    from app.routes.auth import bp as auth_bp
+    from app.routes.main import bp as main_bp
+    from app.routes.planner import bp as planner_bp
+
+    for bp in (main_bp, auth_bp, api_bp, planner_bp):
+        app.register_blueprint(bp)
+
+    @app.errorhandler(ServiceError)
+    def _service_error(exc: ServiceError):  # type: ignore[no-untyped-def]
+        if request.path.startswith("/api/"):
+            return jsonify(error=type(exc).__name__, message=exc.message_id,
+                           message_en=exc.message_en), exc.status
+        return render_template("error.html", message=exc.message_id), exc.status
+
+    @app.errorhandler(403)
+    def _forbidden(exc):  # type: ignore[no-untyped-def]
+        return render_template("error.html", message=None, code=403), 403
+
+    @app.errorhandler(404)
+    def _not_found(exc):  # type: ignore[no-untyped-def]
+        if request.path.startswith("/api/"):
+            return jsonify(error="not_found"), 404
+        return render_template("error.html", message=None, code=404), 404
+
+    @app.errorhandler(413)
+    def _too_large(exc):  # type: ignore[no-untyped-def]
+        limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+        msg = f"Berkas terlalu besar (maksimal {limit} MB)."
+        if request.path.startswith("/api/"):
+            return jsonify(error="too_large", message=msg), 413
+        return render_template("error.html", message=msg, code=413), 413

@@ -1,0 +1,50 @@
+"""Public pages: the city map with its zones and facilities."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.db import get_session
+from app.models import City, Event
+from app.services.geojson import booths_fc, facilities_fc, zones_fc
+from app.views.map_page import city_map_parts
+
+bp = Blueprint("main", __name__)
+
+
+def _default_city() -> City | None:
+    session = get_session()
+    slug = current_app.config["DEFAULT_CITY"]
+    city = session.scalars(select(City).where(City.slug == slug)).one_or_none()
+    return city or session.scalars(select(City).order_by(City.id).limit(1)).one_or_none()
+
+
+@bp.route("/")
+def home() -> str:
+    """The city map: zones red/yellow/green, facilities by kind, the next event's booths."""
+    city = _default_city()
+    if city is None:
+        return render_template("home_empty.html")
+    session = get_session()
+    event = session.scalars(
+        select(Event).where(Event.city_id == city.id, Event.status == "published")
+        .order_by(Event.date.desc()).limit(1)
+    ).one_or_none()
+    parts = city_map_parts(
+        zones=zones_fc(session, city),
+        facilities=facilities_fc(session, city),
+        booths=booths_fc(session, event) if event else None,
+        static_base=url_for("static", filename="vendor").rstrip("/"),
+        tiles=current_app.config["MAP_TILES"],
+    )
+    return render_template("home.html", city=city, event=event, map=parts,
+                           title=_("Peta Zona PKL"))
+
+
+@bp.route("/healthz")
+def healthz() -> tuple[dict[str, str], int]:
+    """Liveness plus a database round trip."""
+    get_session().execute(select(1))
+    return {"status": "ok"}, 200

@@ -1,0 +1,78 @@
+"""Cities: creation with a metric CRS, and their clearance rules."""
+
+from __future__ import annotations
+
+from geoalchemy2.shape import from_shape, to_shape
+from shapely.geometry import Polygon, box
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.gis.crs import CRSError, require_metric, utm_epsg_for
+from app.gis.rules import DEFAULT_CLEARANCE_SOURCES, DEFAULT_CLEARANCES_M
+from app.models import City, ClearanceRule
+from app.services.errors import NotFound, ServiceError
+
+
+def get_city(session: Session, slug: str) -> City:
+    """Return the city with ``slug`` or raise :class:`NotFound`."""
+    city = session.scalars(select(City).where(City.slug == slug)).one_or_none()
+    if city is None:
+        raise NotFound(f"Kota '{slug}' tidak ditemukan.", f"City '{slug}' not found.")
+    return city
+
+
+def create_city(
+    session: Session,
+    *,
+    name: str,
+    slug: str,
+    metric_epsg: int | None = None,
+    extent: tuple[float, float, float, float] | None = None,
+) -> City:
+    """Create a city with its default clearance rules (idempotent on ``slug``).
+
+    Without ``metric_epsg`` the UTM zone is estimated from the centre of ``extent``.
+    """
+    existing = session.scalars(select(City).where(City.slug == slug)).one_or_none()
+    if existing is not None:
+        return existing
+    if extent is not None:
+        minx, miny, maxx, maxy = extent
+        if not (-180 <= minx < maxx <= 180 and -90 <= miny < maxy <= 90):
+            raise ServiceError(
+                f"Batas wilayah {extent} bukan bujur/lintang yang sah (min < maks).",
+                f"Extent {extent} is not a valid lon/lat box (min < max).",
+            )
+    if metric_epsg is None:
+        if extent is None:
+            raise ServiceError(
+                "Sebutkan --crs atau batas wilayah agar CRS metrik dapat diperkirakan.",
+                "Give --crs, or an extent from which the metric CRS can be estimated.",
+            )
+        metric_epsg = utm_epsg_for((extent[0] + extent[2]) / 2, (extent[1] + extent[3]) / 2)
+    try:
+        require_metric(metric_epsg)
+    except CRSError as exc:
+        raise ServiceError(f"EPSG:{metric_epsg} bukan CRS metrik.", str(exc)) from exc
+    city = City(name=name, slug=slug, metric_epsg=metric_epsg)
+    if extent is not None:
+        city.extent = from_shape(box(*extent), srid=4326)
+    session.add(city)
+    for kind, metres in DEFAULT_CLEARANCES_M.items():
+        city.clearance_rules.append(
+            ClearanceRule(facility_kind=kind, metres=metres, source=DEFAULT_CLEARANCE_SOURCES[kind])
+        )
+    session.flush()
+    return city
+
+
+def clearances_for(city: City) -> dict[str, float]:
+    """The city's clearance table, falling back to defaults for kinds it has not set."""
+    rules = dict(DEFAULT_CLEARANCES_M)
+    rules.update({r.facility_kind: r.metres for r in city.clearance_rules})
+    return rules
+
+
+def city_extent(city: City) -> Polygon | None:
+    """The city's extent as a shapely polygon in EPSG:4326, if set."""
+    return to_shape(city.extent) if city.extent is not None else None  # type: ignore[return-value]

@@ -1,0 +1,126 @@
+"""Pontianak's illustrative demo data, loaded through the same services a city uses."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, time, timedelta
+from pathlib import Path
+
+from geoalchemy2.shape import to_shape
+from shapely.geometry import mapping, shape
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.gis.crs import to_metric, to_wgs84
+from app.gis.shapes_build import direction_near, oriented_rectangle
+from app.models import Booth, City, Event, Facility, Vendor, Zone
+from app.services.cities import create_city
+from app.services.events import create_event
+from app.services.layers import import_layer, read_features
+from app.services.vendors import import_vendors, read_rows
+
+DATA = Path(__file__).resolve().parent.parent.parent / "data" / "geo"
+CORRIDOR = "CFD Jl. Ahmad Yani"
+PONTIANAK_EXTENT = (109.25, -0.12, 109.42, 0.06)
+MIKRODOTS_DAY = date(2025, 11, 23)
+
+
+def next_sunday(today: date) -> date:
+    """The coming Sunday (a week ahead when today is Sunday: today's CFD is already running)."""
+    return today + timedelta(days=(6 - today.weekday()) or 7)
+
+
+def seed_demo(session: Session, *, today: date, log=print) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """Load the demo city step by step; each step is skipped when its data is already there."""
+    city = create_city(session, name="Pontianak", slug="pontianak", metric_epsg=32749,
+                       extent=PONTIANAK_EXTENT)
+    session.commit()
+    counts: dict[str, int] = {}
+    for layer, filename, model in (
+        ("zones", "zones.geojson", Zone),
+        ("facilities", "facilities.geojson", Facility),
+    ):
+        have = session.scalar(select(func.count()).select_from(model).where(model.city_id == city.id))
+        if have:
+            log(f"{layer}: {have} sudah ada, dilewati")
+            counts[layer] = 0
+            continue
+        report = import_layer(session, city=city, layer=layer,
+                              features=read_features(DATA / filename))
+        if not report.written:
+            raise RuntimeError(f"demo {layer} refused: {report.to_dict()['problems'][:3]}")
+        counts[layer] = report.created
+        log(f"{layer}: {report.created} dimuat")
+    events = [
+        create_event(session, city=city, slug="cfd-mikrodots-2025-11-23",
+                     name="CFD MikroDOTS Jl. Ahmad Yani — 23 November 2025", on=MIKRODOTS_DAY,
+                     start=time(6), end=time(9), corridor_names=[CORRIDOR], status="closed"),
+    ]
+    upcoming = session.scalar(
+        select(Event).where(Event.city_id == city.id, Event.date > MIKRODOTS_DAY,
+                            Event.date >= today).limit(1)
+    )
+    if upcoming is None:
+        sunday = next_sunday(today)
+        upcoming = create_event(
+            session, city=city, slug=f"cfd-{sunday.isoformat()}",
+            name=f"CFD Jl. Ahmad Yani — {sunday.day} {_BULAN[sunday.month]} {sunday.year}",
+            on=sunday, start=time(6), end=time(9), corridor_names=[CORRIDOR], status="published")
+    events.append(upcoming)
+    for event in events:
+        counts[f"desks:{event.slug}"] = _seed_desks(session, city, event)
+    have_vendors = session.scalar(
+        select(func.count()).select_from(Vendor).where(Vendor.city_id == city.id))
+    if have_vendors:
+        log(f"pedagang: {have_vendors} sudah ada, dilewati")
+        counts["vendors"] = 0
+    else:
+        report = import_vendors(session, city=city, rows=read_rows(DATA / "vendors.csv"),
+                                today=today)
+        if not report.written:
+            raise RuntimeError(f"demo vendors refused: {report.errors[:3]}")
+        counts["vendors"] = report.created
+        log(f"pedagang: {report.created} dimuat")
+    return counts
+
+
+_BULAN = ("", "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+          "September", "Oktober", "November", "Desember")
+
+
+def _seed_desks(session: Session, city: City, event: Event) -> int:
+    """MikroDOTS desks as locked 3 × 3 m booths turned along the corridor at the given points."""
+    have = session.scalar(select(func.count()).select_from(Booth).where(
+        Booth.event_id == event.id, Booth.kind == "service_desk"))
+    if have:
+        return 0
+    corridor = to_metric(to_shape(event.corridors[0].geom), city.metric_epsg)
+    features = []
+    for i, feat in enumerate(read_features(DATA / "service_desks.geojson"), start=1):
+        props = feat["properties"]
+        centre = to_metric(shape(feat["geometry"]), city.metric_epsg)
+        angle = direction_near(corridor, centre)
+        rect = oriented_rectangle(centre, width_m=3.0, depth_m=3.0, angle_rad=angle)
+        features.append({
+            "type": "Feature",
+            "geometry": mapping(to_wgs84(rect, city.metric_epsg)),
+            "properties": {"code": f"AY-D{i:02d}", "kind": "service_desk",
+                           "service": props.get("service"), "label": props.get("name"),
+                           "locked": True, "has_electricity": True, "accessible": True},
+        })
+    report = import_layer(session, city=city, layer="booths", features=features, event=event)
+    if not report.written:
+        raise RuntimeError(f"demo desks refused: {report.to_dict()['problems'][:3]}")
+    return report.created
+
+
+def demo_summary(session: Session) -> str:
+    """One line for the terminal: what the demo database holds."""
+    n = {m.__name__: session.scalar(select(func.count()).select_from(m))
+         for m in (City, Zone, Facility, Event, Booth, Vendor)}
+    return ", ".join(f"{k}={v}" for k, v in n.items())
+
+
+def dump(obj: object) -> str:
+    """JSON for CLI output."""
+    return json.dumps(obj, ensure_ascii=False, indent=2, default=str)

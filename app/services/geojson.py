@@ -1,0 +1,68 @@
+"""Layers as GeoJSON FeatureCollections (EPSG:4326) for maps, the API and exports.
+
+PostGIS writes the geometry (``ST_AsGeoJSON`` with 7 decimals ≈ 1 cm) so Python never parses
+WKB just to print it again.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.models import Booth, City, Event, Facility, Zone
+
+
+def _fc(features: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"type": "FeatureCollection", "features": features}
+
+
+def zones_fc(session: Session, city: City) -> dict[str, Any]:
+    """The city's zones with kind, hours and rules as properties."""
+    rows = session.execute(
+        select(Zone, func.ST_AsGeoJSON(Zone.geom, 7)).where(Zone.city_id == city.id)
+        .order_by(Zone.kind, Zone.name)
+    ).all()
+    return _fc([
+        {
+            "type": "Feature", "id": z.id, "geometry": json.loads(gj),
+            "properties": {
+                "id": z.id, "name": z.name, "kind": z.kind, "capacity": z.capacity,
+                "allowed_categories": z.allowed_categories,
+                "hours_start": z.hours_start.strftime("%H:%M") if z.hours_start else None,
+                "hours_end": z.hours_end.strftime("%H:%M") if z.hours_end else None,
+                "description": z.description, "version": z.version,
+            },
+        }
+        for z, gj in rows
+    ])
+
+
+def facilities_fc(session: Session, city: City) -> dict[str, Any]:
+    """The city's public facilities."""
+    rows = session.execute(
+        select(Facility, func.ST_AsGeoJSON(Facility.geom, 7)).where(Facility.city_id == city.id)
+        .order_by(Facility.kind, Facility.id)
+    ).all()
+    return _fc([
+        {"type": "Feature", "id": f.id, "geometry": json.loads(gj),
+         "properties": {"id": f.id, "kind": f.kind, "name": f.name, "source": f.source,
+                        "version": f.version}}
+        for f, gj in rows
+    ])
+
+
+def booths_fc(session: Session, event: Event) -> dict[str, Any]:
+    """An event's booths (no vendor data: callers add what the viewer may see)."""
+    rows = session.execute(
+        select(Booth, func.ST_AsGeoJSON(Booth.geom, 7)).where(Booth.event_id == event.id)
+        .order_by(Booth.code)
+    ).all()
+    return _fc([
+        {"type": "Feature", "id": b.id, "geometry": json.loads(gj),
+         "properties": {"id": b.id, "code": b.code, "kind": b.kind, "service": b.service,
+                        "label": b.label, "locked": b.locked, "version": b.version}}
+        for b, gj in rows
+    ])

@@ -1,0 +1,326 @@
+"""Import of map layers (zones, facilities, booths) from files, all or nothing.
+
+The same service serves ``flask import-layer``, ``seed-demo`` and (later) the planner's upload
+page: read features, check every one, report every problem by feature index, and write only when
+nothing is wrong.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import time
+from pathlib import Path
+from typing import Any
+
+from geoalchemy2.shape import from_shape
+from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.gis.rules import BOOTH_KINDS, FACILITY_KINDS, SERVICE_DESK_KINDS, VENDOR_CATEGORIES, ZONE_KINDS
+from app.gis.validate import check_geometry
+from app.models import Booth, City, Event, Facility, Zone
+from app.services.cities import city_extent
+from app.services.errors import ServiceError
+
+LAYERS = ("zones", "facilities", "booths")
+_GEOM_TYPES = {
+    "zones": {"Polygon"},
+    "facilities": {"Point", "LineString", "Polygon"},
+    "booths": {"Polygon"},
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one feature (index counts from 0, as in the file)."""
+
+    index: int
+    field: str | None
+    message_id: str
+    message_en: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form for the API and the CLI's ``--format json``."""
+        return {"index": self.index, "field": self.field, "message_id": self.message_id,
+                "message_en": self.message_en}
+
+
+@dataclass
+class ImportReport:
+    """What an import found and did; ``written`` is False when anything was wrong."""
+
+    layer: str
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    repaired: list[Problem] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """True when every feature passed."""
+        return not self.problems
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form for the API and the CLI."""
+        return {
+            "layer": self.layer, "total": self.total, "created": self.created,
+            "updated": self.updated, "written": self.written,
+            "problems": [p.to_dict() for p in self.problems],
+            "repaired": [p.to_dict() for p in self.repaired],
+        }
+
+
+def read_features(path: Path) -> list[dict[str, Any]]:
+    """Read a GeoJSON FeatureCollection (RFC 7946: lon/lat, EPSG:4326) into feature dicts."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ServiceError(
+            f"Berkas {path.name} tidak dapat dibaca sebagai GeoJSON: {exc}",
+            f"{path.name} cannot be read as GeoJSON: {exc}",
+        ) from exc
+    if isinstance(data, dict) and data.get("type") == "FeatureCollection":
+        feats = data.get("features") or []
+    elif isinstance(data, dict) and data.get("type") == "Feature":
+        feats = [data]
+    else:
+        raise ServiceError(
+            f"{path.name} bukan GeoJSON FeatureCollection.", f"{path.name} is not a FeatureCollection."
+        )
+    crs = (data.get("crs") or {}).get("properties", {}).get("name", "")
+    if crs and not any(tag in crs for tag in ("4326", "CRS84")):
+        raise ServiceError(
+            f"{path.name} memakai CRS {crs}; GeoJSON harus EPSG:4326.",
+            f"{path.name} declares CRS {crs}; GeoJSON must be EPSG:4326.",
+        )
+    return [f for f in feats if isinstance(f, dict)]
+
+
+def _parse_time(value: Any) -> time:
+    text = str(value).strip()
+    hh, mm = text.split(":")[:2]
+    return time(int(hh), int(mm))
+
+
+class _Checker:
+    """Collects problems for one feature while its properties are parsed."""
+
+    def __init__(self, report: ImportReport, index: int) -> None:
+        self.report, self.index, self.bad = report, index, False
+
+    def problem(self, fld: str | None, msg_id: str, msg_en: str) -> None:
+        self.report.problems.append(Problem(self.index, fld, msg_id, msg_en))
+        self.bad = True
+
+
+def _geometry(feature: Mapping[str, Any], chk: _Checker) -> BaseGeometry | None:
+    raw = feature.get("geometry")
+    if not raw:
+        chk.problem("geometry", "Fitur tanpa geometri.", "Feature has no geometry.")
+        return None
+    try:
+        return shape(raw)
+    except Exception as exc:  # noqa: BLE001 - shapely raises several types for broken GeoJSON
+        chk.problem("geometry", f"Geometri rusak: {exc}", f"Broken geometry: {exc}")
+        return None
+
+
+def _kind(props: Mapping[str, Any], allowed: Sequence[str], chk: _Checker) -> str | None:
+    kind = props.get("kind")
+    if kind not in allowed:
+        chk.problem(
+            "kind",
+            f"Jenis '{kind}' tidak dikenal (pilihan: {', '.join(allowed)}).",
+            f"Unknown kind '{kind}' (one of: {', '.join(allowed)}).",
+        )
+        return None
+    return str(kind)
+
+
+def import_layer(
+    session: Session,
+    *,
+    city: City,
+    layer: str,
+    features: Iterable[Mapping[str, Any]],
+    event: Event | None = None,
+    repair: bool = False,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Check every feature, then write them all in one transaction, or nothing.
+
+    Zones are matched by name and booths by code (re-importing updates them); facilities are
+    added. The caller's transaction is committed only when every feature passed and
+    ``dry_run`` is False (then the service commits); otherwise it is rolled back to where it was.
+    """
+    if layer not in LAYERS:
+        raise ServiceError(f"Lapisan '{layer}' tidak dikenal.", f"Unknown layer '{layer}'.")
+    if layer == "booths" and event is None:
+        raise ServiceError("Lapak perlu --event.", "Booths need --event.")
+    report = ImportReport(layer=layer)
+    extent = city_extent(city)
+    rows: list[tuple[int, dict[str, Any]]] = []
+    for index, feature in enumerate(features):
+        report.total += 1
+        chk = _Checker(report, index)
+        props = dict(feature.get("properties") or {})
+        geom = _geometry(feature, chk)
+        if geom is not None:
+            result = check_geometry(
+                geom, allowed_types=_GEOM_TYPES[layer], extent=extent, repair=repair
+            )
+            for msg_id, msg_en in result.problems:
+                chk.problem("geometry", msg_id, msg_en)
+            if result.repaired:
+                report.repaired.append(
+                    Problem(index, "geometry", f"Diperbaiki: {result.repaired}",
+                            f"Repaired: {result.repaired}")
+                )
+            geom = result.geometry
+        values = _PARSERS[layer](props, chk)
+        if not chk.bad and geom is not None:
+            values["geom"] = from_shape(geom, srid=4326)
+            rows.append((index, values))
+    if not report.ok or report.total == 0:
+        if report.total == 0:
+            report.problems.append(Problem(-1, None, "Berkas tidak berisi fitur.", "No features."))
+        return report
+    savepoint = session.begin_nested()
+    try:
+        for index, values in rows:
+            _write(session, city, layer, values, event, report, index)
+        session.flush()
+    except IntegrityError as exc:
+        savepoint.rollback()
+        detail = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
+        report.problems.append(
+            Problem(-1, None, f"Basis data menolak data: {detail}", f"Database refused: {detail}")
+        )
+        report.created = report.updated = 0
+        return report
+    if dry_run:
+        savepoint.rollback()
+        return report
+    savepoint.commit()
+    session.commit()
+    report.written = True
+    return report
+
+
+def _write(
+    session: Session, city: City, layer: str, values: dict[str, Any], event: Event | None,
+    report: ImportReport, index: int,
+) -> None:
+    if layer == "zones":
+        existing = session.scalars(
+            select(Zone).where(Zone.city_id == city.id, Zone.name == values["name"])
+        ).one_or_none()
+        if existing is None:
+            session.add(Zone(city=city, **values))
+            report.created += 1
+        else:
+            for key, value in values.items():
+                setattr(existing, key, value)
+            report.updated += 1
+    elif layer == "facilities":
+        session.add(Facility(city=city, **values))
+        report.created += 1
+    else:
+        assert event is not None
+        existing_booth = session.scalars(
+            select(Booth).where(Booth.event_id == event.id, Booth.code == values["code"])
+        ).one_or_none()
+        if existing_booth is None:
+            session.add(Booth(event=event, **values))
+            report.created += 1
+        else:
+            for key, value in values.items():
+                setattr(existing_booth, key, value)
+            report.updated += 1
+
+
+def _zone_values(props: Mapping[str, Any], chk: _Checker) -> dict[str, Any]:
+    kind = _kind(props, ZONE_KINDS, chk)
+    name = str(props.get("name") or "").strip()
+    if not name:
+        chk.problem("name", "Zona perlu nama.", "A zone needs a name.")
+    cats = props.get("allowed_categories")
+    if isinstance(cats, str):
+        cats = [c.strip() for c in cats.split(";") if c.strip()]
+    if cats is not None:
+        unknown = [c for c in cats if c not in VENDOR_CATEGORIES]
+        if unknown:
+            chk.problem("allowed_categories", f"Kategori tidak dikenal: {', '.join(unknown)}",
+                        f"Unknown categories: {', '.join(unknown)}")
+    capacity = props.get("capacity")
+    if capacity not in (None, ""):
+        try:
+            capacity = int(capacity)
+            if capacity < 0:
+                raise ValueError
+        except (TypeError, ValueError):
+            chk.problem("capacity", "Kapasitas harus bilangan bulat ≥ 0.",
+                        "Capacity must be a whole number ≥ 0.")
+            capacity = None
+    else:
+        capacity = None
+    hours: dict[str, time | None] = {"hours_start": None, "hours_end": None}
+    for key in hours:
+        raw = props.get(key)
+        if raw not in (None, ""):
+            try:
+                hours[key] = _parse_time(raw)
+            except (ValueError, IndexError):
+                chk.problem(key, f"Jam '{raw}' tidak sah (JJ:MM).", f"Time '{raw}' invalid (HH:MM).")
+    if kind == "pkl_timed" and (hours["hours_start"] is None or hours["hours_end"] is None):
+        chk.problem("hours_start", "Zona kuning (berjam) perlu jam mulai dan selesai.",
+                    "A timed (yellow) zone needs start and end hours.")
+    return {
+        "name": name, "kind": kind, "allowed_categories": cats, "capacity": capacity,
+        "description": props.get("description"), **hours,
+    }
+
+
+def _facility_values(props: Mapping[str, Any], chk: _Checker) -> dict[str, Any]:
+    return {
+        "kind": _kind(props, FACILITY_KINDS, chk),
+        "name": (str(props["name"]) if props.get("name") else None),
+        "source": (str(props["source"]) if props.get("source") else None),
+    }
+
+
+def _booth_values(props: Mapping[str, Any], chk: _Checker) -> dict[str, Any]:
+    code = str(props.get("code") or "").strip()
+    if not code:
+        chk.problem("code", "Lapak perlu kode (mis. AY-014).", "A booth needs a code (e.g. AY-014).")
+    kind = props.get("kind", "vendor")
+    if kind not in BOOTH_KINDS:
+        chk.problem("kind", f"Jenis lapak '{kind}' tidak dikenal.", f"Unknown booth kind '{kind}'.")
+    service = props.get("service")
+    if service is not None and service not in SERVICE_DESK_KINDS:
+        chk.problem("service", f"Layanan '{service}' tidak dikenal.", f"Unknown service '{service}'.")
+    sizes = {}
+    for key in ("width_m", "depth_m"):
+        try:
+            sizes[key] = float(props.get(key, 3.0))
+            if sizes[key] <= 0:
+                raise ValueError
+        except (TypeError, ValueError):
+            chk.problem(key, "Ukuran lapak harus angka > 0.", "Booth size must be a number > 0.")
+    return {
+        "code": code, "kind": kind, "service": service, "label": props.get("label"),
+        "locked": bool(props.get("locked", False)),
+        "has_electricity": bool(props.get("has_electricity", False)),
+        "accessible": bool(props.get("accessible", False)),
+        **sizes,
+    }
+
+
+_PARSERS = {"zones": _zone_values, "facilities": _facility_values, "booths": _booth_values}

@@ -1,0 +1,1 @@
+"""Presentation helpers shared by several blueprints (maps, labels)."""

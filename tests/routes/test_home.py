@@ -1,0 +1,40 @@
+"""The first page: the city map, self-hosted, in Bahasa Indonesia with an English switch."""
+
+from __future__ import annotations
+
+import re
+
+from flask.testing import FlaskClient
+
+EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.I)
+
+
+def test_home_shows_the_city_map_without_external_urls(client: FlaskClient) -> None:
+    html = client.get("/").get_data(as_text=True)
+    assert "Peta Zona PKL Pontianak" in html
+    assert "CFD Jl. Ahmad Yani" in html  # a zone popup
+    assert "Zona merah" in html  # legend in Indonesian
+    assert not EXTERNAL.search(html), EXTERNAL.search(html)
+    assert not re.search(r"https?://", html.replace("http://www.w3.org", ""))
+    assert "user-scalable=no" not in html
+
+
+def test_english_switch(client: FlaskClient) -> None:
+    html = client.get("/?lang=en").get_data(as_text=True)
+    assert 'lang="en"' in html
+    assert "Street vendor zone map of Pontianak" in html
+    assert "Red zone (no vending)" in html  # legend
+    # the choice sticks for the session
+    assert 'lang="en"' in client.get("/").get_data(as_text=True)
+
+
+def test_static_vendor_assets_are_served(client: FlaskClient) -> None:
+    html = client.get("/").get_data(as_text=True)
+    for path in re.findall(r'(?:src|href)="(/static/[^"]+)"', html):
+        resp = client.get(path)
+        resp.close()
+        assert resp.status_code == 200, path
+
+
+def test_health(client: FlaskClient) -> None:
+    assert client.get("/healthz").json == {"status": "ok"}
