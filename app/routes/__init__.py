@@ -11,10 +11,11 @@ def register_blueprints(app: Flask) -> None:
     """Attach every blueprint and the shared error handlers."""
     from app.routes.api import bp as api_bp
     from app.routes.auth import bp as auth_bp
+    from app.routes.events import bp as events_bp
     from app.routes.main import bp as main_bp
     from app.routes.planner import bp as planner_bp
 
-    for bp in (main_bp, auth_bp, api_bp, planner_bp):
+    for bp in (main_bp, auth_bp, api_bp, planner_bp, events_bp):
         app.register_blueprint(bp)
 
     @app.errorhandler(ServiceError)

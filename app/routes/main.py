@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.db import get_session
 from app.models import City, Event
-from app.services.geojson import booths_fc, facilities_fc, zones_fc
+from app.services.conflicts import event_conflicts
+from app.services.geojson import annotate_conflicts, booths_fc, facilities_fc, zones_fc
 from app.views.map_page import city_map_parts
 
 bp = Blueprint("main", __name__)
@@ -32,10 +34,14 @@ def home() -> str:
         select(Event).where(Event.city_id == city.id, Event.status == "published")
         .order_by(Event.date.desc()).limit(1)
     ).one_or_none()
+    booths = None
+    if event is not None:
+        booths = annotate_conflicts(booths_fc(session, event), event_conflicts(session, event),
+                                    lang=str(get_locale() or "id"))
     parts = city_map_parts(
         zones=zones_fc(session, city),
         facilities=facilities_fc(session, city),
-        booths=booths_fc(session, event) if event else None,
+        booths=booths,
         static_base=url_for("static", filename="vendor").rstrip("/"),
         tiles=current_app.config["MAP_TILES"],
     )

@@ -6,17 +6,14 @@ import json
 from datetime import date, time, timedelta
 from pathlib import Path
 
-from geoalchemy2.shape import to_shape
-from shapely.geometry import mapping, shape
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.gis.crs import to_metric, to_wgs84
-from app.gis.shapes_build import direction_near, oriented_rectangle
 from app.models import Booth, City, Event, Facility, Vendor, Zone
 from app.services.cities import create_city
 from app.services.events import create_event
 from app.services.layers import import_layer, read_features
+from app.services.layout import DeskRequest, LayoutParams, generate_event_layout
 from app.services.vendors import import_vendors, read_rows
 
 DATA = Path(__file__).resolve().parent.parent.parent / "data" / "geo"
@@ -68,7 +65,7 @@ def seed_demo(session: Session, *, today: date, log=print) -> dict[str, int]:  #
             on=sunday, start=time(6), end=time(9), corridor_names=[CORRIDOR], status="published")
     events.append(upcoming)
     for event in events:
-        counts[f"desks:{event.slug}"] = _seed_desks(session, city, event)
+        counts[f"booths:{event.slug}"] = _seed_layout(session, event)
     have_vendors = session.scalar(
         select(func.count()).select_from(Vendor).where(Vendor.city_id == city.id))
     if have_vendors:
@@ -88,30 +85,27 @@ _BULAN = ("", "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "A
           "September", "Oktober", "November", "Desember")
 
 
-def _seed_desks(session: Session, city: City, event: Event) -> int:
-    """MikroDOTS desks as locked 3 × 3 m booths turned along the corridor at the given points."""
-    have = session.scalar(select(func.count()).select_from(Booth).where(
-        Booth.event_id == event.id, Booth.kind == "service_desk"))
+def _seed_layout(session: Session, event: Event) -> int:
+    """A generated layout with the MikroDOTS desks reserved near their points.
+
+    The desks go through the same generator as vendor booths, so they too keep every
+    clearance; a closed event is opened for the moment it takes to lay it out.
+    """
+    have = session.scalar(select(func.count()).select_from(Booth).where(Booth.event_id == event.id))
     if have:
         return 0
-    corridor = to_metric(to_shape(event.corridors[0].geom), city.metric_epsg)
-    features = []
-    for i, feat in enumerate(read_features(DATA / "service_desks.geojson"), start=1):
-        props = feat["properties"]
-        centre = to_metric(shape(feat["geometry"]), city.metric_epsg)
-        angle = direction_near(corridor, centre)
-        rect = oriented_rectangle(centre, width_m=3.0, depth_m=3.0, angle_rad=angle)
-        features.append({
-            "type": "Feature",
-            "geometry": mapping(to_wgs84(rect, city.metric_epsg)),
-            "properties": {"code": f"AY-D{i:02d}", "kind": "service_desk",
-                           "service": props.get("service"), "label": props.get("name"),
-                           "locked": True, "has_electricity": True, "accessible": True},
-        })
-    report = import_layer(session, city=city, layer="booths", features=features, event=event)
-    if not report.written:
-        raise RuntimeError(f"demo desks refused: {report.to_dict()['problems'][:3]}")
-    return report.created
+    desks = [
+        DeskRequest(service=f["properties"]["service"], label=f["properties"]["name"],
+                    lon=f["geometry"]["coordinates"][0], lat=f["geometry"]["coordinates"][1])
+        for f in read_features(DATA / "service_desks.geojson")
+    ]
+    status = event.status
+    event.status = "draft"
+    outcome = generate_event_layout(session, event, LayoutParams(), desks)
+    if status != "draft":
+        event.status = status
+        session.commit()
+    return outcome.created
 
 
 def demo_summary(session: Session) -> str:

@@ -66,3 +66,23 @@ def booths_fc(session: Session, event: Event) -> dict[str, Any]:
                         "label": b.label, "locked": b.locked, "version": b.version}}
         for b, gj in rows
     ])
+
+
+def annotate_conflicts(fc: dict[str, Any], conflicts: list[Any], *, lang: str) -> dict[str, Any]:
+    """Give each booth feature its worst conflict state and the messages, in ``lang``.
+
+    Booths with no conflict get state ``ok`` (vendor booths) or keep their kind's colour.
+    """
+    by_code: dict[str, list[Any]] = {}
+    for c in conflicts:
+        by_code.setdefault(c.booth_code, []).append(c)
+    for feature in fc["features"]:
+        props = feature["properties"]
+        found = by_code.get(props["code"], [])
+        if found:
+            props["state"] = "blocking" if any(c.severity == "blocking" for c in found) \
+                else "warning"
+            props["problems"] = [c.message_en if lang == "en" else c.message_id for c in found]
+        elif props.get("kind") == "vendor":
+            props["state"] = "ok"
+    return fc

@@ -1,0 +1,101 @@
+"""End-to-end fixtures: the real app on a loopback port, driven by Debian's headless Chromium.
+
+The server uses its own connections to the seeded test database (no per-test rollback is
+possible across processes), so e2e tests clean up what they create.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, delete
+from sqlalchemy.orm import Session
+from werkzeug.serving import make_server
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-quic",
+]
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="session")
+def live_server(engine: Engine, database_url: str) -> Iterator[str]:
+    from app import create_app
+
+    app = create_app({"TESTING": False, "SQLALCHEMY_DATABASE_URI": database_url,
+                      "SECRET_KEY": "e2e-secret-key-0123456789abcdef"})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if CHROMIUM is None:
+        pytest.skip("Debian's chromium is not installed (make test installs it when root)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: str) -> Iterator[Any]:
+    """A fresh context per test; any request leaving the machine fails the test."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
+    external: list[str] = []
+
+    def _guard(route: Any) -> None:
+        url = route.request.url
+        if url.startswith(live_server) or url.startswith("data:") or url.startswith("blob:"):
+            route.continue_()
+        else:
+            external.append(url)
+            route.abort()
+
+    context.route("**/*", _guard)
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.base_url = live_server  # type: ignore[attr-defined]
+    yield pg
+    context.close()
+    assert external == [], f"pages requested external URLs: {external}"
+    assert errors == [], f"JavaScript errors: {errors}"
+
+
+@pytest.fixture
+def staff_user(engine: Engine) -> Iterator[Any]:
+    """A committed planner account (the live server cannot see uncommitted rows)."""
+    from app.models import User
+    from app.services.users import create_user
+
+    made: list[int] = []
+
+    def _make(role: str = "planner") -> tuple[str, str]:
+        email = f"e2e-{role}-{len(made)}@test.pontianak.go.id"
+        with Session(engine) as s:
+            user = create_user(s, email=email, password="password123!", role=role)
+            made.append(user.id)
+        return email, "password123!"
+
+    yield _make
+    with Session(engine) as s:
+        s.execute(delete(User).where(User.id.in_(made)))
+        s.commit()
