@@ -45,10 +45,11 @@ def _configure_db(app: Flask, session: Session | None) -> None:
 
 def _configure_extensions(app: Flask) -> None:
     from app.auth import init_auth
-    from app.extensions import csrf
+    from app.extensions import compress, csrf
     from app.i18n import init_i18n
 
     csrf.init_app(app)
+    compress.init_app(app)
     init_auth(app)
     init_i18n(app)
 

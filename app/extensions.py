@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 
 babel = Babel()
+compress = Compress()
 csrf = CSRFProtect()
 login_manager = LoginManager()

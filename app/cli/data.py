@@ -6,6 +6,7 @@ from datetime import date, time
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from app.cli.common import service_errors
@@ -14,7 +15,8 @@ from app.services.audit import acting_as
 from app.services.cities import create_city, get_city
 from app.services.demo import demo_summary, dump, seed_demo
 from app.services.events import create_event, get_event
-from app.services.layers import LAYERS, import_layer, read_features
+from app.services.export import EXPORT_FORMATS, export_layer
+from app.services.layers import LAYERS, import_layer, read_layer_file
 from app.services.vendors import import_vendors, read_rows
 
 
@@ -70,31 +72,80 @@ def create_event_command(city_slug: str, event_slug: str, name: str, on: object,
 @click.option("--city", "city_slug", required=True)
 @click.option("--layer", type=click.Choice(LAYERS), required=True)
 @click.option("--event", "event_slug")
-@click.option("--repair", is_flag=True, help="Perbaiki poligon tidak sah (make_valid) dan laporkan.")
+@click.option("--repair", is_flag=True,
+              help="Perbaiki poligon tidak sah (make_valid) dan laporkan.")
 @click.option("--dry-run", is_flag=True, help="Periksa saja; tidak menulis apa pun.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @with_appcontext
 @service_errors
 def import_layer_command(file: Path, city_slug: str, layer: str, event_slug: str | None,
                          repair: bool, dry_run: bool, fmt: str) -> None:
-    """Import zones, facilities or an event's booths from GeoJSON, all or nothing."""
+    """Import zones, facilities or an event's booths, all or nothing.
+
+    FILE may be GeoJSON, GeoPackage, a zipped Shapefile, KML/KMZ or CSV (lon/lat or WKT
+    columns); other CRSs are reprojected to EPSG:4326.
+    """
     session = get_session()
     city = get_city(session, city_slug)
     event = get_event(session, event_slug, city) if event_slug else None
+    source = read_layer_file(file, max_bytes=current_app.config["MAX_CONTENT_LENGTH"],
+                             layer_hint=layer)
     with acting_as(None, "cli:import-layer"):
-        report = import_layer(session, city=city, layer=layer, features=read_features(file),
+        report = import_layer(session, city=city, layer=layer, features=source.features,
                               event=event, repair=repair, dry_run=dry_run)
     if fmt == "json":
-        click.echo(dump(report.to_dict()))
+        click.echo(dump({**report.to_dict(), "source": source.to_dict()}))
     else:
+        click.echo(f"{file.name}: {source.format}, CRS {source.source_crs}"
+                   f"{' (dianggap)' if source.crs_assumed else ''}")
+        for note_id, _note_en in source.notes:
+            click.echo(f"  catatan: {note_id}")
         for p in report.repaired:
             click.echo(f"  fitur #{p.index}: {p.message_id}")
         for p in report.problems:
             click.echo(f"  fitur #{p.index} [{p.field}]: {p.message_id} ({p.message_en})", err=True)
-        state = "ditulis" if report.written else ("uji saja" if dry_run and report.ok else "DITOLAK")
-        click.echo(f"{report.total} fitur: {report.created} baru, {report.updated} diperbarui — {state}")
+        state = "ditulis" if report.written else (
+            "uji saja" if dry_run and report.ok else "DITOLAK")
+        click.echo(f"{report.total} fitur: {report.created} baru, {report.updated} diperbarui"
+                   f" — {state}")
     if not report.ok:
         raise SystemExit(1)
+
+
+@click.command("export-layer")
+@click.argument("out", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.option("--city", "city_slug", required=True)
+@click.option("--layer", type=click.Choice(LAYERS), required=True)
+@click.option("--event", "event_slug", help="Acara (wajib untuk --layer booths).")
+@click.option("--format", "fmt", type=click.Choice(tuple(EXPORT_FORMATS)),
+              help="Format berkas; bila kosong, dari akhiran OUT.")
+@click.option("--include-private", is_flag=True,
+              help="Sertakan data pribadi pedagang (nama pemilik, telepon, NIB, kode akses).")
+@with_appcontext
+@service_errors
+def export_layer_command(out: Path, city_slug: str, layer: str, event_slug: str | None,
+                         fmt: str | None, include_private: bool) -> None:
+    """Export zones, facilities or an event's booths as GeoJSON, GeoPackage, CSV or KML.
+
+    Booth exports carry each booth's assignment (vendor business name and category); vendors'
+    private data only with --include-private.
+    """
+    if fmt is None:
+        by_suffix = {suffix: name for name, (suffix, _mime) in EXPORT_FORMATS.items()}
+        by_suffix[".json"] = "geojson"
+        fmt = by_suffix.get(out.suffix.lower())
+        if fmt is None:
+            raise click.BadParameter("tidak dapat ditebak dari akhiran OUT; pakai --format.",
+                                     param_hint="--format")
+    session = get_session()
+    city = get_city(session, city_slug)
+    event = get_event(session, event_slug, city) if event_slug else None
+    result = export_layer(session, city=city, layer=layer, fmt=fmt, event=event,
+                          include_private=include_private)
+    out.write_bytes(result.data)
+    if result.private:
+        out.chmod(0o600)
+    click.echo(f"{out} ({fmt}, {len(result.data)} bita) ditulis.")
 
 
 @click.command("import-vendors")
@@ -105,7 +156,10 @@ def import_layer_command(file: Path, city_slug: str, layer: str, event_slug: str
 @with_appcontext
 @service_errors
 def import_vendors_command(file: Path, city_slug: str, dry_run: bool, fmt: str) -> None:
-    """Import vendors from CSV with a per-row report; one bad row writes nothing."""
+    """Import vendors from CSV or XLSX with a per-row report; one bad row writes nothing.
+
+    Rows with an ``id`` column update that vendor; others register new vendors.
+    """
     session = get_session()
     city = get_city(session, city_slug)
     report = import_vendors(session, city=city, rows=read_rows(file), today=date.today(),
@@ -134,4 +188,4 @@ def seed_demo_command() -> None:
 
 
 data_commands = (create_city_command, create_event_command, import_layer_command,
-                 import_vendors_command, seed_demo_command)
+                 export_layer_command, import_vendors_command, seed_demo_command)

@@ -12,10 +12,14 @@ def register_blueprints(app: Flask) -> None:
     from app.routes.api import bp as api_bp
     from app.routes.auth import bp as auth_bp
     from app.routes.events import bp as events_bp
+    from app.routes.layers import bp as layers_bp
     from app.routes.main import bp as main_bp
     from app.routes.planner import bp as planner_bp
+    from app.routes.vendors import bp as vendors_bp
+    from app.routes.workspace import bp as workspace_bp
 
-    for bp in (main_bp, auth_bp, api_bp, planner_bp, events_bp):
+    for bp in (main_bp, auth_bp, api_bp, planner_bp, events_bp, vendors_bp, workspace_bp,
+               layers_bp):
         app.register_blueprint(bp)
 
     @app.errorhandler(ServiceError)

@@ -1,13 +1,13 @@
 """Import of map layers (zones, facilities, booths) from files, all or nothing.
 
-The same service serves ``flask import-layer``, ``seed-demo`` and (later) the planner's upload
-page: read features, check every one, report every problem by feature index, and write only when
-nothing is wrong.
+The same service serves ``flask import-layer``, ``seed-demo`` and the planner's upload
+(``POST /api/layers/…/import``): read features (any format, through
+:mod:`app.services.layer_files`), check every one, report every problem by feature index, and
+write only when nothing is wrong.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import time
@@ -15,17 +15,27 @@ from pathlib import Path
 from typing import Any
 
 from geoalchemy2.shape import from_shape
-from shapely.geometry import shape
+from shapely.geometry import Polygon, shape
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.gis.rules import BOOTH_KINDS, FACILITY_KINDS, SERVICE_DESK_KINDS, VENDOR_CATEGORIES, ZONE_KINDS
+from app.gis.rules import (
+    BOOTH_KINDS,
+    FACILITY_KINDS,
+    SERVICE_DESK_KINDS,
+    VENDOR_CATEGORIES,
+    ZONE_KINDS,
+)
 from app.gis.validate import check_geometry
 from app.models import Booth, City, Event, Facility, Zone
 from app.services.cities import city_extent
 from app.services.errors import ServiceError
+from app.services.layer_files import LayerFile, read_layer_file
+
+__all__ = ["LAYERS", "ImportReport", "LayerFile", "Problem", "import_layer", "read_features",
+           "read_layer_file"]
 
 LAYERS = ("zones", "facilities", "booths")
 _GEOM_TYPES = {
@@ -78,29 +88,8 @@ class ImportReport:
 
 
 def read_features(path: Path) -> list[dict[str, Any]]:
-    """Read a GeoJSON FeatureCollection (RFC 7946: lon/lat, EPSG:4326) into feature dicts."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ServiceError(
-            f"Berkas {path.name} tidak dapat dibaca sebagai GeoJSON: {exc}",
-            f"{path.name} cannot be read as GeoJSON: {exc}",
-        ) from exc
-    if isinstance(data, dict) and data.get("type") == "FeatureCollection":
-        feats = data.get("features") or []
-    elif isinstance(data, dict) and data.get("type") == "Feature":
-        feats = [data]
-    else:
-        raise ServiceError(
-            f"{path.name} bukan GeoJSON FeatureCollection.", f"{path.name} is not a FeatureCollection."
-        )
-    crs = (data.get("crs") or {}).get("properties", {}).get("name", "")
-    if crs and not any(tag in crs for tag in ("4326", "CRS84")):
-        raise ServiceError(
-            f"{path.name} memakai CRS {crs}; GeoJSON harus EPSG:4326.",
-            f"{path.name} declares CRS {crs}; GeoJSON must be EPSG:4326.",
-        )
-    return [f for f in feats if isinstance(f, dict)]
+    """Read any supported layer file (see :func:`read_layer_file`) into feature dicts."""
+    return read_layer_file(path).features
 
 
 def _parse_time(value: Any) -> time:
@@ -121,6 +110,10 @@ class _Checker:
 
 
 def _geometry(feature: Mapping[str, Any], chk: _Checker) -> BaseGeometry | None:
+    read_error = feature.get("geometry_error")  # set by a reader that could not parse it
+    if read_error:
+        chk.problem("geometry", str(read_error[0]), str(read_error[1]))
+        return None
     raw = feature.get("geometry")
     if not raw:
         chk.problem("geometry", "Fitur tanpa geometri.", "Feature has no geometry.")
@@ -168,25 +161,9 @@ def import_layer(
     extent = city_extent(city)
     rows: list[tuple[int, dict[str, Any]]] = []
     for index, feature in enumerate(features):
-        report.total += 1
-        chk = _Checker(report, index)
-        props = dict(feature.get("properties") or {})
-        geom = _geometry(feature, chk)
-        if geom is not None:
-            result = check_geometry(
-                geom, allowed_types=_GEOM_TYPES[layer], extent=extent, repair=repair
-            )
-            for msg_id, msg_en in result.problems:
-                chk.problem("geometry", msg_id, msg_en)
-            if result.repaired:
-                report.repaired.append(
-                    Problem(index, "geometry", f"Diperbaiki: {result.repaired}",
-                            f"Repaired: {result.repaired}")
-                )
-            geom = result.geometry
-        values = _PARSERS[layer](props, chk)
-        if not chk.bad and geom is not None:
-            values["geom"] = from_shape(geom, srid=4326)
+        values = check_feature(feature, layer=layer, extent=extent, repair=repair,
+                               report=report, index=index)
+        if values is not None:
             rows.append((index, values))
     if not report.ok or report.total == 0:
         if report.total == 0:
@@ -212,6 +189,37 @@ def import_layer(
     session.commit()
     report.written = True
     return report
+
+
+def check_feature(
+    feature: Mapping[str, Any], *, layer: str, extent: Polygon | None, repair: bool,
+    report: ImportReport, index: int = 0,
+) -> dict[str, Any] | None:
+    """Validate one GeoJSON feature for ``layer``; the model's column values, or None.
+
+    Problems (and repairs) are added to ``report`` under ``index``. The import and the map
+    editor share this, so a feature drawn on the map passes exactly the checks a file does.
+    """
+    report.total += 1
+    chk = _Checker(report, index)
+    props = dict(feature.get("properties") or {})
+    geom = _geometry(feature, chk)
+    if geom is not None:
+        result = check_geometry(geom, allowed_types=_GEOM_TYPES[layer], extent=extent,
+                                repair=repair)
+        for msg_id, msg_en in result.problems:
+            chk.problem("geometry", msg_id, msg_en)
+        if result.repaired:
+            report.repaired.append(
+                Problem(index, "geometry", f"Diperbaiki: {result.repaired}",
+                        f"Repaired: {result.repaired}")
+            )
+        geom = result.geometry
+    values = _PARSERS[layer](props, chk)
+    if chk.bad or geom is None:
+        return None
+    values["geom"] = from_shape(geom, srid=4326)
+    return values
 
 
 def _write(
@@ -278,7 +286,8 @@ def _zone_values(props: Mapping[str, Any], chk: _Checker) -> dict[str, Any]:
             try:
                 hours[key] = _parse_time(raw)
             except (ValueError, IndexError):
-                chk.problem(key, f"Jam '{raw}' tidak sah (JJ:MM).", f"Time '{raw}' invalid (HH:MM).")
+                chk.problem(key, f"Jam '{raw}' tidak sah (JJ:MM).",
+                            f"Time '{raw}' invalid (HH:MM).")
     if kind == "pkl_timed" and (hours["hours_start"] is None or hours["hours_end"] is None):
         chk.problem("hours_start", "Zona kuning (berjam) perlu jam mulai dan selesai.",
                     "A timed (yellow) zone needs start and end hours.")
@@ -299,28 +308,50 @@ def _facility_values(props: Mapping[str, Any], chk: _Checker) -> dict[str, Any]:
 def _booth_values(props: Mapping[str, Any], chk: _Checker) -> dict[str, Any]:
     code = str(props.get("code") or "").strip()
     if not code:
-        chk.problem("code", "Lapak perlu kode (mis. AY-014).", "A booth needs a code (e.g. AY-014).")
-    kind = props.get("kind", "vendor")
+        chk.problem("code", "Lapak perlu kode (mis. AY-014).",
+                    "A booth needs a code (e.g. AY-014).")
+    kind = props.get("kind") or "vendor"
     if kind not in BOOTH_KINDS:
         chk.problem("kind", f"Jenis lapak '{kind}' tidak dikenal.", f"Unknown booth kind '{kind}'.")
     service = props.get("service")
     if service is not None and service not in SERVICE_DESK_KINDS:
-        chk.problem("service", f"Layanan '{service}' tidak dikenal.", f"Unknown service '{service}'.")
+        chk.problem("service", f"Layanan '{service}' tidak dikenal.",
+                    f"Unknown service '{service}'.")
     sizes = {}
     for key in ("width_m", "depth_m"):
+        raw = props.get(key)
         try:
-            sizes[key] = float(props.get(key, 3.0))
+            sizes[key] = 3.0 if raw in (None, "") else float(raw)
             if sizes[key] <= 0:
                 raise ValueError
         except (TypeError, ValueError):
             chk.problem(key, "Ukuran lapak harus angka > 0.", "Booth size must be a number > 0.")
     return {
         "code": code, "kind": kind, "service": service, "label": props.get("label"),
-        "locked": bool(props.get("locked", False)),
-        "has_electricity": bool(props.get("has_electricity", False)),
-        "accessible": bool(props.get("accessible", False)),
+        "locked": _flag(props, "locked", chk),
+        "has_electricity": _flag(props, "has_electricity", chk),
+        "accessible": _flag(props, "accessible", chk),
         **sizes,
     }
+
+
+_TRUE = {"true", "1", "ya", "y", "yes", "t"}
+_FALSE = {"false", "0", "tidak", "n", "no", "f", ""}
+
+
+def _flag(props: Mapping[str, Any], key: str, chk: _Checker) -> bool:
+    """A yes/no property: JSON booleans, 0/1, or text (CSV, KML) such as ``true``/``tidak``."""
+    raw = props.get(key)
+    if raw is None or isinstance(raw, bool):
+        return bool(raw)
+    if isinstance(raw, int | float) and raw in (0, 1):
+        return bool(raw)
+    text = str(raw).strip().lower()
+    if text in _TRUE | _FALSE:
+        return text in _TRUE
+    chk.problem(key, f"Nilai '{raw}' harus ya/tidak (true/false).",
+                f"Value '{raw}' must be yes/no (true/false).")
+    return False
 
 
 _PARSERS = {"zones": _zone_values, "facilities": _facility_values, "booths": _booth_values}

@@ -1,0 +1,236 @@
+"""The planner's map workspace: layers by bounding box, single-feature edits, undo."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from app import maps
+from app.auth import role_required
+from app.db import get_session
+from app.models import Booth, City, Event
+from app.services.audit import acting_as
+from app.services.bbox import layer_fc, parse_bbox
+from app.services.cities import get_city
+from app.services.conflicts import booth_conflicts, booth_states, event_conflicts
+from app.services.errors import ServiceError
+from app.services.events import get_event
+from app.services.features import (
+    InvalidFeature,
+    StaleVersion,
+    Target,
+    create_feature,
+    delete_feature,
+    feature_json,
+    undo_last,
+    update_feature,
+)
+from app.views.labels import (
+    BOOTH_LABELS,
+    CATEGORY_LABELS,
+    FACILITY_LABELS,
+    ZONE_LABELS,
+    as_text,
+)
+from app.views.map_page import PONTIANAK_CENTRE
+
+bp = Blueprint("workspace", __name__)
+
+
+def _event_arg(session: Any, city: City) -> Event | None:
+    slug = request.args.get("event") or (request.get_json(silent=True) or {}).get("event")
+    return get_event(session, slug, city) if slug else None
+
+
+def _lang() -> str:
+    return str(get_locale() or "id")
+
+
+def _messages(conflicts: list[Any]) -> list[dict[str, Any]]:
+    lang = _lang()
+    return [{**c.to_dict(), "message": c.message_en if lang == "en" else c.message_id}
+            for c in conflicts]
+
+
+@bp.get("/api/workspace/<city_slug>/layers/<layer>")
+@role_required("crew")
+def layer(city_slug: str, layer: str) -> dict[str, Any]:
+    """A layer in the requested bbox; booths carry their conflict state."""
+    session = get_session()
+    city = get_city(session, city_slug)
+    event = _event_arg(session, city)
+    states = None
+    if layer == "booths" and event is not None:
+        states = booth_states(event_conflicts(session, event))
+    return layer_fc(session, layer, city, event=event, bbox=parse_bbox(request.args.get("bbox")),
+                    states=states)
+
+
+@bp.get("/api/workspace/<city_slug>/events/<event_slug>/conflicts")
+@role_required("crew")
+def conflicts(city_slug: str, event_slug: str) -> dict[str, Any]:
+    """Every conflict of the event, in the viewer's language, for the list beside the map."""
+    session = get_session()
+    event = get_event(session, event_slug, get_city(session, city_slug))
+    return {"conflicts": _messages(event_conflicts(session, event))}
+
+
+def _after_edit(session: Any, layer: str, obj: Any, event: Event | None) -> dict[str, Any]:
+    """The saved feature plus the conflicts it changed (one booth incrementally, else the event)."""
+    body: dict[str, Any] = {"feature": feature_json(session, layer, obj)}
+    if layer == "booths" and isinstance(obj, Booth) and obj.event is not None:
+        body["conflicts"] = _messages(booth_conflicts(session, obj))
+        body["booth_code"] = obj.code
+    elif event is not None:
+        body["event_conflicts"] = _messages(event_conflicts(session, event))
+    return body
+
+
+def _error(exc: ServiceError) -> tuple[Response, int]:
+    body: dict[str, Any] = {"error": type(exc).__name__, "message": exc.message_id,
+                            "message_en": exc.message_en}
+    if isinstance(exc, InvalidFeature):
+        body["problems"] = exc.problems
+    if isinstance(exc, StaleVersion):
+        body["current"] = exc.current
+    return jsonify(body), exc.status
+
+
+@bp.post("/api/workspace/<city_slug>/layers/<layer>")
+@role_required("planner")
+def create(city_slug: str, layer: str) -> tuple[Response, int]:
+    """Create one feature from GeoJSON (body: ``{"feature": …, "event": slug?}``)."""
+    session = get_session()
+    city = get_city(session, city_slug)
+    data = request.get_json(silent=True) or {}
+    event = _event_arg(session, city)
+    try:
+        with acting_as(current_user.id, current_user.email):
+            obj = create_feature(session, layer, data.get("feature") or {}, Target(city, event))
+    except ServiceError as exc:
+        return _error(exc)
+    return jsonify(_after_edit(session, layer, obj, event)), 201
+
+
+@bp.put("/api/workspace/<city_slug>/layers/<layer>/<int:ident>")
+@role_required("planner")
+def update(city_slug: str, layer: str, ident: int) -> tuple[Response, int]:
+    """Save an edit made on ``version``; 409 with the current feature when it is stale."""
+    session = get_session()
+    city = get_city(session, city_slug)
+    data = request.get_json(silent=True) or {}
+    event = _event_arg(session, city)
+    try:
+        version = int(data.get("version"))
+    except (TypeError, ValueError):
+        return jsonify(error="version_required", message=_("Versi fitur wajib dikirim.")), 400
+    try:
+        with acting_as(current_user.id, current_user.email):
+            obj = update_feature(session, layer, ident, data.get("feature") or {}, version, city)
+    except ServiceError as exc:
+        return _error(exc)
+    return jsonify(_after_edit(session, layer, obj, event)), 200
+
+
+@bp.delete("/api/workspace/<city_slug>/layers/<layer>/<int:ident>")
+@role_required("planner")
+def delete(city_slug: str, layer: str, ident: int) -> tuple[Response, int]:
+    """Delete a feature seen at ``?version=``."""
+    session = get_session()
+    city = get_city(session, city_slug)
+    event = _event_arg(session, city)
+    try:
+        version = int(request.args.get("version", ""))
+    except ValueError:
+        return jsonify(error="version_required", message=_("Versi fitur wajib dikirim.")), 400
+    try:
+        with acting_as(current_user.id, current_user.email):
+            delete_feature(session, layer, ident, version, city)
+    except ServiceError as exc:
+        return _error(exc)
+    body: dict[str, Any] = {"deleted": ident}
+    if event is not None:
+        body["event_conflicts"] = _messages(event_conflicts(session, event))
+    return jsonify(body), 200
+
+
+@bp.post("/api/workspace/<city_slug>/undo")
+@role_required("planner")
+def undo(city_slug: str) -> tuple[Response, int]:
+    """Undo the planner's last map edit."""
+    session = get_session()
+    city = get_city(session, city_slug)
+    try:
+        with acting_as(current_user.id, current_user.email):
+            result = undo_last(session, user_id=current_user.id, city=city)
+    except ServiceError as exc:
+        return _error(exc)
+    return jsonify(result), 200
+
+
+@bp.get("/planner/map")
+@role_required("planner")
+def workspace_page() -> str:
+    """The planner's editable map for a city and (optionally) an event."""
+    session = get_session()
+    city_slug = request.args.get("city", "pontianak")
+    city = get_city(session, city_slug)
+    events = session.scalars(select(Event).where(Event.city_id == city.id)
+                             .order_by(Event.date.desc())).all()
+    event = _event_arg(session, city) or next((e for e in events if e.status != "closed"), None)
+    static_base = url_for("static", filename="vendor").rstrip("/")
+    m = maps.base_map(center=PONTIANAK_CENTRE, zoom=16, static_base=static_base,
+                      jquery=False)
+    zone_labels, fac_labels, booth_labels = (as_text(ZONE_LABELS), as_text(FACILITY_LABELS),
+                                             as_text(BOOTH_LABELS))
+    maps.add_legend(
+        m,
+        maps.legend_entries(maps.ZONE_STYLES, zone_labels)
+        + maps.legend_entries(maps.FACILITY_STYLES, fac_labels)
+        + maps.legend_entries(maps.BOOTH_STYLES, booth_labels),
+        title=_("Legenda"),
+    )
+    config = {
+        "map": m.get_name(),
+        "city": city.slug,
+        "event": event.slug if event else None,
+        "eventClosed": bool(event and event.status == "closed"),
+        "csrf": generate_csrf(),
+        "api": url_for("workspace.layer", city_slug=city.slug, layer="LAYER").replace(
+            "/LAYER", ""),
+        "undo": url_for("workspace.undo", city_slug=city.slug),
+        "importUrl": url_for("layers.import_", city_slug=city.slug, layer="LAYER"),
+        "styles": {
+            "zones": {k: s.leaflet() for k, s in maps.ZONE_STYLES.items()},
+            "booths": {k: s.leaflet() for k, s in maps.BOOTH_STYLES.items()},
+            "facilities": {k: {"fill": s.fill, "stroke": s.stroke, "size": s.size_px,
+                               "shape": s.shape, "glyph": s.glyph}
+                           for k, s in maps.FACILITY_STYLES.items()},
+        },
+        "labels": {"zones": zone_labels, "facilities": fac_labels, "booths": booth_labels,
+                   "ui": _ui_labels()},
+    }
+    return render_template("planner/workspace.html", map=maps.render_parts(m), config=config,
+                           city=city, event=event, events=events, zone_labels=zone_labels,
+                           facility_labels=fac_labels, booth_labels=booth_labels,
+                           category_labels=as_text(CATEGORY_LABELS))
+
+
+def _ui_labels() -> dict[str, str]:
+    """Words the workspace script shows (translated here; the script holds no text)."""
+    return {
+        "loading": _("Memuat…"), "booths_loaded": _("lapak dimuat"), "new": _("Baru"),
+        "zones": _("Zona"), "facilities": _("Fasilitas umum"), "booths": _("Lapak"),
+        "saving": _("Menyimpan…"), "saved": _("Tersimpan."), "deleted": _("Dihapus."),
+        "undone": _("Perubahan terakhir dibatalkan."), "checking": _("Memeriksa berkas…"),
+        "features_checked": _("fitur diperiksa"), "imported": _("fitur diimpor."),
+        "import_refused": _("tidak ada yang disimpan; perbaiki masalah di atas."),
+        "confirm_delete": _("Hapus fitur ini? Tindakan ini dapat dibatalkan dengan tombol Batalkan."),
+    }

@@ -1,0 +1,242 @@
+"""Single-feature edits from the planner's map: create, update, delete, undo.
+
+Each edit is one transaction, validated exactly like a file import (:func:`check_feature`),
+carries the feature's version (a stale version is a 409 with the current feature, so no update
+is lost), and is audited by the session listener. Undo replays the user's last audit entry
+backwards.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from geoalchemy2.shape import from_shape
+from shapely.geometry import shape
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.models import AuditEntry, Booth, City, Event, Facility, Zone
+from app.services.cities import city_extent
+from app.services.errors import Conflict, NotFound, ServiceError
+from app.services.layers import ImportReport, check_feature
+
+MODELS: dict[str, type[Zone] | type[Facility] | type[Booth]] = {
+    "zones": Zone, "facilities": Facility, "booths": Booth,
+}
+ENTITY = {"zones": "zone", "facilities": "facility", "booths": "booth"}
+LAYER_OF = {v: k for k, v in ENTITY.items()}
+
+
+class InvalidFeature(ServiceError):
+    """The feature failed validation; ``problems`` say which field and why."""
+
+    def __init__(self, report: ImportReport) -> None:
+        first = report.problems[0]
+        super().__init__(first.message_id, first.message_en)
+        self.problems = [p.to_dict() for p in report.problems]
+
+
+class StaleVersion(Conflict):
+    """Someone saved this feature since the client loaded it."""
+
+    def __init__(self, current: dict[str, Any]) -> None:
+        super().__init__(
+            "Fitur ini sudah diubah orang lain; peta menampilkan versi terbaru.",
+            "Someone else changed this feature; the map now shows the newest version.",
+        )
+        self.current = current
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a new feature belongs: a city, and for booths an event."""
+
+    city: City
+    event: Event | None = None
+
+
+def feature_json(session: Session, layer: str, obj: Any) -> dict[str, Any]:
+    """One feature as GeoJSON in EPSG:4326 (7 decimals), with its version."""
+    model = MODELS[layer]
+    geometry = session.scalar(select(func.ST_AsGeoJSON(model.geom, 7)).where(model.id == obj.id))
+    props: dict[str, Any] = {"id": obj.id, "version": obj.version, "layer": layer}
+    if layer == "zones":
+        props.update(name=obj.name, kind=obj.kind, capacity=obj.capacity,
+                     allowed_categories=obj.allowed_categories, description=obj.description,
+                     hours_start=obj.hours_start.strftime("%H:%M") if obj.hours_start else None,
+                     hours_end=obj.hours_end.strftime("%H:%M") if obj.hours_end else None)
+    elif layer == "facilities":
+        props.update(kind=obj.kind, name=obj.name, source=obj.source)
+    else:
+        props.update(code=obj.code, kind=obj.kind, service=obj.service, label=obj.label,
+                     locked=obj.locked, has_electricity=obj.has_electricity,
+                     accessible=obj.accessible, width_m=obj.width_m, depth_m=obj.depth_m)
+    return {"type": "Feature", "id": obj.id, "geometry": json.loads(geometry or "null"),
+            "properties": props}
+
+
+def _get(session: Session, layer: str, ident: int, city: City) -> Any:
+    model = MODELS.get(layer)
+    if model is None:
+        raise NotFound(f"Lapisan '{layer}' tidak dikenal.", f"Unknown layer '{layer}'.")
+    obj = session.get(model, ident)
+    owner = obj.event.city_id if isinstance(obj, Booth) and obj.event else getattr(
+        obj, "city_id", None)
+    if isinstance(obj, Booth) and obj.zone is not None:
+        owner = obj.zone.city_id
+    if obj is None or owner != city.id:
+        raise NotFound(f"Fitur {layer}/{ident} tidak ditemukan.",
+                       f"Feature {layer}/{ident} not found.")
+    return obj
+
+
+def _values(feature: dict[str, Any], layer: str, city: City, *, base: dict[str, Any] | None,
+            repair: bool = False) -> dict[str, Any]:
+    """Merge the sent properties over the stored ones and validate the whole feature."""
+    props = dict(base or {})
+    props.update(feature.get("properties") or {})
+    merged = {"type": "Feature", "geometry": feature.get("geometry"), "properties": props}
+    report = ImportReport(layer=layer)
+    values = check_feature(merged, layer=layer, extent=city_extent(city), repair=repair,
+                           report=report)
+    if values is None:
+        raise InvalidFeature(report)
+    return values
+
+
+def _closed(event: Event | None) -> None:
+    if event is not None and event.status == "closed":
+        raise ServiceError("Acara sudah ditutup; lapaknya tidak dapat diubah.",
+                           "The event is closed; its booths cannot change.")
+
+
+def create_feature(session: Session, layer: str, feature: dict[str, Any], target: Target) -> Any:
+    """Validate and store a new zone, facility or booth."""
+    if layer not in MODELS:
+        raise NotFound(f"Lapisan '{layer}' tidak dikenal.", f"Unknown layer '{layer}'.")
+    if layer == "booths":
+        if target.event is None:
+            raise ServiceError("Lapak baru perlu acara.", "A new booth needs an event.")
+        _closed(target.event)
+    values = _values(feature, layer, target.city, base=None)
+    if layer == "booths":
+        obj: Any = Booth(event=target.event, **values)
+    else:
+        obj = MODELS[layer](city_id=target.city.id, **values)
+    session.add(obj)
+    _flush(session)
+    session.commit()
+    return obj
+
+
+def update_feature(session: Session, layer: str, ident: int, feature: dict[str, Any],
+                   version: int, city: City) -> Any:
+    """Apply an edit made on ``version``; a newer stored version raises :class:`StaleVersion`."""
+    obj = _get(session, layer, ident, city)
+    if isinstance(obj, Booth):
+        _closed(obj.event)
+    if obj.version != version:
+        raise StaleVersion(feature_json(session, layer, obj))
+    base = feature_json(session, layer, obj)
+    if feature.get("geometry") is None:
+        feature = {**feature, "geometry": base["geometry"]}
+    values = _values(feature, layer, city, base=base["properties"])
+    for key, value in values.items():
+        setattr(obj, key, value)
+    try:
+        _flush(session)
+    except StaleDataError as exc:  # a concurrent save between our read and our write
+        session.rollback()
+        fresh = session.get(MODELS[layer], ident)
+        raise StaleVersion(feature_json(session, layer, fresh)) from exc
+    session.commit()
+    return obj
+
+
+def delete_feature(session: Session, layer: str, ident: int, version: int, city: City) -> None:
+    """Delete a feature the client saw at ``version``."""
+    obj = _get(session, layer, ident, city)
+    if isinstance(obj, Booth):
+        _closed(obj.event)
+    if obj.version != version:
+        raise StaleVersion(feature_json(session, layer, obj))
+    session.delete(obj)
+    _flush(session)
+    session.commit()
+
+
+def _flush(session: Session) -> None:
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        session.rollback()
+        detail = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
+        raise Conflict(f"Basis data menolak perubahan: {detail}",
+                       f"The database refused the change: {detail}") from exc
+
+
+_RESTORABLE = {
+    "zone": ("name", "kind", "capacity", "allowed_categories", "hours_start", "hours_end",
+             "description", "city_id"),
+    "facility": ("kind", "name", "source", "city_id"),
+    "booth": ("code", "kind", "service", "label", "locked", "has_electricity", "accessible",
+              "width_m", "depth_m", "event_id", "zone_id", "side", "chainage_m"),
+}
+
+
+def undo_last(session: Session, *, user_id: int, city: City) -> dict[str, Any]:
+    """Reverse this user's newest map edit (zone, facility or booth) through the audit log.
+
+    Undo itself is an audited change, so it can be undone in turn. An entry whose feature was
+    changed by someone else since is not undone (that would silently overwrite their work).
+    """
+    entry = session.scalars(
+        select(AuditEntry).where(AuditEntry.user_id == user_id,
+                                 AuditEntry.entity.in_(tuple(_RESTORABLE)))
+        .order_by(AuditEntry.id.desc()).limit(1)
+    ).one_or_none()
+    if entry is None:
+        raise NotFound("Tidak ada perubahan untuk dibatalkan.", "Nothing to undo.")
+    layer = LAYER_OF[entry.entity]
+    model = MODELS[layer]
+    current = session.get(model, entry.entity_id) if entry.entity_id else None
+    if entry.action in ("update", "create") and current is not None:
+        expected = (entry.after or {}).get("version")
+        if expected is not None and current.version != expected:
+            raise Conflict("Fitur sudah diubah lagi sesudah perubahan Anda; tidak dibatalkan.",
+                           "The feature changed again after your edit; not undone.")
+    if entry.action == "create":
+        if current is not None:
+            session.delete(current)
+        result = {"undone": "create", "layer": layer, "id": entry.entity_id}
+    elif entry.action == "update":
+        if current is None:
+            raise Conflict("Fitur sudah dihapus.", "The feature has been deleted.")
+        _restore(current, entry.before or {}, entry.entity)
+        result = {"undone": "update", "layer": layer, "id": current.id}
+    else:
+        before = entry.before or {}
+        obj = model(**{k: before.get(k) for k in _RESTORABLE[entry.entity]})
+        obj.geom = from_shape(shape(before["geom"]), srid=4326)
+        session.add(obj)
+        _flush(session)
+        result = {"undone": "delete", "layer": layer, "id": obj.id}
+    _flush(session)
+    session.commit()
+    return result
+
+
+def _restore(obj: Any, before: dict[str, Any], entity: str) -> None:
+    from datetime import time
+
+    for key in _RESTORABLE[entity]:
+        if key in before:
+            value = before[key]
+            if key in ("hours_start", "hours_end") and isinstance(value, str):
+                value = time.fromisoformat(value)
+            setattr(obj, key, value)
+    obj.geom = from_shape(shape(before["geom"]), srid=4326)

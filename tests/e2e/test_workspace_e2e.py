@@ -1,0 +1,158 @@
+"""The planner's map in a real browser: draw and save a zone, move a booth onto a hydrant,
+import a GeoPackage. The live server shares the committed test database, so each test puts back
+what it changed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, delete, text
+from sqlalchemy.orm import Session
+
+from app.models import Facility, Zone
+
+pytestmark = pytest.mark.e2e
+
+
+def _login(page: Any, staff_user: Any) -> None:
+    email, password = staff_user("planner")
+    page.goto(page.base_url + "/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(page.base_url + "/")
+
+
+def _open_workspace(page: Any) -> None:
+    page.goto(page.base_url + "/planner/map?event=cfd-2026-12-06")
+    page.wait_for_function("document.documentElement.dataset.boothsPainted > 0", timeout=30000)
+
+
+def _point(page: Any, lat: float, lon: float) -> tuple[float, float]:
+    box = page.locator(".folium-map").bounding_box()
+    xy = page.evaluate(
+        "([lat, lon]) => { const p = petalapakWorkspace.map.latLngToContainerPoint([lat, lon]);"
+        " return [p.x, p.y]; }", [lat, lon])
+    return box["x"] + xy[0], box["y"] + xy[1]
+
+
+def test_planner_draws_a_zone_and_sees_it_after_reload(page: Any, staff_user: Any,
+                                                      engine: Engine) -> None:
+    _login(page, staff_user)
+    _open_workspace(page)
+    page.evaluate("petalapakWorkspace.map.setView([-0.0300, 109.3380], 19); 1")
+    page.wait_for_timeout(400)
+    page.click(".leaflet-pm-icon-polygon")
+    corners = [(-0.02990, 109.33790), (-0.02990, 109.33810), (-0.03010, 109.33810),
+               (-0.03010, 109.33790)]
+    for lat, lon in corners:
+        page.mouse.click(*_point(page, lat, lon))
+    page.mouse.click(*_point(page, *corners[0]))
+    page.wait_for_selector("#ws-form:not([hidden])")
+    page.fill("#ws-attr [data-for=zones] input[name=name]", "Zona Uji E2E")
+    page.select_option("#ws-attr [data-for=zones] select[name=kind]", "pkl_legal")
+    page.click("#ws-save")
+    page.wait_for_function("document.getElementById('ws-status').textContent.includes('Tersimpan')")
+    try:
+        page.reload()
+        page.wait_for_function("document.documentElement.dataset.boothsPainted > 0")
+        names = page.evaluate("Object.values(petalapakWorkspace.index.zones)"
+                              ".map(l => l.feature.properties.name)")
+        assert "Zona Uji E2E" in names
+    finally:
+        with Session(engine) as s:
+            s.execute(delete(Zone).where(Zone.name == "Zona Uji E2E"))
+            s.commit()
+
+
+def test_moving_a_booth_onto_a_hydrant_shows_the_conflict(page: Any, staff_user: Any,
+                                                         engine: Engine) -> None:
+    _login(page, staff_user)
+    _open_workspace(page)
+    # the vendor booth nearest to a hydrant, found in the page's own layers
+    pick = page.evaluate("""() => {
+        const W = petalapakWorkspace; let best = null;
+        const hydrants = Object.values(W.index.facilities)
+            .filter(l => l.feature.properties.kind === 'hydrant' && l.getLatLng);
+        for (const b of Object.values(W.index.booths)) {
+            if (b.feature.properties.kind !== 'vendor') continue;
+            const c = b.getBounds().getCenter();
+            for (const h of hydrants) {
+                const d = W.map.distance(c, h.getLatLng());
+                if (d > 6 && (!best || d < best.d)) best = {d, id: b.feature.id,
+                    code: b.feature.properties.code, lat: c.lat, lon: c.lng,
+                    hlat: h.getLatLng().lat, hlon: h.getLatLng().lng};
+            }
+        }
+        return best; }""")
+    assert pick is not None and pick["d"] < 40
+    with Session(engine) as s:
+        original = s.execute(text("SELECT ST_AsEWKB(geom), version FROM booth WHERE id = :i"),
+                             {"i": pick["id"]}).one()
+    try:
+        page.evaluate(f"petalapakWorkspace.map.setView([{pick['lat']}, {pick['lon']}], 20); 1")
+        page.wait_for_timeout(500)
+        page.mouse.click(*_point(page, pick["lat"], pick["lon"]))
+        page.wait_for_selector("#ws-form:not([hidden])")
+        assert page.input_value("#ws-attr [data-for=booths] input[name=code]") == pick["code"]
+        start = _point(page, pick["lat"], pick["lon"])
+        end = _point(page, pick["hlat"], pick["hlon"])
+        page.mouse.move(*start)
+        page.mouse.down()
+        page.mouse.move((start[0] + end[0]) / 2, (start[1] + end[1]) / 2, steps=5)
+        page.mouse.move(*end, steps=5)
+        page.mouse.up()
+        page.click("#ws-save")
+        page.wait_for_function(
+            "document.getElementById('ws-status').textContent.includes('hidran')", timeout=15000)
+        page.wait_for_function(
+            "document.getElementById('ws-conflicts').textContent.includes('hidran')")
+        state = page.evaluate(f"petalapakWorkspace.index.booths[{pick['id']}]"
+                              ".feature.properties.state")
+        assert state == "blocking"
+    finally:
+        with Session(engine) as s:
+            s.execute(text("UPDATE booth SET geom = ST_GeomFromEWKB(:g), version = version + 1"
+                           " WHERE id = :i"), {"g": original[0], "i": pick["id"]})
+            s.commit()
+
+
+def test_importing_a_geopackage_shows_it_on_the_map(page: Any, staff_user: Any, engine: Engine,
+                                                   tmp_path: Path) -> None:
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from app.gis.crs import to_metric
+
+    gpkg = tmp_path / "hidran_baru.gpkg"
+    where = to_metric(Point(109.3400, -0.0420), 32749)  # delivered in UTM 49S, as a city would
+    gpd.GeoDataFrame({"jenis": ["hydrant"], "nama": ["Hidran Impor E2E"]},
+                     geometry=[where], crs="EPSG:32749").to_file(gpkg, driver="GPKG")
+    _login(page, staff_user)
+    _open_workspace(page)
+    page.click("text=Impor lapisan")
+    page.set_input_files("#ws-import input[type=file]", str(gpkg))
+    page.select_option("#ws-import select[name=layer]", "facilities")
+    page.click("#ws-import-check")
+    page.wait_for_selector("#ws-import-commit:not([disabled])", timeout=15000)
+    try:
+        page.click("#ws-import-commit")
+        page.wait_for_function(
+            "document.getElementById('ws-status').textContent.includes('diimpor')"
+            " || document.getElementById('ws-status').textContent.includes('tidak ada')",
+            timeout=15000)
+        assert "diimpor" in page.inner_text("#ws-status"), page.inner_text("#ws-import-report")
+        page.evaluate("petalapakWorkspace.map.setView([-0.0420, 109.3400], 18); 1")
+        page.wait_for_timeout(300)
+        found = page.evaluate("""() => Object.values(petalapakWorkspace.index.facilities)
+            .filter(l => l.feature.properties.name === 'Hidran Impor E2E')
+            .map(l => [l.getLatLng().lat, l.getLatLng().lng])""")
+        assert len(found) == 1
+        assert found[0] == pytest.approx([-0.0420, 109.3400], abs=1e-6)
+    finally:
+        with Session(engine) as s:
+            s.execute(delete(Facility).where(Facility.name == "Hidran Impor E2E"))
+            s.commit()
+
