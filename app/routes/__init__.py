@@ -11,6 +11,7 @@ def register_blueprints(app: Flask) -> None:
     """Attach every blueprint and the shared error handlers."""
     from app.routes.api import bp as api_bp
     from app.routes.auth import bp as auth_bp
+    from app.routes.crew import bp as crew_bp
     from app.routes.events import bp as events_bp
     from app.routes.layers import bp as layers_bp
     from app.routes.main import bp as main_bp
@@ -19,7 +20,7 @@ def register_blueprints(app: Flask) -> None:
     from app.routes.workspace import bp as workspace_bp
 
     for bp in (main_bp, auth_bp, api_bp, planner_bp, events_bp, vendors_bp, workspace_bp,
-               layers_bp):
+               layers_bp, crew_bp):
         app.register_blueprint(bp)
 
     @app.errorhandler(ServiceError)

@@ -1,0 +1,150 @@
+"""The PDF renderer on a small synthetic street: no app, no database.
+
+A 900 m street in EPSG:32749 metres with booths on both kerbs, two service desks, a booth in
+conflict, a hydrant, a crossing and an emergency lane.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+from collections import Counter
+from dataclasses import fields
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from shapely import LineString, Point, box
+from shapely.affinity import rotate
+
+from app.printing.model import LayoutData, PrintBooth, PrintFeature, PrintLabels, VendorRow
+from app.printing.pdf import plan_layout, render_layout_pdf, render_vendor_list_pdf
+
+X0, Y0 = 315000.0, 9994000.0
+LENGTH_M = 900.0
+ANGLE = 25.0  # degrees: the street is not aligned with the grid
+
+
+def _turn(geom):  # type: ignore[no-untyped-def]
+    return rotate(geom, ANGLE, origin=(X0, Y0))
+
+
+def _labels() -> PrintLabels:
+    templates = {"segment": "Segment {n}", "page": "Page {n} of {total}",
+                 "continue_to": "to segment {n} →", "continued_from": "← from segment {n}",
+                 "match_line": "match {a} | {b}", "chainage": "{a}–{b} m",
+                 "booth_count": "{n} booths", "scale": "Scale 1:{scale} on {paper}"}
+    values = {f.name: templates.get(f.name, f.name.replace("_", " ").title())
+              for f in fields(PrintLabels) if f.type == "str"}
+    return PrintLabels(**values, booth_states={"ok": "No conflict", "blocking": "Conflict",
+                                               "service_desk": "Service desk"})
+
+
+def _street() -> LayoutData:
+    corridor = _turn(box(X0, Y0 - 5.25, X0 + LENGTH_M, Y0 + 5.25))
+    booths = []
+    n = 0
+    for _side, y in (("L", 2.15), ("R", -5.15)):
+        x = 1.0
+        while x + 3 <= LENGTH_M - 1:
+            n += 1
+            kind = "service_desk" if n in (40, 41) else "vendor"
+            code = f"T-D{n:02d}" if kind == "service_desk" else f"T-{n:04d}"
+            booths.append(PrintBooth(code, _turn(box(X0 + x, Y0 + y, X0 + x + 3, Y0 + y + 3)),
+                                     kind, "blocking" if n == 7 else
+                                     "service_desk" if kind == "service_desk" else "ok",
+                                     "Halal" if kind == "service_desk" else ""))
+            x += 3.0 if n % 20 else 6.0
+    vendors = [VendorRow(b.code, b.kind) for b in booths]
+    vendors[2] = VendorRow(booths[2].code, "vendor", "Es Teh Bu Ani", "Ani", "minuman",
+                           "0812-0000-1111", checked_in=True)
+    return LayoutData(
+        title="Synthetic CFD", when="Sunday", place="Test city", printed="Printed now",
+        corridor=corridor, booths=booths,
+        facilities=[PrintFeature("hydrant", _turn(Point(X0 + 100, Y0 + 6)), "Hydrant 1"),
+                    PrintFeature("crossing", _turn(LineString([(X0 + 300, Y0 - 5),
+                                                               (X0 + 300, Y0 + 5)])), "Zebra"),
+                    PrintFeature("bus_stop", _turn(Point(X0 + 500, Y0 - 6.5)), "Halte")],
+        zones=[PrintFeature("emergency_lane", _turn(box(X0, Y0 - 2.15, X0 + LENGTH_M,
+                                                        Y0 + 2.15)), "Lane")],
+        vendors=vendors, note="EPSG:32749",
+    )
+
+
+def _texts(pdf: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def _codes(text: str) -> Counter[str]:
+    return Counter(re.findall(r"(?<![\w-])T-D?\d+(?![\w-])", text))
+
+
+@pytest.mark.parametrize("paper", ["A3", "A4"])
+def test_every_booth_code_is_printed_once_on_the_map_sheets(paper: str) -> None:
+    data = _street()
+    plan = plan_layout(data, paper)
+    pdf = render_layout_pdf(data, _labels(), paper=paper, plan=plan)
+    pages = _texts(pdf)
+    maps = pages[1:1 + plan.map_pages]
+    codes = [b.code for b in data.booths]
+    assert _codes(pages[0]) == Counter()  # the overview names segments, not booths
+    assert _codes("\n".join(maps)) == Counter(codes)
+    listed = _codes("\n".join(pages[1 + plan.map_pages:]))
+    assert listed == Counter(codes)
+    assert len(pages) > 1 + plan.map_pages
+    assert "Es Teh Bu Ani (Ani)" in "\n".join(pages)
+    assert "0812-0000-1111" in "\n".join(pages)
+    assert f"Page 1 of {len(pages)}" in pages[0]
+    # segments follow each other with matching marks
+    assert len(plan.sheets) >= 2
+    assert "to segment 2 →" in maps[0]
+    assert "← from segment 1" in "\n".join(maps)
+
+
+def test_a4_needs_more_segments_than_a3() -> None:
+    data = _street()
+    assert len(plan_layout(data, "A4").sheets) > len(plan_layout(data, "A3").sheets)
+
+
+def test_codes_are_set_large_enough_to_read() -> None:
+    from app.printing.pdf import LABEL_PT
+
+    assert LABEL_PT >= 6
+
+
+def test_vendor_list_alone_uses_the_segments_of_the_map() -> None:
+    data = _street()
+    plan = plan_layout(data, "A3")
+    pdf = render_vendor_list_pdf(data, _labels(), paper="A3", plan=plan)
+    text = "\n".join(_texts(pdf))
+    assert _codes(text) == Counter(b.code for b in data.booths)
+    segment = plan.segment_of(data.booths)
+    last = data.booths[-1].code
+    assert re.search(rf"{re.escape(last)}\s+{segment[last]}\b", text)
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) missing")
+def test_a_map_page_renders_to_png(tmp_path: Path) -> None:
+    pdf = tmp_path / "layout.pdf"
+    pdf.write_bytes(render_layout_pdf(_street(), _labels(), paper="A4", include_list=False))
+    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "2", "-l", "2", str(pdf),
+                    str(tmp_path / "page")], check=True, timeout=60)
+    png = next(tmp_path.glob("page*.png"))
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert png.stat().st_size > 5_000
+
+
+@pytest.mark.parametrize("name", ["__init__.py", "model.py", "sheets.py", "pdf.py"])
+def test_printing_modules_stay_pure(name: str) -> None:
+    """No web framework or database in the renderer: the service layer feeds it plain data."""
+    import ast
+
+    path = Path(__file__).resolve().parents[2] / "app" / "printing" / name
+    forbidden = ("flask", "sqlalchemy", "geoalchemy2", "app.models", "app.services",
+                 "app.routes", "app.db", "werkzeug")
+    for node in ast.walk(ast.parse(path.read_text())):
+        names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                 else [node.module] if isinstance(node, ast.ImportFrom) and node.module else [])
+        assert not any(n.startswith(forbidden) for n in names), f"{name} imports {names}"
