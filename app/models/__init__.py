@@ -4,13 +4,20 @@ from app.models.account import ROLES, AuditEntry, User
 from app.models.base import Base
 from app.models.event import EVENT_STATUSES, Booth, Event, event_corridor
 from app.models.geo import City, ClearanceRule, Facility, Zone
-from app.models.vendor import ASSIGNMENT_STATUSES, HOLDING_STATUSES, Assignment, Vendor
+from app.models.vendor import (
+    ASSIGNMENT_STATUSES,
+    HOLDING_STATUSES,
+    AllocationRun,
+    Assignment,
+    Vendor,
+)
 
 __all__ = [
     "ASSIGNMENT_STATUSES",
     "EVENT_STATUSES",
     "HOLDING_STATUSES",
     "ROLES",
+    "AllocationRun",
     "Assignment",
     "AuditEntry",
     "Base",

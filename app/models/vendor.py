@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
+    DateTime,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
     Integer,
     String,
     Text,
+    func,
     text,
 )
-from sqlalchemy.dialects.postgresql import ExcludeConstraint
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.gis.rules import VENDOR_CATEGORIES
@@ -54,6 +57,7 @@ class Vendor(Timestamped, Base):
     needs_electricity: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     needs_accessibility: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     registered_on: Mapped[date | None] = mapped_column(Date)
+    preferred_sections: Mapped[list[str] | None] = mapped_column(ARRAY(String(40)))
     notes: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
 
@@ -114,3 +118,25 @@ class Assignment(Timestamped, Base):
     event: Mapped[Event | None] = relationship(foreign_keys=[event_id])
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class AllocationRun(Base):
+    """One published allocation of an event: its seed, settings and full result.
+
+    Kept so that anyone can re-run the lottery with the published seed and check it, and so that
+    the waitlist order survives until the event day (no-show releases walk it).
+    """
+
+    __tablename__ = "allocation_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    seed: Mapped[int] = mapped_column(Integer, nullable=False)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
+    result: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )
+
+    event: Mapped[Event] = relationship()

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import Booth, City, Event, Facility, Vendor, Zone
+from app.services.allocation import AllocationSettings, latest_run, run_allocation
 from app.services.cities import create_city
 from app.services.events import create_event
 from app.services.layers import import_layer, read_features
@@ -48,6 +49,18 @@ def seed_demo(session: Session, *, today: date, log=print) -> dict[str, int]:  #
             raise RuntimeError(f"demo {layer} refused: {report.to_dict()['problems'][:3]}")
         counts[layer] = report.created
         log(f"{layer}: {report.created} dimuat")
+    have_vendors = session.scalar(
+        select(func.count()).select_from(Vendor).where(Vendor.city_id == city.id))
+    if have_vendors:
+        log(f"pedagang: {have_vendors} sudah ada, dilewati")
+        counts["vendors"] = 0
+    else:
+        report = import_vendors(session, city=city, rows=read_rows(DATA / "vendors.csv"),
+                                today=today)
+        if not report.written:
+            raise RuntimeError(f"demo vendors refused: {report.errors[:3]}")
+        counts["vendors"] = report.created
+        log(f"pedagang: {report.created} dimuat")
     events = [
         create_event(session, city=city, slug="cfd-mikrodots-2025-11-23",
                      name="CFD MikroDOTS Jl. Ahmad Yani — 23 November 2025", on=MIKRODOTS_DAY,
@@ -66,18 +79,9 @@ def seed_demo(session: Session, *, today: date, log=print) -> dict[str, int]:  #
     events.append(upcoming)
     for event in events:
         counts[f"booths:{event.slug}"] = _seed_layout(session, event)
-    have_vendors = session.scalar(
-        select(func.count()).select_from(Vendor).where(Vendor.city_id == city.id))
-    if have_vendors:
-        log(f"pedagang: {have_vendors} sudah ada, dilewati")
-        counts["vendors"] = 0
-    else:
-        report = import_vendors(session, city=city, rows=read_rows(DATA / "vendors.csv"),
-                                today=today)
-        if not report.written:
-            raise RuntimeError(f"demo vendors refused: {report.errors[:3]}")
-        counts["vendors"] = report.created
-        log(f"pedagang: {report.created} dimuat")
+        counts[f"assignments:{event.slug}"] = _seed_allocation(session, event)
+        log(f"{event.slug}: {counts[f'booths:{event.slug}']} lapak, "
+            f"{counts[f'assignments:{event.slug}']} pedagang ditempatkan")
     return counts
 
 
@@ -106,6 +110,25 @@ def _seed_layout(session: Session, event: Event) -> int:
         event.status = status
         session.commit()
     return outcome.created
+
+
+def _seed_allocation(session: Session, event: Event) -> int:
+    """Allocate the demo vendors with a published seed (the event's date as a number)."""
+    if latest_run(session, event) is not None:
+        return 0
+    if session.scalar(select(func.count()).select_from(Vendor).where(
+            Vendor.city_id == event.city_id)) == 0:
+        return 0
+    status = event.status
+    event.status = "draft"
+    # At most 45 food vendors, as Pontianak caps them at Alun Kapuas (geo-facts).
+    settings = AllocationSettings(seed=int(event.date.strftime("%Y%m%d")),
+                                  caps={(None, "makanan"): 45})
+    outcome = run_allocation(session, event, settings)
+    if status != "draft":
+        event.status = status
+        session.commit()
+    return len(outcome.result.placements)
 
 
 def demo_summary(session: Session) -> str:

@@ -123,6 +123,7 @@ def generate_event_layout(
         session.delete(row)
     session.flush()
     removed = len(unlocked)
+    power = _power_points(ctx)
     for shape, code in zip(generated, codes, strict=True):
         props = shape.properties
         service = props.get("label") if shape.kind == "service_desk" else None
@@ -135,6 +136,9 @@ def generate_event_layout(
             side=str(props.get("side")) if props.get("side") else None,
             chainage_m=float(props["chainage_m"]) if "chainage_m" in props else None,
             locked=shape.kind == "service_desk",
+            has_electricity=shape.kind == "service_desk" or _near(shape.geometry, power),
+            # a CFD booth stands on the closed, level carriageway: reachable without steps
+            accessible=True,
         ))
     session.flush()
     after = load_event(session, event)
@@ -148,6 +152,18 @@ def generate_event_layout(
     else:
         session.commit()
     return outcome
+
+
+#: Booths this close to a street-light pole can draw power from it (PLN temporary supply).
+POWER_REACH_M = 15.0
+
+
+def _power_points(ctx: SiteContext) -> list[Any]:
+    return [f.geometry for f in ctx.facilities if f.kind == "pole"]
+
+
+def _near(geometry: Any, points: list[Any]) -> bool:
+    return any(geometry.distance(p) <= POWER_REACH_M for p in points)
 
 
 def _run_generator(ctx: SiteContext, params: LayoutParams, slots: list[ReservedSlot],

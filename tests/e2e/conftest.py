@@ -38,7 +38,9 @@ def live_server(engine: Engine, database_url: str) -> Iterator[str]:
         yield f"http://127.0.0.1:{server.server_port}"
     finally:
         server.shutdown()
+        server.server_close()
         thread.join(timeout=5)
+        app.extensions["petalapak.engine"].dispose()
 
 
 @pytest.fixture(scope="session")
