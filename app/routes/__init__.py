@@ -13,6 +13,7 @@ def register_blueprints(app: Flask) -> None:
     from app.routes.auth import bp as auth_bp
     from app.routes.crew import bp as crew_bp
     from app.routes.events import bp as events_bp
+    from app.routes.events_page import bp as event_page_bp
     from app.routes.layers import bp as layers_bp
     from app.routes.main import bp as main_bp
     from app.routes.planner import bp as planner_bp
@@ -20,7 +21,7 @@ def register_blueprints(app: Flask) -> None:
     from app.routes.workspace import bp as workspace_bp
 
     for bp in (main_bp, auth_bp, api_bp, planner_bp, events_bp, vendors_bp, workspace_bp,
-               layers_bp, crew_bp):
+               layers_bp, crew_bp, event_page_bp):
         app.register_blueprint(bp)
 
     @app.errorhandler(ServiceError)

@@ -57,3 +57,58 @@ def create_event(
     session.add(event)
     session.commit()
     return event
+
+
+_TRANSITIONS = {"draft": ("published",), "published": ("draft", "closed"), "closed": ()}
+
+
+def set_status(session: Session, event: Event, status: str) -> Event:
+    """Publish, unpublish or close an event; a closed event stays closed (it is the record)."""
+    if status not in _TRANSITIONS.get(event.status, ()):
+        raise ServiceError(
+            f"Status acara tidak dapat diubah dari {event.status} ke {status}.",
+            f"An event cannot go from {event.status} to {status}.",
+        )
+    event.status = status
+    session.commit()
+    return event
+
+
+def copy_event(session: Session, event: Event, *, on: date, slug: str | None = None,
+               name: str | None = None) -> Event:
+    """Copy an event to a new date: corridors, hours and every booth with its edits and locks.
+
+    Assignments are not copied: they become "returning vendor" preferences of the next
+    allocation (the copy remembers where it came from), as market managers reuse last week's
+    plan rather than start over.
+    """
+    from geoalchemy2.shape import from_shape, to_shape
+
+    from app.models import Booth
+
+    slug = slug or f"cfd-{on.isoformat()}"
+    if session.scalars(select(Event).where(Event.city_id == event.city_id,
+                                           Event.slug == slug)).first() is not None:
+        raise ServiceError(f"Acara '{slug}' sudah ada.", f"Event '{slug}' already exists.")
+    copy = Event(city_id=event.city_id, slug=slug, name=name or _renamed(event.name, on),
+                 date=on, start_time=event.start_time, end_time=event.end_time,
+                 status="draft", corridors=list(event.corridors), copied_from_id=event.id)
+    session.add(copy)
+    for b in event.booths:
+        copy.booths.append(Booth(
+            code=b.code, kind=b.kind, service=b.service, label=b.label,
+            geom=from_shape(to_shape(b.geom), srid=4326), width_m=b.width_m, depth_m=b.depth_m,
+            side=b.side, chainage_m=b.chainage_m, has_electricity=b.has_electricity,
+            accessible=b.accessible, locked=b.locked))
+    session.commit()
+    return copy
+
+
+_MONTHS = ("", "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+           "September", "Oktober", "November", "Desember")
+
+
+def _renamed(name: str, on: date) -> str:
+    """Replace a trailing date in the name ("… — 6 Desember 2026") with the new one."""
+    base = name.split(" — ")[0]
+    return f"{base} — {on.day} {_MONTHS[on.month]} {on.year}"

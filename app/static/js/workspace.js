@@ -390,7 +390,12 @@
     var target = corridor ? corridor.getBounds() : groups.zones.getBounds();
     if (target.isValid()) { map.fitBounds(target); }
     return loadBoothsInView();
-  }).then(function () { map.on("moveend", loadBoothsInView); return refreshConflicts(); });
+  }).then(function () {
+    map.on("moveend", loadBoothsInView);
+    var focus = new URLSearchParams(window.location.search).get("focus");
+    if (focus) { zoomToBooth(focus); }
+    return refreshConflicts();
+  });
 
   // Facility symbols only from street level: at city scale they hide the zones under them.
   function facilitiesByZoom() {

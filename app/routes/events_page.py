@@ -1,0 +1,191 @@
+"""The planner's event page: layout, conflicts, allocation and the event's life cycle."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from app.allocation import Weights
+from app.auth import role_required
+from app.db import get_session
+from app.models import Assignment, Booth, Vendor
+from app.routes.events import parse_layout_params
+from app.services import assignments as assignment_service
+from app.services.allocation import AllocationSettings, latest_run, run_allocation
+from app.services.audit import acting_as
+from app.services.conflicts import event_conflicts, summary
+from app.services.errors import ServiceError
+from app.services.events import copy_event, get_event, set_status
+from app.services.layout import generate_event_layout
+from app.views.labels import CATEGORY_LABELS, as_text
+
+bp = Blueprint("event_page", __name__, url_prefix="/planner/events")
+
+
+def _back(slug: str) -> Response:
+    return redirect(url_for("event_page.show", slug=slug))
+
+
+def _flash_error(exc: ServiceError) -> None:
+    flash(exc.message_en if str(get_locale()) == "en" else exc.message_id, "error")
+
+
+@bp.get("/<slug>")
+@role_required("planner")
+def show(slug: str) -> str:
+    """Everything about one event on one page."""
+    session = get_session()
+    event = get_event(session, slug)
+    conflicts = event_conflicts(session, event)
+    rows = session.execute(
+        select(Assignment, Booth.code, Vendor)
+        .join(Booth, Booth.id == Assignment.booth_id).join(Vendor, Vendor.id == Assignment.vendor_id)
+        .where(Assignment.event_id == event.id).order_by(Booth.code, Assignment.id)
+    ).all()
+    run = latest_run(session, event)
+    unplaced, waitlist = [], []
+    if run is not None:
+        ids = [u["vendor_id"] for u in run.result.get("unplaced", [])]
+        names = {v.id: v for v in session.scalars(select(Vendor).where(Vendor.id.in_(ids)))}
+        lang = str(get_locale())
+        unplaced = [(names.get(u["vendor_id"]), u["reason_code"],
+                     u["explanation_en"] if lang == "en" else u["explanation_id"])
+                    for u in run.result.get("unplaced", [])]
+        waitlist = [names.get(v) for v in run.result.get("waitlist", [])]
+    booth_total = session.scalar(select(Booth.id).where(Booth.event_id == event.id).limit(1))
+    return render_template(
+        "planner/event.html", event=event, conflicts=conflicts, summary=summary(conflicts),
+        rows=rows, run=run, unplaced=unplaced, waitlist=waitlist, has_booths=booth_total is not None,
+        categories=as_text(CATEGORY_LABELS), lang=str(get_locale()), today=date.today())
+
+
+@bp.post("/<slug>/status")
+@role_required("planner")
+def status(slug: str) -> Response:
+    """Publish (vendors can see their booth), back to draft, or close (the record is frozen)."""
+    session = get_session()
+    event = get_event(session, slug)
+    try:
+        set_status(session, event, request.form.get("status", ""))
+        flash(_("Status acara diperbarui."), "info")
+    except ServiceError as exc:
+        _flash_error(exc)
+    return _back(slug)
+
+
+@bp.post("/<slug>/copy")
+@role_required("planner")
+def copy(slug: str) -> Response:
+    """Copy to a new date (next Sunday's CFD) with booths, edits and locks."""
+    session = get_session()
+    event = get_event(session, slug)
+    try:
+        on = date.fromisoformat(request.form.get("date", ""))
+    except ValueError:
+        flash(_("Tanggal tidak sah."), "error")
+        return _back(slug)
+    try:
+        with acting_as(current_user.id, current_user.email):
+            new = copy_event(session, event, on=on, slug=request.form.get("slug") or None)
+    except ServiceError as exc:
+        _flash_error(exc)
+        return _back(slug)
+    flash(_("Acara disalin. Jalankan alokasi: pedagang lama diutamakan di lapak yang sama."), "info")
+    return _back(new.slug)
+
+
+@bp.post("/<slug>/layout")
+@role_required("planner")
+def layout(slug: str) -> Response:
+    """Generate the layout from the form's parameters (locked booths are kept)."""
+    session = get_session()
+    event = get_event(session, slug)
+    try:
+        params = parse_layout_params(request.form.to_dict())
+        with acting_as(current_user.id, current_user.email):
+            outcome = generate_event_layout(session, event, params)
+    except ServiceError as exc:
+        _flash_error(exc)
+        return _back(slug)
+    r = outcome.report
+    flash(_("%(placed)s lapak dibuat (batas per baris %(bound)s); %(kept)s lapak terkunci "
+            "dipertahankan; %(conflicts)s konflik.", placed=r["placed"], bound=r["row_bound"],
+            kept=outcome.kept_locked, conflicts=outcome.conflicts.get("total", 0)), "info")
+    return _back(slug)
+
+
+def _caps(raw: str) -> dict[tuple[str | None, str], int]:
+    caps: dict[tuple[str | None, str], int] = {}
+    for item in raw.replace("\n", ",").split(","):
+        item = item.strip()
+        if not item:
+            continue
+        key, _sep, value = item.partition("=")
+        section, _s, category = key.strip().rpartition(":")
+        try:
+            caps[(section or None, category.strip())] = int(value)
+        except ValueError as exc:
+            raise ServiceError(f"Batas '{item}' tidak sah (contoh: makanan=45).",
+                               f"Cap '{item}' is invalid (e.g. makanan=45).") from exc
+    return caps
+
+
+@bp.post("/<slug>/allocate")
+@role_required("planner")
+def allocate(slug: str) -> Response:
+    """Run the allocation with the published seed; pins are kept."""
+    session = get_session()
+    event = get_event(session, slug)
+    try:
+        seed = int(request.form.get("seed", ""))
+        weight = float(request.form.get("neighbour_weight") or 1.0)
+    except ValueError:
+        flash(_("Seed dan bobot harus angka."), "error")
+        return _back(slug)
+    try:
+        settings = AllocationSettings(seed=seed, caps=_caps(request.form.get("caps", "")),
+                                      weights=Weights(neighbour_same_category=weight))
+        with acting_as(current_user.id, current_user.email):
+            outcome = run_allocation(session, event, settings, user_id=current_user.id)
+    except ServiceError as exc:
+        _flash_error(exc)
+        return _back(slug)
+    flash(_("%(placed)s pedagang ditempatkan, %(unplaced)s tidak (daftar tunggu %(wait)s).",
+            placed=len(outcome.result.placements), unplaced=len(outcome.result.unplaced),
+            wait=len(outcome.result.waitlist)), "info")
+    return _back(slug)
+
+
+@bp.post("/<slug>/assignments/<int:ident>/move")
+@role_required("planner")
+def move(slug: str, ident: int) -> Response:
+    """Move a vendor to another free booth (the move is pinned)."""
+    session = get_session()
+    event = get_event(session, slug)
+    try:
+        with acting_as(current_user.id, current_user.email):
+            assignment_service.move(session, event, ident, request.form.get("booth_code", ""))
+        flash(_("Pedagang dipindahkan dan disematkan."), "info")
+    except ServiceError as exc:
+        _flash_error(exc)
+    return _back(slug)
+
+
+@bp.post("/<slug>/assignments/<int:ident>/pin")
+@role_required("planner")
+def pin(slug: str, ident: int) -> Response:
+    """Pin or unpin an assignment."""
+    session = get_session()
+    event = get_event(session, slug)
+    try:
+        with acting_as(current_user.id, current_user.email):
+            assignment_service.set_pin(session, event, ident, request.form.get("pinned") == "1")
+    except ServiceError as exc:
+        _flash_error(exc)
+    return _back(slug)
