@@ -31,6 +31,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, session: Session | No
     _configure_db(app, session)
     _configure_extensions(app)
     _add_blueprints(app)
+    _serve_static_compressed(app)
     _add_cli(app)
     return app
 
@@ -58,6 +59,12 @@ def _add_blueprints(app: Flask) -> None:
     from app.routes import register_blueprints
 
     register_blueprints(app)
+
+
+def _serve_static_compressed(app: Flask) -> None:
+    from app.static_files import init_static_gzip
+
+    init_static_gzip(app)
 
 
 def _add_cli(app: Flask) -> None:

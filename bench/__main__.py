@@ -14,8 +14,10 @@ import sys
 WORKLOADS: dict[str, tuple[str, str]] = {
     "conflicts-100k": ("bench.conflicts_100k", "run"),
     "layout-corridor": ("bench.layout_corridor", "run"),
-    "allocate-2000": ("bench.allocate", "allocate_2000"),
-    "allocate-neighbours-200": ("bench.allocate", "allocate_neighbours_200"),
+    "allocate-2000": ("bench.allocate", "run_2000"),
+    "allocate-neighbours-200": ("bench.allocate", "run_neighbours"),
+    "map-5000": ("bench.map_5000", "run"),
+    "serve-lookup": ("bench.serve_lookup", "run"),
 }
 
 

@@ -170,6 +170,10 @@ def _join_in_order(lines: list[LineString]) -> LineString:
     return LineString(coords)
 
 
+#: A polygon filling this share of its minimum rotated rectangle is a straight street.
+STRAIGHT_FILL = 0.995
+
+
 def _polygon_centreline(polygon: Polygon) -> LineString:
     """Chordal-axis centreline of one polygon, extended to its boundary."""
     if not polygon.is_valid:
@@ -178,6 +182,11 @@ def _polygon_centreline(polygon: Polygon) -> LineString:
     width = 2.0 * polygon.area / perimeter if perimeter > 0 else 0.0
     if width <= 0:
         return LineString()
+    rect = polygon.minimum_rotated_rectangle
+    if rect.area > 0 and polygon.area / rect.area >= STRAIGHT_FILL:
+        # A straight street: its axis is exact, and the triangulation of a long rectangle is
+        # degenerate (cocircular vertices), which would bend the chordal path.
+        return _rectangle_axis(polygon)
     dense = shapely.segmentize(polygon, max(width / 2.0, 0.05))
     path = _longest_chordal_path(dense)
     if path is None or len(path) < 2:
@@ -261,7 +270,12 @@ def _trim_corner_spurs(path: NDArray[np.float64], polygon: Polygon) -> NDArray[n
     radius = shapely.distance(shapely.points(path), polygon.boundary)
     path, radius = _drop_detours(path, radius)
     threshold = 0.95 * float(np.median(radius))
-    cap = len(path) // 3
+    # at most a third of the path, and never more than two street widths at either end: a long
+    # straight stretch must not be trimmed away with the corner
+    along = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(path, axis=0).T))])
+    reach = 4.0 * float(np.median(radius))
+    cap = min(len(path) // 3, int(np.searchsorted(along, reach)),
+              len(path) - 1 - int(np.searchsorted(along, along[-1] - reach)))
     lo = 0
     while lo < cap and radius[lo] < threshold:
         lo += 1

@@ -861,6 +861,10 @@ def _place_row(ctx: _Context, row: _RowPlan, *, previous: Sequence[_Placed]) -> 
     return out
 
 
+#: Candidate positions checked together (vectorised); long rows take several batches.
+_BATCH: Final = 256
+
+
 class _RowFiller:
     """Places booths along one mid line; holds the line and the checks for its candidates."""
 
@@ -939,7 +943,10 @@ class _RowFiller:
                 state.recent = (*state.recent[-(_NEIGHBOURS - 1) :], geoms[i])
                 out.append(self._placed(geoms[i], facing[i], centres[i]))
             if not bad:
-                return out
+                if len(starts) < _BATCH:
+                    return out
+                cursor = state.last_end + ctx.gap  # a full batch fitted: go on past it
+                continue
             slid = self._slide(
                 float(starts[stop]), reasons[stop], float(checked.shortfall[stop]), b, state
             )
@@ -957,7 +964,7 @@ class _RowFiller:
         costs: list[float] = []
         last_end, run_start = state.last_end, state.run_start
         s = cursor
-        while len(starts) < 256:
+        while len(starts) < _BATCH:
             s, new_run, cost = self._start(s, last_end, run_start)
             if s + ctx.width > b + _EPS:
                 break

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
-from werkzeug.wrappers import Response
 
 from app import maps
 from app.auth import role_required
 from app.db import get_session
 from app.models import Booth, City, Event
 from app.services.audit import acting_as
-from app.services.bbox import layer_fc, parse_bbox
+from app.services.bbox import booths_geojson_text, layer_fc, parse_bbox
 from app.services.cities import get_city
 from app.services.conflicts import booth_conflicts, booth_states, event_conflicts
 from app.services.errors import ServiceError
@@ -61,16 +60,21 @@ def _messages(conflicts: list[Any]) -> list[dict[str, Any]]:
 
 @bp.get("/api/workspace/<city_slug>/layers/<layer>")
 @role_required("crew")
-def layer(city_slug: str, layer: str) -> dict[str, Any]:
+def layer(city_slug: str, layer: str) -> Response:
     """A layer in the requested bbox; booths carry their conflict state."""
     session = get_session()
     city = get_city(session, city_slug)
     event = _event_arg(session, city)
-    states = None
+    bbox = parse_bbox(request.args.get("bbox"))
     if layer == "booths" and event is not None:
+        if request.args.get("states") != "1":
+            # the common case, and the big one: PostGIS writes the JSON; the map paints first
+            # and colours booths by conflict from /conflicts just after
+            return Response(booths_geojson_text(session, event, bbox),
+                            mimetype="application/geo+json")
         states = booth_states(event_conflicts(session, event))
-    return layer_fc(session, layer, city, event=event, bbox=parse_bbox(request.args.get("bbox")),
-                    states=states)
+        return jsonify(layer_fc(session, layer, city, event=event, bbox=bbox, states=states))
+    return jsonify(layer_fc(session, layer, city, event=event, bbox=bbox))
 
 
 @bp.get("/api/workspace/<city_slug>/events/<event_slug>/conflicts")
@@ -186,6 +190,18 @@ def workspace_page() -> str:
                              .order_by(Event.date.desc())).all()
     event = _event_arg(session, city) or next((e for e in events if e.status != "closed"), None)
     static_base = url_for("static", filename="vendor").rstrip("/")
+    bounds = corridor_bounds(session, event) if event else None
+    # The layers the map asks for first are known here: the browser is told to fetch them while
+    # it is still reading the page (<link rel=preload>), and the script reuses the responses.
+    preload = [url_for("workspace.layer", city_slug=city.slug, layer=name) for name in
+               ("zones", "facilities")]
+    initial_bbox = _padded(bounds, 0.6) if bounds else None
+    if event is not None:
+        booths_url = url_for("workspace.layer", city_slug=city.slug, layer="booths",
+                             event=event.slug)
+        if initial_bbox:
+            booths_url += "&bbox=" + ",".join(f"{v:.6f}" for v in initial_bbox)
+        preload.append(booths_url)
     m = maps.base_map(center=PONTIANAK_CENTRE, zoom=16, static_base=static_base,
                       jquery=False)
     zone_labels, fac_labels, booth_labels = (as_text(ZONE_LABELS), as_text(FACILITY_LABELS),
@@ -201,6 +217,12 @@ def workspace_page() -> str:
         "map": m.get_name(),
         "city": city.slug,
         "event": event.slug if event else None,
+        "corridors": [z.id for z in event.corridors] if event else [],
+        "bounds": bounds,
+        "preload": preload,
+        "initialBbox": initial_bbox,
+        "geoman": {"js": url_for("static", filename="vendor/leaflet-geoman-free/leaflet-geoman.min.js"),
+                   "css": url_for("static", filename="vendor/leaflet-geoman-free/leaflet-geoman.css")},
         "eventClosed": bool(event and event.status == "closed"),
         "csrf": generate_csrf(),
         "api": url_for("workspace.layer", city_slug=city.slug, layer="LAYER").replace(
@@ -223,6 +245,30 @@ def workspace_page() -> str:
                            category_labels=as_text(CATEGORY_LABELS))
 
 
+def _padded(bounds: list[list[float]], ratio: float) -> list[float]:
+    """``[[s, w], [n, e]]`` grown by ``ratio`` of its size on each side → minx,miny,maxx,maxy."""
+    (s, w), (n, e) = bounds
+    dy, dx = (n - s) * ratio, (e - w) * ratio
+    return [w - dx, s - dy, e + dx, n + dy]
+
+
+def corridor_bounds(session: Any, event: Event) -> list[list[float]] | None:
+    """``[[south, west], [north, east]]`` of the event's corridors, to open the map there."""
+    from sqlalchemy import func
+
+    from app.models import Zone, event_corridor
+
+    box = session.execute(
+        select(func.ST_XMin(func.ST_Extent(Zone.geom)), func.ST_YMin(func.ST_Extent(Zone.geom)),
+               func.ST_XMax(func.ST_Extent(Zone.geom)), func.ST_YMax(func.ST_Extent(Zone.geom)))
+        .join(event_corridor, event_corridor.c.zone_id == Zone.id)
+        .where(event_corridor.c.event_id == event.id)
+    ).one()
+    if box[0] is None:
+        return None
+    return [[box[1], box[0]], [box[3], box[2]]]
+
+
 def _ui_labels() -> dict[str, str]:
     """Words the workspace script shows (translated here; the script holds no text)."""
     return {
@@ -233,4 +279,5 @@ def _ui_labels() -> dict[str, str]:
         "features_checked": _("fitur diperiksa"), "imported": _("fitur diimpor."),
         "import_refused": _("tidak ada yang disimpan; perbaiki masalah di atas."),
         "confirm_delete": _("Hapus fitur ini? Tindakan ini dapat dibatalkan dengan tombol Batalkan."),
+        "edit": _("Mulai menggambar dan mengedit"), "loading_tools": _("Memuat alat gambar…"),
     }

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import JSON, Text, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from app.models import Booth, City, Event, Facility, Zone
@@ -85,3 +85,30 @@ def _hours(z: Zone) -> str | None:
 def _f(geojson: str, ident: int, props: dict[str, Any]) -> dict[str, Any]:
     return {"type": "Feature", "id": ident, "geometry": json.loads(geojson),
             "properties": {"id": ident, **{k: v for k, v in props.items() if v is not None}}}
+
+
+def booths_geojson_text(session: Session, event: Event,
+                        bbox: tuple[float, float, float, float] | None) -> str:
+    """The event's booths as GeoJSON text written by PostGIS in one query.
+
+    For thousands of booths this is several times faster than building dicts in Python and
+    serialising them again; the properties are the ones :func:`layer_fc` gives (no states).
+    """
+    props = func.json_strip_nulls(func.json_build_object(
+        "id", Booth.id, "code", Booth.code, "kind", Booth.kind, "version", Booth.version,
+        "locked", case((Booth.locked, True), else_=None), "label", Booth.label,
+        "state", case((Booth.kind == "vendor", "ok"), else_=None),
+    ))
+    feature = func.json_build_object(
+        "type", "Feature", "id", Booth.id,
+        "geometry", cast(func.ST_AsGeoJSON(Booth.geom, DECIMALS), JSON), "properties", props,
+    )
+    where = [Booth.event_id == event.id]
+    if bbox is not None:
+        where.append(Booth.geom.intersects(func.ST_MakeEnvelope(*bbox, 4326)))
+    inner = select(feature.label("f")).where(*where).order_by(Booth.id).subquery()
+    query = select(cast(func.json_build_object(
+        "type", "FeatureCollection",
+        "features", func.coalesce(func.json_agg(inner.c.f), cast(literal("[]"), JSON)),
+    ), Text))  # as text: the driver would otherwise parse it into dicts
+    return str(session.scalar(query))

@@ -44,6 +44,7 @@ def test_planner_draws_a_zone_and_sees_it_after_reload(page: Any, staff_user: An
     _open_workspace(page)
     page.evaluate("petalapakWorkspace.map.setView([-0.0300, 109.3380], 19); 1")
     page.wait_for_timeout(400)
+    page.click("#ws-edit-tools")  # the drawing tools load on demand
     page.click(".leaflet-pm-icon-polygon")
     corners = [(-0.02990, 109.33790), (-0.02990, 109.33810), (-0.03010, 109.33810),
                (-0.03010, 109.33790)]
@@ -97,6 +98,8 @@ def test_moving_a_booth_onto_a_hydrant_shows_the_conflict(page: Any, staff_user:
         page.mouse.click(*_point(page, pick["lat"], pick["lon"]))
         page.wait_for_selector("#ws-form:not([hidden])")
         assert page.input_value("#ws-attr [data-for=booths] input[name=code]") == pick["code"]
+        page.wait_for_function("document.documentElement.dataset.editTools === '1'")
+        page.wait_for_timeout(200)
         start = _point(page, pick["lat"], pick["lon"])
         end = _point(page, pick["hlat"], pick["hlon"])
         page.mouse.move(*start)

@@ -489,3 +489,19 @@ def test_bad_sizes_are_refused() -> None:
         layout(street(), gap_m=-1.0)
     with pytest.raises(ValueError, match="mode"):
         layout(street(), mode="grid")
+
+
+def test_long_straight_corridor_is_filled_end_to_end() -> None:
+    """Regression: rows longer than one batch of candidates (256 booths), and the centreline of
+    a long rectangle (a degenerate triangulation), once stopped short."""
+    from shapely.geometry import LineString as _Line
+
+    street = _Line([(300_000, 9_990_000), (304_000, 9_990_000)]).buffer(5.25, cap_style="flat")
+    result = generate_layout(street, facilities=[], clearances_m={})
+    per_side = {side: [b for b in result.booths if b.properties["side"] == side]
+                for side in ("left", "right")}
+    assert result.report.placed == result.report.row_bound
+    for booths in per_side.values():
+        xs = sorted(b.geometry.centroid.x for b in booths)
+        assert xs[0] - 300_000 < 3.0 and 304_000 - xs[-1] < 3.0  # from one end to the other
+        assert len(booths) >= 0.94 * 4000 / 3.0  # only the 3 m breaks every 60 m are lost

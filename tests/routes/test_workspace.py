@@ -156,5 +156,5 @@ def test_undo_reverses_the_last_edit(client: FlaskClient, auth: Any, db: Session
 def test_workspace_page_loads_for_planners(client: FlaskClient, auth: Any) -> None:
     auth.login("planner")
     html = client.get("/planner/map").get_data(as_text=True)
-    assert "workspace-config" in html and "leaflet-geoman" in html
+    assert "workspace-config" in html and "leaflet-geoman" in html  # loaded on first edit
     assert "https://" not in html and "http://" not in html.replace("http://www.w3.org", "")

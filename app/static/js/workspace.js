@@ -72,25 +72,37 @@
     }
     return rows.join("<br>");
   }
+  function ring(coords) { return coords.map(function (c) { return [c[1], c[0]]; }); }
+  // Built directly (not through L.geoJSON per feature): 5,000 booths must draw in a blink.
   function makeLayer(name, feature) {
-    var p = feature.properties;
-    var layer;
-    if (feature.geometry.type === "Point") {
+    var p = feature.properties, g = feature.geometry, layer;
+    if (g.type === "Point") {
       var s = cfg.styles.facilities[p.kind] || cfg.styles.facilities.other;
-      layer = L.circleMarker([feature.geometry.coordinates[1], feature.geometry.coordinates[0]], {
+      layer = L.circleMarker([g.coordinates[1], g.coordinates[0]], {
         renderer: renderer, radius: Math.max(3, s.size / 2.5), color: s.stroke, fillColor: s.fill, weight: 1.5, fillOpacity: 0.95,
       });
+    } else if (g.type === "Polygon") {
+      var opts = L.extend({ renderer: renderer }, styleOf(name, p));
+      layer = L.polygon(g.coordinates.map(ring), opts);
+    } else if (g.type === "LineString") {
+      layer = L.polyline(ring(g.coordinates), L.extend({ renderer: renderer }, styleOf(name, p)));
     } else {
       layer = L.geoJSON(feature, { style: function () { return styleOf(name, p); }, renderer: renderer }).getLayers()[0];
     }
     layer.feature = feature;
-    layer.bindTooltip(popupHtml(name, p), { sticky: true });
-    layer.on("click", function (ev) {
-      L.DomEvent.stopPropagation(ev);
-      if (!gestureJustEnded()) { select(name, layer); }
-    });
     return layer;
   }
+  // One listener per layer group, tooltips bound on first hover.
+  LAYERS.forEach(function (name) {
+    groups[name].on("click", function (ev) {
+      L.DomEvent.stopPropagation(ev);
+      if (!gestureJustEnded()) { select(name, ev.layer); }
+    });
+    groups[name].on("mouseover", function (ev) {
+      var l = ev.layer;
+      if (!l.getTooltip()) { l.bindTooltip(popupHtml(name, l.feature.properties), { sticky: true }); l.openTooltip(ev.latlng); }
+    });
+  });
   function putFeature(name, feature) {
     var old = index[name][feature.id];
     if (old) { groups[name].removeLayer(old); }
@@ -104,14 +116,17 @@
     if (old) { groups[name].removeLayer(old); delete index[name][id]; }
   }
   function load(name, bounds) {
-    var extra = bounds ? "bbox=" + bounds.toBBoxString() : null;
-    return fetch(layerUrl(name, extra), { credentials: "same-origin", headers: { Accept: "application/json" } })
+    var extra = bounds === "initial" ? "initial" : (bounds ? "bbox=" + bounds.toBBoxString() : null);
+    // the first requests are the page's <link rel=preload> ones, so the browser reuses them
+    var url = extra === null && name !== "booths" ? cfg.api + "/" + name : layerUrl(name, extra);
+    if (extra === "initial") { url = cfg.preload[cfg.preload.length - 1]; }
+    return fetch(url, { credentials: "include" })
       .then(function (r) { return r.json(); })
       .then(function (fc) {
-        if (name !== "booths" || !bounds) { groups[name].clearLayers(); index[name] = {}; }
+        if (name !== "booths" || !bounds || bounds === "initial") { groups[name].clearLayers(); index[name] = {}; }
         var keep = {};
         fc.features.forEach(function (f) { keep[f.id] = true; putFeature(name, f); });
-        if (name === "booths" && bounds) {
+        if (name === "booths" && bounds && bounds !== "initial") {
           Object.keys(index.booths).forEach(function (id) {
             var l = index.booths[id];
             if (!keep[id] && bounds.intersects(l.getBounds())) { removeFeature("booths", id); }
@@ -120,10 +135,18 @@
         return fc;
       });
   }
-  function loadBoothsInView() {
+  function loadBoothsInView(first) {
     if (!cfg.event) { return Promise.resolve(); }
     var view = map.getBounds();
     if (loadedBooths && loadedBooths.contains(view)) { return Promise.resolve(); }
+    if (first === true && cfg.initialBbox) {   // as preloaded; later moves fetch by bounding box
+      var b = cfg.initialBbox;
+      return load("booths", "initial").then(function (fc) {
+        loadedBooths = L.latLngBounds([b[1], b[0]], [b[3], b[2]]);
+        say(fc.features.length + " " + t("ui", "booths_loaded"));
+        document.documentElement.dataset.boothsPainted = String(fc.features.length);
+      });
+    }
     var wanted = view.pad(0.6);
     busy(t("ui", "loading"));
     return load("booths", wanted).then(function (fc) {
@@ -171,7 +194,7 @@
   function deselect() {
     if (selected) {
       var l = selected.layer;
-      if (l.pm) { if (l.pm.rotateEnabled && l.pm.rotateEnabled()) { l.pm.disableRotate(); } l.pm.disable(); }
+      if (l.pm && l.pm.enabled) { if (l.pm.rotateEnabled && l.pm.rotateEnabled()) { l.pm.disableRotate(); } l.pm.disable(); }
       map.removeLayer(l);
       if (selected.canvasLayer && !index[selected.layerName][selected.canvasLayer.feature.id]) {
         // a removed feature stays removed
@@ -194,6 +217,13 @@
     selected = { layerName: name, layer: edit, canvasLayer: layer, isNew: false };
     showForm(name, feature.properties, false);
     if (cfg.eventClosed && name === "booths") { return; }
+    ensureGeoman().then(function () {
+      if (!selected || selected.layer !== edit) { return; }
+      if (!edit.pm) { L.PM.reInitLayer(edit); }
+      enableEditing(name, edit);
+    });
+  }
+  function enableEditing(name, edit) {
     edit.pm.enable({ draggable: true, allowSelfIntersection: false, snappable: false });
     if (edit.pm.enableLayerDrag) { edit.pm.enableLayerDrag(); }
     edit.on("pm:dragstart pm:rotatestart pm:markerdragstart", function () { gesturing = true; });
@@ -266,7 +296,8 @@
           var blocking = res.data.conflicts.some(function (c) { return c.severity === "blocking"; });
           p.state = res.data.conflicts.length ? (blocking ? "blocking" : "warning") : (p.kind === "vendor" ? "ok" : undefined);
           saved.setStyle(styleOf("booths", p));
-          saved.setTooltipContent(popupHtml("booths", p) + (res.data.conflicts.length ? "<br>" + res.data.conflicts.map(function (c) { return esc(c.message); }).join("<br>") : ""));
+          saved.unbindTooltip();
+          saved.bindTooltip(popupHtml("booths", p) + (res.data.conflicts.length ? "<br>" + res.data.conflicts.map(function (c) { return esc(c.message); }).join("<br>") : ""), { sticky: true });
           say(res.data.conflicts.length ? res.data.conflicts.map(function (c) { return c.message; }).join(" ") : t("ui", "saved"));
         } else { say(t("ui", "saved")); }
         refreshConflicts();
@@ -300,24 +331,47 @@
       if (res.status !== 200) { say(res.data.message || ("HTTP " + res.status)); return; }
       deselect();
       loadedBooths = null;
-      Promise.all([load("zones"), load("facilities"), loadBoothsInView()]).then(function () { refreshConflicts(); say(t("ui", "undone")); });
+      Promise.all([load("zones"), load("facilities"), loadBoothsInView(true)]).then(function () { refreshConflicts(); say(t("ui", "undone")); });
     });
   }
 
-  // ---- Geoman drawing ----------------------------------------------------------------------
-  map.pm.setGlobalOptions({ allowSelfIntersection: false, snappable: true });
-  map.pm.addControls({
-    position: "topleft", drawCircle: false, drawCircleMarker: false, drawText: false, drawPolyline: false,
-    drawRectangle: true, cutPolygon: false, editMode: false, dragMode: false, removalMode: false, rotateMode: false,
-  });
-  map.on("pm:create", function (e) {
+  // ---- Geoman drawing, loaded on first use (viewing the map does not need its 80 KB) -----
+  var geoman = null;
+  function ensureGeoman() {
+    if (geoman) { return geoman; }
+    busy(t("ui", "loading_tools"));
+    geoman = new Promise(function (resolve, reject) {
+      var css = document.createElement("link");
+      css.rel = "stylesheet"; css.href = cfg.geoman.css;
+      document.head.appendChild(css);
+      var js = document.createElement("script");
+      js.src = cfg.geoman.js;
+      js.onload = function () {
+        if (!map.pm) { map.pm = new L.PM.Map(map); }   // the map was made before Geoman loaded
+        map.pm.setGlobalOptions({ allowSelfIntersection: false, snappable: true });
+        map.pm.addControls({
+          position: "topleft", drawCircle: false, drawCircleMarker: false, drawText: false, drawPolyline: false,
+          drawRectangle: true, cutPolygon: false, editMode: false, dragMode: false, removalMode: false, rotateMode: false,
+        });
+        map.on("pm:create", onCreate);
+        document.documentElement.dataset.editTools = "1";
+        say("");
+        resolve();
+      };
+      js.onerror = reject;
+      document.head.appendChild(js);
+    });
+    return geoman;
+  }
+  document.getElementById("ws-edit-tools").addEventListener("click", function () { ensureGeoman(); });
+  function onCreate(e) {
     deselect();
     var name = document.getElementById("ws-new-layer").value;
     if (e.shape === "Marker") { name = "facilities"; }
     if (name === "facilities" && e.shape !== "Marker" && e.shape !== "Polygon" && e.shape !== "Rectangle") { name = "zones"; }
     selected = { layerName: name, layer: e.layer, isNew: true };
     showForm(name, {}, true);
-  });
+  }
   map.on("click", function () {
     if (selected && !selected.isNew && !gestureJustEnded()) { deselect(); }
   });
@@ -382,15 +436,14 @@
   });
 
   // ---- start -------------------------------------------------------------------------------
-  map.createPane("booths");
   busy(t("ui", "loading"));
-  Promise.all([load("zones"), load("facilities")]).then(function () {
-    var corridor = null;
-    groups.zones.eachLayer(function (l) { if (l.feature.properties.kind === "cfd_corridor" && !corridor) { corridor = l; } });
-    var target = corridor ? corridor.getBounds() : groups.zones.getBounds();
-    if (target.isValid()) { map.fitBounds(target); }
-    return loadBoothsInView();
-  }).then(function () {
+  if (cfg.bounds) { map.fitBounds(cfg.bounds, { animate: false }); }
+  // zones, facilities and booths are fetched at once; the view is the event's corridors
+  Promise.all([load("zones"), load("facilities"), loadBoothsInView(true)]).then(function () {
+    if (!cfg.bounds) {
+      var zb = groups.zones.getBounds();
+      if (zb.isValid()) { map.fitBounds(zb, { animate: false }); }
+    }
     map.on("moveend", loadBoothsInView);
     var focus = new URLSearchParams(window.location.search).get("focus");
     if (focus) { zoomToBooth(focus); }
