@@ -18,6 +18,7 @@ help:
 	@echo "make test   - run the test suite against a real PostGIS test database"
 	@echo "make bench  - run the benchmarks (WORKLOAD=name for one)"
 	@echo "make lint   - ruff and mypy"
+	@echo "make serve  - production serving: gunicorn (WORKERS, THREADS, PORT, BIND)"
 
 $(STAMP): pyproject.toml
 	@bash scripts/ensure_python.sh "$(PYTHON)" "$(VENV)"
@@ -44,6 +45,27 @@ test: setup
 	export TEST_DATABASE_URL="$$($(PY) scripts/bootstrap_db.py petalapak_test)"; \
 	bash scripts/ensure_browser.sh || echo "(tanpa Chromium: uji e2e dilewati / no Chromium: e2e tests skipped)"; \
 	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+# Production: gunicorn with 2 x cores + 1 worker processes (WORKERS=...), a few threads each (the
+# app waits on PostgreSQL more than it computes). Request logs are the app's JSON lines on
+# stderr, so gunicorn's own access log stays off. BIND=0.0.0.0:8000 to listen beyond loopback;
+# behind nginx keep loopback and set PETALAPAK_PROXY_FIX=1. See docs/deploy.md.
+WORKERS ?= $(shell echo $$(( 2 * $$(nproc 2>/dev/null || echo 1) + 1 )))
+THREADS ?= 4
+BIND ?= 127.0.0.1:$(PORT)
+GUNICORN_FLAGS ?=
+
+serve: setup
+	@set -euo pipefail; \
+	if [ -z "$${DATABASE_URL:-}" ]; then export DATABASE_URL="$$($(PY) scripts/bootstrap_db.py petalapak)"; fi; \
+	$(FLASK) db-upgrade; \
+	nocontrol=""; \
+	if $(VENV)/bin/gunicorn --help 2>/dev/null | grep -q -- --no-control-socket; then nocontrol="--no-control-socket"; fi; \
+	echo "PetaLapak (gunicorn, $(WORKERS) workers x $(THREADS) threads): http://$(BIND)/"; \
+	exec $(VENV)/bin/gunicorn --workers $(WORKERS) --threads $(THREADS) --worker-class gthread \
+	  --bind $(BIND) --timeout 60 --graceful-timeout 30 --keep-alive 5 \
+	  --max-requests 2000 --max-requests-jitter 200 --error-logfile - $$nocontrol \
+	  $(GUNICORN_FLAGS) 'app:create_app()'
 
 lint: setup
 	$(VENV)/bin/ruff check app tests bench scripts

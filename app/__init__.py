@@ -30,9 +30,11 @@ def create_app(config: Mapping[str, Any] | None = None, *, session: Session | No
 
     _configure_db(app, session)
     _configure_extensions(app)
+    _configure_cache(app)
     _add_blueprints(app)
     _serve_static_compressed(app)
     _add_cli(app)
+    _configure_serving(app)
     return app
 
 
@@ -53,6 +55,24 @@ def _configure_extensions(app: Flask) -> None:
     compress.init_app(app)
     init_auth(app)
     init_i18n(app)
+
+
+def _configure_cache(app: Flask) -> None:
+    from app.cache import init_cache
+
+    init_cache(app)
+
+
+def _configure_serving(app: Flask) -> None:
+    """Request logs, and the proxy's forwarded headers when behind nginx."""
+    from app.request_log import init_request_log
+
+    init_request_log(app)
+    if app.config.get("PROXY_FIX"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)
 
 
 def _add_blueprints(app: Flask) -> None:

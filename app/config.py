@@ -70,6 +70,21 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "LANGUAGES": ("id", "en"),
         "DEFAULT_CITY": os.environ.get("PETALAPAK_CITY", "pontianak"),
         "MAP_TILES": os.environ.get("MAP_TILES") or None,
+        # Required with MAP_TILES, e.g. "© OpenStreetMap contributors" (ODbL) for OSM tiles.
+        "MAP_TILES_ATTRIBUTION": os.environ.get("MAP_TILES_ATTRIBUTION") or None,
+        # OGC API tokens: read-only access to planner-only collections for GIS clients (QGIS,
+        # GDAL) that cannot log in. Comma-separated; rotate by editing the list and restarting.
+        "API_TOKENS": tuple(t.strip() for t in os.environ.get("PETALAPAK_API_TOKENS", "")
+                            .split(",") if t.strip()),
+        # Public OGC item pages and tiles are cached for CACHE_TTL seconds (0: off), in Redis when
+        # REDIS_URL is set (shared by all workers), else in each worker's memory.
+        "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        "CACHE_TTL": int(os.environ.get("CACHE_TTL", "30")),
+        "CACHE_KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "petalapak:"),
+        # One JSON line per request on stderr (method, path, status, duration_ms, user).
+        "REQUEST_LOG": os.environ.get("REQUEST_LOG", "1") not in ("0", "false", "no"),
+        # Behind nginx: trust one proxy's X-Forwarded-For/-Proto/-Host (links use the public URL).
+        "PROXY_FIX": os.environ.get("PETALAPAK_PROXY_FIX", "0") in ("1", "true", "yes"),
         # Booth layers and the map scripts travel gzip-compressed: a CFD of 5,000 booths is
         # ~1.2 MB of GeoJSON raw and ~150 KB compressed, which matters on a phone connection.
         "COMPRESS_ALGORITHM": ["gzip"],
@@ -79,4 +94,14 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         # Compress whole bodies (static files are small); the streaming path would leave
         # send_file's file handle to the garbage collector.
         "COMPRESS_STREAMS": False,
+        # Vendor page (/lapak): lookups by access code + last four phone digits are limited per
+        # client IP and per code ("count/seconds"), in Redis when REDIS_URL is set. Benchmarks
+        # raise every limit with RATELIMIT_SCALE (a multiplier; 0 turns limiting off).
+        "LAPAK_LIMIT_PER_IP": os.environ.get("LAPAK_LIMIT_PER_IP", "10/60"),
+        "LAPAK_LIMIT_PER_CODE": os.environ.get("LAPAK_LIMIT_PER_CODE", "5/900"),
+        "RATELIMIT_SCALE": float(os.environ.get("RATELIMIT_SCALE", "1")),
+        # Signed vendor links / QR codes (/lapak/v/<token>) stay valid this many days.
+        "VENDOR_LINK_MAX_AGE_DAYS": int(os.environ.get("VENDOR_LINK_MAX_AGE_DAYS", "180")),
+        # Crew check-in: no-show booths may be released this many minutes after the start.
+        "CHECKIN_CUTOFF_MINUTES": int(os.environ.get("CHECKIN_CUTOFF_MINUTES", "30")),
     }

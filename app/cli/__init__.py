@@ -8,9 +8,11 @@ from app.cli.admin import admin_commands
 from app.cli.allocation import allocation_commands
 from app.cli.data import data_commands
 from app.cli.gis import gis_commands
+from app.cli.lapak import lapak_commands
 
 
 def register_cli(app: Flask) -> None:
     """Attach every command group's commands to the app's CLI."""
-    for command in (*admin_commands, *data_commands, *gis_commands, *allocation_commands):
+    for command in (*admin_commands, *data_commands, *gis_commands, *allocation_commands,
+                    *lapak_commands):
         app.cli.add_command(command)

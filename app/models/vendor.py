@@ -111,6 +111,8 @@ class Assignment(Timestamped, Base):
     status: Mapped[str] = mapped_column(String(12), nullable=False, default="assigned")
     pinned: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     explanation: Mapped[str | None] = mapped_column(Text)
+    #: When the vendor confirmed on the vendor page that they will come ("Saya hadir").
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     booth: Mapped[Booth] = relationship(foreign_keys=[booth_id])

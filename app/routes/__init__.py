@@ -11,17 +11,21 @@ def register_blueprints(app: Flask) -> None:
     """Attach every blueprint and the shared error handlers."""
     from app.routes.api import bp as api_bp
     from app.routes.auth import bp as auth_bp
+    from app.routes.checkin import bp as checkin_bp
     from app.routes.crew import bp as crew_bp
     from app.routes.events import bp as events_bp
     from app.routes.events_page import bp as event_page_bp
+    from app.routes.lapak import bp as lapak_bp
     from app.routes.layers import bp as layers_bp
     from app.routes.main import bp as main_bp
+    from app.routes.ogc import bp as ogc_bp
     from app.routes.planner import bp as planner_bp
+    from app.routes.tiles import bp as tiles_bp
     from app.routes.vendors import bp as vendors_bp
     from app.routes.workspace import bp as workspace_bp
 
     for bp in (main_bp, auth_bp, api_bp, planner_bp, events_bp, vendors_bp, workspace_bp,
-               layers_bp, crew_bp, event_page_bp):
+               layers_bp, crew_bp, event_page_bp, ogc_bp, tiles_bp, lapak_bp, checkin_bp):
         app.register_blueprint(bp)
 
     @app.errorhandler(ServiceError)

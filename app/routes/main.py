@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.db import get_session
 from app.models import City, Event
@@ -44,13 +45,19 @@ def home() -> str:
         booths=booths,
         static_base=url_for("static", filename="vendor").rstrip("/"),
         tiles=current_app.config["MAP_TILES"],
+        tiles_attribution=current_app.config.get("MAP_TILES_ATTRIBUTION"),
     )
     return render_template("home.html", city=city, event=event, map=parts,
                            title=_("Peta Zona PKL"))
 
 
 @bp.route("/healthz")
-def healthz() -> tuple[dict[str, str], int]:
-    """Liveness plus a database round trip."""
-    get_session().execute(select(1))
-    return {"status": "ok"}, 200
+def healthz() -> tuple[dict[str, str], int, dict[str, str]]:
+    """Liveness plus a database round trip: 503 when the database does not answer."""
+    headers = {"Cache-Control": "no-store"}
+    try:
+        get_session().execute(select(1))
+    except SQLAlchemyError as exc:
+        current_app.logger.warning("healthz: database unavailable: %s", type(exc).__name__)
+        return {"status": "unavailable", "database": "down"}, 503, headers
+    return {"status": "ok", "database": "ok"}, 200, headers

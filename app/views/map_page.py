@@ -20,9 +20,12 @@ def city_map_parts(
     booths: dict[str, Any] | None,
     static_base: str,
     tiles: str | None = None,
+    tiles_attribution: str | None = None,
 ) -> dict[str, str]:
     """Build the city map and return its header/html/script parts."""
-    m = maps.base_map(center=PONTIANAK_CENTRE, zoom=15, static_base=static_base, tiles=tiles)
+    m = maps.base_map(center=PONTIANAK_CENTRE, zoom=15, static_base=static_base, tiles=tiles,
+                      tiles_attribution=tiles_attribution or ("© " + tiles.split("/")[2]
+                                                              if tiles else None))
     zone_labels = as_text(ZONE_LABELS)
     facility_labels = as_text(FACILITY_LABELS)
     booth_labels = as_text(BOOTH_LABELS)

@@ -37,4 +37,11 @@ def test_static_vendor_assets_are_served(client: FlaskClient) -> None:
 
 
 def test_health(client: FlaskClient) -> None:
-    assert client.get("/healthz").json == {"status": "ok"}
+    assert client.get("/healthz").json["status"] == "ok"
+
+
+def test_home_with_a_tile_layer(client: FlaskClient, app) -> None:  # type: ignore[no-untyped-def]
+    app.config["MAP_TILES"] = "https://tiles.example.id/{z}/{x}/{y}.png"
+    app.config["MAP_TILES_ATTRIBUTION"] = "© OpenStreetMap contributors"
+    html = client.get("/").get_data(as_text=True)
+    assert "tiles.example.id" in html and "OpenStreetMap contributors" in html

@@ -1,0 +1,186 @@
+"""Crew check-in on the event day, on a phone (crew, planners and admins).
+
+``GET  /crew/events/<slug>/checkin``                    booth list with search (``?q=``)
+``POST /crew/events/<slug>/checkin/<id>``               mark (form field ``status``; CSRF form)
+``POST /crew/events/<slug>/checkin/release``            after the cut-off: release no-shows' booths
+``GET  /api/crew/events/<slug>/checkin``                the list as JSON (to refresh)
+``POST /api/crew/events/<slug>/checkin/<id>``           mark as JSON ``{status}`` (X-CSRFToken)
+
+The page's script marks optimistically and then shows the status the server answers with; the
+forms work without it. Every change is audited under the crew member's account.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import format_date, get_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from app.auth import role_required
+from app.db import get_session
+from app.models import Event
+from app.services import checkin as svc
+from app.services.audit import acting_as
+from app.services.errors import ServiceError
+from app.services.events import get_event
+
+bp = Blueprint("checkin", __name__)
+
+STATUS_LABELS = {
+    "assigned": _l("Belum datang"),
+    "checked_in": _l("Hadir"),
+    "no_show": _l("Tidak hadir"),
+    "cancelled": _l("Dibatalkan pedagang"),
+}
+
+
+def _tz() -> str:
+    return str(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def _now() -> datetime:
+    """Now in the city's time zone; ``FIXED_NOW`` (tests, demos) stands in for the clock."""
+    fixed = current_app.config.get("FIXED_NOW")
+    if fixed is not None:
+        return fixed if fixed.tzinfo else fixed.replace(tzinfo=ZoneInfo(_tz()))  # type: ignore[no-any-return]
+    return datetime.now(ZoneInfo(_tz()))
+
+
+def _pick(exc: ServiceError) -> str:
+    locale = get_locale()
+    return exc.message_en if locale is not None and locale.language == "en" else exc.message_id
+
+
+def _cutoff(event: Event) -> datetime:
+    return svc.cutoff(event, minutes=int(current_app.config["CHECKIN_CUTOFF_MINUTES"]),
+                      tz=_tz())
+
+
+def _row_json(row: svc.CheckinRow) -> dict[str, Any]:
+    return {"assignment_id": row.assignment_id, "booth_code": row.booth_code,
+            "business_name": row.business_name, "owner_name": row.owner_name,
+            "status": row.status, "confirmed": row.confirmed}
+
+
+@bp.errorhandler(CSRFError)
+def _csrf_error(exc: CSRFError) -> Any:
+    message = _("Sesi formulir kedaluwarsa; muat ulang halaman dan coba lagi.")
+    if request.path.startswith("/api/"):
+        return jsonify(error="csrf", message=message), 400
+    return render_template("error.html", message=message), 400
+
+
+def _no_store(resp: Response | WerkzeugResponse) -> Any:
+    resp.headers["Cache-Control"] = "private, no-store"  # vendors' names
+    return resp
+
+
+@bp.get("/crew/events/<slug>/checkin")
+@role_required("crew")
+def page(slug: str) -> Any:
+    """The booth list: search, one tap to mark checked in or no-show."""
+    event = get_event(get_session(), slug)
+    query = request.args.get("q", "").strip()[:80]
+    rows = svc.checkin_rows(get_session(), event, query=query)
+    counts = {s: 0 for s in STATUS_LABELS}
+    for row in svc.checkin_rows(get_session(), event) if query else rows:
+        counts[row.status] += 1
+    cut = _cutoff(event)
+    api_base = url_for("checkin.api_mark", slug=event.slug, assignment_id=0)[:-1]
+    html = render_template(
+        "crew/checkin.html", event=event, rows=rows, query=query, counts=counts,
+        status_labels=STATUS_LABELS, status_text={k: str(v) for k, v in STATUS_LABELS.items()},
+        cutoff=cut, after_cutoff=_now() >= cut,
+        api_base=api_base, title=_("Check-in %(name)s", name=event.name),
+        long_date=lambda d: format_date(d, "full"),
+    )
+    return _no_store(Response(html))
+
+
+def _mark(slug: str, assignment_id: int, status: str) -> svc.MarkResult:
+    session = get_session()
+    event = get_event(session, slug)
+    with acting_as(current_user.id, current_user.email):
+        return svc.mark(session, event, assignment_id, status)
+
+
+@bp.post("/crew/events/<slug>/checkin/<int:assignment_id>")
+@role_required("crew")
+def mark(slug: str, assignment_id: int) -> Any:
+    """Mark from the plain form (no script): back to the list at the same booth."""
+    try:
+        _mark(slug, assignment_id, request.form.get("status", ""))
+    except ServiceError as exc:
+        if exc.status == 404:
+            raise
+        flash(_pick(exc), "error")
+    back = url_for("checkin.page", slug=slug, q=request.form.get("q") or None)
+    return redirect(f"{back}#a-{assignment_id}", 303)
+
+
+@bp.post("/crew/events/<slug>/checkin/release")
+@role_required("crew")
+def release(slug: str) -> Any:
+    """After the cut-off: free the no-shows' booths and offer each to the waitlist's next."""
+    session = get_session()
+    event = get_event(session, slug)
+    try:
+        with acting_as(current_user.id, current_user.email):
+            released = svc.release_no_shows(
+                session, event, now=_now(),
+                cutoff_minutes=int(current_app.config["CHECKIN_CUTOFF_MINUTES"]), tz=_tz())
+    except ServiceError as exc:
+        if exc.status == 404:
+            raise
+        flash(_pick(exc), "error")
+        return redirect(url_for("checkin.page", slug=slug), 303)
+    offered = [r for r in released if r.offer is not None]
+    if not released:
+        flash(_("Tidak ada lapak pedagang tidak hadir yang perlu dilepas."), "info")
+    else:
+        flash(ngettext("%(num)s lapak dilepas; %(offered)s ditawarkan ke daftar tunggu.",
+                       "%(num)s lapak dilepas; %(offered)s ditawarkan ke daftar tunggu.",
+                       len(released), offered=len(offered)), "info")
+    return redirect(url_for("checkin.page", slug=slug), 303)
+
+
+@bp.get("/api/crew/events/<slug>/checkin")
+@role_required("crew")
+def api_list(slug: str) -> Any:
+    """Every booth's current assignment, for the page to refresh what other crew marked."""
+    event = get_event(get_session(), slug)
+    rows = svc.checkin_rows(get_session(), event, query=request.args.get("q", ""))
+    return _no_store(jsonify(event=event.slug, rows=[_row_json(r) for r in rows]))
+
+
+@bp.post("/api/crew/events/<slug>/checkin/<int:assignment_id>")
+@role_required("crew")
+def api_mark(slug: str, assignment_id: int) -> Any:
+    """Mark as JSON ``{"status": "checked_in" | "no_show" | "assigned"}``; answers the stored
+    status (another crew member's later tap may already have changed it)."""
+    data = request.get_json(silent=True)
+    status = str(data.get("status", "")) if isinstance(data, dict) else ""
+    result = _mark(slug, assignment_id, status)
+    a = result.assignment
+    return _no_store(jsonify(
+        assignment_id=a.id, booth_code=a.booth.code, status=a.status,
+        status_label=str(STATUS_LABELS[a.status]), previous=result.previous,
+        changed=result.changed))

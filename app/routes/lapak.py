@@ -1,0 +1,340 @@
+"""Vendor page "Cek Lapak Saya" and its JSON twin (vendors have no account).
+
+``GET  /lapak``                         the form, or the vendor's coming booths once looked up
+``POST /lapak``                         lookup by access code + last four phone digits (CSRF form)
+``GET  /lapak/v/<token>``               signed link / QR code from the vendor card
+``POST /lapak/keluar``                  forget the vendor in this browser
+``POST /lapak/hadir/<id>``              "Saya hadir"
+``POST /lapak/batal/<id>``              "Tidak bisa hadir": the booth goes to the waitlist
+``GET|POST /api/lapak``                 the same lookup as JSON (POST {code, phone4}; GET: session)
+``POST /api/lapak/assignments/<id>/confirm|cancel``  the two answers as JSON (X-CSRFToken header)
+
+Lookups are rate limited per client IP and per code (:mod:`app.ratelimit`); a failed lookup gives
+the same status and body whether the code exists or not. After a lookup the vendor id (with a key
+fingerprint, see :mod:`app.services.vendor_access`) is kept in the Flask session.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.wrappers import Response as BaseResponse
+
+from app import ratelimit
+from app.db import get_session
+from app.models import Vendor
+from app.services import lapak as svc
+from app.services import vendor_access as access
+from app.services.access_codes import normalise_code
+from app.services.audit import acting_as
+from app.services.errors import ServiceError
+from app.views.labels import FACILITY_LABELS, ZONE_LABELS, as_text
+from app.views.lapak_map import booking_map_parts, legend
+
+bp = Blueprint("lapak", __name__)
+R = TypeVar("R", bound=BaseResponse)
+
+SESSION_KEY = "lapak_vendor"
+
+STATUS_LABELS = {
+    "assigned": _l("Terdaftar"),
+    "checked_in": _l("Sudah check-in"),
+    "no_show": _l("Tercatat tidak hadir"),
+    "cancelled": _l("Dibatalkan"),
+}
+LANDMARK_LABELS = {
+    "service_desk": _l("Meja layanan"),
+    "crossing": FACILITY_LABELS["crossing"],
+    "bus_stop": FACILITY_LABELS["bus_stop"],
+}
+
+
+class _Failure(Exception):
+    """A lookup that cannot go on; the same answer for the form and the JSON API."""
+
+    def __init__(self, status: int, error: str, message: str, retry_after: int = 0) -> None:
+        super().__init__(error)
+        self.status, self.error, self.message, self.retry_after = (
+            status, error, message, retry_after)
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _tz() -> ZoneInfo:
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def _now() -> datetime:
+    """Now in the city's time zone; ``FIXED_NOW`` (tests, demos) stands in for the clock."""
+    fixed = current_app.config.get("FIXED_NOW")
+    if fixed is not None:
+        return fixed if fixed.tzinfo else fixed.replace(tzinfo=_tz())  # type: ignore[no-any-return]
+    return datetime.now(_tz())
+
+
+def _today() -> date:
+    return _now().astimezone(_tz()).date()
+
+
+def _secret() -> str:
+    return str(current_app.config["SECRET_KEY"])
+
+
+def _pick(exc: ServiceError) -> str:
+    locale = get_locale()
+    return exc.message_en if locale is not None and locale.language == "en" else exc.message_id
+
+
+def _current_vendor() -> Vendor | None:
+    value = session.get(SESSION_KEY)
+    if value is None:
+        return None
+    vendor = access.vendor_from_session(get_session(), value, secret_key=_secret())
+    if vendor is None:
+        session.pop(SESSION_KEY, None)  # code reissued or vendor deactivated
+    return vendor
+
+
+def _remember(vendor: Vendor) -> None:
+    session[SESSION_KEY] = access.session_value(vendor, secret_key=_secret())
+
+
+def _private(resp: R) -> R:
+    resp.headers["Cache-Control"] = "private, no-store"
+    resp.headers["Referrer-Policy"] = "same-origin"
+    return resp
+
+
+def _minutes(seconds: int) -> int:
+    return max(1, -(-seconds // 60))
+
+
+def _lookup(code: str, phone4_raw: str) -> Vendor:
+    """Rate limits, input shape, then the constant-work lookup; raises :class:`_Failure`."""
+    ip = request.remote_addr or "unknown"
+    wait = ratelimit.hit("lapak-ip", ip, "LAPAK_LIMIT_PER_IP")
+    normalised = normalise_code(code or "")[:access.MAX_CODE_LENGTH]
+    if not wait and normalised:
+        wait = ratelimit.hit("lapak-code", normalised, "LAPAK_LIMIT_PER_CODE")
+    if wait:
+        raise _Failure(429, "rate_limited",
+                       _("Terlalu banyak percobaan. Silakan coba lagi dalam %(n)s menit.",
+                         n=_minutes(wait)), wait)
+    phone4 = access.clean_phone4(phone4_raw)
+    if not access.valid_input(code, phone4):
+        raise _Failure(400, "invalid",
+                       _("Isi kode akses dan 4 angka terakhir nomor HP Anda."))
+    vendor = access.lookup(get_session(), code, phone4)
+    if vendor is None:
+        raise _Failure(401, "not_matched",
+                       _("Kode akses atau nomor HP tidak cocok. Periksa kartu pedagang Anda, "
+                         "atau tanyakan ke petugas."))
+    return vendor
+
+
+def _labels() -> dict[str, str]:
+    labels = as_text(ZONE_LABELS) | as_text(FACILITY_LABELS)
+    labels.update({
+        "own": _("Lapak Anda"),
+        "occupied": _("Lapak terisi"),
+        "free": _("Lapak kosong"),
+        "service_desk": _("Meja layanan MikroDOTS"),
+        "crossing": FACILITY_LABELS["crossing"],
+        "field.kind": _("Jenis"),
+        "field.hours": _("Jam"),
+    })
+    return labels
+
+
+def _hours(t: time) -> str:
+    locale = get_locale()
+    return t.strftime("%H:%M") if locale is not None and locale.language == "en" \
+        else t.strftime("%H.%M")
+
+
+def _render(vendor: Vendor | None, *, error: str | None = None, status: int = 200,
+            retry_after: int = 0) -> Response:
+    view = svc.vendor_view(get_session(), vendor, today=_today()) if vendor else None
+    labels = _labels()
+    parts: dict[int, dict[str, str]] = {}
+    if view is not None:
+        static_base = url_for("static", filename="vendor").rstrip("/")
+        tiles = current_app.config.get("MAP_TILES")
+        parts = {b.assignment_id: booking_map_parts(
+                     b.map, b.view_bounds, labels=labels, static_base=static_base, tiles=tiles,
+                     tiles_attribution=current_app.config.get("MAP_TILES_ATTRIBUTION")
+                     or "© OpenStreetMap contributors")
+                 for b in view.bookings if b.holding}
+    html = render_template(
+        "lapak/page.html", view=view, maps=parts, error=error, title=_("Cek Lapak Saya"),
+        legend=legend(labels), status_labels=STATUS_LABELS, landmark_labels=LANDMARK_LABELS,
+        long_date=lambda d: format_date(d, "full"), hours=_hours, zone=_now().tzname() or "",
+    )
+    resp = make_response(html, status)
+    if retry_after:
+        resp.headers["Retry-After"] = str(retry_after)
+    return _private(resp)
+
+
+def _json(body: dict[str, Any], status: int = 200, retry_after: int = 0) -> Response:
+    resp = jsonify(body)
+    resp.status_code = status
+    if retry_after:
+        resp.headers["Retry-After"] = str(retry_after)
+    return _private(resp)
+
+
+def _failure_json(exc: _Failure) -> Response:
+    body: dict[str, Any] = {"error": exc.error, "message": exc.message}
+    if exc.retry_after:
+        body["retry_after"] = exc.retry_after
+    return _json(body, exc.status, exc.retry_after)
+
+
+@bp.errorhandler(CSRFError)
+def _csrf_error(exc: CSRFError) -> Any:
+    message = _("Sesi formulir kedaluwarsa; muat ulang halaman dan coba lagi.")
+    if request.path.startswith("/api/"):
+        return _json({"error": "csrf", "message": message}, 400)
+    return _render(_current_vendor(), error=message, status=400)
+
+
+# ---------------------------------------------------------------------------------------------
+# Page
+
+
+@bp.get("/lapak")
+def page() -> Response:
+    """The lookup form, or the vendor's coming booths when this browser already looked up."""
+    return _render(_current_vendor())
+
+
+@bp.post("/lapak")
+def lookup() -> BaseResponse:
+    """Check the code and the phone's last four digits; remember the vendor in the session."""
+    try:
+        vendor = _lookup(request.form.get("code", ""), request.form.get("phone4", ""))
+    except _Failure as exc:
+        return _render(None, error=exc.message, status=exc.status, retry_after=exc.retry_after)
+    _remember(vendor)
+    return _private(redirect(url_for("lapak.page"), 303))
+
+
+@bp.get(f"{access.LINK_PATH}<token>")
+def signed_link(token: str) -> BaseResponse:
+    """A vendor card's link or QR code: remember the vendor, then drop the token from the URL."""
+    max_age = int(current_app.config["VENDOR_LINK_MAX_AGE_DAYS"]) * 86400
+    vendor = access.vendor_from_token(get_session(), token, secret_key=_secret(),
+                                      max_age_s=max_age)
+    if vendor is None:
+        return _render(None, status=404, error=_(
+            "Tautan ini tidak sah atau sudah kedaluwarsa. Masukkan kode akses Anda, atau minta "
+            "kartu baru ke petugas."))
+    _remember(vendor)
+    return _private(redirect(url_for("lapak.page"), 303))
+
+
+@bp.post("/lapak/keluar")
+def logout() -> BaseResponse:
+    """Forget the vendor in this browser (staff logins are untouched)."""
+    session.pop(SESSION_KEY, None)
+    return _private(redirect(url_for("lapak.page"), 303))
+
+
+def _answer(assignment_id: int, action: str) -> tuple[Vendor | None, str | None]:
+    """Run confirm/cancel for the session's vendor; returns (vendor, message to show)."""
+    vendor = _current_vendor()
+    if vendor is None:
+        return None, None
+    db = get_session()
+    with acting_as(None, f"vendor:{vendor.id}"):
+        if action == "confirm":
+            svc.confirm_attendance(db, vendor, assignment_id, today=_today(), now=_now())
+            return vendor, _("Terima kasih, kehadiran Anda sudah dicatat.")
+        svc.cancel_attendance(db, vendor, assignment_id, today=_today())
+        return vendor, _("Lapak Anda sudah dilepas untuk pedagang di daftar tunggu.")
+
+
+def _answer_page(assignment_id: int, action: str) -> BaseResponse:
+    try:
+        vendor, message = _answer(assignment_id, action)
+    except ServiceError as exc:
+        flash(_pick(exc), "error")
+        return _private(redirect(url_for("lapak.page"), 303))
+    if vendor is None:
+        return _private(redirect(url_for("lapak.page"), 303))
+    flash(message or "", "info")
+    return _private(redirect(url_for("lapak.page") + f"#lapak-{assignment_id}", 303))
+
+
+@bp.post("/lapak/hadir/<int:assignment_id>")
+def confirm(assignment_id: int) -> BaseResponse:
+    """"Saya hadir" for one coming booth."""
+    return _answer_page(assignment_id, "confirm")
+
+
+@bp.post("/lapak/batal/<int:assignment_id>")
+def cancel(assignment_id: int) -> BaseResponse:
+    """"Tidak bisa hadir": the booth is released and offered to the waitlist."""
+    return _answer_page(assignment_id, "cancel")
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON
+
+
+def _view_json(vendor: Vendor) -> Response:
+    return _json(svc.vendor_view(get_session(), vendor, today=_today()).to_dict())
+
+
+def _login_required_json() -> Response:
+    return _json({"error": "login_required",
+                  "message": _("Masukkan kode akses dan 4 angka terakhir nomor HP.")}, 401)
+
+
+@bp.route("/api/lapak", methods=["GET", "POST"])
+def api_lookup() -> Response:
+    """POST ``{code, phone4}``: lookup (rate limited); GET: the session's vendor."""
+    if request.method == "GET":
+        vendor = _current_vendor()
+        return _view_json(vendor) if vendor is not None else _login_required_json()
+    data = request.get_json(silent=True)
+    data = data if isinstance(data, dict) else {}
+    try:
+        vendor = _lookup(str(data.get("code") or ""), str(data.get("phone4") or ""))
+    except _Failure as exc:
+        return _failure_json(exc)
+    _remember(vendor)
+    return _view_json(vendor)
+
+
+@bp.post("/api/lapak/assignments/<int:assignment_id>/<any(confirm, cancel):action>")
+def api_answer(assignment_id: int, action: str) -> Response:
+    """Confirm or cancel as JSON; answers with the vendor's updated view."""
+    vendor, message = _answer(assignment_id, action)
+    if vendor is None:
+        return _login_required_json()
+    body = svc.vendor_view(get_session(), vendor, today=_today()).to_dict()
+    body["message"] = message
+    return _json(body)

@@ -1,0 +1,50 @@
+"""Vector tiles: ``/tiles/{zones|facilities|booths}/{z}/{x}/{y}.mvt[?event=slug]``.
+
+A thin adapter over :func:`app.ogc.tiles.tile`. Public tiles carry ``Cache-Control: public`` and
+an ETag, and are cached (:mod:`app.cache`); booths of unpublished events are for staff only.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, request
+from flask_login import current_user
+
+from app.cache import cache_key, get_cache
+from app.db import get_session
+from app.ogc.provider import Provider
+from app.ogc.tiles import MVT, tile
+from app.routes.ogc import bearer_token_status, conditional
+
+bp = Blueprint("tiles", __name__)
+
+
+@bp.get("/tiles/<layer>/<z>/<x>/<y>.mvt")
+def vector_tile(layer: str, z: str, x: str, y: str) -> Response:
+    """One Mapbox vector tile (204 when nothing is there)."""
+    event_slug, city_slug = request.args.get("event"), request.args.get("city")
+    staff = bool(current_user.is_authenticated) or bearer_token_status() is True
+    cache = get_cache()
+    key = None
+    if cache is not None and not staff:
+        key = cache_key("tile", layer, z, x, y, event_slug or "", city_slug or "")
+        hit = cache.get(key)
+        if hit is not None:
+            return _respond(({"Content-Type": MVT, "Cache-Control": "public, max-age=300",
+                              "Access-Control-Allow-Origin": "*", "X-Cache": "hit"},
+                             200 if hit else 204, hit))
+    provider = Provider(get_session(), timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    headers, status, data = tile(provider, layer, z, x, y, event_slug=event_slug, staff=staff,
+                                 city_slug=city_slug)
+    if key is not None and cache is not None and status in (200, 204) \
+            and headers["Cache-Control"].startswith("public"):
+        cache.set(key, data, int(current_app.config["CACHE_TTL"]))
+        headers = {**headers, "X-Cache": "miss"}
+    return _respond((headers, status, data))
+
+
+def _respond(result: tuple[dict[str, str], int, bytes]) -> Response:
+    headers, status, data = result
+    resp = Response(data if status != 204 else b"", status=status, headers=headers)
+    if not resp.headers.get("Cache-Control", "").startswith("public"):
+        resp.headers["Vary"] = "Cookie, Authorization"
+    return conditional(resp) if status == 200 else resp

@@ -1,0 +1,331 @@
+"""The vendor's own view of coming events ("Cek Lapak Saya") and their two answers to it.
+
+Everything a vendor sees is built here from their own assignments: booth code, day and hours, a
+small map around the booth (their booth, other booths only as occupied/free shapes, the MikroDOTS
+service desks, crossings and bus stops, the emergency lane) and the distance to those landmarks,
+measured in the city's metric CRS. No other vendor's name or personal data is ever loaded into
+the result.
+
+A vendor may confirm they will come (``confirmed_at``) or say they cannot; the latter releases
+the booth to the next eligible vendor on the waitlist. The route wraps both in
+``acting_as(None, f"vendor:{id}")`` so the audit log names the vendor.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from geoalchemy2.shape import to_shape
+from shapely import box
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session, aliased
+
+from app.gis.crs import to_metric, to_wgs84
+from app.models import HOLDING_STATUSES, Assignment, Booth, Event, Facility, Vendor, Zone
+from app.services.allocation import latest_run, release_and_offer
+from app.services.errors import Conflict, NotFound, ServiceError
+
+#: Booths drawn around the vendor's own (metres from its centre).
+NEAR_M = 60.0
+#: The map opens on this much ground around the booth (metres), about zoom 19 on a phone.
+VIEW_M = 18.0
+#: Crossings and bus stops are looked for this far away (metres).
+LANDMARK_M = 400.0
+#: Facility kinds shown as landmarks.
+LANDMARK_FACILITIES = ("crossing", "bus_stop")
+#: Landmarks listed in words under the map.
+LANDMARKS_LISTED = 3
+#: GeoJSON coordinates: 7 decimals ≈ 1 cm.
+DECIMALS = 7
+
+
+@dataclass(frozen=True)
+class Landmark:
+    """A service desk, crossing or bus stop near the booth, with its distance."""
+
+    kind: str
+    name: str
+    distance_m: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"kind": self.kind, "name": self.name, "distance_m": round(self.distance_m)}
+
+
+@dataclass
+class Booking:
+    """One coming event where the vendor has (or had) a booth."""
+
+    assignment_id: int
+    event_slug: str
+    event_name: str
+    event_date: date
+    start_time: time
+    end_time: time
+    booth_code: str
+    status: str
+    confirmed_at: datetime | None
+    lat: float
+    lon: float
+    landmarks: list[Landmark] = field(default_factory=list)
+    map: dict[str, Any] = field(default_factory=dict)
+    view_bounds: list[list[float]] = field(default_factory=list)
+
+    @property
+    def holding(self) -> bool:
+        """The booth is still the vendor's (assigned or checked in)."""
+        return self.status in HOLDING_STATUSES
+
+    @property
+    def can_confirm(self) -> bool:
+        """The vendor may still say "Saya hadir"."""
+        return self.status == "assigned" and self.confirmed_at is None
+
+    @property
+    def can_cancel(self) -> bool:
+        """The vendor may still give the booth up."""
+        return self.status == "assigned"
+
+    def geo_uri(self) -> str:
+        """``geo:`` URI (RFC 5870) for the phone's map app."""
+        return f"geo:{self.lat:.6f},{self.lon:.6f}?q={self.lat:.6f},{self.lon:.6f}"
+
+    def osm_url(self) -> str:
+        """The booth on openstreetmap.org (works where no map app handles ``geo:``)."""
+        return (f"https://www.openstreetmap.org/?mlat={self.lat:.6f}&mlon={self.lon:.6f}"
+                f"#map=19/{self.lat:.6f}/{self.lon:.6f}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form for ``/api/lapak``."""
+        return {
+            "assignment_id": self.assignment_id,
+            "event": {"slug": self.event_slug, "name": self.event_name,
+                      "date": self.event_date.isoformat(),
+                      "start": self.start_time.strftime("%H:%M"),
+                      "end": self.end_time.strftime("%H:%M")},
+            "booth": {"code": self.booth_code, "lat": round(self.lat, 6),
+                      "lon": round(self.lon, 6)},
+            "status": self.status,
+            "confirmed": self.confirmed_at is not None,
+            "can_confirm": self.can_confirm,
+            "can_cancel": self.can_cancel,
+            "navigate": {"geo": self.geo_uri(), "osm": self.osm_url()},
+            "landmarks": [lm.to_dict() for lm in self.landmarks],
+            "map": self.map,
+            "view_bounds": self.view_bounds,
+        }
+
+
+@dataclass(frozen=True)
+class Waitlisted:
+    """A coming event where the vendor has no booth but is on the waitlist."""
+
+    event_slug: str
+    event_name: str
+    event_date: date
+    position: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"event": {"slug": self.event_slug, "name": self.event_name,
+                          "date": self.event_date.isoformat()},
+                "position": self.position}
+
+
+@dataclass
+class VendorView:
+    """What the vendor page shows: the vendor's own names, bookings and waitlist places."""
+
+    business_name: str
+    owner_name: str
+    bookings: list[Booking]
+    waitlisted: list[Waitlisted]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form for ``/api/lapak`` (the vendor's own data only)."""
+        return {"vendor": {"business_name": self.business_name, "owner_name": self.owner_name},
+                "bookings": [b.to_dict() for b in self.bookings],
+                "waitlist": [w.to_dict() for w in self.waitlisted]}
+
+
+def _coming_events(session: Session, vendor: Vendor, today: date) -> list[Event]:
+    return list(session.scalars(
+        select(Event).where(Event.city_id == vendor.city_id, Event.status == "published",
+                            Event.date >= today)
+        .order_by(Event.date, Event.start_time, Event.id)
+    ))
+
+
+def _current_assignment(session: Session, vendor: Vendor, event: Event) -> Assignment | None:
+    """The vendor's booth in the event: the holding one, else the latest released one."""
+    rows = session.scalars(
+        select(Assignment).where(Assignment.event_id == event.id,
+                                 Assignment.vendor_id == vendor.id)
+        .order_by(Assignment.status.in_(HOLDING_STATUSES).desc(), Assignment.id.desc())
+        .limit(1)
+    ).all()
+    return rows[0] if rows else None
+
+
+def vendor_view(session: Session, vendor: Vendor, *, today: date) -> VendorView:
+    """The vendor's coming published events (date ≥ ``today``): booth, map, waitlist place."""
+    bookings: list[Booking] = []
+    waitlisted: list[Waitlisted] = []
+    for event in _coming_events(session, vendor, today):
+        assignment = _current_assignment(session, vendor, event)
+        if assignment is not None:
+            bookings.append(_booking(session, event, assignment))
+            continue
+        run = latest_run(session, event)
+        waitlist = [int(v) for v in (run.result.get("waitlist", []) if run else [])]
+        if vendor.id in waitlist:
+            waitlisted.append(Waitlisted(event.slug, event.name, event.date,
+                                         waitlist.index(vendor.id) + 1))
+    return VendorView(vendor.business_name, vendor.owner_name, bookings, waitlisted)
+
+
+def _window(centre_m: BaseGeometry, radius_m: float, epsg: int) -> BaseGeometry:
+    """A box ``radius_m`` around a metric point, in EPSG:4326 (for index lookups and views)."""
+    x, y = centre_m.x, centre_m.y
+    return to_wgs84(box(x - radius_m, y - radius_m, x + radius_m, y + radius_m), epsg)
+
+
+def _envelope(geom: BaseGeometry) -> Any:
+    minx, miny, maxx, maxy = geom.bounds
+    return func.ST_MakeEnvelope(minx, miny, maxx, maxy, 4326)
+
+
+def _feature(geojson: str, role: str, **props: Any) -> dict[str, Any]:
+    return {"type": "Feature", "geometry": json.loads(geojson), "properties": {"role": role,
+                                                                             **props}}
+
+
+def _booking(session: Session, event: Event, assignment: Assignment) -> Booking:
+    booth = assignment.booth
+    epsg = event.city.metric_epsg
+    own = to_shape(booth.geom)
+    own_m = to_metric(own, epsg)
+    centre_m = own_m.centroid
+    centre = own.centroid
+    features: list[dict[str, Any]] = []
+
+    near = _envelope(_window(centre_m, NEAR_M, epsg))
+    holder = aliased(Assignment)
+    taken = exists().where(holder.booth_id == Booth.id, holder.event_id == event.id,
+                           holder.status.in_(HOLDING_STATUSES))
+    rows = session.execute(
+        select(Booth.kind, taken, func.ST_AsGeoJSON(Booth.geom, DECIMALS))
+        .where(Booth.event_id == event.id, func.ST_Intersects(Booth.geom, near),
+               Booth.id != booth.id)
+        .order_by(Booth.id)
+    ).all()
+    for kind, is_taken, gj in rows:
+        if kind == "service_desk":
+            continue  # every desk is added below, near or not
+        features.append(_feature(gj, "occupied" if is_taken or kind == "reserved" else "free"))
+
+    landmarks: list[Landmark] = []
+    desks = session.execute(
+        select(Booth.label, Booth.service, Booth.geom, func.ST_AsGeoJSON(Booth.geom, DECIMALS))
+        .where(Booth.event_id == event.id, Booth.kind == "service_desk").order_by(Booth.code)
+    ).all()
+    for label, service, geom, gj in desks:
+        name = label or service or ""
+        features.append(_feature(gj, "service_desk", name=name))
+        landmarks.append(Landmark("service_desk", name,
+                                  to_metric(to_shape(geom), epsg).distance(own_m)))
+
+    far = _envelope(_window(centre_m, LANDMARK_M, epsg))
+    facilities = session.execute(
+        select(Facility.kind, Facility.name, Facility.geom,
+               func.ST_AsGeoJSON(func.ST_PointOnSurface(Facility.geom), DECIMALS))
+        .where(Facility.city_id == event.city_id, Facility.kind.in_(LANDMARK_FACILITIES),
+               func.ST_Intersects(Facility.geom, far))
+        .order_by(Facility.id)
+    ).all()
+    for kind, name, geom, gj in facilities:
+        features.append(_feature(gj, "facility", kind=kind, name=name or ""))
+        landmarks.append(Landmark(kind, name or "",
+                                  to_metric(to_shape(geom), epsg).distance(own_m)))
+
+    lanes = session.execute(
+        select(Zone.name, func.ST_AsGeoJSON(func.ST_Intersection(Zone.geom, far), DECIMALS))
+        .where(Zone.city_id == event.city_id, Zone.kind == "emergency_lane",
+               func.ST_Intersects(Zone.geom, far))
+        .order_by(Zone.id)
+    ).all()
+    for name, gj in lanes:
+        features.append(_feature(gj, "emergency_lane", name=name))
+
+    own_gj = session.execute(select(func.ST_AsGeoJSON(Booth.geom, DECIMALS))
+                             .where(Booth.id == booth.id)).scalar_one()
+    features.append(_feature(own_gj, "own", code=booth.code))
+
+    landmarks.sort(key=lambda lm: lm.distance_m)
+    view = _window(centre_m, VIEW_M, epsg).bounds
+    return Booking(
+        assignment_id=assignment.id, event_slug=event.slug, event_name=event.name,
+        event_date=event.date, start_time=event.start_time, end_time=event.end_time,
+        booth_code=booth.code, status=assignment.status, confirmed_at=assignment.confirmed_at,
+        lat=centre.y, lon=centre.x, landmarks=landmarks[:LANDMARKS_LISTED],
+        map={"type": "FeatureCollection", "features": features},
+        view_bounds=[[view[1], view[0]], [view[3], view[2]]],
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The vendor's answers
+
+
+def _own_assignment(session: Session, vendor: Vendor, assignment_id: int, *,
+                    today: date) -> Assignment:
+    """The vendor's assignment in a coming published event, locked for this transaction."""
+    assignment = session.scalars(
+        select(Assignment).where(Assignment.id == assignment_id)
+        .with_for_update().execution_options(populate_existing=True)
+    ).one_or_none()
+    event = assignment.event if assignment is not None else None
+    if (assignment is None or assignment.vendor_id != vendor.id or event is None
+            or event.status != "published" or event.date < today):
+        raise NotFound("Lapak tidak ditemukan.", "Booth not found.")
+    return assignment
+
+
+def confirm_attendance(session: Session, vendor: Vendor, assignment_id: int, *, today: date,
+                       now: datetime) -> Assignment:
+    """Record "Saya hadir" (once; a second confirmation changes nothing). Commits."""
+    assignment = _own_assignment(session, vendor, assignment_id, today=today)
+    if assignment.status not in HOLDING_STATUSES:
+        raise Conflict("Lapak ini sudah dilepas; konfirmasi tidak dapat dicatat.",
+                       "This booth was released; the confirmation cannot be recorded.")
+    if assignment.confirmed_at is None:
+        assignment.confirmed_at = now
+    session.commit()
+    return assignment
+
+
+def cancel_attendance(session: Session, vendor: Vendor, assignment_id: int, *,
+                      today: date) -> Assignment | None:
+    """The vendor cannot come: release the booth and offer it to the waitlist. Commits.
+
+    Returns the new assignment of the waitlisted vendor who was offered the booth, or None.
+    """
+    # Serialise with the crew's no-show release and other cancellations of this event, so a
+    # booth is never offered twice (same lock as allocation runs).
+    target = session.get(Assignment, assignment_id)
+    if target is None or target.event_id is None:
+        raise NotFound("Lapak tidak ditemukan.", "Booth not found.")
+    session.execute(select(Event.id).where(Event.id == target.event_id).with_for_update())
+    assignment = _own_assignment(session, vendor, assignment_id, today=today)
+    if assignment.status == "checked_in":
+        raise ServiceError("Anda sudah tercatat hadir; hubungi petugas untuk membatalkan.",
+                           "You are already checked in; ask the crew to cancel.")
+    if assignment.status != "assigned":
+        raise Conflict("Lapak ini sudah dilepas.", "This booth was already released.")
+    offer = release_and_offer(session, assignment, status="cancelled", today=today)
+    session.commit()
+    return offer

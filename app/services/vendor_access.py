@@ -1,0 +1,133 @@
+"""How a vendor (no account) proves who they are: access code + last four phone digits, or a
+signed link / QR code printed on their vendor card.
+
+Three rules hold here:
+
+* a failed lookup says nothing about which codes exist: an unknown code and a known code with the
+  wrong digits run the same query and the same constant-time comparison and give the same answer;
+* the vendor page's session and the signed links carry a *key fingerprint* (an HMAC of the vendor
+  id and access code with the app's secret), so issuing a new access code ends every old session
+  and link of that vendor;
+* nothing here reads the request: routes pass the secret key and the values typed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from typing import Any
+
+from itsdangerous import BadData, URLSafeTimedSerializer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Vendor
+from app.services.access_codes import normalise_code
+
+#: The vendor page's path for signed links; the route is registered under the same path.
+LINK_PATH = "/lapak/v/"
+_LINK_SALT = "petalapak.vendor-link.v1"
+#: Compared against when the code is unknown or the vendor has no phone: never four digits.
+_NO_PHONE = "\x00\x00\x00\x00"
+_PHONE4 = re.compile(r"^[0-9]{4}$")
+#: Longest input looked up; access codes are 10 characters (16 in the schema).
+MAX_CODE_LENGTH = 32
+
+
+def valid_input(code: str, phone4: str) -> bool:
+    """Whether the typed values have the right shape (checked before any database work).
+
+    >>> valid_input("KQ7M-3XWT-9A", "0191"), valid_input("", "0191"), valid_input("AB", "19")
+    (True, False, False)
+    """
+    normalised = normalise_code(code or "")
+    return 0 < len(normalised) <= MAX_CODE_LENGTH and bool(_PHONE4.match(phone4 or ""))
+
+
+def clean_phone4(raw: str) -> str:
+    """Digits only, as typed on a phone keypad (``"01 91"`` → ``"0191"``).
+
+    >>> clean_phone4(" 01-91 ")
+    '0191'
+    """
+    return "".join(ch for ch in (raw or "") if ch.isdigit())
+
+
+def lookup(session: Session, code: str, phone4: str) -> Vendor | None:
+    """The active vendor with this access code whose phone number ends in ``phone4``, else None.
+
+    An unknown code, an inactive vendor, a vendor without a phone and wrong digits all do the same
+    work: one indexed query by code, then :func:`hmac.compare_digest` on four characters.
+    """
+    vendor = session.scalars(
+        select(Vendor).where(Vendor.access_code == normalise_code(code)[:MAX_CODE_LENGTH])
+    ).one_or_none()
+    phone = (vendor.phone or "") if vendor is not None else ""
+    expected = phone[-4:] if len(phone) >= 4 else _NO_PHONE
+    matches = hmac.compare_digest(expected.encode(), (phone4 or "").encode())
+    if vendor is None or not vendor.active or not matches:
+        return None
+    return vendor
+
+
+def key_fingerprint(vendor: Vendor, *, secret_key: str) -> str:
+    """An HMAC of the vendor's id and access code: changes when a new code is issued.
+
+    Safe to put in a readable cookie or link: without the secret it reveals nothing of the code.
+    """
+    message = f"vendor-key\x1f{vendor.id}\x1f{vendor.access_code}".encode()
+    return hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()[:16]
+
+
+def session_value(vendor: Vendor, *, secret_key: str) -> dict[str, Any]:
+    """What the vendor page keeps in the Flask session after a successful lookup."""
+    return {"id": vendor.id, "k": key_fingerprint(vendor, secret_key=secret_key)}
+
+
+def _vendor_if_current(session: Session, vendor_id: Any, fingerprint: Any, *,
+                       secret_key: str) -> Vendor | None:
+    if not isinstance(vendor_id, int) or not isinstance(fingerprint, str):
+        return None
+    vendor = session.get(Vendor, vendor_id)
+    if vendor is None or not vendor.active:
+        return None
+    current = key_fingerprint(vendor, secret_key=secret_key)
+    return vendor if hmac.compare_digest(current, fingerprint) else None
+
+
+def vendor_from_session(session: Session, value: Any, *, secret_key: str) -> Vendor | None:
+    """The vendor stored by :func:`session_value`, while their access code is unchanged."""
+    if not isinstance(value, dict):
+        return None
+    return _vendor_if_current(session, value.get("id"), value.get("k"), secret_key=secret_key)
+
+
+def _serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt=_LINK_SALT)
+
+
+def make_link_token(vendor: Vendor, *, secret_key: str) -> str:
+    """A signed, dated token naming the vendor (about 70 URL-safe characters, fits a QR code)."""
+    return _serializer(secret_key).dumps([vendor.id, key_fingerprint(vendor,
+                                                                     secret_key=secret_key)])
+
+
+def vendor_link(vendor: Vendor, *, secret_key: str, base_url: str) -> str:
+    """The vendor's personal link to the vendor page, for their card or a QR code.
+
+    ``base_url`` is the site's public address (``https://petalapak.pontianak.go.id``).
+    """
+    return f"{base_url.rstrip('/')}{LINK_PATH}{make_link_token(vendor, secret_key=secret_key)}"
+
+
+def vendor_from_token(session: Session, token: str, *, secret_key: str,
+                      max_age_s: int) -> Vendor | None:
+    """The vendor a link names, or None when it is forged, altered, expired or superseded."""
+    try:
+        data = _serializer(secret_key).loads(token, max_age=max_age_s)
+    except BadData:
+        return None
+    if not isinstance(data, list) or len(data) != 2:
+        return None
+    return _vendor_if_current(session, data[0], data[1], secret_key=secret_key)

@@ -1,0 +1,125 @@
+"""The vendor page's small maps: the vendor's booth highlighted among occupied/free shapes, with
+the service desks, crossings, bus stops and the emergency lane as landmarks.
+
+Built with folium through :mod:`app.maps` (self-hosted Leaflet, no jQuery, no tiles unless
+``MAP_TILES`` is set), drawn with SVG so the highlighted booth is a DOM element (the browser test
+finds ``path.pl-own-booth``). A page may hold one map per coming event: Leaflet's script and
+stylesheet are stripped from each map's header and loaded once by the template.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+import folium
+from folium.utilities import JsCode
+
+from app import maps
+from app.maps import PathStyle
+
+#: Booth shapes by role in the vendor's map; only "own" carries a label (its code).
+ROLE_STYLES: Final[Mapping[str, PathStyle]] = {
+    "own": PathStyle("#0d47a1", "#1e88e5", weight=3, opacity=1.0, fill_opacity=0.85),
+    "occupied": PathStyle("#78909c", "#b0bec5", weight=1, fill_opacity=0.55),
+    "free": PathStyle("#90a4ae", "#ffffff", weight=1, fill_opacity=0.4, dash_array="3 3"),
+    "service_desk": maps.BOOTH_STYLES["service_desk"],
+}
+#: CSS class of each role's SVG paths.
+ROLE_CLASSES: Final[Mapping[str, str]] = {
+    "own": "pl-own-booth",
+    "occupied": "pl-booth-occupied",
+    "free": "pl-booth-free",
+    "service_desk": "pl-service-desk",
+}
+
+_BIND_LABEL: Final = JsCode(
+    """function (feature, layer) {
+        var p = feature.properties || {};
+        if (p.label) {
+            layer.bindTooltip(p.label, p.permanent
+                ? {permanent: true, direction: "top", offset: [0, -6], className: "pl-own-label"}
+                : {sticky: true});
+        }
+    }"""
+)
+
+_SHARED_HEADER: Final = (
+    re.compile(r"<meta\s+http-equiv=\"content-type\"[^>]*>", re.I),
+    re.compile(r"<script\s+src=\"[^\"]*leaflet\.js\"></script>"),
+    re.compile(r"<link\s+rel=\"stylesheet\"\s+href=\"[^\"]*leaflet\.css\"\s*/?>"),
+)
+
+
+def _role_layer(m: folium.Map, features: list[dict[str, Any]], role: str) -> None:
+    style = dict(ROLE_STYLES[role].leaflet(), className=ROLE_CLASSES[role])
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=role,
+        style_function=lambda _f, s=style: dict(s),
+        on_each_feature=_BIND_LABEL,
+    ).add_to(m)
+
+
+def booking_map_parts(
+    fc: Mapping[str, Any],
+    view_bounds: Sequence[Sequence[float]],
+    *,
+    labels: Mapping[str, str],
+    static_base: str,
+    tiles: str | None = None,
+    tiles_attribution: str | None = None,
+) -> dict[str, str]:
+    """One booking's map as header/html/script parts (see :func:`app.maps.render_parts`).
+
+    ``fc`` is :attr:`app.services.lapak.Booking.map`: features with a ``role`` property (own,
+    occupied, free, service_desk, facility, emergency_lane). Every text shown is escaped here.
+    """
+    (south, west), (north, east) = view_bounds
+    m = maps.base_map(center=((south + north) / 2, (west + east) / 2), zoom=19,
+                      static_base=static_base, prefer_canvas=False, tiles=tiles,
+                      tiles_attribution=tiles_attribution, height="100%", jquery=False)
+    by_role: dict[str, list[dict[str, Any]]] = {}
+    for feature in fc.get("features") or ():
+        by_role.setdefault(feature["properties"]["role"], []).append(feature)
+
+    lanes = [{"type": "Feature", "geometry": f["geometry"],
+              "properties": {"kind": "emergency_lane", "name": f["properties"].get("name")}}
+             for f in by_role.get("emergency_lane", [])]
+    if lanes:
+        maps.add_zones(m, {"type": "FeatureCollection", "features": lanes}, labels=labels)
+    for role in ("free", "occupied", "service_desk", "own"):
+        shown = []
+        for f in by_role.get(role, []):
+            props = f["properties"]
+            text = props.get("code") if role == "own" else props.get("name")
+            label = maps.escape_for_folium(str(text)) if text else None
+            shown.append({"type": "Feature", "geometry": f["geometry"],
+                          "properties": {"label": label, "permanent": role == "own"}})
+        if shown:
+            _role_layer(m, shown, role)
+    points = [{"type": "Feature", "geometry": f["geometry"],
+               "properties": {"kind": f["properties"]["kind"], "name": f["properties"]["name"]}}
+              for f in by_role.get("facility", [])]
+    if points:
+        maps.add_facilities(m, {"type": "FeatureCollection", "features": points}, labels=labels)
+    m.fit_bounds([list(view_bounds[0]), list(view_bounds[1])])
+    parts = maps.render_parts(m)
+    header = parts["header"]
+    for pattern in _SHARED_HEADER:
+        header = pattern.sub("", header)
+    parts["header"] = header
+    return parts
+
+
+def legend(labels: Mapping[str, str]) -> list[tuple[str, str, str]]:
+    """(label, colour, CSS class) rows for the legend under the map."""
+    return [
+        (labels["own"], ROLE_STYLES["own"].fill_color, "own"),
+        (labels["occupied"], ROLE_STYLES["occupied"].fill_color, "occupied"),
+        (labels["free"], ROLE_STYLES["free"].color, "free"),
+        (labels["service_desk"], ROLE_STYLES["service_desk"].fill_color, "desk"),
+        (labels["emergency_lane"], maps.ZONE_STYLES["emergency_lane"].color, "lane"),
+        (labels["crossing"], "#000000", "crossing"),
+    ]

@@ -1,0 +1,329 @@
+"""Benchmark ``serve-lookup``: OGC API item pages against pygeoapi, and the vendor lookup.
+
+What it measures
+----------------
+(a) ``rps`` / ``p99_ms`` / ``errors``: wrk (2 threads, 16 connections, ``BENCH_SECONDS`` s, default
+    10) against ``/ogc/collections/booths-<event>/items?limit=100&f=json`` of PetaLapak under
+    gunicorn on loopback, caching off (every request goes to PostGIS: count + one page written
+    by ``json_build_object``/``ST_AsGeoJSON``, booth status from a lateral join).
+    ``pygeoapi_rps`` / ``pygeoapi_p99_ms``: the same wrk run against pygeoapi (PyPI, its PostgreSQL
+    provider) serving the same booths: a view ``bench_booths_<event>`` over the ``booth`` table
+    (pygeoapi cannot filter a table by event), ``limits.max_items`` raised so that ``limit=100``
+    really returns 100 features. Both servers run under the same gunicorn command (same workers
+    and threads), one after the other, each warmed up first (pygeoapi sets up its provider
+    lazily).
+    ``ratio_rps_vs_pygeoapi``: ``rps / pygeoapi_rps`` (above 1: PetaLapak serves more pages).
+    ``rps_cached``: PetaLapak again with the item-page cache on (in-process, ``CACHE_TTL=30``),
+    what repeated public requests get in production.
+(b) ``lookup_*``: hey sending ``POST /api/lapak {code, phone4}`` (a real vendor's code from the
+    demo) at ``LOOKUP_RATE`` = 200 requests/s for ``BENCH_SECONDS`` s (10 connections, 20/s each),
+    rate limiting off (``RATELIMIT_SCALE=0``: one loopback address would trip it), with the CSRF
+    token and session cookie of the ``/lapak`` form page. Skipped with a note when the route is
+    missing.
+
+The pygeoapi side is installed on first use into ``var/bench/pygeoapi-venv`` (pip: pygeoapi,
+psycopg2-binary, geoalchemy2, gunicorn). Needs ``wrk`` and ``hey`` (Debian packages). Uses
+``DATABASE_URL`` (``make bench`` sets it) and loads the Pontianak demo there when it is empty.
+
+Run ``python -m bench.serve_lookup``: prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PYGEOAPI_VENV = ROOT / "var" / "bench" / "pygeoapi-venv"
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+LOOKUP_RATE = 200
+WORKERS = 2 * (os.cpu_count() or 1) + 1
+THREADS = 2
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _get(url: str, timeout: float = 30) -> tuple[int, bytes]:
+    req = urllib.request.Request(url, headers={"Accept": "application/json"})
+    with urllib.request.urlopen(req, timeout=timeout) as resp:  # loopback only
+        return resp.status, resp.read()
+
+
+def _wait_until_up(url: str, proc: subprocess.Popen[bytes], log: Path, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited: {log.read_text()[-2000:]}")
+        try:
+            if _get(url, timeout=5)[0] == 200:
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"server not up after {seconds}s: {log.read_text()[-2000:]}")
+
+
+@contextmanager
+def _gunicorn(python_bin: Path, app: str, port: int, env: dict[str, str], log: Path,
+              check_url: str) -> Iterator[None]:
+    gunicorn = python_bin.parent / "gunicorn"
+    args = [str(gunicorn), "--workers", str(WORKERS), "--threads", str(THREADS),
+            "--worker-class", "gthread", "--bind", f"127.0.0.1:{port}", "--timeout", "60",
+            "--error-logfile", "-", "--log-level", "warning", app]
+    help_text = subprocess.run([str(gunicorn), "--help"], capture_output=True, text=True,
+                               check=False).stdout
+    if "--no-control-socket" in help_text:
+        args.insert(1, "--no-control-socket")
+    with log.open("wb") as out:
+        proc = subprocess.Popen(args, cwd=env.get("BENCH_CWD", str(ROOT)), env=env, stdout=out,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        _wait_until_up(check_url, proc, log)
+        yield
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def _warm(url: str, n: int = 60) -> None:
+    for _ in range(n):
+        _get(url)
+
+
+def _wrk(url: str) -> dict[str, float]:
+    out = subprocess.run(["wrk", "-t2", "-c16", f"-d{SECONDS}s", "--latency", url],
+                         capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", out)
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+    p99_ms = float(p99.group(1)) * scale[p99.group(2)] if p99 else float("nan")
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    errors = int(non2xx.group(1)) if non2xx else 0
+    if sock:
+        errors += sum(int(g) for g in sock.groups())
+    return {"rps": round(rps, 1), "p99_ms": round(p99_ms, 2), "errors": errors}
+
+
+def _csrf(base: str) -> list[str]:
+    """hey headers for a CSRF-protected POST: the form page's token and its session cookie."""
+    with urllib.request.urlopen(f"{base}/lapak", timeout=30) as resp:  # loopback only
+        html = resp.read().decode()
+        cookies = [c.split(";", 1)[0] for c in resp.headers.get_all("Set-Cookie") or []]
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    headers = ["-H", f"Cookie: {'; '.join(cookies)}"] if cookies else []
+    return headers + (["-H", f"X-CSRFToken: {token.group(1)}"] if token else [])
+
+
+def _hey(url: str, body: str, headers: list[str]) -> dict[str, float]:
+    conns = 10
+    out = subprocess.run(
+        ["hey", "-z", f"{SECONDS}s", "-c", str(conns), "-q", str(LOOKUP_RATE // conns),
+         "-m", "POST", "-T", "application/json", *headers, "-d", body, url],
+        capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p99 = re.search(r"99%\s+in\s+([\d.]+)\s+secs", out)
+    codes = dict(re.findall(r"\[(\d{3})\]\s+(\d+) responses", out))
+    errors = sum(int(n) for code, n in codes.items() if code != "200")
+    errors += len(re.findall(r"^\s+\[\d+\]\s+Get|^\s+\[\d+\]\s+Post", out, flags=re.M))
+    return {"lookup_rps": round(rps, 1),
+            "lookup_p99_ms": round(float(p99.group(1)) * 1000, 2) if p99 else float("nan"),
+            "lookup_errors": errors, "lookup_status": codes}
+
+
+def _ensure_pygeoapi() -> Path:
+    python = PYGEOAPI_VENV / "bin" / "python"
+    if not (PYGEOAPI_VENV / "bin" / "pygeoapi").exists():
+        subprocess.run([sys.executable, "-m", "venv", str(PYGEOAPI_VENV)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "pygeoapi",
+                        "psycopg2-binary", "geoalchemy2", "gunicorn"], check=True)
+    return python
+
+
+def _prepare_database(url: str) -> dict[str, Any]:
+    """Demo data present; a view of one published event's booths for pygeoapi; a lookup pair."""
+    from sqlalchemy import create_engine, func, select, text
+    from sqlalchemy.orm import Session
+
+    from app.config import normalise_database_url
+    from app.models import Assignment, City, Event, Vendor
+    from app.services.audit import acting_as
+    from app.services.demo import seed_demo
+
+    engine = create_engine(normalise_database_url(url))
+    with Session(engine) as s:
+        if s.scalar(select(func.count()).select_from(City)) == 0:
+            from datetime import date
+
+            with acting_as(None, "bench"):
+                seed_demo(s, today=date.today(), log=lambda *_: None)
+                s.commit()
+        event = s.scalars(select(Event).where(Event.status == "published")
+                          .order_by(Event.date.desc())).first()
+        if event is None:
+            raise RuntimeError("no published event in the database")
+        vendor = s.scalars(select(Vendor).join(Assignment, Assignment.vendor_id == Vendor.id)
+                           .where(Assignment.event_id == event.id, Vendor.phone.isnot(None))
+                           .order_by(Vendor.id)).first()
+        view = "bench_booths_" + re.sub(r"[^a-z0-9]+", "_", event.slug.lower())
+        # a fixed SQL text with a sanitised identifier and a bound event id: bench set-up only
+        s.execute(text(f"CREATE OR REPLACE VIEW {view} AS SELECT id, code, kind, service, "
+                       "has_electricity, accessible, geom FROM booth WHERE event_id = "
+                       f"{int(event.id)}"))
+        s.commit()
+        s.execute(text("ANALYZE booth, assignment, vendor, event"))  # fresh planner statistics
+        s.commit()
+        count = s.scalar(select(func.count()).select_from(text(view)))
+        info = {"event": event.slug, "view": view, "features": count,
+                "code": vendor.access_code if vendor else None,
+                "phone4": (re.sub(r"\D", "", vendor.phone or "")[-4:] if vendor else None)}
+    engine.dispose()
+    return info
+
+
+def _pygeoapi_config(directory: Path, port: int, url: str, view: str) -> tuple[Path, Path]:
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    host = u.host or u.query.get("host") or "127.0.0.1"
+    host = host if isinstance(host, str) else host[0]
+    config = {
+        "server": {
+            "bind": {"host": "127.0.0.1", "port": port}, "url": f"http://127.0.0.1:{port}",
+            "mimetype": "application/json; charset=UTF-8", "encoding": "utf-8",
+            "languages": ["en-US"], "cors": False, "pretty_print": False,
+            "limits": {"default_items": 100, "max_items": 1000},
+            "map": {"url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+                    "attribution": "OpenStreetMap"},
+        },
+        "logging": {"level": "ERROR"},
+        "metadata": {
+            "identification": {"title": "bench", "description": "bench",
+                               "keywords": ["bench"], "keywords_type": "theme",
+                               "terms_of_service": "none", "url": "http://127.0.0.1"},
+            "license": {"name": "CC-BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
+            "provider": {"name": "bench", "url": "http://127.0.0.1"},
+            "contact": {"name": "bench", "position": "bench", "address": "-", "city": "-",
+                        "stateorprovince": "-", "postalcode": "-", "country": "-",
+                        "phone": "-", "fax": "-", "email": "bench@example.org",
+                        "url": "http://127.0.0.1", "hours": "-", "instructions": "-",
+                        "role": "pointOfContact"},
+        },
+        "resources": {
+            view: {
+                "type": "collection", "title": "Booths", "description": "CFD booths",
+                "keywords": ["booths"],
+                "extents": {"spatial": {"bbox": [109.2, -0.2, 109.5, 0.1],
+                                        "crs": "http://www.opengis.net/def/crs/OGC/1.3/CRS84"}},
+                "providers": [{
+                    "type": "feature", "name": "PostgreSQL",
+                    "data": {"host": host, "port": str(u.port or 5432),
+                             "dbname": u.database, "user": u.username or "postgres",
+                             "password": u.password or "", "search_path": ["public"]},
+                    "id_field": "id", "table": view, "geom_field": "geom",
+                }],
+            },
+        },
+    }
+    cfg = directory / "pygeoapi.config.yml"
+    cfg.write_text(json.dumps(config))  # JSON is YAML
+    openapi = directory / "pygeoapi.openapi.yml"
+    subprocess.run([str(PYGEOAPI_VENV / "bin" / "pygeoapi"), "openapi", "generate", str(cfg),
+                    "--output-file", str(openapi)], check=True, capture_output=True,
+                   env={**os.environ, "PYGEOAPI_CONFIG": str(cfg)})
+    return cfg, openapi
+
+
+def _count_features(url: str) -> int:
+    return len(json.loads(_get(url)[1])["features"])
+
+
+def run() -> dict[str, Any]:
+    """Measure (a) and (b); one JSON-able dict."""
+    result: dict[str, Any] = {"workload": "serve-lookup", "seconds": SECONDS,
+                              "workers": WORKERS, "threads": THREADS}
+    missing = [tool for tool in ("wrk", "hey") if shutil.which(tool) is None]
+    if missing:
+        return {**result, "skipped": f"install {' and '.join(missing)} (Debian packages)"}
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return {**result, "skipped": "DATABASE_URL is not set (make bench sets it)"}
+    info = _prepare_database(url)
+    result |= {"event": info["event"], "features": info["features"]}
+    ours_path = f"/ogc/collections/booths-{info['event']}/items?limit=100&f=json"
+    base_env = {**os.environ, "DATABASE_URL": url, "REQUEST_LOG": "0", "RATELIMIT_SCALE": "0",
+                "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-secret-key-0123456789abcdef")}
+    with tempfile.TemporaryDirectory(prefix="petalapak-bench-") as tmp:
+        tmpdir = Path(tmp)
+        venv_python = Path(sys.executable)
+        # (a) PetaLapak, no cache
+        port = _free_port()
+        ours = f"http://127.0.0.1:{port}{ours_path}"
+        with _gunicorn(venv_python, "app:create_app()", port, {**base_env, "CACHE_TTL": "0"},
+                       tmpdir / "ours.log", f"http://127.0.0.1:{port}/healthz"):
+            _warm(ours)
+            result["features_per_page"] = _count_features(ours)
+            result |= _wrk(ours)
+            # (b) vendor lookup
+            lookup = f"http://127.0.0.1:{port}/api/lapak"
+            if info["code"] is None:
+                result["lookup_note"] = "no assigned vendor with a phone in the demo"
+            else:
+                body = json.dumps({"code": info["code"], "phone4": info["phone4"]})
+                headers = _csrf(f"http://127.0.0.1:{port}")
+                probe = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
+                                        "-X", "POST", "-H", "Content-Type: application/json",
+                                        *headers, "-d", body, lookup], capture_output=True,
+                                       text=True, check=False).stdout
+                if probe in ("404", "405", ""):
+                    result["lookup_note"] = f"/api/lapak not available (HTTP {probe or 'none'})"
+                else:
+                    result["lookup_probe_status"] = int(probe)
+                    result |= _hey(lookup, body, headers)
+        # PetaLapak with its item-page cache
+        port = _free_port()
+        cached = f"http://127.0.0.1:{port}{ours_path}"
+        with _gunicorn(venv_python, "app:create_app()", port, {**base_env, "CACHE_TTL": "30"},
+                       tmpdir / "ours-cached.log", f"http://127.0.0.1:{port}/healthz"):
+            _warm(cached)
+            result["rps_cached"] = _wrk(cached)["rps"]
+        # pygeoapi on the same booths
+        pg_python = _ensure_pygeoapi()
+        port = _free_port()
+        cfg, openapi = _pygeoapi_config(tmpdir, port, url, info["view"])
+        theirs = f"http://127.0.0.1:{port}/collections/{info['view']}/items?limit=100&f=json"
+        env = {**os.environ, "PYGEOAPI_CONFIG": str(cfg), "PYGEOAPI_OPENAPI": str(openapi),
+               "BENCH_CWD": str(tmpdir)}
+        with _gunicorn(pg_python, "pygeoapi.flask_app:APP", port, env, tmpdir / "pygeoapi.log",
+                       theirs):
+            _warm(theirs)
+            result["pygeoapi_features_per_page"] = _count_features(theirs)
+            theirs_run = _wrk(theirs)
+        result |= {"pygeoapi_rps": theirs_run["rps"], "pygeoapi_p99_ms": theirs_run["p99_ms"],
+                   "pygeoapi_errors": theirs_run["errors"]}
+    result["ratio_rps_vs_pygeoapi"] = round(result["rps"] / result["pygeoapi_rps"], 2)
+    return result
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(), ensure_ascii=False))
