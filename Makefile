@@ -22,8 +22,8 @@ help:
 
 $(STAMP): pyproject.toml
 	@bash scripts/ensure_python.sh "$(PYTHON)" "$(VENV)"
-	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -e '.[dev]'
+	@$(PIP) install --quiet --upgrade pip
+	@$(PIP) install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
 setup: $(STAMP)
@@ -69,7 +69,7 @@ serve: setup
 
 lint: setup
 	$(VENV)/bin/ruff check app tests bench scripts
-	$(VENV)/bin/mypy app/gis
+	$(VENV)/bin/mypy --follow-imports=silent app/gis app/allocation app/printing
 
 bench: setup
 	@set -euo pipefail; \

@@ -40,7 +40,6 @@ def create_app(config: Mapping[str, Any] | None = None, *, session: Session | No
 
 def _configure_db(app: Flask, session: Session | None) -> None:
     from app.db import init_db
-
     from app.services import audit  # noqa: F401 - registers the audit listeners on Session
 
     init_db(app, session)

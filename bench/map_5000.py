@@ -3,10 +3,10 @@
 Ours: the workspace page, which fetches booths as compressed GeoJSON by bounding box and draws
 them on a canvas. Baseline: the naive folium page with all 5,000 booths inlined and its assets
 local (what a folium user writes first). Both are served by the same gunicorn, set up as
-`make serve` sets it up, on loopback; after three warm-up loads each is loaded in a fresh browser context with the cache
-disabled, five times, and the median is kept. Bytes are the encoded (on-the-wire) sizes Chromium reports for every
-response of the navigation; time runs from navigation start until a frame after the booths
-layer is added.
+`make serve` sets it up, on loopback; after three warm-up loads each is loaded in a fresh
+browser context with the cache disabled, five times, and the median is kept. Bytes are the
+encoded (on-the-wire) sizes Chromium reports for every response of the navigation; time runs
+from navigation start until a frame after the booths layer is added.
 """
 
 from __future__ import annotations

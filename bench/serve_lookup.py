@@ -322,6 +322,10 @@ def run() -> dict[str, Any]:
         result |= {"pygeoapi_rps": theirs_run["rps"], "pygeoapi_p99_ms": theirs_run["p99_ms"],
                    "pygeoapi_errors": theirs_run["errors"]}
     result["ratio_rps_vs_pygeoapi"] = round(result["rps"] / result["pygeoapi_rps"], 2)
+    # the common keys of every workload: seconds per served page, ours against pygeoapi's
+    result |= {"ours_s": round(1.0 / result["rps"], 5), "baseline": "pygeoapi",
+               "baseline_s": round(1.0 / result["pygeoapi_rps"], 5),
+               "ratio": round(result["pygeoapi_rps"] / result["rps"], 3)}
     return result
 
 

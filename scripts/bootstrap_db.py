@@ -85,7 +85,8 @@ def apt_install(*packages: str) -> None:
 def candidate_urls() -> list[str]:
     user = pwd.getpwuid(os.geteuid()).pw_name
     urls = []
-    for sock in ("/var/run/postgresql", "/tmp", str(OWN_SOCKET_DIR)):
+    # the sockets Debian's and upstream's servers use (read-only probes, no files written)
+    for sock in ("/var/run/postgresql", "/tmp", str(OWN_SOCKET_DIR)):  # noqa: S108
         if Path(sock).exists():
             port = OWN_PORT if sock == str(OWN_SOCKET_DIR) else 5432
             urls.append(f"postgresql://{user}@/postgres?host={sock}&port={port}")
@@ -133,7 +134,7 @@ def start_own_cluster() -> str:
         apt_install("postgresql", "postgresql-common")
         bindir = find_pg_bindir()
         if bindir is None:
-            fail("PostgreSQL was installed but its binaries were not found under /usr/lib/postgresql")
+            fail("PostgreSQL was installed but its binaries are not in /usr/lib/postgresql")
     major = int(bindir.parent.name)
     if not Path(f"/usr/share/postgresql/{major}/extension/postgis.control").exists():
         apt_install(f"postgresql-{major}-postgis-3")

@@ -107,7 +107,7 @@ def make_user(db: Session) -> Callable[..., Any]:
 
 
 class AuthActions:
-    """Log in and out through the real form (CSRF is off in the test app unless a test turns it on)."""
+    """Log in and out through the real form (CSRF is off unless a test turns it on)."""
 
     def __init__(self, client: FlaskClient, make_user: Callable[..., Any]) -> None:
         self.client, self.make_user = client, make_user

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-PO = Path(__file__).resolve().parent.parent / "app" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "app" / "translations"
+PO = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po"
 
 
 def test_english_catalogue_is_complete() -> None:

@@ -32,7 +32,8 @@ def parse_caps(raw: tuple[str, ...]) -> dict[tuple[str | None, str], int]:
 @click.command("allocate")
 @click.argument("event_slug")
 @click.option("--seed", type=int, required=True, help="Seed undian yang diumumkan.")
-@click.option("--cap", "caps", multiple=True, help="Batas kategori, mis. makanan=45 atau B:makanan=10.")
+@click.option("--cap", "caps", multiple=True,
+              help="Batas kategori, mis. makanan=45 atau B:makanan=10.")
 @click.option("--neighbour-weight", type=float, default=1.0, show_default=True,
               help="Positif: hindari tetangga sekategori; negatif: kelompokkan (pujasera).")
 @click.option("--dry-run", is_flag=True)

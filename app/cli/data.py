@@ -32,7 +32,8 @@ def _parse_extent(raw: str | None) -> tuple[float, float, float, float] | None:
 @click.command("create-city")
 @click.argument("name")
 @click.option("--slug", required=True)
-@click.option("--crs", "epsg", type=int, help="EPSG CRS metrik; diperkirakan dari --extent bila kosong.")
+@click.option("--crs", "epsg", type=int,
+              help="EPSG CRS metrik; diperkirakan dari --extent bila kosong.")
 @click.option("--extent", help="minlon,minlat,maxlon,maxlat (EPSG:4326)")
 @with_appcontext
 @service_errors

@@ -54,7 +54,8 @@ def transform(geom: G, src_epsg: int, dst_epsg: int) -> G:
     if src_epsg == dst_epsg:
         return geom
     tr = _transformer(src_epsg, dst_epsg)
-    return shapely.transform(geom, lambda xy: _apply(tr, xy))  # type: ignore[return-value]
+    out: G = shapely.transform(geom, lambda xy: _apply(tr, xy))
+    return out
 
 
 def _apply(tr: Transformer, xy):  # type: ignore[no-untyped-def]
@@ -106,7 +107,7 @@ def looks_like_degrees(geom: BaseGeometry) -> bool:
     if geom.is_empty:
         return False
     minx, miny, maxx, maxy = geom.bounds
-    return -180.0 <= minx and maxx <= 180.0 and -90.0 <= miny and maxy <= 90.0
+    return bool(-180.0 <= minx and maxx <= 180.0 and -90.0 <= miny and maxy <= 90.0)
 
 
 def refuse_degrees(geom: BaseGeometry, what: str = "geometry") -> None:

@@ -945,7 +945,8 @@ class _RowFiller:
             if not bad:
                 if len(starts) < _BATCH:
                     return out
-                cursor = state.last_end + ctx.gap  # a full batch fitted: go on past it
+                # a full batch fitted: go on past it (the batch set last_end)
+                cursor = float(starts[-1]) + ctx.width + ctx.gap
                 continue
             slid = self._slide(
                 float(starts[stop]), reasons[stop], float(checked.shortfall[stop]), b, state

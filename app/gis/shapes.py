@@ -1,7 +1,8 @@
 """Plain value types the engine takes and returns.
 
 Frozen dataclasses rather than ORM rows so that :mod:`app.gis` stays pure: the service layer builds
-them from the database (already projected to the city's metric CRS) and turns results back into rows.
+them from the database (already projected to the city's metric CRS) and turns results back into
+rows.
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import time
 
-from shapely.geometry.base import BaseGeometry
 from shapely.geometry import Polygon
+from shapely.geometry.base import BaseGeometry
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Checks that incoming geometry is fit to store: right type, valid, in the city, not lat/lon swapped.
+"""Checks that incoming geometry is fit to store: right type, valid, in the city, not swapped.
 
 Kept pure so that the import service, the map editor and the API share one set of answers, and
 each answer says in plain words what is wrong, for the feature report shown before anything is
@@ -46,7 +46,7 @@ def _fits_swapped(geom: BaseGeometry, extent: Polygon | None) -> bool:
     if extent is not None:
         return bool(extent.intersects(swapped))
     minx, miny, maxx, maxy = swapped.bounds
-    return -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90
+    return bool(-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90)
 
 
 def check_geometry(

@@ -53,7 +53,8 @@ def parse_layout_params(data: dict[str, Any]) -> LayoutParams:
         try:
             values[name] = float(raw)
         except (TypeError, ValueError) as exc:
-            raise ServiceError(f"{name}: '{raw}' bukan angka.", f"{name}: '{raw}' is not a number.") from exc
+            raise ServiceError(f"{name}: '{raw}' bukan angka.",
+                               f"{name}: '{raw}' is not a number.") from exc
     if data.get("prefix"):
         values["prefix"] = str(data["prefix"]).strip().upper()
     return LayoutParams(**values)

@@ -45,7 +45,8 @@ def show(slug: str) -> str:
     conflicts = event_conflicts(session, event)
     rows = session.execute(
         select(Assignment, Booth.code, Vendor)
-        .join(Booth, Booth.id == Assignment.booth_id).join(Vendor, Vendor.id == Assignment.vendor_id)
+        .join(Booth, Booth.id == Assignment.booth_id)
+        .join(Vendor, Vendor.id == Assignment.vendor_id)
         .where(Assignment.event_id == event.id).order_by(Booth.code, Assignment.id)
     ).all()
     run = latest_run(session, event)
@@ -61,7 +62,8 @@ def show(slug: str) -> str:
     booth_total = session.scalar(select(Booth.id).where(Booth.event_id == event.id).limit(1))
     return render_template(
         "planner/event.html", event=event, conflicts=conflicts, summary=summary(conflicts),
-        rows=rows, run=run, unplaced=unplaced, waitlist=waitlist, has_booths=booth_total is not None,
+        rows=rows, run=run, unplaced=unplaced, waitlist=waitlist,
+        has_booths=booth_total is not None,
         categories=as_text(CATEGORY_LABELS), lang=str(get_locale()), today=date.today())
 
 
@@ -96,7 +98,8 @@ def copy(slug: str) -> Response:
     except ServiceError as exc:
         _flash_error(exc)
         return _back(slug)
-    flash(_("Acara disalin. Jalankan alokasi: pedagang lama diutamakan di lapak yang sama."), "info")
+    flash(_("Acara disalin. Jalankan alokasi: pedagang lama diutamakan di lapak yang sama."),
+          "info")
     return _back(new.slug)
 
 

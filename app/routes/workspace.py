@@ -41,6 +41,7 @@ from app.views.labels import (
 from app.views.map_page import PONTIANAK_CENTRE
 
 bp = Blueprint("workspace", __name__)
+GEOMAN = "vendor/leaflet-geoman-free"
 
 
 def _event_arg(session: Any, city: City) -> Event | None:
@@ -221,8 +222,8 @@ def workspace_page() -> str:
         "bounds": bounds,
         "preload": preload,
         "initialBbox": initial_bbox,
-        "geoman": {"js": url_for("static", filename="vendor/leaflet-geoman-free/leaflet-geoman.min.js"),
-                   "css": url_for("static", filename="vendor/leaflet-geoman-free/leaflet-geoman.css")},
+        "geoman": {"js": url_for("static", filename=f"{GEOMAN}/leaflet-geoman.min.js"),
+                   "css": url_for("static", filename=f"{GEOMAN}/leaflet-geoman.css")},
         "eventClosed": bool(event and event.status == "closed"),
         "csrf": generate_csrf(),
         "api": url_for("workspace.layer", city_slug=city.slug, layer="LAYER").replace(
@@ -278,6 +279,7 @@ def _ui_labels() -> dict[str, str]:
         "undone": _("Perubahan terakhir dibatalkan."), "checking": _("Memeriksa berkas…"),
         "features_checked": _("fitur diperiksa"), "imported": _("fitur diimpor."),
         "import_refused": _("tidak ada yang disimpan; perbaiki masalah di atas."),
-        "confirm_delete": _("Hapus fitur ini? Tindakan ini dapat dibatalkan dengan tombol Batalkan."),
+        "confirm_delete": _(
+            "Hapus fitur ini? Tindakan ini dapat dibatalkan dengan tombol Batalkan."),
         "edit": _("Mulai menggambar dan mengedit"), "loading_tools": _("Memuat alat gambar…"),
     }

@@ -221,7 +221,7 @@ def latest_run(session: Session, event: Event) -> AllocationRun | None:
 
 def release_and_offer(session: Session, assignment: Assignment, *, status: str,
                       today: date | None = None) -> Assignment | None:
-    """Free a booth (no-show or vendor cancelled) and give it to the next eligible waitlisted vendor.
+    """Free a booth (no-show, or the vendor cancelled) for the next eligible waitlisted vendor.
 
     Returns the new assignment, or ``None`` when nobody on the waitlist fits. The caller commits.
     """

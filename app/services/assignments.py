@@ -43,7 +43,8 @@ def move(session: Session, event: Event, ident: int, booth_code: str, *,
         session.flush()
     except IntegrityError as exc:
         session.rollback()
-        raise Conflict(f"Lapak {booth.code} sudah terisi.", f"Booth {booth.code} is taken.") from exc
+        raise Conflict(f"Lapak {booth.code} sudah terisi.",
+                       f"Booth {booth.code} is taken.") from exc
     session.commit()
     return a
 

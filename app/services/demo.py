@@ -38,7 +38,8 @@ def seed_demo(session: Session, *, today: date, log=print) -> dict[str, int]:  #
         ("zones", "zones.geojson", Zone),
         ("facilities", "facilities.geojson", Facility),
     ):
-        have = session.scalar(select(func.count()).select_from(model).where(model.city_id == city.id))
+        have = session.scalar(
+            select(func.count()).select_from(model).where(model.city_id == city.id))
         if have:
             log(f"{layer}: {have} sudah ada, dilewati")
             counts[layer] = 0
@@ -55,12 +56,12 @@ def seed_demo(session: Session, *, today: date, log=print) -> dict[str, int]:  #
         log(f"pedagang: {have_vendors} sudah ada, dilewati")
         counts["vendors"] = 0
     else:
-        report = import_vendors(session, city=city, rows=read_rows(DATA / "vendors.csv"),
-                                today=today)
-        if not report.written:
-            raise RuntimeError(f"demo vendors refused: {report.errors[:3]}")
-        counts["vendors"] = report.created
-        log(f"pedagang: {report.created} dimuat")
+        vendor_report = import_vendors(session, city=city,
+                                       rows=read_rows(DATA / "vendors.csv"), today=today)
+        if not vendor_report.written:
+            raise RuntimeError(f"demo vendors refused: {vendor_report.errors[:3]}")
+        counts["vendors"] = vendor_report.created
+        log(f"pedagang: {vendor_report.created} dimuat")
     events = [
         create_event(session, city=city, slug="cfd-mikrodots-2025-11-23",
                      name="CFD MikroDOTS Jl. Ahmad Yani — 23 November 2025", on=MIKRODOTS_DAY,

@@ -7,7 +7,6 @@ vendors (pins, previous booths, preferences, ranks with ties) and check what mus
 
 from __future__ import annotations
 
-import ast
 import itertools
 import json
 import math
@@ -15,7 +14,6 @@ import random
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -34,18 +32,6 @@ from app.allocation import (
 )
 from app.allocation.engine import NEWCOMER_LAST_QUALITY
 from app.gis.rules import VENDOR_CATEGORIES
-
-ALLOCATION = Path(__file__).resolve().parents[2] / "app" / "allocation"
-FORBIDDEN = (
-    "flask",
-    "sqlalchemy",
-    "geoalchemy2",
-    "app.models",
-    "app.routes",
-    "app.services",
-    "app.db",
-    "werkzeug",
-)
 
 CATS = VENDOR_CATEGORIES[:4]  # makanan, minuman, pakaian, kerajinan
 SECTIONS = ("A", "B", "C")
@@ -678,16 +664,3 @@ def test_empty_inputs() -> None:
     assert r.objective == 0.0
     r = allocate([VendorIn(1, "makanan")], [], seed=0)
     assert r.unplaced[0].reason_code == "no_allowed_booth"
-
-
-@pytest.mark.parametrize("path", sorted(ALLOCATION.glob("*.py")), ids=lambda p: p.name)
-def test_allocation_module_is_pure(path: Path) -> None:
-    tree = ast.parse(path.read_text())
-    for node in ast.walk(tree):
-        names: list[str] = []
-        if isinstance(node, ast.Import):
-            names = [a.name for a in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            names = [node.module]
-        for name in names:
-            assert not name.startswith(FORBIDDEN), f"{path.name} imports {name}"

@@ -6,6 +6,7 @@ possible across processes), so e2e tests clean up what they create.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import threading
 from collections.abc import Iterator
@@ -25,12 +26,13 @@ CHROMIUM_ARGS = [
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="session")
-def live_server(engine: Engine, database_url: str) -> Iterator[str]:
+@contextlib.contextmanager
+def serving(config: dict[str, Any]) -> Iterator[str]:
+    """Run the app with ``config`` on a free loopback port; yields its base URL."""
     from app import create_app
 
-    app = create_app({"TESTING": False, "SQLALCHEMY_DATABASE_URI": database_url,
-                      "SECRET_KEY": "e2e-secret-key-0123456789abcdef"})
+    app = create_app({"TESTING": False, "SECRET_KEY": "e2e-secret-key-0123456789abcdef",
+                      "REQUEST_LOG": False, **config})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -41,6 +43,12 @@ def live_server(engine: Engine, database_url: str) -> Iterator[str]:
         server.server_close()
         thread.join(timeout=5)
         app.extensions["petalapak.engine"].dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(engine: Engine, database_url: str) -> Iterator[str]:
+    with serving({"SQLALCHEMY_DATABASE_URI": database_url}) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -10,9 +9,9 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, delete, func, select, text
 from sqlalchemy.orm import Session
-from werkzeug.serving import make_server
 
 from app.models import Assignment, AuditEntry, Event, Vendor
+from tests.e2e.conftest import serving
 
 pytestmark = pytest.mark.e2e
 
@@ -25,21 +24,8 @@ PHONE = {"width": 360, "height": 740}
 @pytest.fixture(scope="module")
 def live_server(engine: Engine, database_url: str) -> Iterator[str]:
     """The app with a fixed clock (this module's own server; the page fixture uses it)."""
-    from app import create_app
-
-    app = create_app({"TESTING": False, "SQLALCHEMY_DATABASE_URI": database_url,
-                      "SECRET_KEY": "e2e-secret-key-0123456789abcdef", "FIXED_NOW": NOW,
-                      "REQUEST_LOG": False})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-        app.extensions["petalapak.engine"].dispose()
+    with serving({"SQLALCHEMY_DATABASE_URI": database_url, "FIXED_NOW": NOW}) as url:
+        yield url
 
 
 def _booked(engine: Engine) -> tuple[int, str, str, str, int]:

@@ -54,7 +54,8 @@ def test_copy_to_next_sunday_keeps_booths_and_returning_vendors(client: FlaskCli
     assert copy.copied_from_id == source.id and copy.status == "draft"
     codes = {b.code: b for b in copy.booths}
     assert len(codes) == len(source.booths) and codes[locked.code].locked
-    client.post("/planner/events/cfd-2026-12-13/allocate", data={"seed": "13", "caps": "makanan=45"})
+    client.post("/planner/events/cfd-2026-12-13/allocate",
+                data={"seed": "13", "caps": "makanan=45"})
     before = dict(db.execute(select(Assignment.vendor_id, Booth.code)
                              .join(Booth, Booth.id == Assignment.booth_id)
                              .where(Assignment.event_id == source.id)).all())

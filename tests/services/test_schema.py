@@ -183,7 +183,8 @@ def test_consecutive_permits_on_one_spot_are_fine(db: Session, two_vendors_two_b
     db.flush()
 
 
-def test_vendor_cannot_hold_two_spots_in_overlapping_permits(db: Session, two_vendors_two_booths) -> None:  # type: ignore[no-untyped-def]
+def test_vendor_cannot_hold_two_spots_in_overlapping_permits(  # type: ignore[no-untyped-def]
+        db: Session, two_vendors_two_booths) -> None:
     _, vendors, _ = two_vendors_two_booths
     spot = _permit_booth(db)
     zone = spot.zone
