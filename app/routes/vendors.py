@@ -398,3 +398,17 @@ def api_reactivate(vendor_id: int) -> Any:
     vendor = svc.get_vendor(get_session(), vendor_id, city=_city())
     svc.set_vendor_active(get_session(), vendor, active=True)
     return _vendor_json(vendor)
+
+
+@bp.get("/planner/vendors/<int:vendor_id>/card")
+@role_required("planner")
+def card(vendor_id: int) -> str:
+    """A printable vendor card: access code and a QR code of the vendor's signed link."""
+    from app.services.vendor_access import vendor_link
+    from app.views.qr import qr_svg
+
+    vendor = svc.get_vendor(get_session(), vendor_id, city=_city())
+    link = vendor_link(vendor, secret_key=current_app.config["SECRET_KEY"],
+                       base_url=request.host_url)
+    return render_template("vendors/card.html", vendor=vendor, link=link, qr=qr_svg(link),
+                           **_render_labels())

@@ -416,3 +416,19 @@ def test_export_downloads(client: FlaskClient, auth: AuthActions, db: Session, c
         assert sheet["B2"].value == "'=cmd|' /C calc'!A0"
         assert sheet["B2"].data_type == "s"
         workbook.close()
+
+
+def test_vendor_card_has_a_qr_code_of_the_signed_link(client, auth, db) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from app.models import Vendor
+
+    auth.login("planner")
+    vendor = db.scalars(select(Vendor).order_by(Vendor.id)).first()
+    html = client.get(f"/planner/vendors/{vendor.id}/card").get_data(as_text=True)
+    assert "<svg" in html and vendor.access_code in html
+    detail = client.get(f"/planner/vendors/{vendor.id}").get_data(as_text=True)
+    assert f"/planner/vendors/{vendor.id}/card" in detail
+    auth.logout()
+    auth.login("crew")
+    assert client.get(f"/planner/vendors/{vendor.id}/card").status_code == 403
