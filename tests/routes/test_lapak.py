@@ -492,8 +492,8 @@ def test_page_weight_without_tiles_is_under_300_kb(client: FlaskClient,
                 if not ref.startswith("data:"):
                     queue.append(urldefrag(urljoin(url, ref)).url)
     total = sum(sizes.values())
-    # ~190 KB on the demo: Flask-Compress leaves static files (streamed by send_file)
-    # uncompressed, so Leaflet's 148 KB dominate; gzipped by a front proxy it is ~60 KB.
+    # ~61 KB on the demo: static files are served gzipped (app/static_files.py); Leaflet's
+    # 42 KB dominate.
     assert any(u.endswith("leaflet.js") for u in sizes)
     assert not any("jquery" in u for u in sizes)
     assert total <= 300 * 1024, sizes
