@@ -27,11 +27,8 @@ interleaved, in one process; the synthetic data come from a fixed seed.
 
 from __future__ import annotations
 
-import gc
 import json
-import time
-from collections.abc import Callable, Sequence
-from typing import TypeVar
+from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -41,21 +38,13 @@ from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, milp
 from app.allocation import AllocationResult, BoothIn, VendorIn, Weights, allocate
 from app.allocation.engine import NEWCOMER_LAST_QUALITY
 from app.gis.rules import VENDOR_CATEGORIES
-
-T = TypeVar("T")
+from bench.timing import timed
 
 SEED = 20251123  # MikroDOTS at the Pontianak CFD, 23 November 2025
 LOTTERY_SEED = 2025
 ROUNDS = 3
 MILP_TIME_LIMIT_S = 120.0
 
-
-def _best_of(fn: Callable[[], T], timings: list[float]) -> T:
-    gc.collect()
-    start = time.perf_counter()
-    result = fn()
-    timings.append(time.perf_counter() - start)
-    return result
 
 
 # ----------------------------------------------------------------------------------------------
@@ -157,9 +146,9 @@ def run_2000() -> dict[str, object]:
     base_t: list[float] = []
     red_t: list[float] = []
     for _ in range(ROUNDS):
-        result = _best_of(ours, ours_t)
-        rows, cols = _best_of(baseline, base_t)
-        _best_of(baseline_reduced, red_t)
+        result = timed(ours, ours_t)
+        rows, cols = timed(baseline, base_t)
+        timed(baseline_reduced, red_t)
     optimum = float(cost[rows, cols].sum())
     ours_s, base_s = min(ours_t), min(base_t)
     return {
@@ -317,9 +306,9 @@ def run_neighbours() -> dict[str, object]:
 
     ours_t: list[float] = []
     for _ in range(ROUNDS):
-        result = _best_of(ours, ours_t)
+        result = timed(ours, ours_t)
     milp_t: list[float] = []
-    opt, bound, proven = _best_of(
+    opt, bound, proven = timed(
         lambda: neighbour_milp(vendors, booths, w, MILP_TIME_LIMIT_S), milp_t
     )
     reference = opt if proven else bound

@@ -24,11 +24,7 @@ method is timed best-of-3, interleaved, in one process.
 
 from __future__ import annotations
 
-import gc
 import json
-import time
-from collections.abc import Callable
-from typing import TypeVar
 
 import geopandas as gpd
 import numpy as np
@@ -36,8 +32,7 @@ import shapely
 from numpy.typing import NDArray
 
 from app.gis.conflicts import clearance_pairs, facility_clearances_m
-
-T = TypeVar("T")
+from bench.timing import timed
 
 SEED = 20251123  # MikroDOTS at the Pontianak CFD, 23 November 2025
 N_BOOTHS = 100_000
@@ -71,13 +66,6 @@ def make_workload(
     return booths, facilities, kinds
 
 
-def _best_of(fn: Callable[[], T], timings: list[float]) -> T:
-    gc.collect()
-    start = time.perf_counter()
-    result = fn()
-    timings.append(time.perf_counter() - start)
-    return result
-
 
 def _pair_codes(booth_idx: NDArray[np.intp], facility_idx: NDArray[np.intp]) -> NDArray[np.int64]:
     return np.sort(booth_idx.astype(np.int64) * N_FACILITIES + facility_idx)
@@ -109,9 +97,9 @@ def run() -> dict[str, object]:
     ref_t: list[float] = []
     sjoin_t: list[float] = []
     for _ in range(ROUNDS):
-        booth_idx, facility_idx = _best_of(ours, ours_t)
-        ref_pairs = _best_of(reference, ref_t)
-        joined = _best_of(buffered_sjoin, sjoin_t)
+        booth_idx, facility_idx = timed(ours, ours_t)
+        ref_pairs = timed(reference, ref_t)
+        joined = timed(buffered_sjoin, sjoin_t)
 
     ours_s, ref_s, sjoin_s = min(ours_t), min(ref_t), min(sjoin_t)
     match = np.array_equal(
