@@ -16,12 +16,25 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import lru_cache
 from typing import Any
 
 from geoalchemy2.shape import to_shape
 from shapely import box
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import exists, func, select
+from sqlalchemy import (
+    JSON,
+    Text,
+    bindparam,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    select,
+    union_all,
+)
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session, aliased
 
 from app.gis.crs import to_metric, to_wgs84
@@ -199,80 +212,107 @@ def _envelope(geom: BaseGeometry) -> Any:
     return func.ST_MakeEnvelope(minx, miny, maxx, maxy, 4326)
 
 
-def _feature(geojson: str, role: str, **props: Any) -> dict[str, Any]:
-    return {"type": "Feature", "geometry": json.loads(geojson), "properties": {"role": role,
-                                                                             **props}}
+def _feature_json(geometry: Any, props: Any) -> Any:
+    return func.json_build_object("type", "Feature",
+                                  "geometry", cast(func.ST_AsGeoJSON(geometry, DECIMALS), JSON),
+                                  "properties", props)
+
+
+def _box(prefix: str) -> Any:
+    return func.ST_MakeEnvelope(bindparam(f"{prefix}_minx"), bindparam(f"{prefix}_miny"),
+                                bindparam(f"{prefix}_maxx"), bindparam(f"{prefix}_maxy"), 4326)
+
+
+@lru_cache(maxsize=1)
+def _booking_statements() -> tuple[Any, Any]:
+    """The two statements of :func:`_booking`, built once with bound parameters.
+
+    Building SQLAlchemy expressions costs more than running them here, and this is the hottest
+    read on CFD morning.
+    """
+    event_id, booth_id, city_id = bindparam("event_id"), bindparam("booth_id"), bindparam("city_id")
+    epsg = bindparam("epsg")
+    near, far = _box("near"), _box("far")
+    own_m = func.ST_Transform(select(Booth.geom).where(Booth.id == booth_id).scalar_subquery(),
+                              epsg)
+    holder = aliased(Assignment)
+    taken = exists().where(holder.booth_id == Booth.id, holder.event_id == event_id,
+                           holder.status.in_(HOLDING_STATUSES))
+    role = case((taken | (Booth.kind == "reserved"), "occupied"), else_="free")
+    parts = [
+        select(literal(0).label("ord"), Booth.id.label("k"),
+               _feature_json(Booth.geom, func.json_build_object("role", role)).label("f"))
+        .where(Booth.event_id == event_id, func.ST_Intersects(Booth.geom, near),
+               Booth.id != booth_id, Booth.kind != "service_desk"),
+        select(literal(1), Booth.id, _feature_json(Booth.geom, func.json_build_object(
+            "role", "service_desk", "name", func.coalesce(Booth.label, Booth.service, ""))))
+        .where(Booth.event_id == event_id, Booth.kind == "service_desk"),
+        select(literal(2), Facility.id, _feature_json(
+            func.ST_PointOnSurface(Facility.geom), func.json_build_object(
+                "role", "facility", "kind", Facility.kind,
+                "name", func.coalesce(Facility.name, ""))))
+        .where(Facility.city_id == city_id, Facility.kind.in_(LANDMARK_FACILITIES),
+               func.ST_Intersects(Facility.geom, far)),
+        select(literal(3), Zone.id, _feature_json(
+            func.ST_Intersection(Zone.geom, far),
+            func.json_build_object("role", "emergency_lane", "name", Zone.name)))
+        .where(Zone.city_id == city_id, Zone.kind == "emergency_lane",
+               func.ST_Intersects(Zone.geom, far)),
+        select(literal(4), Booth.id, _feature_json(
+            Booth.geom, func.json_build_object("role", "own", "code", Booth.code)))
+        .where(Booth.id == booth_id),
+    ]
+    rows = union_all(*parts).subquery()
+    features = select(cast(func.json_build_object(
+        "type", "FeatureCollection",
+        "features", func.json_agg(aggregate_order_by(rows.c.f, rows.c.ord, rows.c.k)),
+    ), Text))
+
+    marks = union_all(
+        select(literal("service_desk").label("kind"),
+               func.coalesce(Booth.label, Booth.service, "").label("name"),
+               func.ST_Distance(func.ST_Transform(Booth.geom, epsg), own_m).label("d"),
+               Booth.code.label("tie"))
+        .where(Booth.event_id == event_id, Booth.kind == "service_desk"),
+        select(Facility.kind, func.coalesce(Facility.name, ""),
+               func.ST_Distance(func.ST_Transform(Facility.geom, epsg), own_m),
+               cast(Facility.id, Text))
+        .where(Facility.city_id == city_id, Facility.kind.in_(LANDMARK_FACILITIES),
+               func.ST_Intersects(Facility.geom, far)),
+    ).subquery()
+    landmarks = select(marks).order_by(marks.c.d, marks.c.tie).limit(LANDMARKS_LISTED)
+    return features, landmarks
 
 
 def _booking(session: Session, event: Event, assignment: Assignment) -> Booking:
+    """The vendor's booth, its neighbourhood map and landmarks, in two PostGIS statements.
+
+    The vendor page is the app's busiest read on CFD morning (every vendor checks, on a slow
+    phone): PostGIS builds the map's GeoJSON and measures the landmark distances in the city's
+    metric CRS, so the request does no geometry work in Python.
+    """
     booth = assignment.booth
     epsg = event.city.metric_epsg
     own = to_shape(booth.geom)
-    own_m = to_metric(own, epsg)
-    centre_m = own_m.centroid
+    centre_m = to_metric(own.centroid, epsg)
     centre = own.centroid
-    features: list[dict[str, Any]] = []
-
-    near = _envelope(_window(centre_m, NEAR_M, epsg))
-    holder = aliased(Assignment)
-    taken = exists().where(holder.booth_id == Booth.id, holder.event_id == event.id,
-                           holder.status.in_(HOLDING_STATUSES))
-    rows = session.execute(
-        select(Booth.kind, taken, func.ST_AsGeoJSON(Booth.geom, DECIMALS))
-        .where(Booth.event_id == event.id, func.ST_Intersects(Booth.geom, near),
-               Booth.id != booth.id)
-        .order_by(Booth.id)
-    ).all()
-    for kind, is_taken, gj in rows:
-        if kind == "service_desk":
-            continue  # every desk is added below, near or not
-        features.append(_feature(gj, "occupied" if is_taken or kind == "reserved" else "free"))
-
-    landmarks: list[Landmark] = []
-    desks = session.execute(
-        select(Booth.label, Booth.service, Booth.geom, func.ST_AsGeoJSON(Booth.geom, DECIMALS))
-        .where(Booth.event_id == event.id, Booth.kind == "service_desk").order_by(Booth.code)
-    ).all()
-    for label, service, geom, gj in desks:
-        name = label or service or ""
-        features.append(_feature(gj, "service_desk", name=name))
-        landmarks.append(Landmark("service_desk", name,
-                                  to_metric(to_shape(geom), epsg).distance(own_m)))
-
-    far = _envelope(_window(centre_m, LANDMARK_M, epsg))
-    facilities = session.execute(
-        select(Facility.kind, Facility.name, Facility.geom,
-               func.ST_AsGeoJSON(func.ST_PointOnSurface(Facility.geom), DECIMALS))
-        .where(Facility.city_id == event.city_id, Facility.kind.in_(LANDMARK_FACILITIES),
-               func.ST_Intersects(Facility.geom, far))
-        .order_by(Facility.id)
-    ).all()
-    for kind, name, geom, gj in facilities:
-        features.append(_feature(gj, "facility", kind=kind, name=name or ""))
-        landmarks.append(Landmark(kind, name or "",
-                                  to_metric(to_shape(geom), epsg).distance(own_m)))
-
-    lanes = session.execute(
-        select(Zone.name, func.ST_AsGeoJSON(func.ST_Intersection(Zone.geom, far), DECIMALS))
-        .where(Zone.city_id == event.city_id, Zone.kind == "emergency_lane",
-               func.ST_Intersects(Zone.geom, far))
-        .order_by(Zone.id)
-    ).all()
-    for name, gj in lanes:
-        features.append(_feature(gj, "emergency_lane", name=name))
-
-    own_gj = session.execute(select(func.ST_AsGeoJSON(Booth.geom, DECIMALS))
-                             .where(Booth.id == booth.id)).scalar_one()
-    features.append(_feature(own_gj, "own", code=booth.code))
-
-    landmarks.sort(key=lambda lm: lm.distance_m)
+    params: dict[str, Any] = {"event_id": event.id, "booth_id": booth.id,
+                              "city_id": event.city_id, "epsg": epsg}
+    for prefix, radius in (("near", NEAR_M), ("far", LANDMARK_M)):
+        minx, miny, maxx, maxy = _window(centre_m, radius, epsg).bounds
+        params |= {f"{prefix}_minx": minx, f"{prefix}_miny": miny,
+                   f"{prefix}_maxx": maxx, f"{prefix}_maxy": maxy}
+    features, landmarks_query = _booking_statements()
+    fc_text = session.execute(features, params).scalar_one()
+    landmarks = [Landmark(kind, name, float(d))
+                 for kind, name, d, _tie in session.execute(landmarks_query, params)]
     view = _window(centre_m, VIEW_M, epsg).bounds
     return Booking(
         assignment_id=assignment.id, event_slug=event.slug, event_name=event.name,
         event_date=event.date, start_time=event.start_time, end_time=event.end_time,
         booth_code=booth.code, status=assignment.status, confirmed_at=assignment.confirmed_at,
-        lat=centre.y, lon=centre.x, landmarks=landmarks[:LANDMARKS_LISTED],
-        map={"type": "FeatureCollection", "features": features},
+        lat=centre.y, lon=centre.x, landmarks=landmarks,
+        map=json.loads(str(fc_text)),
         view_bounds=[[view[1], view[0]], [view[3], view[2]]],
     )
 
