@@ -35,7 +35,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from app.gis.crs import to_metric, to_wgs84
 from app.models import HOLDING_STATUSES, Assignment, Booth, Event, Facility, Vendor, Zone
@@ -169,6 +169,7 @@ def _coming_events(session: Session, vendor: Vendor, today: date) -> list[Event]
     return list(session.scalars(
         select(Event).where(Event.city_id == vendor.city_id, Event.status == "published",
                             Event.date >= today)
+        .options(joinedload(Event.city))
         .order_by(Event.date, Event.start_time, Event.id)
     ))
 
@@ -178,6 +179,7 @@ def _current_assignment(session: Session, vendor: Vendor, event: Event) -> Assig
     rows = session.scalars(
         select(Assignment).where(Assignment.event_id == event.id,
                                  Assignment.vendor_id == vendor.id)
+        .options(joinedload(Assignment.booth))
         .order_by(Assignment.status.in_(HOLDING_STATUSES).desc(), Assignment.id.desc())
         .limit(1)
     ).all()
