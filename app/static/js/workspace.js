@@ -9,10 +9,289 @@
   "use strict";
   var cfg = JSON.parse(document.getElementById("workspace-config").textContent);
   var map = window[cfg.map];
-  var renderer = L.canvas({ padding: 0.5, tolerance: 3 });
   var LAYERS = ["zones", "facilities", "booths"];
   var groups = {}, index = {};
-  LAYERS.forEach(function (name) { groups[name] = L.featureGroup().addTo(map); index[name] = {}; });
+  // ---- the booths layer ------------------------------------------------------------------
+  // Thousands of booths are not Leaflet paths: each is kept as flat projected rings plus its
+  // feature, drawn in batches (one path per style) on the shared canvas renderer, between the
+  // zones (below) and the facilities (above), and hit-tested there for hover and click.
+  var crs = map.options.crs, MERCATOR = crs === L.CRS.EPSG3857, S0 = crs.scale(0), D2R = Math.PI / 180;
+  var PATH_DEFAULTS = { stroke: true, color: "#3388ff", weight: 3, opacity: 1, fill: true, fillColor: null, fillOpacity: 0.2, dashArray: null };
+  function project0(lng, lat, out, i) {   // pixel coordinates at zoom 0
+    if (MERCATOR) {
+      var s = Math.sin(Math.max(Math.min(85.0511287798, lat), -85.0511287798) * D2R);
+      out[i] = S0 * (0.5 + lng / 360);
+      out[i + 1] = S0 * (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI));
+    } else {
+      var pt = crs.latLngToPoint(L.latLng(lat, lng), 0);
+      out[i] = pt.x; out[i + 1] = pt.y;
+    }
+  }
+  var styleKeys = typeof WeakMap === "function" ? new WeakMap() : null;
+  function styleKey(o) {   // booths sharing a style are drawn as one path
+    var k = styleKeys && styleKeys.get(o);
+    if (!k) {
+      var e = L.extend({}, PATH_DEFAULTS, o);
+      k = [e.stroke, e.color, e.weight, e.opacity, e.fill, e.fillColor, e.fillOpacity, e.dashArray].join("|");
+      if (styleKeys) { styleKeys.set(o, k); }
+    }
+    return k;
+  }
+  function Booth(feature) {
+    this.feature = feature;
+    this.options = boothStyle(feature.properties);
+    var g = feature.geometry, polys = g.type === "MultiPolygon" ? g.coordinates : [g.coordinates];
+    var rings = [], x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    var w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
+    for (var a = 0; a < polys.length; a++) {
+      for (var b = 0; b < polys[a].length; b++) {
+        var c = polys[a][b], len = c.length;
+        if (len > 1 && c[0][0] === c[len - 1][0] && c[0][1] === c[len - 1][1]) { len -= 1; }  // as L.polygon does
+        var r = new Float64Array(2 * len);
+        for (var i = 0; i < len; i++) {
+          var lng = c[i][0], lat = c[i][1];
+          if (lng < w) { w = lng; } if (lng > e) { e = lng; } if (lat < s) { s = lat; } if (lat > n) { n = lat; }
+          project0(lng, lat, r, 2 * i);
+          var x = r[2 * i], y = r[2 * i + 1];
+          if (x < x0) { x0 = x; } if (x > x1) { x1 = x; } if (y < y0) { y0 = y; } if (y > y1) { y1 = y; }
+        }
+        rings.push(r);
+      }
+    }
+    this._rings = rings;
+    this._box = [x0, y0, x1, y1];
+    this._ll = [s, w, n, e];
+  }
+  Booth.prototype = {
+    getBounds: function () { var b = this._ll; return L.latLngBounds([b[0], b[1]], [b[2], b[3]]); },
+    getCenter: function () { return this.getBounds().getCenter(); },
+    setStyle: function (style) {
+      var o = this.options, covered = true;
+      for (var key in o) { if (o.hasOwnProperty(key) && !(key in style)) { covered = false; break; } }
+      this.options = covered ? style : L.extend({}, o, style);   // merged, as Path#setStyle does
+      boothStore._dirty(this);
+      return this;
+    },
+    bindTooltip: function (html) { this._tip = html; return this; },
+    unbindTooltip: function () { this._tip = null; boothStore._closeTip(this); return this; },
+    getTooltip: function () { return this._tip || null; },
+    toGeoJSON: function () { return this.feature; },
+    // the canvas renderer fires pointer events on the booth like on a path
+    listens: function (type) { return !!boothHandlers[type]; },
+    fire: function (type, data) {
+      var h = boothHandlers[type];
+      if (h) { h(L.extend({ type: type, target: this, sourceTarget: this, layer: this, propagatedFrom: this }, data)); }
+      return this;
+    },
+  };
+  var boothHandlers = {};
+  var boothTip = L.tooltip({ sticky: true });
+  // groups.booths: the booths drawn, in drawing order, with the FeatureGroup calls used here
+  var boothStore = {
+    _set: new Set(), _tipOf: null,
+    addLayer: function (b) { this._set.delete(b); this._set.add(b); this._dirty(b); return this; },
+    removeLayer: function (b) {
+      if (this._set.delete(b)) { this._dirty(b); this._closeTip(b); }
+      return this;
+    },
+    hasLayer: function (b) { return this._set.has(b); },
+    clearLayers: function () {
+      var self = this;
+      this._set.forEach(function (b) { self._dirty(b); self._closeTip(b); });
+      this._set.clear();
+      return this;
+    },
+    getLayers: function () { return Array.from(this._set); },
+    eachLayer: function (fn, ctx) { this._set.forEach(function (b) { fn.call(ctx, b); }); return this; },
+    getBounds: function () { var bb = L.latLngBounds([]); this._set.forEach(function (b) { bb.extend(b.getBounds()); }); return bb; },
+    _dirty: function (b) {
+      var d = this._dirtyBox, bx = b._box, wgt = (b.options.weight || 0) + 1;
+      if (!d) { d = this._dirtyBox = [bx[0], bx[1], bx[2], bx[3], wgt]; }
+      else {
+        if (bx[0] < d[0]) { d[0] = bx[0]; } if (bx[1] < d[1]) { d[1] = bx[1]; }
+        if (bx[2] > d[2]) { d[2] = bx[2]; } if (bx[3] > d[3]) { d[3] = bx[3]; }
+        if (wgt > d[4]) { d[4] = wgt; }
+      }
+      if (renderer._map) { renderer._redrawRequest = renderer._redrawRequest || L.Util.requestAnimFrame(renderer._redraw, renderer); }
+    },
+    _closeTip: function (b) {
+      if (this._tipOf === b) { this._tipOf = null; if (map.hasLayer(boothTip)) { map.removeLayer(boothTip); } }
+      if (renderer._hoveredLayer === b) { renderer._hoveredLayer = null; L.DomUtil.removeClass(renderer._container, "leaflet-interactive"); }
+    },
+    // the booth under a layer point (the last drawn wins, as on Leaflet's canvas)
+    _at: function (point) {
+      var k = crs.scale(map.getZoom()) / S0, o = map.getPixelOrigin(), tol = renderer.options.tolerance || 0;
+      var px = (point.x + o.x) / k, py = (point.y + o.y) / k, found = null;
+      this._set.forEach(function (b) {
+        var bx = b._box, op = b.options, w = op.stroke === false ? 0 : (op.weight === undefined ? 3 : op.weight);
+        var pad = (w / 2 + tol) / k;
+        if (px < bx[0] - pad || px > bx[2] + pad || py < bx[1] - pad || py > bx[3] + pad) { return; }
+        if (boothContains(b._rings, px, py, pad)) { found = b; }
+      });
+      return found;
+    },
+  };
+  function boothContains(rings, px, py, pad) {
+    var inside = false, i, j, r, n, x1, y1, x2, y2;
+    for (var q = 0; q < rings.length; q++) {
+      r = rings[q]; n = r.length / 2;
+      for (i = 0, j = n - 1; i < n; j = i++) {
+        x1 = r[2 * i]; y1 = r[2 * i + 1]; x2 = r[2 * j]; y2 = r[2 * j + 1];
+        if (((y1 > py) !== (y2 > py)) && (px < (x2 - x1) * (py - y1) / (y2 - y1) + x1)) { inside = !inside; }
+      }
+    }
+    if (inside) { return true; }
+    for (q = 0; q < rings.length; q++) {   // or on the outline, within the click tolerance
+      r = rings[q]; n = r.length / 2;
+      for (i = 0, j = n - 1; i < n; j = i++) {
+        if (segDist2(px, py, r[2 * j], r[2 * j + 1], r[2 * i], r[2 * i + 1]) <= pad * pad) { return true; }
+      }
+    }
+    return false;
+  }
+  function segDist2(px, py, ax, ay, bx, by) {
+    var dx = bx - ax, dy = by - ay, l2 = dx * dx + dy * dy, tt = 0;
+    if (l2 > 0) { tt = Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / l2)); }
+    var ex = ax + tt * dx - px, ey = ay + tt * dy - py;
+    return ex * ex + ey * ey;
+  }
+  var WorkspaceCanvas = L.Canvas.extend({
+    _requestRedraw: function (layer) {
+      if (!layer._pxBounds) { this._wantFull = true; }
+      L.Canvas.prototype._requestRedraw.call(this, layer);
+    },
+    _redraw: function () {
+      // On opening, nothing is drawn until the booths are there: one full paint (and one copy
+      // of this big canvas to the screen) instead of one for each layer as it arrives.
+      if (this._held) { this._redrawRequest = null; return; }
+      var d = boothStore._dirtyBox;
+      boothStore._dirtyBox = null;
+      if (this._wantFull) { this._redrawBounds = null; }
+      else if (d && this._map) {
+        var k = crs.scale(this._map.getZoom()) / S0, o = this._map.getPixelOrigin();
+        this._redrawBounds = this._redrawBounds || new L.Bounds();
+        this._redrawBounds.extend(L.point(d[0] * k - o.x - d[4], d[1] * k - o.y - d[4]));
+        this._redrawBounds.extend(L.point(d[2] * k - o.x + d[4], d[3] * k - o.y + d[4]));
+      }
+      this._wantFull = false;
+      L.Canvas.prototype._redraw.call(this);
+    },
+    _updatePaths: function () {
+      if (!this._postponeUpdatePaths) { boothStore._dirtyBox = null; this._wantFull = true; }
+      L.Canvas.prototype._updatePaths.call(this);
+    },
+    _draw: function () {
+      var layer, order, bounds = this._redrawBounds, ctx = this._ctx;
+      ctx.save();
+      if (bounds) {
+        var size = bounds.getSize();
+        ctx.beginPath();
+        ctx.rect(bounds.min.x, bounds.min.y, size.x, size.y);
+        ctx.clip();
+      }
+      this._drawing = true;
+      for (var pass = 0; pass < 2; pass++) {   // zones, then (booths), then the rest
+        for (order = this._drawFirst; order; order = order.next) {
+          layer = order.layer;
+          if (!!layer._wsUnder === (pass === 0) && (!bounds || (layer._pxBounds && layer._pxBounds.intersects(bounds)))) { layer._updatePath(); }
+        }
+        if (pass === 0) { this._drawBooths(bounds || this._bounds); }
+      }
+      this._drawing = false;
+      ctx.restore();
+    },
+    _drawBooths: function (bounds) {
+      if (!this._map || !bounds || !boothStore._set.size) { return; }
+      var ctx = this._ctx, k = crs.scale(this._map.getZoom()) / S0, o = this._map.getPixelOrigin();
+      var ox = o.x, oy = o.y, minX = bounds.min.x, minY = bounds.min.y, maxX = bounds.max.x, maxY = bounds.max.y;
+      var batches = {}, keys = [];
+      boothStore._set.forEach(function (b) {
+        var bx = b._box, pad = (b.options.weight || 0) + 1;
+        if (bx[0] * k - ox > maxX + pad || bx[2] * k - ox < minX - pad || bx[1] * k - oy > maxY + pad || bx[3] * k - oy < minY - pad) { return; }
+        var key = styleKey(b.options), batch = batches[key];
+        if (!batch) { batch = batches[key] = { opts: L.extend({}, PATH_DEFAULTS, b.options), list: [] }; keys.push(key); }
+        batch.list.push(b);
+      });
+      for (var n = 0; n < keys.length; n++) {
+        var batch = batches[keys[n]], op = batch.opts, list = batch.list;
+        ctx.beginPath();
+        for (var m = 0; m < list.length; m++) {
+          var rings = list[m]._rings;
+          for (var q = 0; q < rings.length; q++) {
+            var r = rings[q], len = r.length;
+            if (!len) { continue; }
+            // back to the first point rather than closePath(), which is slow on a long path
+            // (the round caps and joins draw the same corner)
+            var fx = Math.round(r[0] * k) - ox, fy = Math.round(r[1] * k) - oy;
+            ctx.moveTo(fx, fy);
+            for (var i = 2; i < len; i += 2) { ctx.lineTo(Math.round(r[i] * k) - ox, Math.round(r[i + 1] * k) - oy); }
+            ctx.lineTo(fx, fy);
+          }
+        }
+        if (op.fill) {
+          ctx.globalAlpha = op.fillOpacity;
+          ctx.fillStyle = op.fillColor || op.color;
+          ctx.fill("evenodd");
+        }
+        if (op.stroke && op.weight !== 0) {
+          if (ctx.setLineDash) {
+            var dash = typeof op.dashArray === "string" ? op.dashArray.split(/[, ]+/).map(Number) : (op.dashArray || []);
+            ctx.setLineDash(dash.some(isNaN) ? [] : dash);
+          }
+          ctx.globalAlpha = op.opacity;
+          ctx.lineWidth = op.weight;
+          ctx.strokeStyle = op.color;
+          ctx.lineCap = "round";
+          ctx.lineJoin = "round";
+          ctx.stroke();
+        }
+      }
+      if (ctx.setLineDash) { ctx.setLineDash([]); }
+    },
+    // the topmost of: a facility (or other path above the booths), a booth, a zone
+    _pick: function (point, e) {
+      var layer, above = null, under = null, draggable = e.type === "click" || e.type === "preclick";
+      for (var order = this._drawFirst; order; order = order.next) {
+        layer = order.layer;
+        if (layer.options.interactive && layer._containsPoint(point) && (!draggable || !this._map._draggableMoved(layer))) {
+          if (layer._wsUnder) { under = layer; } else { above = layer; }
+        }
+      }
+      return above || boothStore._at(point) || under;
+    },
+    _onClick: function (e) {
+      var hit = this._pick(this._map.mouseEventToLayerPoint(e), e);
+      this._fireEvent(hit ? [hit] : false, e);
+    },
+    _handleMouseHover: function (e, point) {
+      if (this._mouseHoverThrottled) { return; }
+      var candidate = this._pick(point, e);
+      if (candidate !== this._hoveredLayer) {
+        this._handleMouseOut(e);
+        if (candidate) {
+          L.DomUtil.addClass(this._container, "leaflet-interactive");
+          this._fireEvent([candidate], e, "mouseover");
+          this._hoveredLayer = candidate;
+        }
+      }
+      this._fireEvent(this._hoveredLayer ? [this._hoveredLayer] : false, e);
+      this._mouseHoverThrottled = true;
+      setTimeout(L.Util.bind(function () { this._mouseHoverThrottled = false; }, this), 32);
+    },
+    // draw now what is pending (so that "painted" means painted)
+    flush: function () {
+      if (this._held) { this._held = false; this._wantFull = true; this._container.style.display = ""; }
+      else if (!this._redrawRequest) { return; }
+      if (this._redrawRequest) { L.Util.cancelAnimFrame(this._redrawRequest); }
+      this._redraw();
+    },
+  });
+  var renderer = new WorkspaceCanvas({ padding: 0.5, tolerance: 3 });
+  renderer._held = true;
+  renderer.addTo(map);
+  renderer._container.style.display = "none";   // not even composited while empty
+  setTimeout(function () { renderer.flush(); }, 1500);   // the booths are late: draw the rest
+  LAYERS.forEach(function (name) { groups[name] = name === "booths" ? boothStore : L.featureGroup().addTo(map); index[name] = {}; });
   var loadedBooths = null;       // bounds already fetched for booths
   var selected = null;           // {layerName, layer, canvasLayer, isNew}
   var gesturing = false, lastEditGesture = 0;
@@ -76,6 +355,7 @@
   // Built directly (not through L.geoJSON per feature): 5,000 booths must draw in a blink.
   function makeLayer(name, feature) {
     var p = feature.properties, g = feature.geometry, layer;
+    if (name === "booths" && (g.type === "Polygon" || g.type === "MultiPolygon")) { return new Booth(feature); }
     if (g.type === "Point") {
       var s = cfg.styles.facilities[p.kind] || cfg.styles.facilities.other;
       layer = L.circleMarker([g.coordinates[1], g.coordinates[0]], {
@@ -90,10 +370,26 @@
       layer = L.geoJSON(feature, { style: function () { return styleOf(name, p); }, renderer: renderer }).getLayers()[0];
     }
     layer.feature = feature;
+    if (name === "zones") { layer._wsUnder = true; }   // drawn below the booths
     return layer;
   }
+  // Booths: one sticky tooltip, filled on hover.
+  boothHandlers.click = function (ev) {
+    L.DomEvent.stopPropagation(ev);
+    if (!gestureJustEnded()) { select("booths", ev.layer); }
+  };
+  boothHandlers.mouseover = function (ev) {
+    var b = ev.layer;
+    boothStore._tipOf = b;
+    boothTip.setContent(b._tip || popupHtml("booths", b.feature.properties)).setLatLng(ev.latlng);
+    if (!map.hasLayer(boothTip)) { map.addLayer(boothTip); }
+  };
+  boothHandlers.mousemove = function (ev) {
+    if (boothStore._tipOf === ev.layer && map.hasLayer(boothTip)) { boothTip.setLatLng(ev.latlng); }
+  };
+  boothHandlers.mouseout = function (ev) { boothStore._closeTip(ev.layer); };
   // One listener per layer group, tooltips bound on first hover.
-  LAYERS.forEach(function (name) {
+  ["zones", "facilities"].forEach(function (name) {
     groups[name].on("click", function (ev) {
       L.DomEvent.stopPropagation(ev);
       if (!gestureJustEnded()) { select(name, ev.layer); }
@@ -144,6 +440,7 @@
       return load("booths", "initial").then(function (fc) {
         loadedBooths = L.latLngBounds([b[1], b[0]], [b[3], b[2]]);
         say(fc.features.length + " " + t("ui", "booths_loaded"));
+        renderer.flush();
         document.documentElement.dataset.boothsPainted = String(fc.features.length);
       });
     }
@@ -152,6 +449,7 @@
     return load("booths", wanted).then(function (fc) {
       loadedBooths = wanted;
       say(fc.features.length + " " + t("ui", "booths_loaded"));
+      renderer.flush();
       document.documentElement.dataset.boothsPainted = String(fc.features.length);
     });
   }
@@ -439,7 +737,10 @@
   busy(t("ui", "loading"));
   if (cfg.bounds) { map.fitBounds(cfg.bounds, { animate: false }); }
   // zones, facilities and booths are fetched at once; the view is the event's corridors
-  Promise.all([load("zones"), load("facilities"), loadBoothsInView(true)]).then(function () {
+  var opening = Promise.all([load("zones"), load("facilities"), loadBoothsInView(true)]);
+  opening.catch(function () { renderer.flush(); });
+  opening.then(function () {
+    renderer.flush();
     if (!cfg.bounds) {
       var zb = groups.zones.getBounds();
       if (zb.isValid()) { map.fitBounds(zb, { animate: false }); }
