@@ -219,11 +219,35 @@ def latest_run(session: Session, event: Event) -> AllocationRun | None:
                            .order_by(AllocationRun.id.desc()).limit(1)).one_or_none()
 
 
+@dataclass(frozen=True)
+class WaitlistContext:
+    """What a release needs about the event, computed once: the waitlist, booths as the engine
+    sees them (the conflict check is the costly part) and the waitlisted vendors."""
+
+    waitlist: list[int]
+    booths: dict[str, BoothIn]
+    vendors: dict[int, VendorIn]
+
+
+def waitlist_context(session: Session, event: Event) -> WaitlistContext | None:
+    """The event's waitlist context, or ``None`` when it was never allocated."""
+    run = latest_run(session, event)
+    if run is None:
+        return None
+    waitlist = [int(v) for v in run.result.get("waitlist", [])]
+    booth_in, _ = _booth_inputs(session, event)
+    vendor_in, _vendors = _vendor_inputs(session, event, {}, {})
+    return WaitlistContext(waitlist, {b.code: b for b in booth_in},
+                           {v.id: v for v in vendor_in if v.id in waitlist})
+
+
 def release_and_offer(session: Session, assignment: Assignment, *, status: str,
-                      today: date | None = None) -> Assignment | None:
+                      today: date | None = None,
+                      context: WaitlistContext | None = None) -> Assignment | None:
     """Free a booth (no-show, or the vendor cancelled) for the next eligible waitlisted vendor.
 
     Returns the new assignment, or ``None`` when nobody on the waitlist fits. The caller commits.
+    Releasing many booths at once (the crew's cut-off) passes one :func:`waitlist_context`.
     """
     if status not in ("no_show", "cancelled"):
         raise ServiceError("Status pelepasan tidak dikenal.", "Unknown release status.")
@@ -232,26 +256,22 @@ def release_and_offer(session: Session, assignment: Assignment, *, status: str,
     event = assignment.event
     if event is None:
         return None
-    run = latest_run(session, event)
-    if run is None:
+    context = context or waitlist_context(session, event)
+    if context is None:
         return None
-    waitlist = [int(v) for v in run.result.get("waitlist", [])]
     holding = set(session.scalars(select(Assignment.vendor_id).where(
         Assignment.event_id == event.id, Assignment.status.in_(("assigned", "checked_in")))))
     released = set(session.scalars(select(Assignment.vendor_id).where(
         Assignment.event_id == event.id, Assignment.status.in_(("no_show", "cancelled")))))
-    booth_in, _ = _booth_inputs(session, event)
-    free = next((b for b in booth_in if b.code == assignment.booth.code), None)
+    free = context.booths.get(assignment.booth.code)
     if free is None:
         return None
-    vendor_in, _vendors = _vendor_inputs(session, event, {}, {})
-    by_id = {v.id: v for v in vendor_in if v.id in waitlist}
-    chosen = engine_next(waitlist, free, by_id, skip=holding | released)
+    chosen = engine_next(context.waitlist, free, context.vendors, skip=holding | released)
     if chosen is None:
         return None
     offer = Assignment(event=event, booth=assignment.booth, vendor_id=chosen, status="assigned",
                        explanation=(f"Ditawarkan dari daftar tunggu (posisi "
-                                    f"{waitlist.index(chosen) + 1}) karena lapak dilepas."))
+                                    f"{context.waitlist.index(chosen) + 1}) karena lapak dilepas."))
     session.add(offer)
     session.flush()
     return offer

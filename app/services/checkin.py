@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from app.models import HOLDING_STATUSES, Assignment, Booth, Event, Vendor
-from app.services.allocation import release_and_offer
+from app.services.allocation import release_and_offer, waitlist_context
 from app.services.errors import Conflict, NotFound, ServiceError
 
 #: Statuses the crew can set: present, absent, or back to "not yet seen" (a mistaken tap).
@@ -165,8 +165,10 @@ def release_no_shows(session: Session, event: Event, *, now: datetime, cutoff_mi
         .with_for_update(of=Assignment).execution_options(populate_existing=True)
     ).all()
     released = []
+    context = waitlist_context(session, event) if no_shows else None  # once, not per booth
     for assignment in no_shows:
-        offer = release_and_offer(session, assignment, status="no_show", today=event.date)
+        offer = release_and_offer(session, assignment, status="no_show", today=event.date,
+                                  context=context)
         released.append(Released(assignment.booth.code, assignment.id, offer))
     session.commit()
     return released
