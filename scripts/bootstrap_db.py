@@ -248,6 +248,11 @@ def ensure_database(server_url: str, dbname: str, explicit_url: str | None) -> s
 
 
 def main() -> None:
+    # Only the URL may reach stdout (the Makefile captures it): everything else this script and
+    # the programs it starts print (apt-get, dpkg, initdb, psql) goes to stderr.
+    url_out = os.fdopen(os.dup(sys.stdout.fileno()), "w")
+    sys.stdout.flush()
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dbname", nargs="?", default="petalapak")
     args = parser.parse_args()
@@ -257,7 +262,7 @@ def main() -> None:
         explicit = with_database(explicit, args.dbname)
     server = find_server()
     url = ensure_database(server, args.dbname, explicit)
-    print(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    print(url.replace("postgresql://", "postgresql+psycopg://", 1), file=url_out, flush=True)
 
 
 if __name__ == "__main__":
