@@ -40,7 +40,10 @@ def create_app(config: Mapping[str, Any] | None = None, *, session: Session | No
 
 def _configure_db(app: Flask, session: Session | None) -> None:
     from app.db import init_db
-    from app.services import audit  # noqa: F401 - registers the audit listeners on Session
+    from app.services import (
+        audit,  # noqa: F401 - registers the audit listeners on Session
+        data_version,  # noqa: F401 - counts each commit's changes
+    )
 
     init_db(app, session)
 

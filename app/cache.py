@@ -1,4 +1,6 @@
-"""A small cache for public, anonymous answers (OGC item pages and vector tiles).
+"""A small cache for answers that many people ask for: public OGC item pages, vector tiles and
+each vendor's own page. Callers put the data's change counter (:mod:`app.services.data_version`)
+into the key, so an entry is never stale; the TTL only frees room.
 
 ``REDIS_URL`` set: Redis, shared by every gunicorn worker. Otherwise an in-process LRU with a TTL
 per worker. A Redis outage never fails a request: the cache just misses (and says so once).

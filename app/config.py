@@ -76,10 +76,12 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         # GDAL) that cannot log in. Comma-separated; rotate by editing the list and restarting.
         "API_TOKENS": tuple(t.strip() for t in os.environ.get("PETALAPAK_API_TOKENS", "")
                             .split(",") if t.strip()),
-        # Public OGC item pages and tiles are cached for CACHE_TTL seconds (0: off), in Redis when
-        # REDIS_URL is set (shared by all workers), else in each worker's memory.
+        # Public OGC item pages, tiles and each vendor's page are cached (0: off), in Redis when
+        # REDIS_URL is set (shared by all workers), else in each worker's memory. Keys carry the
+        # city's change counter (app/services/data_version.py), so a cached answer is exact;
+        # CACHE_TTL only says how long an unused entry may take up room.
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
-        "CACHE_TTL": int(os.environ.get("CACHE_TTL", "30")),
+        "CACHE_TTL": int(os.environ.get("CACHE_TTL", "600")),
         "CACHE_KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "petalapak:"),
         # One JSON line per request on stderr (method, path, status, duration_ms, user).
         "REQUEST_LOG": os.environ.get("REQUEST_LOG", "1") not in ("0", "false", "no"),

@@ -2,6 +2,7 @@
 
 from app.models.account import ROLES, AuditEntry, User
 from app.models.base import Base
+from app.models.data_version import DataVersion
 from app.models.event import EVENT_STATUSES, Booth, Event, event_corridor
 from app.models.geo import City, ClearanceRule, Facility, Zone
 from app.models.vendor import (
@@ -24,6 +25,7 @@ __all__ = [
     "Booth",
     "City",
     "ClearanceRule",
+    "DataVersion",
     "Event",
     "Facility",
     "User",

@@ -19,6 +19,7 @@ from app.db import get_session
 from app.ogc.core import ApiRequest, OgcApi
 from app.ogc.params import OgcError, negotiate
 from app.ogc.provider import Provider
+from app.services.data_version import any_version
 
 bp = Blueprint("ogc", __name__)
 
@@ -131,13 +132,14 @@ def _cacheable_json() -> bool:
 
 @bp.get("/ogc/collections/<collection_id>/items")
 def items(collection_id: str) -> Response:
-    """A page of features; public JSON pages come from the cache when fresh."""
+    """A page of features; public JSON pages come from the cache while the data is unchanged."""
     cache = get_cache()
     key = None
     if (cache is not None and collection_id.startswith(PUBLIC_PREFIXES)
             and "Authorization" not in request.headers and _cacheable_json()):
+        # the change counter is read before the page: a page cached under it is never older
         key = cache_key("ogc-items", request.url_root, collection_id,
-                        request.query_string.decode("latin-1"))
+                        request.query_string.decode("latin-1"), str(any_version(get_session())))
         hit = cache.get(key)
         if hit is not None:
             resp = _respond(({"Content-Type": "application/geo+json",

@@ -1,7 +1,8 @@
 """Vector tiles: ``/tiles/{zones|facilities|booths}/{z}/{x}/{y}.mvt[?event=slug]``.
 
 A thin adapter over :func:`app.ogc.tiles.tile`. Public tiles carry ``Cache-Control: public`` and
-an ETag, and are cached (:mod:`app.cache`); booths of unpublished events are for staff only.
+an ETag, and are cached (:mod:`app.cache`) under the data's change counter, so a cached tile is
+never older than the data; booths of unpublished events are for staff only.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from app.db import get_session
 from app.ogc.provider import Provider
 from app.ogc.tiles import MVT, tile
 from app.routes.ogc import bearer_token_status, conditional
+from app.services.data_version import any_version
 
 bp = Blueprint("tiles", __name__)
 
@@ -26,7 +28,8 @@ def vector_tile(layer: str, z: str, x: str, y: str) -> Response:
     cache = get_cache()
     key = None
     if cache is not None and not staff:
-        key = cache_key("tile", layer, z, x, y, event_slug or "", city_slug or "")
+        key = cache_key("tile", layer, z, x, y, event_slug or "", city_slug or "",
+                        str(any_version(get_session())))
         hit = cache.get(key)
         if hit is not None:
             return _respond(({"Content-Type": MVT, "Cache-Control": "public, max-age=300",

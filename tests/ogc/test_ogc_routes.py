@@ -320,6 +320,24 @@ def test_etag_and_not_modified(client: FlaskClient) -> None:
     assert cached.status_code == 304
 
 
+def test_a_cached_page_is_never_older_than_the_data(app: Flask, client: FlaskClient,
+                                                   db: Session) -> None:
+    """The cache key carries the data's change counter: a committed change is served at once."""
+    app.config["CACHE_TTL"] = 600
+    first = _items(client, limit=5)
+    assert _items(client, limit=5).headers["X-Cache"] == "hit"
+    feature = first.get_json()["features"][0]
+    booth = db.get(Booth, int(feature["id"]))
+    assert booth is not None
+    booth.code = "ZZ-999"
+    db.commit()
+    after = _items(client, limit=5)
+    assert after.headers["X-Cache"] == "miss"
+    codes = {f["properties"]["code"] for f in after.get_json()["features"]}
+    assert "ZZ-999" in codes and feature["properties"]["code"] not in codes
+    assert _items(client, limit=5).headers["X-Cache"] == "hit"
+
+
 def test_public_item_pages_are_cached(app: Flask, client: FlaskClient) -> None:
     app.config["CACHE_TTL"] = 60
     first = _items(client, "facilities", limit=7)

@@ -1,0 +1,126 @@
+"""The per-city change counter: every committed change of the data behind public answers counts
+once per commit, from the app or from any other client, and nothing else does."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, select, text, update
+from sqlalchemy.orm import Session
+
+from app.models import Assignment, Booth, City, DataVersion, Event, Facility, Vendor, Zone
+from app.services.data_version import any_version, city_version
+
+
+def _city(db: Session) -> City:
+    return db.scalars(select(City).where(City.slug == "pontianak")).one()
+
+
+def _event(db: Session) -> Event:
+    return db.scalars(select(Event).where(Event.slug == "cfd-2026-12-06")).one()
+
+
+def test_a_commit_counts_once_however_many_rows_changed(db: Session) -> None:
+    city = _city(db)
+    before = city_version(db, city.id)
+    booths = db.scalars(select(Booth).where(Booth.event_id == _event(db).id).limit(50)).all()
+    for booth in booths:
+        booth.label = "diubah"
+    db.commit()
+    assert city_version(db, city.id) == before + 1
+    booths[0].label = "lagi"
+    db.commit()
+    assert city_version(db, city.id) == before + 2
+
+
+def test_every_table_behind_public_answers_counts(db: Session) -> None:
+    city = _city(db)
+    event = _event(db)
+    changes = [
+        lambda: db.execute(update(Zone).where(Zone.city_id == city.id).values(name=Zone.name)),
+        lambda: db.execute(update(Facility).where(Facility.city_id == city.id)
+                           .values(name=Facility.name)),
+        lambda: setattr(event, "name", event.name + " (ubah)"),
+        lambda: db.execute(update(Assignment).where(Assignment.event_id == event.id)
+                           .values(explanation="x")),
+        lambda: db.execute(update(Vendor).where(Vendor.city_id == city.id)
+                           .values(owner_name=Vendor.owner_name)),
+        lambda: db.delete(db.scalars(select(Booth).where(Booth.event_id == event.id)
+                                     .order_by(Booth.id.desc()).limit(1)).one()),
+    ]
+    for change in changes:
+        before = city_version(db, city.id)
+        change()
+        db.commit()
+        assert city_version(db, city.id) == before + 1, change
+
+
+def test_reads_and_rolled_back_writes_do_not_count(db: Session) -> None:
+    city = _city(db)
+    before = city_version(db, city.id)
+    db.scalars(select(Booth).limit(10)).all()
+    db.commit()
+    assert city_version(db, city.id) == before
+    nested = db.begin_nested()
+    db.execute(update(Zone).where(Zone.city_id == city.id).values(name=Zone.name))
+    nested.rollback()
+    db.commit()
+    assert city_version(db, city.id) == before
+
+
+def test_another_city_keeps_its_counter(db: Session) -> None:
+
+    from app.services.cities import create_city
+
+    other = create_city(db, name="Singkawang", slug="singkawang",
+                        extent=(108.9, 0.85, 109.05, 0.98))
+    db.commit()
+    mine = city_version(db, _city(db).id)
+    total = any_version(db)
+    db.add(Zone(city_id=other.id, name="Zona uji", kind="pkl_legal",
+                geom="SRID=4326;POLYGON((108.95 0.9,108.951 0.9,108.951 0.901,108.95 0.9))"))
+    db.commit()
+    assert city_version(db, _city(db).id) == mine
+    assert any_version(db) == total + 1
+
+
+def test_a_write_outside_the_app_counts_when_it_commits(engine: Engine) -> None:
+    """psql, QGIS or a script writing straight to PostgreSQL: the deferred trigger counts it."""
+    with engine.begin() as conn:
+        city_id = conn.scalar(text("SELECT id FROM city WHERE slug = 'pontianak'"))
+        before = conn.scalar(select(DataVersion.version).where(DataVersion.city_id == city_id))
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE facility SET name = name WHERE id = "
+                          "(SELECT min(id) FROM facility WHERE city_id = :c)"), {"c": city_id})
+        conn.execute(text("UPDATE zone SET name = name WHERE city_id = :c"), {"c": city_id})
+        # not counted before the commit: readers keep the old answers until the data is visible
+        assert conn.scalar(select(DataVersion.version)
+                           .where(DataVersion.city_id == city_id)) == before
+    with engine.connect() as conn:
+        after = conn.scalar(select(DataVersion.version).where(DataVersion.city_id == city_id))
+    assert after == before + 1
+
+
+def _layout(db: Session, city_id: int) -> int:
+    return int(db.scalar(select(DataVersion.layout_version)
+                         .where(DataVersion.city_id == city_id)) or 0)
+
+
+def test_layout_counter_skips_what_cannot_change_another_vendors_view(db: Session) -> None:
+    city = _city(db)
+    event = _event(db)
+    holder = db.scalars(select(Assignment).where(Assignment.event_id == event.id,
+                                                 Assignment.status == "assigned")
+                        .order_by(Assignment.id).limit(1)).one()
+    steps = [
+        # (change, counts in layout_version)
+        (lambda: setattr(holder, "status", "checked_in"), False),  # still holds the booth
+        (lambda: setattr(holder, "explanation", "catatan petugas"), False),
+        (lambda: setattr(holder.vendor, "owner_name", "Nama Baru"), False),
+        (lambda: setattr(holder, "status", "no_show"), True),  # the booth is free now
+        (lambda: setattr(db.get(Booth, holder.booth_id), "label", "baru"), True),
+    ]
+    for change, counts in steps:
+        version, layout = city_version(db, city.id), _layout(db, city.id)
+        change()
+        db.commit()
+        assert city_version(db, city.id) == version + 1
+        assert _layout(db, city.id) == layout + (1 if counts else 0), change
