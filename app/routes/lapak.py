@@ -40,6 +40,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response as BaseResponse
 
 from app import ratelimit
+from app.cache import get_cache
 from app.db import get_session
 from app.models import Vendor
 from app.services import lapak as svc
@@ -95,6 +96,12 @@ def _now() -> datetime:
 
 def _today() -> date:
     return _now().astimezone(_tz()).date()
+
+
+def _vendor_view(vendor: Vendor) -> svc.VendorView:
+    """The vendor's view, from the cache when nothing it is built from changed since."""
+    return svc.vendor_view(get_session(), vendor, today=_today(), cache=get_cache(),
+                           ttl=int(current_app.config.get("CACHE_TTL", 0)))
 
 
 def _secret() -> str:
@@ -175,7 +182,7 @@ def _hours(t: time) -> str:
 
 def _render(vendor: Vendor | None, *, error: str | None = None, status: int = 200,
             retry_after: int = 0) -> Response:
-    view = svc.vendor_view(get_session(), vendor, today=_today()) if vendor else None
+    view = _vendor_view(vendor) if vendor else None
     labels = _labels()
     parts: dict[int, dict[str, str]] = {}
     if view is not None:
@@ -305,7 +312,9 @@ def cancel(assignment_id: int) -> BaseResponse:
 
 
 def _view_json(vendor: Vendor) -> Response:
-    return _json(svc.vendor_view(get_session(), vendor, today=_today()).to_dict())
+    text = svc.vendor_view_json(get_session(), vendor, today=_today(), cache=get_cache(),
+                                ttl=int(current_app.config.get("CACHE_TTL", 0)))
+    return _private(Response(text, mimetype="application/json"))
 
 
 def _login_required_json() -> Response:
@@ -335,6 +344,6 @@ def api_answer(assignment_id: int, action: str) -> Response:
     vendor, message = _answer(assignment_id, action)
     if vendor is None:
         return _login_required_json()
-    body = svc.vendor_view(get_session(), vendor, today=_today()).to_dict()
+    body = _vendor_view(vendor).to_dict()
     body["message"] = message
     return _json(body)

@@ -14,10 +14,10 @@ the booth to the next eligible vendor on the waitlist. The route wraps both in
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from geoalchemy2.shape import to_shape
 from shapely import box
@@ -38,9 +38,21 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from app.gis.crs import to_metric, to_wgs84
-from app.models import HOLDING_STATUSES, Assignment, Booth, Event, Facility, Vendor, Zone
+from app.models import (
+    HOLDING_STATUSES,
+    Assignment,
+    Booth,
+    DataVersion,
+    Event,
+    Facility,
+    Vendor,
+    Zone,
+)
 from app.services.allocation import latest_run, release_and_offer
 from app.services.errors import Conflict, NotFound, ServiceError
+
+if TYPE_CHECKING:
+    from app.cache import Cache
 
 #: Booths drawn around the vendor's own (metres from its centre).
 NEAR_M = 60.0
@@ -186,8 +198,106 @@ def _current_assignment(session: Session, vendor: Vendor, event: Event) -> Assig
     return rows[0] if rows else None
 
 
-def vendor_view(session: Session, vendor: Vendor, *, today: date) -> VendorView:
-    """The vendor's coming published events (date ≥ ``today``): booth, map, waitlist place."""
+def vendor_view(session: Session, vendor: Vendor, *, today: date, cache: Cache | None = None,
+                ttl: int = 0) -> VendorView:
+    """The vendor's coming published events (date ≥ ``today``): booth, map, waitlist place.
+
+    With a ``cache``, the bookings are kept under the vendor, the day, the city's layout counter
+    (:mod:`app.models.data_version`) and the vendor's own assignments: on CFD morning every
+    vendor checks their spot, often several times, and the answer only changes when the layout,
+    who holds which booth, or the vendor's own booking does (not at every check-in). A lookup
+    then costs two indexed reads (the vendor by code, the stamp) instead of five statements and
+    the map's GeoJSON. Names come from the vendor row, never from the cache.
+    """
+    if cache is None:
+        bookings, waitlisted = _bookings(session, vendor, today)
+    else:
+        bookings, waitlisted = _decode(_view_entry(session, vendor, today, cache, ttl)[1])
+    return VendorView(vendor.business_name, vendor.owner_name, bookings, waitlisted)
+
+
+def vendor_view_json(session: Session, vendor: Vendor, *, today: date,
+                     cache: Cache | None = None, ttl: int = 0) -> str:
+    """``vendor_view(...).to_dict()`` as JSON text; from the cache without parsing anything."""
+    names = {"business_name": vendor.business_name, "owner_name": vendor.owner_name}
+    if cache is None:
+        return json.dumps(vendor_view(session, vendor, today=today).to_dict(),
+                          separators=(",", ":"))
+    fragment = _view_entry(session, vendor, today, cache, ttl)[0]
+    return f'{{"vendor":{json.dumps(names, separators=(",", ":"))},{fragment}}}'
+
+
+@lru_cache(maxsize=1)
+def _stamp_statement() -> Any:
+    """What the vendor's view is built from, in one indexed read: the city's layout counter
+    and the vendor's own assignments in coming published events (status, confirmation)."""
+    own = (select(func.string_agg(
+        func.concat_ws(":", Assignment.id, Assignment.booth_id, Assignment.status,
+                       func.extract("epoch", Assignment.confirmed_at)),
+        aggregate_order_by(literal(","), Assignment.id)))
+        .join(Event, Event.id == Assignment.event_id)
+        .where(Assignment.vendor_id == bindparam("vendor_id"), Event.status == "published",
+               Event.date >= bindparam("today"))
+        .scalar_subquery())
+    layout = (select(DataVersion.layout_version)
+              .where(DataVersion.city_id == bindparam("city_id")).scalar_subquery())
+    return select(func.concat_ws("/", layout, own))
+
+
+def _view_stamp(session: Session, vendor: Vendor, today: date) -> str:
+    """Changes whenever the vendor's view may change; a check-in elsewhere leaves it alone."""
+    return str(session.scalar(_stamp_statement(), {"vendor_id": vendor.id, "city_id":
+                                                   vendor.city_id, "today": today}))
+
+
+def _view_entry(session: Session, vendor: Vendor, today: date, cache: Cache,
+                ttl: int) -> tuple[str, str]:
+    """The cached pair (JSON fragment of the API answer, state to rebuild the objects)."""
+    key = f"lapak:{vendor.id}:{today.isoformat()}:{_view_stamp(session, vendor, today)}"
+    raw = cache.get(key)
+    if raw is None:
+        raw = _encode(*_bookings(session, vendor, today))
+        cache.set(key, raw, ttl)
+    fragment, _, state = raw.decode().partition("\n")
+    return fragment, state
+
+
+def _encode(bookings: list[Booking], waitlisted: list[Waitlisted]) -> bytes:
+    """Two JSON texts on two lines (ASCII-escaped JSON holds no raw newline).
+
+    JSON, not pickle: a shared Redis must never be able to run code in the app.
+    """
+    def plain(value: Any) -> Any:
+        if isinstance(value, datetime | date | time):
+            return value.isoformat()
+        raise TypeError(type(value).__name__)
+
+    compact = (",", ":")
+    api = json.dumps({"bookings": [b.to_dict() for b in bookings],
+                      "waitlist": [w.to_dict() for w in waitlisted]}, separators=compact)
+    state = json.dumps({"b": [asdict(b) for b in bookings], "w": [asdict(w) for w in waitlisted]},
+                       default=plain, separators=compact)
+    return f"{api[1:-1]}\n{state}".encode()
+
+
+def _decode(state: str) -> tuple[list[Booking], list[Waitlisted]]:
+    data = json.loads(state)
+    bookings = []
+    for b in data["b"]:
+        b["event_date"] = date.fromisoformat(b["event_date"])
+        b["start_time"] = time.fromisoformat(b["start_time"])
+        b["end_time"] = time.fromisoformat(b["end_time"])
+        if b["confirmed_at"] is not None:
+            b["confirmed_at"] = datetime.fromisoformat(b["confirmed_at"])
+        b["landmarks"] = [Landmark(**lm) for lm in b["landmarks"]]
+        bookings.append(Booking(**b))
+    waitlisted = [Waitlisted(**{**w, "event_date": date.fromisoformat(w["event_date"])})
+                  for w in data["w"]]
+    return bookings, waitlisted
+
+
+def _bookings(session: Session, vendor: Vendor,
+              today: date) -> tuple[list[Booking], list[Waitlisted]]:
     bookings: list[Booking] = []
     waitlisted: list[Waitlisted] = []
     for event in _coming_events(session, vendor, today):
@@ -200,7 +310,7 @@ def vendor_view(session: Session, vendor: Vendor, *, today: date) -> VendorView:
         if vendor.id in waitlist:
             waitlisted.append(Waitlisted(event.slug, event.name, event.date,
                                          waitlist.index(vendor.id) + 1))
-    return VendorView(vendor.business_name, vendor.owner_name, bookings, waitlisted)
+    return bookings, waitlisted
 
 
 def _window(centre_m: BaseGeometry, radius_m: float, epsg: int) -> BaseGeometry:
