@@ -104,6 +104,9 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "RATELIMIT_SCALE": float(os.environ.get("RATELIMIT_SCALE", "1")),
         # Signed vendor links / QR codes (/lapak/v/<token>) stay valid this many days.
         "VENDOR_LINK_MAX_AGE_DAYS": int(os.environ.get("VENDOR_LINK_MAX_AGE_DAYS", "180")),
+        # Planner map: an event with more booths than this is drawn from vector tiles at city
+        # scale and fetched as editable features only from street level (zoom 17) on.
+        "WORKSPACE_TILE_MIN_BOOTHS": int(os.environ.get("WORKSPACE_TILE_MIN_BOOTHS", "8000")),
         # Crew check-in: no-show booths may be released this many minutes after the start.
         "CHECKIN_CUTOFF_MINUTES": int(os.environ.get("CHECKIN_CUTOFF_MINUTES", "30")),
     }

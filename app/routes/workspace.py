@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -197,7 +205,8 @@ def workspace_page() -> str:
     preload = [url_for("workspace.layer", city_slug=city.slug, layer=name) for name in
                ("zones", "facilities")]
     initial_bbox = _padded(bounds, 0.6) if bounds else None
-    if event is not None:
+    booth_tiles = _booth_tiles(session, event) if event is not None else None
+    if event is not None and booth_tiles is None:
         booths_url = url_for("workspace.layer", city_slug=city.slug, layer="booths",
                              event=event.slug)
         if initial_bbox:
@@ -222,6 +231,7 @@ def workspace_page() -> str:
         "bounds": bounds,
         "preload": preload,
         "initialBbox": initial_bbox,
+        "boothTiles": booth_tiles,
         "geoman": {"js": url_for("static", filename=f"{GEOMAN}/leaflet-geoman.min.js"),
                    "css": url_for("static", filename=f"{GEOMAN}/leaflet-geoman.css")},
         "eventClosed": bool(event and event.status == "closed"),
@@ -244,6 +254,31 @@ def workspace_page() -> str:
                            city=city, event=event, events=events, zone_labels=zone_labels,
                            facility_labels=fac_labels, booth_labels=booth_labels,
                            category_labels=as_text(CATEGORY_LABELS))
+
+
+#: From this zoom on, a big event's booths are features to select and edit; below it, tiles.
+TILE_EDIT_ZOOM = 17
+
+
+def _booth_tiles(session: Any, event: Event) -> dict[str, Any] | None:
+    """Vector tiles for an event too big to send as one GeoJSON layer, else None.
+
+    Above ``WORKSPACE_TILE_MIN_BOOTHS`` booths the map shows the event from ``/tiles`` (MVT from
+    PostGIS, only the tiles in view) at city scale, and fetches booths as features by bounding
+    box only from :data:`TILE_EDIT_ZOOM` on, where they are edited.
+    """
+    from sqlalchemy import func
+
+    limit = int(current_app.config.get("WORKSPACE_TILE_MIN_BOOTHS", 8000))
+    count = session.scalar(select(func.count()).select_from(Booth)
+                           .where(Booth.event_id == event.id)) or 0
+    if count <= limit:
+        return None
+    url = url_for("tiles.vector_tile", layer="booths", z="ZZ", x="XX", y="YY",
+                  event=event.slug, city=event.city.slug)
+    return {"url": url.replace("ZZ", "{z}").replace("XX", "{x}").replace("YY", "{y}"),
+            "editZoom": TILE_EDIT_ZOOM, "booths": count,
+            "js": url_for("static", filename=f"vendor/{maps.VECTORGRID_JS}")}
 
 
 def _padded(bounds: list[list[float]], ratio: float) -> list[float]:
@@ -282,4 +317,6 @@ def _ui_labels() -> dict[str, str]:
         "confirm_delete": _(
             "Hapus fitur ini? Tindakan ini dapat dibatalkan dengan tombol Batalkan."),
         "edit": _("Mulai menggambar dan mengedit"), "loading_tools": _("Memuat alat gambar…"),
+        "booths_as_tiles": _("Lapak ditampilkan sebagai ubin peta; perbesar peta untuk memilih "
+                             "dan mengedit lapak."),
     }

@@ -158,3 +158,33 @@ def test_workspace_page_loads_for_planners(client: FlaskClient, auth: Any) -> No
     html = client.get("/planner/map").get_data(as_text=True)
     assert "workspace-config" in html and "leaflet-geoman" in html  # loaded on first edit
     assert "https://" not in html and "http://" not in html.replace("http://www.w3.org", "")
+
+
+def _workspace_config(html: str) -> dict[str, Any]:
+    import json
+    import re
+
+    found = re.search(r'<script[^>]*id="workspace-config"[^>]*>(.*?)</script>', html, re.S)
+    assert found, "no workspace config on the page"
+    return json.loads(found.group(1))  # type: ignore[no-any-return]
+
+
+def test_a_big_event_comes_as_vector_tiles(app: Any, client: FlaskClient, auth: Any) -> None:
+    """Above the threshold the page asks for tiles and preloads no GeoJSON of every booth."""
+    auth.login("planner")
+    small = _workspace_config(client.get("/planner/map?event=cfd-2026-12-06")
+                              .get_data(as_text=True))
+    assert small["boothTiles"] is None
+    assert any("layers/booths" in url for url in small["preload"])
+    app.config["WORKSPACE_TILE_MIN_BOOTHS"] = 100
+    big = _workspace_config(client.get("/planner/map?event=cfd-2026-12-06")
+                            .get_data(as_text=True))
+    tiles = big["boothTiles"]
+    assert tiles["booths"] == 1351 and tiles["editZoom"] == 17
+    assert tiles["url"].startswith("/tiles/booths/{z}/{x}/{y}.mvt?event=cfd-2026-12-06")
+    assert tiles["js"].endswith("Leaflet.VectorGrid.bundled.min.js")
+    assert not any("layers/booths" in url for url in big["preload"])
+    # the tile holding the event's first booth (-0.0549, 109.3491) has booths in it
+    tile = client.get(tiles["url"].replace("{z}/{x}/{y}", "15/26337/16388"))
+    assert tile.status_code == 200 and tile.mimetype == "application/vnd.mapbox-vector-tile"
+    assert len(tile.data) > 100

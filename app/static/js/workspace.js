@@ -431,8 +431,58 @@
         return fc;
       });
   }
+  // ---- big events: booths as vector tiles below the editing zoom ----------------------------
+  // An event with more booths than the server's threshold comes with cfg.boothTiles: at city
+  // scale its booths are drawn from /tiles (MVT written by PostGIS, only the tiles in view);
+  // from cfg.boothTiles.editZoom on they are features fetched by bounding
+  // box, to select and edit. Tiles are coloured by the same conflict states as the features.
+  var worstByCode = {}, boothTiles = null, vectorGrid = null;
+  function ensureVectorGrid() {
+    if (vectorGrid) { return vectorGrid; }
+    vectorGrid = new Promise(function (resolve, reject) {
+      var js = document.createElement("script");
+      js.src = cfg.boothTiles.js;
+      js.onload = function () { resolve(); };
+      js.onerror = reject;
+      document.head.appendChild(js);
+    });
+    return vectorGrid;
+  }
+  function tilesWanted() { return !!cfg.boothTiles && map.getZoom() < cfg.boothTiles.editZoom; }
+  function boothTileStyle(p) {
+    var s = boothStyle({ kind: p.kind, state: worstByCode[p.code] || (p.kind === "vendor" ? "ok" : undefined) });
+    return { color: s.color, fillColor: s.fillColor, fill: true, fillOpacity: s.fillOpacity, weight: 1 };
+  }
+  function syncBoothMode() {
+    if (!cfg.boothTiles) { return false; }
+    var root = document.documentElement;
+    if (!tilesWanted()) {
+      if (boothTiles && map.hasLayer(boothTiles)) { map.removeLayer(boothTiles); }
+      root.dataset.boothMode = "features";
+      return false;
+    }
+    if (Object.keys(index.booths).length) { deselect(); groups.booths.clearLayers(); index.booths = {}; renderer.flush(); }
+    loadedBooths = null;
+    ensureVectorGrid().then(function () {
+      if (!tilesWanted()) { return; }
+      if (!boothTiles) {
+        boothTiles = L.vectorGrid.protobuf(cfg.boothTiles.url, {
+          rendererFactory: L.canvas.tile, interactive: false, maxNativeZoom: 22,
+          vectorTileLayerStyles: { booths: boothTileStyle },
+          fetchOptions: { credentials: "same-origin" },
+        });
+        boothTiles.on("load", function () { root.dataset.boothTilesLoaded = "1"; });
+      }
+      if (!map.hasLayer(boothTiles)) { boothTiles.addTo(map); }
+      root.dataset.boothMode = "tiles";
+      say(cfg.boothTiles.booths + " " + t("ui", "booths") + ". " + t("ui", "booths_as_tiles"));
+    });
+    return true;
+  }
   function loadBoothsInView(first) {
     if (!cfg.event) { return Promise.resolve(); }
+    if (syncBoothMode()) { return Promise.resolve(); }
+    if (first === true && cfg.boothTiles) { first = false; }  // no preloaded layer to reuse
     var view = map.getBounds();
     if (loadedBooths && loadedBooths.contains(view)) { return Promise.resolve(); }
     if (first === true && cfg.initialBbox) {   // as preloaded; later moves fetch by bounding box
@@ -568,6 +618,8 @@
   function applyStates(conflicts) {
     var worst = {};
     conflicts.forEach(function (c) { if (worst[c.booth_code] !== "blocking") { worst[c.booth_code] = c.severity; } });
+    worstByCode = worst;
+    if (boothTiles && map.hasLayer(boothTiles)) { boothTiles.redraw(); }
     Object.keys(index.booths).forEach(function (id) {
       var l = index.booths[id], p = l.feature.properties;
       var state = worst[p.code] || (p.kind === "vendor" ? "ok" : undefined);
