@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.wrappers import Response as BaseResponse
 
 from app.db import get_session
 from app.models import City, Event
@@ -61,3 +62,11 @@ def healthz() -> tuple[dict[str, str], int, dict[str, str]]:
         current_app.logger.warning("healthz: database unavailable: %s", type(exc).__name__)
         return {"status": "unavailable", "database": "down"}, 503, headers
     return {"status": "ok", "database": "ok"}, 200, headers
+
+
+@bp.route("/favicon.ico")
+def favicon() -> BaseResponse:
+    """Browsers and GIS clients ask for it unprompted; our pages link the SVG icon."""
+    resp = redirect(url_for("static", filename="favicon.svg"), code=301)
+    resp.headers["Cache-Control"] = "public, max-age=86400"
+    return resp

@@ -45,3 +45,13 @@ def test_home_with_a_tile_layer(client: FlaskClient, app) -> None:  # type: igno
     app.config["MAP_TILES_ATTRIBUTION"] = "© OpenStreetMap contributors"
     html = client.get("/").get_data(as_text=True)
     assert "tiles.example.id" in html and "OpenStreetMap contributors" in html
+
+
+def test_pages_have_an_icon_served_by_the_app(client: FlaskClient) -> None:
+    html = client.get("/").get_data(as_text=True)
+    assert 'rel="icon"' in html and "/static/favicon.svg" in html
+    icon = client.get("/static/favicon.svg")
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    icon.close()
+    legacy = client.get("/favicon.ico")
+    assert legacy.status_code == 301 and legacy.headers["Location"].endswith("/static/favicon.svg")
