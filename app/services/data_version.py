@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import event, func, select
+from sqlalchemy import TextClause, event, func, select
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from app.models import DataVersion
@@ -42,7 +42,10 @@ def _note_flush(session: Session, flush_context: UOWTransaction) -> None:
 
 @event.listens_for(Session, "do_orm_execute")
 def _note_bulk_write(state: ORMExecuteState) -> None:
-    if state.is_insert or state.is_update or state.is_delete:
+    statement = state.statement
+    if (state.is_insert or state.is_update or state.is_delete
+            or (isinstance(statement, TextClause)
+                and not statement.text.lstrip()[:6].lower() == "select")):
         state.session.info[_WROTE] = True
 
 

@@ -66,6 +66,9 @@ LANDMARK_FACILITIES = ("crossing", "bus_stop")
 LANDMARKS_LISTED = 3
 #: GeoJSON coordinates: 7 decimals ≈ 1 cm.
 DECIMALS = 7
+#: Part of every cache key of the vendor view: change it with the shape of the cached entry, so
+#: a deploy never reads entries written by the previous code from a shared Redis.
+VIEW_FORMAT = "v1"
 
 
 @dataclass(frozen=True)
@@ -253,7 +256,8 @@ def _view_stamp(session: Session, vendor: Vendor, today: date) -> str:
 def _view_entry(session: Session, vendor: Vendor, today: date, cache: Cache,
                 ttl: int) -> tuple[str, str]:
     """The cached pair (JSON fragment of the API answer, state to rebuild the objects)."""
-    key = f"lapak:{vendor.id}:{today.isoformat()}:{_view_stamp(session, vendor, today)}"
+    key = (f"lapak:{VIEW_FORMAT}:{vendor.city_id}:{vendor.id}:{today.isoformat()}:"
+           f"{_view_stamp(session, vendor, today)}")
     raw = cache.get(key)
     if raw is None:
         raw = _encode(*_bookings(session, vendor, today))

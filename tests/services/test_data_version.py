@@ -124,3 +124,47 @@ def test_layout_counter_skips_what_cannot_change_another_vendors_view(db: Sessio
         db.commit()
         assert city_version(db, city.id) == version + 1
         assert _layout(db, city.id) == layout + (1 if counts else 0), change
+
+
+def test_freeing_a_booth_by_deleting_its_vendor_counts_in_the_layout(db: Session) -> None:
+    """The vendor row is gone when the cascaded assignment's trigger runs: the assignment's city
+    comes from its event, so the freed booth still moves the layout counter."""
+    city = _city(db)
+    holder = db.scalars(select(Assignment).where(Assignment.event_id == _event(db).id,
+                                                 Assignment.status == "assigned")
+                        .order_by(Assignment.id).limit(1)).one()
+    layout = _layout(db, city.id)
+    db.execute(text("DELETE FROM vendor WHERE id = :v"), {"v": holder.vendor_id})
+    db.commit()
+    assert _layout(db, city.id) == layout + 1
+
+
+def test_a_row_moved_to_another_city_counts_in_both(db: Session) -> None:
+    from app.services.cities import create_city
+
+    home = _city(db)
+    other = create_city(db, name="Singkawang", slug="singkawang",
+                        extent=(108.9, 0.85, 109.05, 0.98))
+    db.commit()
+    before = {c: (city_version(db, c), _layout(db, c)) for c in (home.id, other.id)}
+    facility = db.scalars(select(Facility).where(Facility.city_id == home.id).limit(1)).one()
+    facility.city_id = other.id
+    db.commit()
+    for c in (home.id, other.id):
+        assert (city_version(db, c), _layout(db, c)) == (before[c][0] + 1, before[c][1] + 1)
+
+
+def test_truncate_counts_for_every_city(db: Session) -> None:
+    city = _city(db)
+    version, layout = city_version(db, city.id), _layout(db, city.id)
+    db.execute(text("TRUNCATE allocation_run"))
+    db.commit()
+    assert (city_version(db, city.id), _layout(db, city.id)) == (version + 1, layout + 1)
+
+
+def test_a_raw_sql_write_in_the_session_counts_at_its_commit(db: Session) -> None:
+    city = _city(db)
+    version = city_version(db, city.id)
+    db.execute(text("UPDATE zone SET name = name WHERE city_id = :c"), {"c": city.id})
+    db.commit()
+    assert city_version(db, city.id) == version + 1
