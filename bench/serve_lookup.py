@@ -248,10 +248,12 @@ def _prepare_database(url: str) -> dict[str, Any]:
     from sqlalchemy.orm import Session
 
     from app.config import normalise_database_url
+    from app.migrate import upgrade
     from app.models import Assignment, City, Event, Vendor
     from app.services.audit import acting_as
     from app.services.demo import seed_demo
 
+    upgrade(url)  # a fresh bench database has no schema yet
     engine = create_engine(normalise_database_url(url))
     with Session(engine) as s:
         if s.scalar(select(func.count()).select_from(City)) == 0:
