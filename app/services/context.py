@@ -6,16 +6,17 @@ is the one boundary where stored EPSG:4326 rows become those values.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import time
 
 from geoalchemy2.shape import to_shape
-from shapely import union_all
+from shapely import from_wkb, union_all
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.gis.crs import to_metric
+from app.gis.crs import to_metric, to_metric_all
 from app.gis.shapes import BoothShape, FacilityShape, ZoneShape
 from app.models import Booth, City, Event, Facility, Zone
 from app.services.cities import clearances_for
@@ -79,8 +80,8 @@ def load_site(
         areas=[to_metric(to_shape(z.geom), epsg) for z in area_zones],
         area_zones=list(area_zones),
         facilities=[
-            FacilityShape(f.id, f.kind, to_metric(to_shape(f.geom), epsg), f.name or "")
-            for f in facilities
+            FacilityShape(f.id, f.kind, geom, f.name or "")
+            for f, geom in zip(facilities, _projected(facilities, epsg), strict=True)
         ],
         zones=[
             ZoneShape(z.id, z.kind, to_metric(to_shape(z.geom), epsg), z.name,
@@ -90,6 +91,11 @@ def load_site(
         clearances_m=clearances_for(city),
         event_window=event_window,
     )
+
+
+def _projected(rows: Sequence[Booth] | Sequence[Facility], epsg: int) -> list[BaseGeometry]:
+    """The rows' geometries in the metric CRS, decoded and projected in one pass each."""
+    return to_metric_all(list(from_wkb([bytes(r.geom.data) for r in rows])), epsg)
 
 
 def booth_shape(booth: Booth, epsg: int) -> BoothShape:
@@ -104,6 +110,7 @@ def load_event(session: Session, event: Event) -> SiteContext:
                     event_window=(event.start_time, event.end_time))
     booths = session.scalars(select(Booth).where(Booth.event_id == event.id)
                              .order_by(Booth.code)).all()
-    ctx.booths = [booth_shape(b, ctx.epsg) for b in booths]
+    ctx.booths = [BoothShape(b.code, geom, b.kind, {"id": b.id, "locked": b.locked})
+                  for b, geom in zip(booths, _projected(booths, ctx.epsg), strict=True)]
     ctx.booth_rows = {b.code: b for b in booths}
     return ctx
