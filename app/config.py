@@ -107,6 +107,10 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         # Planner map: an event with more booths than this is drawn from vector tiles at city
         # scale and fetched as editable features only from street level (zoom 17) on.
         "WORKSPACE_TILE_MIN_BOOTHS": int(os.environ.get("WORKSPACE_TILE_MIN_BOOTHS", "8000")),
+        # ... and a city with more facilities than this gets them for the view only, from
+        # street level (zoom 16, where facility symbols show) on.
+        "WORKSPACE_VIEW_MIN_FACILITIES": int(os.environ.get("WORKSPACE_VIEW_MIN_FACILITIES",
+                                                            "5000")),
         # Crew check-in: no-show booths may be released this many minutes after the start.
         "CHECKIN_CUTOFF_MINUTES": int(os.environ.get("CHECKIN_CUTOFF_MINUTES", "30")),
     }

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from app import maps
 from app.auth import role_required
 from app.db import get_session
-from app.models import Booth, City, Event
+from app.models import Booth, City, Event, Facility
 from app.services.audit import acting_as
 from app.services.bbox import booths_geojson_text, layer_fc, parse_bbox
 from app.services.cities import get_city
@@ -202,8 +202,9 @@ def workspace_page() -> str:
     bounds = corridor_bounds(session, event) if event else None
     # The layers the map asks for first are known here: the browser is told to fetch them while
     # it is still reading the page (<link rel=preload>), and the script reuses the responses.
+    facilities_by_view = _facilities_by_view(session, city)
     preload = [url_for("workspace.layer", city_slug=city.slug, layer=name) for name in
-               ("zones", "facilities")]
+               (("zones",) if facilities_by_view else ("zones", "facilities"))]
     initial_bbox = _padded(bounds, 0.6) if bounds else None
     booth_tiles = _booth_tiles(session, event) if event is not None else None
     if event is not None and booth_tiles is None:
@@ -232,6 +233,7 @@ def workspace_page() -> str:
         "preload": preload,
         "initialBbox": initial_bbox,
         "boothTiles": booth_tiles,
+        "facilitiesByView": facilities_by_view,
         "geoman": {"js": url_for("static", filename=f"{GEOMAN}/leaflet-geoman.min.js"),
                    "css": url_for("static", filename=f"{GEOMAN}/leaflet-geoman.css")},
         "eventClosed": bool(event and event.status == "closed"),
@@ -279,6 +281,17 @@ def _booth_tiles(session: Any, event: Event) -> dict[str, Any] | None:
     return {"url": url.replace("ZZ", "{z}").replace("XX", "{x}").replace("YY", "{y}"),
             "editZoom": TILE_EDIT_ZOOM, "booths": count,
             "js": url_for("static", filename=f"vendor/{maps.VECTORGRID_JS}")}
+
+
+def _facilities_by_view(session: Any, city: City) -> bool:
+    """Whether the city has too many facilities to send at once (every tree, pole and drain
+    inlet of a big city): then the map fetches those around the view from street level on."""
+    from sqlalchemy import func
+
+    limit = int(current_app.config.get("WORKSPACE_VIEW_MIN_FACILITIES", 5000))
+    count = session.scalar(select(func.count()).select_from(Facility)
+                           .where(Facility.city_id == city.id)) or 0
+    return bool(count > limit)
 
 
 def _padded(bounds: list[list[float]], ratio: float) -> list[float]:

@@ -225,3 +225,39 @@ def test_a_big_event_is_drawn_from_vector_tiles_until_the_editing_zoom(
         finally:
             context.close()
         assert external == [] and errors == [], (external, errors)
+
+
+def test_many_facilities_are_fetched_for_the_view_from_street_level(
+        browser: Any, staff_user: Any, database_url: str, engine: Engine) -> None:
+    from tests.e2e.conftest import serving
+
+    with serving({"SQLALCHEMY_DATABASE_URI": database_url,
+                  "WORKSPACE_VIEW_MIN_FACILITIES": 10}) as base:
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
+        urls: list[str] = []
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("request", lambda r: urls.append(r.url))
+        page.base_url = base
+        try:
+            _login(page, staff_user)
+            page.goto(base + "/planner/map?event=cfd-2026-12-06")
+            page.wait_for_function("document.documentElement.dataset.boothsPainted > 0",
+                                   timeout=30000)
+            if page.evaluate("petalapakWorkspace.map.getZoom()") < 16:
+                assert not [u for u in urls if "/layers/facilities" in u]
+            with Session(engine) as s:
+                lat, lon, total = s.execute(text(
+                    "SELECT ST_Y(geom), ST_X(geom), (SELECT count(*) FROM facility) "
+                    "FROM facility WHERE kind = 'hydrant' ORDER BY id LIMIT 1")).one()
+            page.evaluate(f"petalapakWorkspace.map.setView([{lat}, {lon}], 18); 1")
+            page.wait_for_function("document.documentElement.dataset.facilitiesLoaded > 0",
+                                   timeout=30000)
+            loaded = page.evaluate("Object.keys(petalapakWorkspace.index.facilities).length")
+            assert 0 < loaded < total
+            assert [u for u in urls if "/layers/facilities" in u and "bbox=" in u]
+            page.wait_for_load_state("networkidle")
+        finally:
+            context.close()
+        assert errors == [], errors

@@ -188,3 +188,15 @@ def test_a_big_event_comes_as_vector_tiles(app: Any, client: FlaskClient, auth: 
     tile = client.get(tiles["url"].replace("{z}/{x}/{y}", "15/26337/16388"))
     assert tile.status_code == 200 and tile.mimetype == "application/vnd.mapbox-vector-tile"
     assert len(tile.data) > 100
+
+
+def test_many_facilities_come_for_the_view_only(app: Any, client: FlaskClient,
+                                                auth: Any) -> None:
+    auth.login("planner")
+    normal = _workspace_config(client.get("/planner/map").get_data(as_text=True))
+    assert normal["facilitiesByView"] is False
+    assert any("layers/facilities" in url for url in normal["preload"])
+    app.config["WORKSPACE_VIEW_MIN_FACILITIES"] = 10
+    big = _workspace_config(client.get("/planner/map").get_data(as_text=True))
+    assert big["facilitiesByView"] is True
+    assert not any("layers/facilities" in url for url in big["preload"])

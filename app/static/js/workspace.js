@@ -431,6 +431,25 @@
         return fc;
       });
   }
+  // ---- a city with very many facilities: fetched for the view only -------------------------
+  // Facility symbols show from street level (zoom 16) only. With cfg.facilitiesByView (the
+  // server's threshold) the map asks for those in and around the view when it gets there,
+  // instead of every facility of the city at the start.
+  var loadedFacilities = null;
+  function loadFacilities(force) {
+    if (!cfg.facilitiesByView) { return load("facilities"); }
+    if (force === true) { loadedFacilities = null; }
+    var view = map.getBounds();
+    if (map.getZoom() < 16 || (loadedFacilities && loadedFacilities.contains(view))) { return Promise.resolve(); }
+    if (selected && selected.layerName === "facilities") { return Promise.resolve(); }
+    var wanted = view.pad(0.6);
+    return load("facilities", wanted).then(function (fc) {
+      loadedFacilities = wanted;
+      document.documentElement.dataset.facilitiesLoaded = String(fc.features.length);
+      return fc;
+    });
+  }
+
   // ---- big events: booths as vector tiles below the editing zoom ----------------------------
   // An event with more booths than the server's threshold comes with cfg.boothTiles: at city
   // scale its booths are drawn from /tiles (MVT written by PostGIS, only the tiles in view);
@@ -681,7 +700,8 @@
       if (res.status !== 200) { say(res.data.message || ("HTTP " + res.status)); return; }
       deselect();
       loadedBooths = null;
-      Promise.all([load("zones"), load("facilities"), loadBoothsInView(true)]).then(function () { refreshConflicts(); say(t("ui", "undone")); });
+      loadedFacilities = null;
+      Promise.all([load("zones"), loadFacilities(), loadBoothsInView(true)]).then(function () { refreshConflicts(); say(t("ui", "undone")); });
     });
   }
 
@@ -779,7 +799,7 @@
       preview.clearLayers();
       if (d.written) {
         loadedBooths = null;
-        Promise.all([load("zones"), load("facilities"), loadBoothsInView()]).then(refreshConflicts)
+        Promise.all([load("zones"), loadFacilities(true), loadBoothsInView()]).then(refreshConflicts)
           .then(function () { say(d.created + " " + t("ui", "imported")); });
       } else { say(t("ui", "import_refused")); }
     });
@@ -789,7 +809,7 @@
   busy(t("ui", "loading"));
   if (cfg.bounds) { map.fitBounds(cfg.bounds, { animate: false }); }
   // zones, facilities and booths are fetched at once; the view is the event's corridors
-  var opening = Promise.all([load("zones"), load("facilities"), loadBoothsInView(true)]);
+  var opening = Promise.all([load("zones"), loadFacilities(), loadBoothsInView(true)]);
   opening.catch(function () { renderer.flush(); });
   opening.then(function () {
     renderer.flush();
@@ -798,6 +818,7 @@
       if (zb.isValid()) { map.fitBounds(zb, { animate: false }); }
     }
     map.on("moveend", loadBoothsInView);
+    if (cfg.facilitiesByView) { map.on("moveend", loadFacilities); }
     var focus = new URLSearchParams(window.location.search).get("focus");
     if (focus) { zoomToBooth(focus); }
     return refreshConflicts();
