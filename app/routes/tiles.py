@@ -27,9 +27,11 @@ def vector_tile(layer: str, z: str, x: str, y: str) -> Response:
     staff = bool(current_user.is_authenticated) or bearer_token_status() is True
     cache = get_cache()
     key = None
-    if cache is not None and not staff:
+    if cache is not None:
+        # staff see unpublished events too (never cached: private), so their answers for the
+        # same URL may differ; published tiles are cached for both, under separate keys
         key = cache_key("tile", layer, z, x, y, event_slug or "", city_slug or "",
-                        str(any_version(get_session())))
+                        "staff" if staff else "public", str(any_version(get_session())))
         hit = cache.get(key)
         if hit is not None:
             return _respond(({"Content-Type": MVT, "Cache-Control": "public, max-age=300",

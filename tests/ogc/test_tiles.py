@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Event
+from app.models import Booth, Event
 
 mvt = pytest.importorskip("mapbox_vector_tile")
 
@@ -108,3 +108,30 @@ def test_tile_etag_and_cache(app: Flask, client: FlaskClient) -> None:
     assert first.data == second.data
     assert first.headers["ETag"] == second.headers["ETag"]
     assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+
+
+def test_staff_get_published_tiles_from_the_cache_and_unpublished_never(
+        app: Flask, client: FlaskClient, auth: Any, db: Session) -> None:
+    """The planner map draws big events from tiles: published ones are cached (under the data's
+    change counter), tiles only staff may see are never stored."""
+    app.config["CACHE_TTL"] = 60
+    auth.login("planner")
+    published = _url("booths", *tile_of(*AHMAD_YANI, 16), event=PUBLISHED)
+    first, second = client.get(published), client.get(published)
+    assert (first.headers["X-Cache"], second.headers["X-Cache"]) == ("miss", "hit")
+    assert second.data == first.data
+    closed = _url("booths", *tile_of(*AHMAD_YANI, 16), event=CLOSED)
+    for resp in (client.get(closed), client.get(closed)):
+        assert resp.status_code == 200 and "X-Cache" not in resp.headers
+        assert resp.headers["Cache-Control"] == "private, no-store"
+    # a committed change is drawn at once
+    event = db.scalars(select(Event).where(Event.slug == PUBLISHED)).one()
+    codes = {f["properties"]["code"] for f in _decode(first.data)["booths"]["features"]}
+    booth = db.scalars(select(Booth).where(Booth.event_id == event.id,
+                                           Booth.code.in_(codes)).limit(1)).one()
+    booth.code = "ZZ-777"
+    db.commit()
+    after = client.get(published)
+    assert after.headers["X-Cache"] == "miss"
+    assert "ZZ-777" in {f["properties"]["code"]
+                        for f in _decode(after.data)["booths"]["features"]}
