@@ -310,7 +310,8 @@ def _reading(deg: float) -> tuple[float, str]:
     return round(turned, 6), "right"
 
 
-def _natural_key(code: str) -> list[Any]:
+def natural_key(code: str) -> list[Any]:
+    """Sort key that puts ``A-9`` before ``A-10``, as booths stand along the street."""
     return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", code)]
 
 
@@ -918,7 +919,7 @@ class _Document:
 
     def list_pages(self) -> list[list[tuple[VendorRow, int | None]]]:
         segments = self.plan.segment_of(self.data.booths)
-        rows = sorted(self.data.vendors, key=lambda r: _natural_key(r.booth_code))
+        rows = sorted(self.data.vendors, key=lambda r: natural_key(r.booth_code))
         g = self._list_geometry()
         per_page = 2 * g["per_block"]
         items = [(r, segments.get(r.booth_code)) for r in rows]

@@ -7,18 +7,21 @@ engine (:func:`app.services.conflicts.event_conflicts`), then hands plain data t
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.maps import booth_state
-from app.models import HOLDING_STATUSES, Assignment, Event, Vendor
+from app.models import HOLDING_STATUSES, Assignment, Booth, Event, Vendor
+from app.printing.booth_labels import BoothLabel, LabelTexts, render_booth_labels_pdf
 from app.printing.model import PAPERS, LayoutData, PrintBooth, PrintFeature, PrintLabels, VendorRow
-from app.printing.pdf import plan_layout, render_layout_pdf, render_vendor_list_pdf
+from app.printing.pdf import natural_key, plan_layout, render_layout_pdf, render_vendor_list_pdf
 from app.services.conflicts import booth_states, event_conflicts
 from app.services.context import load_event
 from app.services.errors import ServiceError
 
-__all__ = ["layout_data", "layout_pdf", "paper_size", "vendor_list_pdf"]
+__all__ = ["booth_labels_pdf", "layout_data", "layout_pdf", "paper_size", "vendor_list_pdf"]
 
 
 def paper_size(value: str | None) -> str:
@@ -93,3 +96,24 @@ def vendor_list_pdf(
     data = layout_data(session, event, when=when, printed=printed)
     size = paper_size(paper)
     return render_vendor_list_pdf(data, labels, paper=size, plan=plan_layout(data, size))
+
+
+def booth_labels_pdf(
+    session: Session, event: Event, *, url_of: Callable[[int], str], texts: LabelTexts,
+    kind_captions: Mapping[str, str],
+) -> bytes:
+    """A card per booth of the event (code, QR code of ``url_of(booth id)``), in code order.
+
+    Service desks carry their desk's name, other non-vendor booths their kind; vendor booths
+    carry no name (labels are printed before the allocation settles, and hang in public).
+    """
+    booths = session.execute(
+        select(Booth.id, Booth.code, Booth.kind, Booth.label, Booth.service)
+        .where(Booth.event_id == event.id)
+    ).all()
+    labels = [
+        BoothLabel(code, url_of(ident),
+                   "" if kind == "vendor" else (label or service or kind_captions.get(kind, "")))
+        for ident, code, kind, label, service in sorted(booths, key=lambda b: natural_key(b[1]))
+    ]
+    return render_booth_labels_pdf(labels, texts)

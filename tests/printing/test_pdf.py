@@ -136,7 +136,8 @@ def test_a_map_page_renders_to_png(tmp_path: Path) -> None:
     assert png.stat().st_size > 5_000
 
 
-@pytest.mark.parametrize("name", ["__init__.py", "model.py", "sheets.py", "pdf.py"])
+@pytest.mark.parametrize("name", ["__init__.py", "model.py", "sheets.py", "pdf.py",
+                                  "booth_labels.py"])
 def test_printing_modules_stay_pure(name: str) -> None:
     """No web framework or database in the renderer: the service layer feeds it plain data."""
     import ast
