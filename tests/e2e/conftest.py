@@ -33,7 +33,27 @@ def serving(config: dict[str, Any]) -> Iterator[str]:
 
     app = create_app({"TESTING": False, "SECRET_KEY": "e2e-secret-key-0123456789abcdef",
                       "REQUEST_LOG": False, **config})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    # Requests still running when a test ends (a map asking for tiles as its page closes) must
+    # finish before the engine is disposed, or their connection outlives the pool.
+    running = [0]
+    idle = threading.Condition()
+
+    def counted(environ: Any, start_response: Any) -> Any:
+        with idle:
+            running[0] += 1
+        try:
+            body = app(environ, start_response)
+            try:
+                return list(body)
+            finally:
+                if hasattr(body, "close"):
+                    body.close()  # static files: the file is closed here
+        finally:
+            with idle:
+                running[0] -= 1
+                idle.notify_all()
+
+    server = make_server("127.0.0.1", 0, counted, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -42,6 +62,8 @@ def serving(config: dict[str, Any]) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+        with idle:
+            idle.wait_for(lambda: running[0] == 0, timeout=30)
         app.extensions["petalapak.engine"].dispose()
 
 

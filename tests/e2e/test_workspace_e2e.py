@@ -197,13 +197,13 @@ def test_a_big_event_is_drawn_from_vector_tiles_until_the_editing_zoom(
             assert tiles and {s for _, s in tiles} <= {200, 204} and 200 in {s for _, s in tiles}
             assert not [u for u, _ in seen if "/layers/booths" in u]
             assert page.evaluate("Object.keys(petalapakWorkspace.index.booths).length") == 0
-            # the tiles are painted: some tile canvas holds booth-coloured pixels
-            painted = page.evaluate("""() => [...document.querySelectorAll(
+            # the tiles are painted: some tile canvas holds booth-coloured pixels (tiles are
+            # drawn again once the conflict states arrive, so wait for it)
+            page.wait_for_function("""() => [...document.querySelectorAll(
                 '.leaflet-tile-container canvas')].some(c => {
                     const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
                     for (let i = 3; i < d.length; i += 4) { if (d[i] > 0) return true; }
-                    return false; })""")
-            assert painted
+                    return false; })""", timeout=30000)
             # street level: the booths in view become features to select and edit
             with Session(engine) as s:
                 lat, lon = s.execute(text(
