@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -102,3 +103,15 @@ def test_vendor_names_are_escaped_in_the_assignment_table(client: FlaskClient, a
     db.commit()
     html = client.get(PAGE).get_data(as_text=True)
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_print_links_show_a_progress_note(client: FlaskClient, auth: Any) -> None:
+    """The labels of 1,351 booths take ~17 s: the page says it is working on it."""
+    auth.login("planner")
+    html = client.get(PAGE).get_data(as_text=True)
+    for path in ("layout.pdf", "labels.pdf"):
+        link = re.search(rf'<a class="[^"]*busy-on-click[^"]*" data-busy="([\w-]+)" '
+                         rf'href="/crew/events/[\w-]+/{re.escape(path)}"', html)
+        assert link, path
+        assert f'id="{link.group(1)}" hidden' in html
+    assert "js/busy.js" in html
