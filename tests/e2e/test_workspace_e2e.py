@@ -4,6 +4,8 @@ what it changed."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -161,17 +163,18 @@ def test_importing_a_geopackage_shows_it_on_the_map(page: Any, staff_user: Any, 
 
 
 
-def test_a_big_event_is_drawn_from_vector_tiles_until_the_editing_zoom(
-        browser: Any, staff_user: Any, database_url: str, engine: Engine) -> None:
-    """Above the booth threshold the map shows the event from /tiles at city scale (no GeoJSON
-    of every booth), and switches to editable features from the editing zoom on."""
+@contextlib.contextmanager
+def _planner_on_own_server(browser: Any, staff_user: Any, database_url: str,
+                           **config: Any) -> Iterator[tuple[Any, list[tuple[str, int]]]]:
+    """A logged-in planner's page on a server of its own ``config``, and the responses it got;
+    no request may leave the machine and no script may fail."""
     from tests.e2e.conftest import serving
 
-    with serving({"SQLALCHEMY_DATABASE_URI": database_url,
-                  "WORKSPACE_TILE_MIN_BOOTHS": 100}) as base:
+    with serving({"SQLALCHEMY_DATABASE_URI": database_url, **config}) as base:
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
         seen: list[tuple[str, int]] = []
         external: list[str] = []
+        errors: list[str] = []
 
         def _guard(route: Any) -> None:
             if route.request.url.startswith(base):
@@ -182,82 +185,74 @@ def test_a_big_event_is_drawn_from_vector_tiles_until_the_editing_zoom(
 
         context.route("**/*", _guard)
         page = context.new_page()
-        errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.on("response", lambda r: seen.append((r.url, r.status)))
         page.base_url = base
         try:
             _login(page, staff_user)
-            page.goto(base + "/planner/map?event=cfd-2026-12-06")
-            page.wait_for_function("document.documentElement.dataset.boothTilesLoaded === '1'",
-                                   timeout=30000)
-            assert page.evaluate("document.documentElement.dataset.boothMode") == "tiles"
-            assert page.evaluate("petalapakWorkspace.map.getZoom()") < 17
-            tiles = [(u, s) for u, s in seen if "/tiles/booths/" in u]
-            assert tiles and {s for _, s in tiles} <= {200, 204} and 200 in {s for _, s in tiles}
-            assert not [u for u, _ in seen if "/layers/booths" in u]
-            assert page.evaluate("Object.keys(petalapakWorkspace.index.booths).length") == 0
-            # the tiles are painted: some tile canvas holds booth-coloured pixels (tiles are
-            # drawn again once the conflict states arrive, so wait for it)
-            page.wait_for_function("""() => [...document.querySelectorAll(
-                '.leaflet-tile-container canvas')].some(c => {
-                    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-                    for (let i = 3; i < d.length; i += 4) { if (d[i] > 0) return true; }
-                    return false; })""", timeout=30000)
-            # street level: the booths in view become features to select and edit
-            with Session(engine) as s:
-                lat, lon = s.execute(text(
-                    "SELECT ST_Y(ST_Centroid(b.geom)), ST_X(ST_Centroid(b.geom)) FROM booth b "
-                    "JOIN event e ON e.id = b.event_id WHERE e.slug = 'cfd-2026-12-06' "
-                    "ORDER BY b.id LIMIT 1")).one()
-            page.evaluate(f"petalapakWorkspace.map.setView([{lat}, {lon}], 18); 1")
-            page.wait_for_function("document.documentElement.dataset.boothMode === 'features'"
-                                   " && Object.keys(petalapakWorkspace.index.booths).length > 0",
-                                   timeout=30000)
-            assert [u for u, _ in seen if "/layers/booths" in u and "bbox=" in u]
-            # and back out: features dropped, tiles again
-            page.evaluate("petalapakWorkspace.map.setZoom(15); 1")
-            page.wait_for_function("document.documentElement.dataset.boothMode === 'tiles'")
-            assert page.evaluate("Object.keys(petalapakWorkspace.index.booths).length") == 0
-            # no request may still be running in the server when it stops (its connection
-            # would outlive the server's pool)
+            yield page, seen
+            # no request may still be running in the server when it stops
             page.wait_for_load_state("networkidle")
         finally:
             context.close()
         assert external == [] and errors == [], (external, errors)
 
 
+def test_a_big_event_is_drawn_from_vector_tiles_until_the_editing_zoom(
+        browser: Any, staff_user: Any, database_url: str, engine: Engine) -> None:
+    """Above the booth threshold the map shows the event from /tiles at city scale (no GeoJSON
+    of every booth), and switches to editable features from the editing zoom on."""
+    with _planner_on_own_server(browser, staff_user, database_url,
+                                WORKSPACE_TILE_MIN_BOOTHS=100) as (page, seen):
+        page.goto(page.base_url + "/planner/map?event=cfd-2026-12-06")
+        page.wait_for_function("document.documentElement.dataset.boothTilesLoaded === '1'",
+                               timeout=30000)
+        assert page.evaluate("document.documentElement.dataset.boothMode") == "tiles"
+        assert page.evaluate("petalapakWorkspace.map.getZoom()") < 17
+        tiles = [(u, s) for u, s in seen if "/tiles/booths/" in u]
+        assert tiles and {s for _, s in tiles} <= {200, 204} and 200 in {s for _, s in tiles}
+        assert not [u for u, _ in seen if "/layers/booths" in u]
+        assert page.evaluate("Object.keys(petalapakWorkspace.index.booths).length") == 0
+        # the tiles are painted: some tile canvas holds booth-coloured pixels (tiles are drawn
+        # again once the conflict states arrive, so wait for it)
+        page.wait_for_function("""() => [...document.querySelectorAll(
+            '.leaflet-tile-container canvas')].some(c => {
+                const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                for (let i = 3; i < d.length; i += 4) { if (d[i] > 0) return true; }
+                return false; })""", timeout=30000)
+        # street level: the booths in view become features to select and edit
+        with Session(engine) as s:
+            lat, lon = s.execute(text(
+                "SELECT ST_Y(ST_Centroid(b.geom)), ST_X(ST_Centroid(b.geom)) FROM booth b "
+                "JOIN event e ON e.id = b.event_id WHERE e.slug = 'cfd-2026-12-06' "
+                "ORDER BY b.id LIMIT 1")).one()
+        page.evaluate(f"petalapakWorkspace.map.setView([{lat}, {lon}], 18); 1")
+        page.wait_for_function("document.documentElement.dataset.boothMode === 'features'"
+                               " && Object.keys(petalapakWorkspace.index.booths).length > 0",
+                               timeout=30000)
+        assert [u for u, _ in seen if "/layers/booths" in u and "bbox=" in u]
+        # and back out: features dropped, tiles again
+        page.evaluate("petalapakWorkspace.map.setZoom(15); 1")
+        page.wait_for_function("document.documentElement.dataset.boothMode === 'tiles'")
+        assert page.evaluate("Object.keys(petalapakWorkspace.index.booths).length") == 0
+
+
 def test_many_facilities_are_fetched_for_the_view_from_street_level(
         browser: Any, staff_user: Any, database_url: str, engine: Engine) -> None:
-    from tests.e2e.conftest import serving
-
-    with serving({"SQLALCHEMY_DATABASE_URI": database_url,
-                  "WORKSPACE_VIEW_MIN_FACILITIES": 10}) as base:
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
-        urls: list[str] = []
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.on("request", lambda r: urls.append(r.url))
-        page.base_url = base
-        try:
-            _login(page, staff_user)
-            page.goto(base + "/planner/map?event=cfd-2026-12-06")
-            page.wait_for_function("document.documentElement.dataset.boothsPainted > 0",
-                                   timeout=30000)
-            if page.evaluate("petalapakWorkspace.map.getZoom()") < 16:
-                assert not [u for u in urls if "/layers/facilities" in u]
-            with Session(engine) as s:
-                lat, lon, total = s.execute(text(
-                    "SELECT ST_Y(geom), ST_X(geom), (SELECT count(*) FROM facility) "
-                    "FROM facility WHERE kind = 'hydrant' ORDER BY id LIMIT 1")).one()
-            page.evaluate(f"petalapakWorkspace.map.setView([{lat}, {lon}], 18); 1")
-            page.wait_for_function("document.documentElement.dataset.facilitiesLoaded > 0",
-                                   timeout=30000)
-            loaded = page.evaluate("Object.keys(petalapakWorkspace.index.facilities).length")
-            assert 0 < loaded < total
-            assert [u for u in urls if "/layers/facilities" in u and "bbox=" in u]
-            page.wait_for_load_state("networkidle")
-        finally:
-            context.close()
-        assert errors == [], errors
+    with _planner_on_own_server(browser, staff_user, database_url,
+                                WORKSPACE_VIEW_MIN_FACILITIES=10) as (page, seen):
+        page.goto(page.base_url + "/planner/map?event=cfd-2026-12-06")
+        page.wait_for_function("document.documentElement.dataset.boothsPainted > 0",
+                               timeout=30000)
+        if page.evaluate("petalapakWorkspace.map.getZoom()") < 16:
+            assert not [u for u, _ in seen if "/layers/facilities" in u]
+        with Session(engine) as s:
+            lat, lon, total = s.execute(text(
+                "SELECT ST_Y(geom), ST_X(geom), (SELECT count(*) FROM facility) "
+                "FROM facility WHERE kind = 'hydrant' ORDER BY id LIMIT 1")).one()
+        page.evaluate(f"petalapakWorkspace.map.setView([{lat}, {lon}], 18); 1")
+        page.wait_for_function("document.documentElement.dataset.facilitiesLoaded > 0",
+                               timeout=30000)
+        loaded = page.evaluate("Object.keys(petalapakWorkspace.index.facilities).length")
+        assert 0 < loaded < total
+        assert [u for u, _ in seen if "/layers/facilities" in u and "bbox=" in u]
