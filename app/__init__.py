@@ -35,7 +35,24 @@ def create_app(config: Mapping[str, Any] | None = None, *, session: Session | No
     _serve_static_compressed(app)
     _add_cli(app)
     _configure_serving(app)
+    _keep_staff_pages_out_of_caches(app)
     return app
+
+
+#: Staff pages and APIs carry vendors' phone numbers, NIBs and access codes.
+STAFF_PREFIXES = ("/planner", "/api/", "/crew")
+
+
+def _keep_staff_pages_out_of_caches(app: Flask) -> None:
+    """``private, no-store`` on staff answers that set no caching of their own, so no browser
+    disk cache or back button on a shared office PC keeps a vendor's data."""
+    from flask import request
+
+    @app.after_request
+    def _no_store(response: Any) -> Any:
+        if request.path.startswith(STAFF_PREFIXES) and "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = "private, no-store"
+        return response
 
 
 def _configure_db(app: Flask, session: Session | None) -> None:
@@ -73,8 +90,10 @@ def _configure_serving(app: Flask) -> None:
     if app.config.get("PROXY_FIX"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
+        # X-Forwarded-Prefix is not trusted: the documented nginx does not set it, so a client
+        # could (redirects and OGC links to another host).
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)
+            app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=0)
 
 
 def _add_blueprints(app: Flask) -> None:

@@ -102,6 +102,9 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "LAPAK_LIMIT_PER_IP": os.environ.get("LAPAK_LIMIT_PER_IP", "10/60"),
         "LAPAK_LIMIT_PER_CODE": os.environ.get("LAPAK_LIMIT_PER_CODE", "5/900"),
         "RATELIMIT_SCALE": float(os.environ.get("RATELIMIT_SCALE", "1")),
+        # Staff login attempts, per client IP and per e-mail address (password guessing).
+        "LOGIN_LIMIT_PER_IP": os.environ.get("LOGIN_LIMIT_PER_IP", "30/600"),
+        "LOGIN_LIMIT_PER_EMAIL": os.environ.get("LOGIN_LIMIT_PER_EMAIL", "10/900"),
         # Signed vendor links / QR codes (/lapak/v/<token>) stay valid this many days.
         "VENDOR_LINK_MAX_AGE_DAYS": int(os.environ.get("VENDOR_LINK_MAX_AGE_DAYS", "180")),
         # Planner map: an event with more booths than this is drawn from vector tiles at city

@@ -2,7 +2,9 @@
 
 A WSGI middleware measures the whole request (until the body is sent); the user id comes from
 Flask-Login only when the request already loaded it, so a static file costs no database query.
-The query string is never logged: it may carry tokens or access codes.
+The query string is never logged: it may carry tokens or access codes. Nor is a path that is
+itself a credential: a vendor's signed link ``/lapak/v/<token>`` is logged as ``/lapak/v/<token>``
+literally, since whoever reads the token could act as the vendor for months.
 """
 
 from __future__ import annotations
@@ -18,6 +20,20 @@ from flask import Flask, g
 
 log = logging.getLogger("petalapak.request")
 USER_KEY = "petalapak.user"
+#: Paths whose rest is a secret (``app.services.vendor_access.LINK_PATH``; a test keeps them equal).
+SECRET_PATH_PREFIXES = ("/lapak/v/",)
+
+
+def loggable_path(path: str) -> str:
+    """``path`` with the secret part of a credential-bearing path replaced.
+
+    >>> loggable_path("/lapak/v/WzEsIjE3NzJm.awznFw.a4VZ"), loggable_path("/lapak")
+    ('/lapak/v/<token>', '/lapak')
+    """
+    for prefix in SECRET_PATH_PREFIXES:
+        if path.startswith(prefix) and len(path) > len(prefix):
+            return prefix + "<token>"
+    return path
 
 
 class _StderrHandler(logging.Handler):
@@ -55,7 +71,8 @@ class RequestLogMiddleware:
                 close()
             record = {
                 "method": environ.get("REQUEST_METHOD"),
-                "path": environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""),
+                "path": loggable_path(environ.get("SCRIPT_NAME", "")
+                                      + environ.get("PATH_INFO", "")),
                 "status": status[0],
                 "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                 "user": environ.get(USER_KEY),

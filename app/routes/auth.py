@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 from flask_wtf import FlaskForm
+from werkzeug.security import check_password_hash, generate_password_hash
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, Length
 
+from app import ratelimit
 from app.db import get_session
 from app.services.users import find_user
 
@@ -36,13 +39,40 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
+@lru_cache(maxsize=1)
+def _decoy_hash() -> str:
+    """A hash to check when no account has the e-mail: an unknown address then costs the same
+    scrypt work as a known one, so timing does not tell which staff addresses exist."""
+    return generate_password_hash("no account has this address")
+
+
+def _too_many(email: str) -> int:
+    """Seconds to wait before another attempt from this client or for this address, or 0."""
+    wait = ratelimit.hit("login-ip", request.remote_addr or "unknown", "LOGIN_LIMIT_PER_IP")
+    if not wait:
+        wait = ratelimit.hit("login-email", email.strip().lower(), "LOGIN_LIMIT_PER_EMAIL")
+    return wait
+
+
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> str | Response:
-    """Show the form; on valid credentials start a session and go back where the user was."""
+def login() -> str | Response | tuple[str, int, dict[str, str]]:
+    """Show the form; on valid credentials start a session and go back where the user was.
+
+    Attempts are limited per client and per address (password guessing); a refused attempt
+    checks no password.
+    """
     form = LoginForm()
     if form.validate_on_submit():
-        user = find_user(get_session(), form.email.data or "")
-        if user is not None and user.active and user.check_password(form.password.data or ""):
+        email, password = form.email.data or "", form.password.data or ""
+        wait = _too_many(email)
+        if wait:
+            flash(_("Terlalu banyak percobaan masuk. Silakan coba lagi dalam %(n)s menit.",
+                    n=max(1, -(-wait // 60))), "error")
+            return render_template("auth/login.html", form=form), 429, {"Retry-After": str(wait)}
+        user = find_user(get_session(), email)
+        if user is None:
+            check_password_hash(_decoy_hash(), password)
+        elif user.active and user.check_password(password):
             login_user(user, remember=bool(form.remember.data))
             return redirect(_safe_next(request.args.get("next")))
         flash(_("E-mail atau kata sandi salah."), "error")

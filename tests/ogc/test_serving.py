@@ -13,6 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from app import request_log
 from app.cache import MemoryCache, RedisCache
 
 DOWN_DB = "postgresql+psycopg://nobody@127.0.0.1:9/nothing?connect_timeout=2"
@@ -62,6 +63,25 @@ def test_one_json_log_line_per_request_without_query(app: Flask, client: FlaskCl
     assert ("/ogc/collections/nope", 404) in by_path
     assert by_path[("/ogc/collections", 200)]["user"] == user.id
     assert not any("s3cret" in json.dumps(line) for line in lines)
+
+
+def test_a_vendors_signed_link_never_reaches_the_log(app: Flask, client: FlaskClient, db: Any,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """The link's path is the credential (valid for months): the log keeps only its shape."""
+    from sqlalchemy import select
+
+    from app.models import Vendor
+    from app.services.vendor_access import LINK_PATH, vendor_link
+
+    assert LINK_PATH in request_log.SECRET_PATH_PREFIXES
+    vendor = db.scalars(select(Vendor).where(Vendor.active).limit(1)).one()
+    link = vendor_link(vendor, secret_key=app.config["SECRET_KEY"], base_url="")
+    token = link.rsplit("/", 1)[1]
+    capsys.readouterr()
+    assert client.get(link).status_code in (302, 303)
+    lines = _log_lines(capsys.readouterr().err)
+    assert [line["path"] for line in lines] == [f"{LINK_PATH}<token>"]
+    assert not any(token in json.dumps(line) for line in lines)
 
 
 def test_memory_cache_expires_and_evicts() -> None:

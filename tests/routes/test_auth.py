@@ -76,3 +76,64 @@ def test_session_cookie_is_httponly_and_samesite(client: FlaskClient, make_user)
     resp = client.post("/login", data={"email": user.email, "password": "password123!"})
     cookie = resp.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_login_attempts_are_limited_per_address(app: Flask, client: FlaskClient,
+                                                make_user) -> None:  # type: ignore[no-untyped-def]
+    app.config["LOGIN_LIMIT_PER_EMAIL"] = "3/900"
+    user = make_user(role="planner")
+    for _ in range(3):
+        resp = client.post("/login", data={"email": user.email, "password": "salah-sekali"})
+        assert resp.status_code == 200
+    refused = client.post("/login", data={"email": user.email, "password": "password123!"})
+    assert refused.status_code == 429  # even the right password: guessing must stop
+    assert int(refused.headers["Retry-After"]) > 0
+    assert "Terlalu banyak percobaan" in refused.get_data(as_text=True)
+    other = make_user(role="crew")
+    assert client.post("/login", data={"email": other.email,
+                                       "password": "password123!"}).status_code == 302
+
+
+def test_login_attempts_are_limited_per_client(app: Flask, client: FlaskClient) -> None:
+    app.config["LOGIN_LIMIT_PER_IP"] = "4/600"
+    codes = [client.post("/login", data={"email": f"x{i}@pontianak.go.id",
+                                         "password": "apa-saja"}).status_code for i in range(6)]
+    assert codes == [200, 200, 200, 200, 429, 429]
+
+
+def test_unknown_and_known_addresses_take_similar_time(app: Flask, client: FlaskClient,
+                                                       make_user) -> None:  # type: ignore[no-untyped-def]
+    """An unknown address checks a decoy hash, so timing does not reveal staff accounts."""
+    import statistics
+    import time
+
+    app.config["RATELIMIT_SCALE"] = 0  # measuring, not limiting
+    user = make_user(role="planner")
+    times: dict[str, list[float]] = {"known": [], "unknown": []}
+    for i in range(12):
+        for kind, email in ((("known", user.email), ("unknown", "tidak-ada@pontianak.go.id"))
+                            if i % 2 else (("unknown", "tidak-ada@pontianak.go.id"),
+                                           ("known", user.email))):
+            start = time.perf_counter()
+            assert client.post("/login", data={"email": email,
+                                               "password": "salah"}).status_code == 200
+            times[kind].append(time.perf_counter() - start)
+    known, unknown = statistics.median(times["known"][2:]), statistics.median(times["unknown"][2:])
+    assert unknown > 0.5 * known  # was 2 ms against 98 ms before the decoy
+
+
+@pytest.mark.parametrize("path", ["/planner/vendors/1", "/planner/vendors/1/card",
+                                  "/api/vendors/1", "/planner/map",
+                                  "/api/workspace/pontianak/layers/zones"])
+def test_staff_answers_are_not_kept_by_browsers(client: FlaskClient, auth: AuthActions,
+                                                path: str) -> None:
+    """They carry phone numbers, NIBs and access codes (shared office PCs)."""
+    auth.login("planner")
+    resp = client.get(path)
+    assert resp.status_code == 200, path
+    assert resp.headers["Cache-Control"] == "private, no-store"
+
+
+def test_public_pages_keep_their_own_caching(client: FlaskClient) -> None:
+    assert "no-store" not in client.get("/ogc/collections/zones/items?f=json").headers.get(
+        "Cache-Control", "")
