@@ -17,7 +17,7 @@ help:
 	@echo "make run    - set up everything and serve the app with Pontianak's demo data"
 	@echo "make test   - run the test suite against a real PostGIS test database"
 	@echo "make bench  - run the benchmarks (WORKLOAD=name for one)"
-	@echo "make lint   - ruff and mypy"
+	@echo "make lint   - ruff format check, ruff and mypy"
 	@echo "make serve  - production serving: gunicorn (WORKERS, THREADS, PORT, BIND)"
 
 $(STAMP): pyproject.toml
@@ -68,6 +68,7 @@ serve: setup
 	  $(GUNICORN_FLAGS) 'app:create_app()'
 
 lint: setup
+	$(VENV)/bin/ruff format --check app tests bench scripts
 	$(VENV)/bin/ruff check app tests bench scripts
 	$(VENV)/bin/mypy --follow-imports=silent app/gis app/allocation app/printing
 

@@ -93,7 +93,8 @@ def _configure_serving(app: Flask) -> None:
         # X-Forwarded-Prefix is not trusted: the documented nginx does not set it, so a client
         # could (redirects and OGC links to another host).
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=0)
+            app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=0
+        )
 
 
 def _add_blueprints(app: Flask) -> None:

@@ -100,8 +100,11 @@ class RedisCache:
 def init_cache(app: Flask) -> None:
     """Pick the backend from ``REDIS_URL``; ``CACHE_TTL = 0`` turns caching off."""
     url = app.config.get("REDIS_URL")
-    cache: Cache = (RedisCache(url, prefix=app.config.get("CACHE_KEY_PREFIX", "petalapak:"))
-                    if url else MemoryCache())
+    cache: Cache = (
+        RedisCache(url, prefix=app.config.get("CACHE_KEY_PREFIX", "petalapak:"))
+        if url
+        else MemoryCache()
+    )
     app.extensions["petalapak.cache"] = cache
 
 

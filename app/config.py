@@ -74,8 +74,9 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "MAP_TILES_ATTRIBUTION": os.environ.get("MAP_TILES_ATTRIBUTION") or None,
         # OGC API tokens: read-only access to planner-only collections for GIS clients (QGIS,
         # GDAL) that cannot log in. Comma-separated; rotate by editing the list and restarting.
-        "API_TOKENS": tuple(t.strip() for t in os.environ.get("PETALAPAK_API_TOKENS", "")
-                            .split(",") if t.strip()),
+        "API_TOKENS": tuple(
+            t.strip() for t in os.environ.get("PETALAPAK_API_TOKENS", "").split(",") if t.strip()
+        ),
         # Public OGC item pages, tiles and each vendor's page are cached (0: off), in Redis when
         # REDIS_URL is set (shared by all workers), else in each worker's memory. Keys carry the
         # city's change counter (app/services/data_version.py), so a cached answer is exact;
@@ -90,8 +91,14 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         # Booth layers and the map scripts travel gzip-compressed: a CFD of 5,000 booths is
         # ~1.2 MB of GeoJSON raw and ~150 KB compressed, which matters on a phone connection.
         "COMPRESS_ALGORITHM": ["gzip"],
-        "COMPRESS_MIMETYPES": ["text/html", "text/css", "application/javascript",
-                               "text/javascript", "application/json", "application/geo+json"],
+        "COMPRESS_MIMETYPES": [
+            "text/html",
+            "text/css",
+            "application/javascript",
+            "text/javascript",
+            "application/json",
+            "application/geo+json",
+        ],
         "COMPRESS_MIN_SIZE": 1024,
         # Compress whole bodies (static files are small); the streaming path would leave
         # send_file's file handle to the garbage collector.
@@ -112,8 +119,9 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "WORKSPACE_TILE_MIN_BOOTHS": int(os.environ.get("WORKSPACE_TILE_MIN_BOOTHS", "8000")),
         # ... and a city with more facilities than this gets them for the view only, from
         # street level (zoom 16, where facility symbols show) on.
-        "WORKSPACE_VIEW_MIN_FACILITIES": int(os.environ.get("WORKSPACE_VIEW_MIN_FACILITIES",
-                                                            "5000")),
+        "WORKSPACE_VIEW_MIN_FACILITIES": int(
+            os.environ.get("WORKSPACE_VIEW_MIN_FACILITIES", "5000")
+        ),
         # Crew check-in: no-show booths may be released this many minutes after the start.
         "CHECKIN_CUTOFF_MINUTES": int(os.environ.get("CHECKIN_CUTOFF_MINUTES", "30")),
     }

@@ -123,8 +123,12 @@ class RedisLimiter:
         try:
             wait_ms = self._script(
                 keys=[self.prefix + key],
-                args=[now_ms, limit.window_s * 1000, limit.count,
-                      f"{now_ms}-{secrets.token_hex(4)}"],
+                args=[
+                    now_ms,
+                    limit.window_s * 1000,
+                    limit.count,
+                    f"{now_ms}-{secrets.token_hex(4)}",
+                ],
             )
         except redis.RedisError as exc:
             if not self._warned:
@@ -141,8 +145,11 @@ def _limiter() -> Limiter:
     limiter = app.extensions.get(_EXTENSION)
     if limiter is None:
         url = app.config.get("REDIS_URL")
-        made: Limiter = (RedisLimiter(url, prefix=app.config.get("CACHE_KEY_PREFIX", "petalapak:"))
-                         if url else MemoryLimiter())
+        made: Limiter = (
+            RedisLimiter(url, prefix=app.config.get("CACHE_KEY_PREFIX", "petalapak:"))
+            if url
+            else MemoryLimiter()
+        )
         limiter = app.extensions.setdefault(_EXTENSION, made)
     return limiter  # type: ignore[no-any-return]
 
@@ -152,8 +159,9 @@ def hit(bucket: str, key: str, config_key: str) -> int:
 
     Returns 0 when allowed, else the whole seconds to wait (for ``Retry-After``).
     """
-    limit = Limit.parse(current_app.config[config_key],
-                        scale=float(current_app.config.get("RATELIMIT_SCALE", 1)))
+    limit = Limit.parse(
+        current_app.config[config_key], scale=float(current_app.config.get("RATELIMIT_SCALE", 1))
+    )
     if limit is None:
         return 0
     secret = str(current_app.config["SECRET_KEY"]).encode()

@@ -53,8 +53,9 @@ class RequestLogMiddleware:
     def __init__(self, wsgi_app: Callable[..., Iterable[bytes]]) -> None:
         self.wsgi_app = wsgi_app
 
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]
-                 ) -> Iterator[bytes]:
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterator[bytes]:
         started = time.perf_counter()
         status: list[int] = [500]
 
@@ -71,8 +72,9 @@ class RequestLogMiddleware:
                 close()
             record = {
                 "method": environ.get("REQUEST_METHOD"),
-                "path": loggable_path(environ.get("SCRIPT_NAME", "")
-                                      + environ.get("PATH_INFO", "")),
+                "path": loggable_path(
+                    environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+                ),
                 "status": status[0],
                 "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                 "user": environ.get(USER_KEY),

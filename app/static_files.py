@@ -35,8 +35,11 @@ def init_static_gzip(app: Flask) -> None:
         if full is None:
             abort(404)
         path = Path(full)
-        if (path.suffix not in COMPRESSIBLE or not path.is_file()
-                or "gzip" not in request.headers.get("Accept-Encoding", "")):
+        if (
+            path.suffix not in COMPRESSIBLE
+            or not path.is_file()
+            or "gzip" not in request.headers.get("Accept-Encoding", "")
+        ):
             return plain(filename=filename)  # type: ignore[no-any-return]
         stat = path.stat()
         etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}-gz"'

@@ -25,8 +25,10 @@ def main(argv: list[str]) -> int:
     names = argv or list(WORKLOADS)
     unknown = [n for n in names if n not in WORKLOADS]
     if unknown:
-        print(f"unknown workload(s): {', '.join(unknown)}; known: {', '.join(WORKLOADS)}",
-              file=sys.stderr)
+        print(
+            f"unknown workload(s): {', '.join(unknown)}; known: {', '.join(WORKLOADS)}",
+            file=sys.stderr,
+        )
         return 2
     for name in names:
         module_name, func = WORKLOADS[name]

@@ -66,7 +66,6 @@ def make_workload(
     return booths, facilities, kinds
 
 
-
 def _pair_codes(booth_idx: NDArray[np.intp], facility_idx: NDArray[np.intp]) -> NDArray[np.int64]:
     return np.sort(booth_idx.astype(np.int64) * N_FACILITIES + facility_idx)
 

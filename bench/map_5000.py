@@ -36,9 +36,15 @@ CORRIDOR = "Koridor uji 5000 lapak"
 EMAIL, PASSWORD = "bench-planner@pontianak.go.id", "bench-password-5000"
 RUNS = 5
 WARMUP = 3
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+]
 
 
 def prepare(url: str) -> None:
@@ -61,12 +67,22 @@ def prepare(url: str) -> None:
         event = s.scalars(select(Event).where(Event.slug == BENCH_EVENT)).one_or_none()
         if event is None:
             line = to_metric(LineString([(109.262, -0.100), (109.334, -0.100)]), 32749)
-            zone = Zone(city=city, name=CORRIDOR, kind="cfd_corridor",
-                        geom=from_shape(to_wgs84(line.buffer(5.25, cap_style="flat"), 32749),
-                                        srid=4326))
-            event = Event(city=city, slug=BENCH_EVENT, name="Uji 5.000 lapak", date=date.today(),
-                          start_time=time(6), end_time=time(9), status="draft",
-                          corridors=[zone])
+            zone = Zone(
+                city=city,
+                name=CORRIDOR,
+                kind="cfd_corridor",
+                geom=from_shape(to_wgs84(line.buffer(5.25, cap_style="flat"), 32749), srid=4326),
+            )
+            event = Event(
+                city=city,
+                slug=BENCH_EVENT,
+                name="Uji 5.000 lapak",
+                date=date.today(),
+                start_time=time(6),
+                end_time=time(9),
+                status="draft",
+                corridors=[zone],
+            )
             s.add_all([zone, event])
             s.commit()
         n = s.scalar(select(func.count()).select_from(Booth).where(Booth.event_id == event.id))
@@ -92,8 +108,9 @@ def naive_page(url: str) -> str:
         event = s.scalars(select(Event).where(Event.slug == BENCH_EVENT)).one()
         fc = booths_fc(s, event)
     engine.dispose()
-    m = maps.base_map(center=(-0.1, 109.298), zoom=14, static_base="/static/vendor",
-                      prefer_canvas=False)
+    m = maps.base_map(
+        center=(-0.1, 109.298), zoom=14, static_base="/static/vendor", prefer_canvas=False
+    )
     folium.GeoJson(fc, name="booths", tooltip=folium.GeoJsonTooltip(["code"])).add_to(m)
     bounds = maps.fit_bounds_of(fc)
     if bounds:
@@ -130,13 +147,29 @@ def serve(url: str, naive_html: str) -> tuple[Any, str]:
     workers = 2 * (os.cpu_count() or 1) + 1
     env = dict(os.environ, DATABASE_URL=url, PETALAPAK_BENCH_NAIVE=str(tmp / "naive.html"))
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    args = [gunicorn, "--workers", str(workers), "--threads", "4", "--worker-class", "gthread",
-            "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
-    if "--no-control-socket" in subprocess.run([gunicorn, "--help"], capture_output=True,
-                                               text=True).stdout:
+    args = [
+        gunicorn,
+        "--workers",
+        str(workers),
+        "--threads",
+        "4",
+        "--worker-class",
+        "gthread",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+    ]
+    if (
+        "--no-control-socket"
+        in subprocess.run([gunicorn, "--help"], capture_output=True, text=True).stdout
+    ):
         args.append("--no-control-socket")
-    proc = subprocess.Popen([*args, "bench.map_5000:bench_app()"], env=env,
-                            cwd=str(Path(__file__).resolve().parent.parent))
+    proc = subprocess.Popen(
+        [*args, "bench.map_5000:bench_app()"],
+        env=env,
+        cwd=str(Path(__file__).resolve().parent.parent),
+    )
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
@@ -160,8 +193,10 @@ def _measure(browser: Any, base: str, path: str, ready_js: str, login: bool) -> 
     cdp.send("Network.enable")
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
     sizes: dict[str, float] = {}
-    cdp.on("Network.loadingFinished",
-           lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]))
+    cdp.on(
+        "Network.loadingFinished",
+        lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]),
+    )
     page.goto(base + path, wait_until="commit")
     page.wait_for_function(ready_js, timeout=60000)
     elapsed_ms = page.evaluate("""() => new Promise(done => requestAnimationFrame(() =>
@@ -185,20 +220,43 @@ def run() -> dict[str, object]:
     ours, naive = [], []
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=chromium, headless=True,
-                                         args=CHROMIUM_ARGS)
+            browser = pw.chromium.launch(
+                executable_path=chromium, headless=True, args=CHROMIUM_ARGS
+            )
             for _ in range(WARMUP):  # every worker compiles its queries and opens its pool
-                _measure(browser, base, f"/planner/map?event={BENCH_EVENT}",
-                         "document.documentElement.dataset.boothsPainted > 4000", login=True)
-                _measure(browser, base, "/bench/naive.html",
-                         "document.documentElement.dataset.boothsAdded === '1'", login=False)
+                _measure(
+                    browser,
+                    base,
+                    f"/planner/map?event={BENCH_EVENT}",
+                    "document.documentElement.dataset.boothsPainted > 4000",
+                    login=True,
+                )
+                _measure(
+                    browser,
+                    base,
+                    "/bench/naive.html",
+                    "document.documentElement.dataset.boothsAdded === '1'",
+                    login=False,
+                )
             for _ in range(RUNS):
-                ours.append(_measure(browser, base, f"/planner/map?event={BENCH_EVENT}",
-                                     "document.documentElement.dataset.boothsPainted > 4000",
-                                     login=True))
-                naive.append(_measure(browser, base, "/bench/naive.html",
-                                      "document.documentElement.dataset.boothsAdded === '1'",
-                                      login=False))
+                ours.append(
+                    _measure(
+                        browser,
+                        base,
+                        f"/planner/map?event={BENCH_EVENT}",
+                        "document.documentElement.dataset.boothsPainted > 4000",
+                        login=True,
+                    )
+                )
+                naive.append(
+                    _measure(
+                        browser,
+                        base,
+                        "/bench/naive.html",
+                        "document.documentElement.dataset.boothsAdded === '1'",
+                        login=False,
+                    )
+                )
             browser.close()
     finally:
         server.terminate()
@@ -207,8 +265,11 @@ def run() -> dict[str, object]:
     base_s = statistics.median(t for _, t in naive)
     booths = _booth_count(url)
     return {
-        "workload": "map-5000", "ours_s": round(ours_s, 3), "baseline": "folium-inline-5000",
-        "baseline_s": round(base_s, 3), "ratio": round(ours_s / base_s, 3),
+        "workload": "map-5000",
+        "ours_s": round(ours_s, 3),
+        "baseline": "folium-inline-5000",
+        "baseline_s": round(base_s, 3),
+        "ratio": round(ours_s / base_s, 3),
         "page_bytes": int(statistics.median(b for b, _ in ours)),
         "baseline_page_bytes": int(statistics.median(b for b, _ in naive)),
         "booths": booths,
@@ -220,8 +281,12 @@ def _booth_count(url: str) -> int:
 
     engine = create_engine(url)
     with Session(engine) as s:
-        n = s.scalar(select(func.count()).select_from(Booth).join(Event)
-                     .where(Event.slug == BENCH_EVENT)) or 0
+        n = (
+            s.scalar(
+                select(func.count()).select_from(Booth).join(Event).where(Event.slug == BENCH_EVENT)
+            )
+            or 0
+        )
     engine.dispose()
     return int(n)
 

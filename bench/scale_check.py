@@ -54,13 +54,22 @@ def run() -> dict[str, Any]:
         t = time.perf_counter()
         # Random points over the extent, generated in the database (one statement, no rows
         # through Python); kind cycles over real facility kinds.
-        s.execute(text(
-            "INSERT INTO facility (city_id, kind, name, geom, version) "
-            "SELECT :city, (ARRAY['hydrant','bus_stop','tree','pole'])[1 + g % 4], "
-            "'synthetic ' || g, ST_SetSRID(ST_MakePoint(:x0 + random() * (:x1 - :x0), "
-            ":y0 + random() * (:y1 - :y0)), 4326), 1 FROM generate_series(1, :n) AS g"),
-            {"city": city.id, "n": n, "x0": EXTENT[0], "x1": EXTENT[2], "y0": EXTENT[1],
-             "y1": EXTENT[3]})
+        s.execute(
+            text(
+                "INSERT INTO facility (city_id, kind, name, geom, version) "
+                "SELECT :city, (ARRAY['hydrant','bus_stop','tree','pole'])[1 + g % 4], "
+                "'synthetic ' || g, ST_SetSRID(ST_MakePoint(:x0 + random() * (:x1 - :x0), "
+                ":y0 + random() * (:y1 - :y0)), 4326), 1 FROM generate_series(1, :n) AS g"
+            ),
+            {
+                "city": city.id,
+                "n": n,
+                "x0": EXTENT[0],
+                "x1": EXTENT[2],
+                "y0": EXTENT[1],
+                "y1": EXTENT[3],
+            },
+        )
         s.commit()
         s.execute(text("ANALYZE facility"))
         s.commit()
@@ -89,15 +98,22 @@ def run() -> dict[str, Any]:
         out["plan_uses_gist"] = any("idx_facility_geom" in line for line in plan)
         out["plan"] = [line for line in plan if re.search(r"Scan|Execution|Index Cond", line)]
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "CACHE_TTL": 0, "REQUEST_LOG": False,
-                      "SECRET_KEY": "scale-check-secret-0123456789"})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "CACHE_TTL": 0,
+            "REQUEST_LOG": False,
+            "SECRET_KEY": "scale-check-secret-0123456789",
+        }
+    )
     client = app.test_client()
     bbox = ",".join(map(str, PONTIANAK_BOX))
     page = f"/ogc/collections/facilities/items?limit=100&bbox={bbox}"
     out["bbox_page_matched"] = client.get(page).get_json()["numberMatched"]
     out["bbox_page_ms"] = _ms(lambda: client.get(page))
-    out["unfiltered_page_ms"] = _ms(lambda: client.get("/ogc/collections/facilities/items"),
-                                    repeat=3)
+    out["unfiltered_page_ms"] = _ms(
+        lambda: client.get("/ogc/collections/facilities/items"), repeat=3
+    )
     out["collections_ms"] = _ms(lambda: client.get("/ogc/collections"), repeat=3)
     out["tile_z14_ms"] = _ms(lambda: client.get("/tiles/facilities/14/13168/8194.mvt"))
     out["tile_z8_ms"] = _ms(lambda: client.get("/tiles/facilities/8/205/128.mvt"), repeat=2)

@@ -111,19 +111,42 @@ def _wait_until_up(url: str, proc: subprocess.Popen[bytes], log: Path, seconds: 
 
 
 @contextmanager
-def _gunicorn(python_bin: Path, app: str, port: int, env: dict[str, str], log: Path,
-              check_url: str) -> Iterator[None]:
+def _gunicorn(
+    python_bin: Path, app: str, port: int, env: dict[str, str], log: Path, check_url: str
+) -> Iterator[None]:
     gunicorn = python_bin.parent / "gunicorn"
-    args = [str(gunicorn), "--workers", str(WORKERS), "--threads", str(THREADS),
-            "--worker-class", "gthread", "--bind", f"127.0.0.1:{port}", "--timeout", "60",
-            "--error-logfile", "-", "--log-level", "warning", app]
-    help_text = subprocess.run([str(gunicorn), "--help"], capture_output=True, text=True,
-                               check=False).stdout
+    args = [
+        str(gunicorn),
+        "--workers",
+        str(WORKERS),
+        "--threads",
+        str(THREADS),
+        "--worker-class",
+        "gthread",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--timeout",
+        "60",
+        "--error-logfile",
+        "-",
+        "--log-level",
+        "warning",
+        app,
+    ]
+    help_text = subprocess.run(
+        [str(gunicorn), "--help"], capture_output=True, text=True, check=False
+    ).stdout
     if "--no-control-socket" in help_text:
         args.insert(1, "--no-control-socket")
     with log.open("wb") as out:
-        proc = subprocess.Popen(args, cwd=env.get("BENCH_CWD", str(ROOT)), env=env, stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            args,
+            cwd=env.get("BENCH_CWD", str(ROOT)),
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         _wait_until_up(check_url, proc, log)
         yield
@@ -156,9 +179,12 @@ def _churn(url: str, event: str) -> Iterator[dict[str, int]]:
     def writer() -> None:
         with psycopg.connect(dsn, autocommit=True) as conn:
             while not stop.wait(CHURN_S):
-                conn.execute("UPDATE assignment SET explanation = explanation WHERE id = "
-                             "(SELECT min(a.id) FROM assignment a JOIN event e "
-                             "ON e.id = a.event_id WHERE e.slug = %s)", (event,))
+                conn.execute(
+                    "UPDATE assignment SET explanation = explanation WHERE id = "
+                    "(SELECT min(a.id) FROM assignment a JOIN event e "
+                    "ON e.id = a.event_id WHERE e.slug = %s)",
+                    (event,),
+                )
                 done["churn_commits"] += 1
 
     thread = threading.Thread(target=writer, daemon=True)
@@ -176,8 +202,12 @@ def _warm(url: str, n: int = 60) -> None:
 
 
 def _wrk(url: str) -> dict[str, float]:
-    out = subprocess.run(["wrk", "-t2", "-c16", f"-d{SECONDS}s", "--latency", url],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["wrk", "-t2", "-c16", f"-d{SECONDS}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", out)
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
@@ -200,18 +230,39 @@ def _csrf(base: str) -> list[str]:
     return headers + (["-H", f"X-CSRFToken: {token.group(1)}"] if token else [])
 
 
-def _hey(url: str, bodies: list[str], headers: list[str],
-         seconds: int = SECONDS) -> dict[str, Any]:
+def _hey(url: str, bodies: list[str], headers: list[str], seconds: int = SECONDS) -> dict[str, Any]:
     """``LOOKUP_RATE`` req/s in all, spread over one hey per vendor code, p99 over every request.
 
     Vendors look up their own codes on the day, so the load is many codes, not one: each hey
     sends one vendor's body at ``LOOKUP_RATE / len(bodies)`` req/s; their CSV outputs are merged.
     """
     per = max(1, LOOKUP_RATE // len(bodies))
-    procs = [subprocess.Popen(
-        ["hey", "-z", f"{seconds}s", "-c", "1", "-q", str(per), "-o", "csv", "-m", "POST",
-         "-T", "application/json", *headers, "-d", body, url],
-        stdout=subprocess.PIPE, text=True) for body in bodies]
+    procs = [
+        subprocess.Popen(
+            [
+                "hey",
+                "-z",
+                f"{seconds}s",
+                "-c",
+                "1",
+                "-q",
+                str(per),
+                "-o",
+                "csv",
+                "-m",
+                "POST",
+                "-T",
+                "application/json",
+                *headers,
+                "-d",
+                body,
+                url,
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for body in bodies
+    ]
     latencies: list[float] = []
     codes: dict[str, int] = {}
     for proc in procs:
@@ -225,20 +276,39 @@ def _hey(url: str, bodies: list[str], headers: list[str],
     latencies.sort()
     p99 = latencies[int(0.99 * (len(latencies) - 1))] * 1000 if latencies else float("nan")
     errors = sum(n for code, n in codes.items() if code != "200")
+
     def pct(q: float) -> float:
         return round(latencies[int(q * (len(latencies) - 1))] * 1000, 2) if latencies else 0.0
 
-    return {"lookup_rps": round(len(latencies) / seconds, 1), "lookup_p99_ms": round(p99, 2),
-            "lookup_p50_ms": pct(0.5), "lookup_p90_ms": pct(0.9),
-            "lookup_errors": errors, "lookup_status": codes, "lookup_vendors": len(bodies)}
+    return {
+        "lookup_rps": round(len(latencies) / seconds, 1),
+        "lookup_p99_ms": round(p99, 2),
+        "lookup_p50_ms": pct(0.5),
+        "lookup_p90_ms": pct(0.9),
+        "lookup_errors": errors,
+        "lookup_status": codes,
+        "lookup_vendors": len(bodies),
+    }
 
 
 def _ensure_pygeoapi() -> Path:
     python = PYGEOAPI_VENV / "bin" / "python"
     if not (PYGEOAPI_VENV / "bin" / "pygeoapi").exists():
         subprocess.run([sys.executable, "-m", "venv", str(PYGEOAPI_VENV)], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "-q", "pygeoapi",
-                        "psycopg2-binary", "geoalchemy2", "gunicorn"], check=True)
+        subprocess.run(
+            [
+                str(python),
+                "-m",
+                "pip",
+                "install",
+                "-q",
+                "pygeoapi",
+                "psycopg2-binary",
+                "geoalchemy2",
+                "gunicorn",
+            ],
+            check=True,
+        )
     return python
 
 
@@ -262,28 +332,40 @@ def _prepare_database(url: str) -> dict[str, Any]:
             with acting_as(None, "bench"):
                 seed_demo(s, today=date.today(), log=lambda *_: None)
                 s.commit()
-        event = s.scalars(select(Event).where(Event.status == "published")
-                          .order_by(Event.date.desc())).first()
+        event = s.scalars(
+            select(Event).where(Event.status == "published").order_by(Event.date.desc())
+        ).first()
         if event is None:
             raise RuntimeError("no published event in the database")
-        vendors = s.scalars(select(Vendor).join(Assignment, Assignment.vendor_id == Vendor.id)
-                            .where(Assignment.event_id == event.id, Vendor.phone.isnot(None))
-                            .order_by(Vendor.id).limit(LOOKUP_VENDORS)).all()
+        vendors = s.scalars(
+            select(Vendor)
+            .join(Assignment, Assignment.vendor_id == Vendor.id)
+            .where(Assignment.event_id == event.id, Vendor.phone.isnot(None))
+            .order_by(Vendor.id)
+            .limit(LOOKUP_VENDORS)
+        ).all()
         vendor = vendors[0] if vendors else None
         view = "bench_booths_" + re.sub(r"[^a-z0-9]+", "_", event.slug.lower())
         # a fixed SQL text with a sanitised identifier and a bound event id: bench set-up only
-        s.execute(text(f"CREATE OR REPLACE VIEW {view} AS SELECT id, code, kind, service, "
-                       "has_electricity, accessible, geom FROM booth WHERE event_id = "
-                       f"{int(event.id)}"))
+        s.execute(
+            text(
+                f"CREATE OR REPLACE VIEW {view} AS SELECT id, code, kind, service, "
+                "has_electricity, accessible, geom FROM booth WHERE event_id = "
+                f"{int(event.id)}"
+            )
+        )
         s.commit()
         s.execute(text("ANALYZE booth, assignment, vendor, event"))  # fresh planner statistics
         s.commit()
         count = s.scalar(select(func.count()).select_from(text(view)))
-        info = {"event": event.slug, "view": view, "features": count,
-                "code": vendor.access_code if vendor else None,
-                "phone4": (re.sub(r"\D", "", vendor.phone or "")[-4:] if vendor else None),
-                "pairs": [(v.access_code, re.sub(r"\D", "", v.phone or "")[-4:])
-                          for v in vendors]}
+        info = {
+            "event": event.slug,
+            "view": view,
+            "features": count,
+            "code": vendor.access_code if vendor else None,
+            "phone4": (re.sub(r"\D", "", vendor.phone or "")[-4:] if vendor else None),
+            "pairs": [(v.access_code, re.sub(r"\D", "", v.phone or "")[-4:]) for v in vendors],
+        }
     engine.dispose()
     return info
 
@@ -296,48 +378,96 @@ def _pygeoapi_config(directory: Path, port: int, url: str, view: str) -> tuple[P
     host = host if isinstance(host, str) else host[0]
     config = {
         "server": {
-            "bind": {"host": "127.0.0.1", "port": port}, "url": f"http://127.0.0.1:{port}",
-            "mimetype": "application/json; charset=UTF-8", "encoding": "utf-8",
-            "languages": ["en-US"], "cors": False, "pretty_print": False,
+            "bind": {"host": "127.0.0.1", "port": port},
+            "url": f"http://127.0.0.1:{port}",
+            "mimetype": "application/json; charset=UTF-8",
+            "encoding": "utf-8",
+            "languages": ["en-US"],
+            "cors": False,
+            "pretty_print": False,
             "limits": {"default_items": 100, "max_items": 1000},
-            "map": {"url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-                    "attribution": "OpenStreetMap"},
+            "map": {
+                "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+                "attribution": "OpenStreetMap",
+            },
         },
         "logging": {"level": "ERROR"},
         "metadata": {
-            "identification": {"title": "bench", "description": "bench",
-                               "keywords": ["bench"], "keywords_type": "theme",
-                               "terms_of_service": "none", "url": "http://127.0.0.1"},
+            "identification": {
+                "title": "bench",
+                "description": "bench",
+                "keywords": ["bench"],
+                "keywords_type": "theme",
+                "terms_of_service": "none",
+                "url": "http://127.0.0.1",
+            },
             "license": {"name": "CC-BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
             "provider": {"name": "bench", "url": "http://127.0.0.1"},
-            "contact": {"name": "bench", "position": "bench", "address": "-", "city": "-",
-                        "stateorprovince": "-", "postalcode": "-", "country": "-",
-                        "phone": "-", "fax": "-", "email": "bench@example.org",
-                        "url": "http://127.0.0.1", "hours": "-", "instructions": "-",
-                        "role": "pointOfContact"},
+            "contact": {
+                "name": "bench",
+                "position": "bench",
+                "address": "-",
+                "city": "-",
+                "stateorprovince": "-",
+                "postalcode": "-",
+                "country": "-",
+                "phone": "-",
+                "fax": "-",
+                "email": "bench@example.org",
+                "url": "http://127.0.0.1",
+                "hours": "-",
+                "instructions": "-",
+                "role": "pointOfContact",
+            },
         },
         "resources": {
             view: {
-                "type": "collection", "title": "Booths", "description": "CFD booths",
+                "type": "collection",
+                "title": "Booths",
+                "description": "CFD booths",
                 "keywords": ["booths"],
-                "extents": {"spatial": {"bbox": [109.2, -0.2, 109.5, 0.1],
-                                        "crs": "http://www.opengis.net/def/crs/OGC/1.3/CRS84"}},
-                "providers": [{
-                    "type": "feature", "name": "PostgreSQL",
-                    "data": {"host": host, "port": str(u.port or 5432),
-                             "dbname": u.database, "user": u.username or "postgres",
-                             "password": u.password or "", "search_path": ["public"]},
-                    "id_field": "id", "table": view, "geom_field": "geom",
-                }],
+                "extents": {
+                    "spatial": {
+                        "bbox": [109.2, -0.2, 109.5, 0.1],
+                        "crs": "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
+                    }
+                },
+                "providers": [
+                    {
+                        "type": "feature",
+                        "name": "PostgreSQL",
+                        "data": {
+                            "host": host,
+                            "port": str(u.port or 5432),
+                            "dbname": u.database,
+                            "user": u.username or "postgres",
+                            "password": u.password or "",
+                            "search_path": ["public"],
+                        },
+                        "id_field": "id",
+                        "table": view,
+                        "geom_field": "geom",
+                    }
+                ],
             },
         },
     }
     cfg = directory / "pygeoapi.config.yml"
     cfg.write_text(json.dumps(config))  # JSON is YAML
     openapi = directory / "pygeoapi.openapi.yml"
-    subprocess.run([str(PYGEOAPI_VENV / "bin" / "pygeoapi"), "openapi", "generate", str(cfg),
-                    "--output-file", str(openapi)], check=True, capture_output=True,
-                   env={**os.environ, "PYGEOAPI_CONFIG": str(cfg)})
+    subprocess.run(
+        [
+            str(PYGEOAPI_VENV / "bin" / "pygeoapi"),
+            "openapi",
+            "generate",
+            str(cfg),
+            "--output-file",
+            str(openapi),
+        ],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "PYGEOAPI_CONFIG": str(cfg)},
+    )
     return cfg, openapi
 
 
@@ -353,10 +483,27 @@ def _lookup(base: str, info: dict[str, Any]) -> dict[str, Any]:
     body = json.dumps({"code": info["code"], "phone4": info["phone4"]})
     bodies = [json.dumps({"code": c, "phone4": p}) for c, p in info["pairs"]]
     headers = _csrf(base)
-    probe = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
-                            "-X", "POST", "-H", "Content-Type: application/json",
-                            *headers, "-d", body, lookup], capture_output=True,
-                           text=True, check=False).stdout
+    probe = subprocess.run(
+        [
+            "curl",
+            "-s",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code}",
+            "-X",
+            "POST",
+            "-H",
+            "Content-Type: application/json",
+            *headers,
+            "-d",
+            body,
+            lookup,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
     if probe in ("404", "405", ""):
         return {"lookup_note": f"/api/lapak not available (HTTP {probe or 'none'})"}
     # warm-up, not measured: every worker process imports and connects on its first requests
@@ -372,9 +519,13 @@ def run() -> dict[str, Any]:
     every request still passes the app's session, rate-limit, logging and version check.
     Uncached (``CACHE_TTL=0``): every request builds its answer from PostGIS.
     """
-    result: dict[str, Any] = {"workload": "serve-lookup", "seconds": SECONDS,
-                              "workers": WORKERS, "threads": THREADS,
-                              "lookup_vendors": LOOKUP_VENDORS}
+    result: dict[str, Any] = {
+        "workload": "serve-lookup",
+        "seconds": SECONDS,
+        "workers": WORKERS,
+        "threads": THREADS,
+        "lookup_vendors": LOOKUP_VENDORS,
+    }
     missing = [tool for tool in ("wrk", "hey") if shutil.which(tool) is None]
     if missing:
         return {**result, "skipped": f"install {' and '.join(missing)} (Debian packages)"}
@@ -386,9 +537,13 @@ def run() -> dict[str, Any]:
     ours_path = f"/ogc/collections/booths-{info['event']}/items?limit=100&f=json"
     # the full app: request log on (JSON lines into the server's log file), rate limits counted
     # but raised 100,000-fold so that one loopback address does not trip them
-    base_env = {**os.environ, "DATABASE_URL": url, "REQUEST_LOG": "1",
-                "RATELIMIT_SCALE": str(RATELIMIT_SCALE),
-                "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-secret-key-0123456789abcdef")}
+    base_env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "REQUEST_LOG": "1",
+        "RATELIMIT_SCALE": str(RATELIMIT_SCALE),
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-secret-key-0123456789abcdef"),
+    }
     base_env.pop("CACHE_TTL", None)  # as deployed: the app's default
     runs: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="petalapak-bench-") as tmp:
@@ -401,8 +556,14 @@ def run() -> dict[str, Any]:
         for mode, extra in (("deployed", deployed_env), ("uncached", {"CACHE_TTL": "0"})):
             port = _free_port()
             base = f"http://127.0.0.1:{port}"
-            with _gunicorn(venv_python, "app:create_app()", port, {**base_env, **extra},
-                           tmpdir / f"ours-{mode}.log", f"{base}/healthz"):
+            with _gunicorn(
+                venv_python,
+                "app:create_app()",
+                port,
+                {**base_env, **extra},
+                tmpdir / f"ours-{mode}.log",
+                f"{base}/healthz",
+            ):
                 _warm(base + ours_path)
                 runs[mode] = {"features_per_page": _count_features(base + ours_path)}
                 with _churn(url, info["event"]) as churn:
@@ -410,17 +571,23 @@ def run() -> dict[str, Any]:
                     runs[mode] |= _lookup(base, info)
                 runs[mode] |= churn
                 if mode == "deployed":  # pygeoapi's page must hold the same booths
-                    ours_ids = {str(f["id"])
-                                for f in json.loads(_get(base + ours_path)[1])["features"]}
+                    ours_ids = {
+                        str(f["id"]) for f in json.loads(_get(base + ours_path)[1])["features"]
+                    }
         # pygeoapi on the same booths
         pg_python = _ensure_pygeoapi()
         port = _free_port()
         cfg, openapi = _pygeoapi_config(tmpdir, port, url, info["view"])
         theirs = f"http://127.0.0.1:{port}/collections/{info['view']}/items?limit=100&f=json"
-        env = {**os.environ, "PYGEOAPI_CONFIG": str(cfg), "PYGEOAPI_OPENAPI": str(openapi),
-               "BENCH_CWD": str(tmpdir)}
-        with _gunicorn(pg_python, "pygeoapi.flask_app:APP", port, env, tmpdir / "pygeoapi.log",
-                       theirs):
+        env = {
+            **os.environ,
+            "PYGEOAPI_CONFIG": str(cfg),
+            "PYGEOAPI_OPENAPI": str(openapi),
+            "BENCH_CWD": str(tmpdir),
+        }
+        with _gunicorn(
+            pg_python, "pygeoapi.flask_app:APP", port, env, tmpdir / "pygeoapi.log", theirs
+        ):
             _warm(theirs)
             theirs_ids = {str(f["id"]) for f in json.loads(_get(theirs)[1])["features"]}
             result["pygeoapi_features_per_page"] = len(theirs_ids)
@@ -429,30 +596,36 @@ def run() -> dict[str, Any]:
     result |= {
         "features_per_page": deployed["features_per_page"],
         "same_features": ours_ids == theirs_ids,
-        "rps": deployed["rps"], "pages_p99_ms": deployed["p99_ms"],
-        "pygeoapi_rps": theirs_run["rps"], "pygeoapi_p99_ms": theirs_run["p99_ms"],
+        "rps": deployed["rps"],
+        "pages_p99_ms": deployed["p99_ms"],
+        "pygeoapi_rps": theirs_run["rps"],
+        "pygeoapi_p99_ms": theirs_run["p99_ms"],
         "ratio_rps_vs_pygeoapi": round(deployed["rps"] / theirs_run["rps"], 2),
         "p99_ms": deployed.get("lookup_p99_ms"),
         "lookup_rps": deployed.get("lookup_rps"),
         "lookup_status": deployed.get("lookup_status"),
-        "errors": deployed["errors"] + int(deployed.get("lookup_errors", 0))
-        + theirs_run["errors"],
-        "uncached_rps": uncached["rps"], "uncached_pages_p99_ms": uncached["p99_ms"],
+        "errors": deployed["errors"] + int(deployed.get("lookup_errors", 0)) + theirs_run["errors"],
+        "uncached_rps": uncached["rps"],
+        "uncached_pages_p99_ms": uncached["p99_ms"],
         "uncached_ratio_rps_vs_pygeoapi": round(uncached["rps"] / theirs_run["rps"], 2),
         "uncached_p99_ms": uncached.get("lookup_p99_ms"),
         "uncached_lookup_rps": uncached.get("lookup_rps"),
         "uncached_errors": uncached["errors"] + int(uncached.get("lookup_errors", 0)),
         "lookup_p50_ms": deployed.get("lookup_p50_ms"),
         "lookup_p90_ms": deployed.get("lookup_p90_ms"),
-        "churn_s": CHURN_S, "churn_commits": deployed["churn_commits"] + uncached["churn_commits"],
+        "churn_s": CHURN_S,
+        "churn_commits": deployed["churn_commits"] + uncached["churn_commits"],
     }
     for note in ("lookup_note",):
         if note in deployed:
             result[note] = deployed[note]
     # the common keys of every workload: seconds per served page, ours against pygeoapi's
-    result |= {"ours_s": round(1.0 / result["rps"], 5), "baseline": "pygeoapi",
-               "baseline_s": round(1.0 / result["pygeoapi_rps"], 5),
-               "ratio": round(result["pygeoapi_rps"] / result["rps"], 3)}
+    result |= {
+        "ours_s": round(1.0 / result["rps"], 5),
+        "baseline": "pygeoapi",
+        "baseline_s": round(1.0 / result["pygeoapi_rps"], 5),
+        "ratio": round(result["pygeoapi_rps"] / result["rps"], 3),
+    }
     return result
 
 

@@ -78,7 +78,8 @@ def apt_install(*packages: str) -> None:
     subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
     subprocess.run(
         ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages],
-        check=True, env=env,
+        check=True,
+        env=env,
     )
 
 
@@ -108,9 +109,7 @@ def server_major(conn) -> int:  # type: ignore[no-untyped-def]
 
 
 def has_postgis(conn) -> bool:  # type: ignore[no-untyped-def]
-    row = conn.execute(
-        "SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'"
-    ).fetchone()
+    row = conn.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'").fetchone()
     return row is not None
 
 
@@ -121,10 +120,9 @@ def ensure_role_for_me() -> None:
         return
     sql = (
         f"DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{user}') "
-        f"THEN CREATE ROLE \"{user}\" LOGIN SUPERUSER; END IF; END$$;"
+        f'THEN CREATE ROLE "{user}" LOGIN SUPERUSER; END IF; END$$;'
     )
-    subprocess.run(["runuser", "-u", "postgres", "--", "psql", "-qc", sql], check=False,
-                   cwd="/")
+    subprocess.run(["runuser", "-u", "postgres", "--", "psql", "-qc", sql], check=False, cwd="/")
 
 
 def start_own_cluster() -> str:
@@ -148,21 +146,48 @@ def start_own_cluster() -> str:
         OWN_CLUSTER.mkdir(parents=True, exist_ok=True)
         subprocess.run(["chown", "postgres:postgres", str(OWN_CLUSTER)], check=True)
         subprocess.run(
-            ["runuser", "-u", "postgres", "--", str(bindir / "initdb"), "-D", str(OWN_CLUSTER),
-             "--auth=trust", "-U", "postgres", "-E", "UTF8"],
-            check=True, cwd="/",
+            [
+                "runuser",
+                "-u",
+                "postgres",
+                "--",
+                str(bindir / "initdb"),
+                "-D",
+                str(OWN_CLUSTER),
+                "--auth=trust",
+                "-U",
+                "postgres",
+                "-E",
+                "UTF8",
+            ],
+            check=True,
+            cwd="/",
         )
-    if port_open(OWN_PORT) and try_connect(
-        f"postgresql://postgres@127.0.0.1:{OWN_PORT}/postgres"
-    ) is None:
+    if (
+        port_open(OWN_PORT)
+        and try_connect(f"postgresql://postgres@127.0.0.1:{OWN_PORT}/postgres") is None
+    ):
         fail(f"port {OWN_PORT} is taken by something else; set PETALAPAK_PG_PORT to a free port")
     if not port_open(OWN_PORT):
         say(f"starting our PostgreSQL on 127.0.0.1:{OWN_PORT}")
         subprocess.run(
-            ["runuser", "-u", "postgres", "--", str(bindir / "pg_ctl"), "-D", str(OWN_CLUSTER),
-             "-l", str(OWN_CLUSTER / "server.log"), "-w", "start",
-             "-o", f"-p {OWN_PORT} -k {OWN_SOCKET_DIR} -c listen_addresses=127.0.0.1"],
-            check=True, cwd="/",
+            [
+                "runuser",
+                "-u",
+                "postgres",
+                "--",
+                str(bindir / "pg_ctl"),
+                "-D",
+                str(OWN_CLUSTER),
+                "-l",
+                str(OWN_CLUSTER / "server.log"),
+                "-w",
+                "start",
+                "-o",
+                f"-p {OWN_PORT} -k {OWN_SOCKET_DIR} -c listen_addresses=127.0.0.1",
+            ],
+            check=True,
+            cwd="/",
         )
     return f"postgresql://postgres@127.0.0.1:{OWN_PORT}/postgres"
 
@@ -171,8 +196,10 @@ def find_pg_bindir() -> Path | None:
     base = Path("/usr/lib/postgresql")
     if not base.exists():
         return None
-    versions = sorted((p for p in base.iterdir() if (p / "bin" / "initdb").exists()),
-                      key=lambda p: int(p.name) if p.name.isdigit() else 0)
+    versions = sorted(
+        (p for p in base.iterdir() if (p / "bin" / "initdb").exists()),
+        key=lambda p: int(p.name) if p.name.isdigit() else 0,
+    )
     return versions[-1] / "bin" if versions else None
 
 
@@ -185,8 +212,10 @@ def start_debian_cluster_if_stopped() -> None:
         cols = line.split()
         if len(cols) >= 4 and cols[3] == "down":
             say(f"starting PostgreSQL cluster {cols[0]}/{cols[1]}")
-            subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", cols[0], cols[1],
-                            "start"], check=False)
+            subprocess.run(
+                ["pg_ctlcluster", "--skip-systemctl-redirect", cols[0], cols[1], "start"],
+                check=False,
+            )
 
 
 def find_server() -> str:
@@ -206,8 +235,10 @@ def find_server() -> str:
             ensure_role_for_me()
             time.sleep(1)
     if port_open(5432):
-        fail("a server listens on 127.0.0.1:5432 but refuses us; set DATABASE_URL "
-             "(e.g. postgresql://user:password@127.0.0.1:5432/petalapak)")
+        fail(
+            "a server listens on 127.0.0.1:5432 but refuses us; set DATABASE_URL "
+            "(e.g. postgresql://user:password@127.0.0.1:5432/petalapak)"
+        )
     return start_own_cluster()
 
 

@@ -19,17 +19,48 @@ BIN = Path(sys.executable).parent
 
 def main() -> None:
     pot = TR / "messages.pot"
-    subprocess.run([str(BIN / "pybabel"), "--quiet", "extract", "-F", str(ROOT / "babel.cfg"),
-                    "-k", "_l", "-k", "lazy_gettext", "--no-location", "--omit-header",
-                    "-o", str(pot), str(ROOT)], check=True)
+    subprocess.run(
+        [
+            str(BIN / "pybabel"),
+            "--quiet",
+            "extract",
+            "-F",
+            str(ROOT / "babel.cfg"),
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "--no-location",
+            "--omit-header",
+            "-o",
+            str(pot),
+            str(ROOT),
+        ],
+        check=True,
+    )
     po = TR / "en" / "LC_MESSAGES" / "messages.po"
     if po.exists():
-        subprocess.run([str(BIN / "pybabel"), "--quiet", "update", "--no-fuzzy-matching",
-                        "--ignore-obsolete", "-i", str(pot), "-d", str(TR), "-l", "en"],
-                       check=True)
+        subprocess.run(
+            [
+                str(BIN / "pybabel"),
+                "--quiet",
+                "update",
+                "--no-fuzzy-matching",
+                "--ignore-obsolete",
+                "-i",
+                str(pot),
+                "-d",
+                str(TR),
+                "-l",
+                "en",
+            ],
+            check=True,
+        )
     else:
-        subprocess.run([str(BIN / "pybabel"), "--quiet", "init", "-i", str(pot), "-d", str(TR),
-                        "-l", "en"], check=True)
+        subprocess.run(
+            [str(BIN / "pybabel"), "--quiet", "init", "-i", str(pot), "-d", str(TR), "-l", "en"],
+            check=True,
+        )
     subprocess.run([str(BIN / "pybabel"), "--quiet", "compile", "-d", str(TR)], check=True)
 
 

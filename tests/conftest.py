@@ -59,8 +59,7 @@ def db(engine: Engine) -> Iterator[Session]:
     """A session whose commits only release savepoints; everything is rolled back after."""
     conn = engine.connect()
     trans = conn.begin()
-    session = Session(bind=conn, join_transaction_mode="create_savepoint",
-                      expire_on_commit=False)
+    session = Session(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)
     try:
         yield session
     finally:
@@ -74,8 +73,12 @@ def app(db: Session, database_url: str) -> Flask:
     from app import create_app
 
     return create_app(
-        {"TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test-secret-key-0123456789",
-         "SQLALCHEMY_DATABASE_URI": database_url},
+        {
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+            "SECRET_KEY": "test-secret-key-0123456789",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+        },
         session=db,
     )
 

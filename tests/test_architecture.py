@@ -10,8 +10,16 @@ from pathlib import Path
 import pytest
 
 APP = Path(__file__).resolve().parent.parent / "app"
-FORBIDDEN = ("flask", "sqlalchemy", "geoalchemy2", "app.models", "app.routes", "app.services",
-             "app.db", "werkzeug")
+FORBIDDEN = (
+    "flask",
+    "sqlalchemy",
+    "geoalchemy2",
+    "app.models",
+    "app.routes",
+    "app.services",
+    "app.db",
+    "werkzeug",
+)
 PURE = sorted([*APP.glob("gis/*.py"), *APP.glob("allocation/*.py"), *APP.glob("printing/*.py")])
 
 

@@ -30,7 +30,8 @@ mod["main"]()
 
 def test_only_the_url_reaches_stdout() -> None:
     driver = _DRIVER.replace("sys.argv_path", repr(str(ROOT / "scripts" / "bootstrap_db.py")))
-    done = subprocess.run([sys.executable, "-c", driver], capture_output=True, text=True,
-                          check=True, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, "-c", driver], capture_output=True, text=True, check=True, cwd=ROOT
+    )
     assert done.stdout == "postgresql+psycopg://u@127.0.0.1:5432/petalapak_x\n"
     assert "gdal-data" in done.stderr and "a stray print" in done.stderr

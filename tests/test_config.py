@@ -10,8 +10,9 @@ from app.config import ConfigError, load_config
 
 
 @pytest.mark.parametrize("secret", ["", "dev-not-secret", "short"])
-def test_production_refuses_default_secret(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                           secret: str) -> None:
+def test_production_refuses_default_secret(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, secret: str
+) -> None:
     monkeypatch.setenv("PETALAPAK_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", secret)
     with pytest.raises(ConfigError):

@@ -52,8 +52,10 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if server is None:
         pytest.skip("redis-server is not installed")
     sock = Path(tmp_path_factory.mktemp("redis")) / "redis.sock"
-    proc = subprocess.Popen([server, "--port", "0", "--unixsocket", str(sock), "--save", "",
-                             "--appendonly", "no"], stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [server, "--port", "0", "--unixsocket", str(sock), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
     try:
         for _ in range(100):
             if sock.exists():
@@ -97,20 +99,35 @@ def test_redis_down_falls_back_to_memory(tmp_path: Path) -> None:
 def test_app_uses_redis_when_configured(redis_url: str, database_url: str, db: Session) -> None:
     from app import create_app
 
-    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "REDIS_URL": redis_url,
-                      "SECRET_KEY": "test-secret-key-0123456789",
-                      "CACHE_KEY_PREFIX": f"test-{time.time_ns()}:",
-                      "SQLALCHEMY_DATABASE_URI": database_url}, session=db)
+    app = create_app(
+        {
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+            "REDIS_URL": redis_url,
+            "SECRET_KEY": "test-secret-key-0123456789",
+            "CACHE_KEY_PREFIX": f"test-{time.time_ns()}:",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+        },
+        session=db,
+    )
     other = create_app(app.config, session=db)  # another gunicorn worker
     try:
         client = app.test_client()
-        codes = [client.post("/api/lapak", json={"code": f"QQQQQQQQ{i:02d}", "phone4": "1234"})
-                 .status_code for i in range(11)]
+        codes = [
+            client.post(
+                "/api/lapak", json={"code": f"QQQQQQQQ{i:02d}", "phone4": "1234"}
+            ).status_code
+            for i in range(11)
+        ]
         assert codes == [401] * 10 + [429]
         assert isinstance(app.extensions["petalapak.ratelimit"], RedisLimiter)
         # ...shares the count
-        assert other.test_client().post("/api/lapak", json={"code": "QQQQQQQQ99",
-                                                            "phone4": "1234"}).status_code == 429
+        assert (
+            other.test_client()
+            .post("/api/lapak", json={"code": "QQQQQQQQ99", "phone4": "1234"})
+            .status_code
+            == 429
+        )
     finally:
         for each in (app, other):
             for name in ("petalapak.ratelimit", "petalapak.cache"):

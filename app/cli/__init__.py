@@ -13,6 +13,11 @@ from app.cli.lapak import lapak_commands
 
 def register_cli(app: Flask) -> None:
     """Attach every command group's commands to the app's CLI."""
-    for command in (*admin_commands, *data_commands, *gis_commands, *allocation_commands,
-                    *lapak_commands):
+    for command in (
+        *admin_commands,
+        *data_commands,
+        *gis_commands,
+        *allocation_commands,
+        *lapak_commands,
+    ):
         app.cli.add_command(command)

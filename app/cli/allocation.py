@@ -32,24 +32,38 @@ def parse_caps(raw: tuple[str, ...]) -> dict[tuple[str | None, str], int]:
 @click.command("allocate")
 @click.argument("event_slug")
 @click.option("--seed", type=int, required=True, help="Seed undian yang diumumkan.")
-@click.option("--cap", "caps", multiple=True,
-              help="Batas kategori, mis. makanan=45 atau B:makanan=10.")
-@click.option("--neighbour-weight", type=float, default=1.0, show_default=True,
-              help="Positif: hindari tetangga sekategori; negatif: kelompokkan (pujasera).")
+@click.option(
+    "--cap", "caps", multiple=True, help="Batas kategori, mis. makanan=45 atau B:makanan=10."
+)
+@click.option(
+    "--neighbour-weight",
+    type=float,
+    default=1.0,
+    show_default=True,
+    help="Positif: hindari tetangga sekategori; negatif: kelompokkan (pujasera).",
+)
 @click.option("--dry-run", is_flag=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @with_appcontext
 @service_errors
-def allocate_command(event_slug: str, seed: int, caps: tuple[str, ...], neighbour_weight: float,
-                     dry_run: bool, fmt: str) -> None:
+def allocate_command(
+    event_slug: str,
+    seed: int,
+    caps: tuple[str, ...],
+    neighbour_weight: float,
+    dry_run: bool,
+    fmt: str,
+) -> None:
     """Assign active vendors to the event's booths (pins kept) and explain every decision."""
     session = get_session()
     event = get_event(session, event_slug)
-    settings = AllocationSettings(seed=seed, caps=parse_caps(caps),
-                                  weights=Weights(neighbour_same_category=neighbour_weight))
-    with click.progressbar(length=1, label="Alokasi / allocating",
-                           file=sys.stderr) as bar, \
-            acting_as(None, "cli:allocate"):
+    settings = AllocationSettings(
+        seed=seed, caps=parse_caps(caps), weights=Weights(neighbour_same_category=neighbour_weight)
+    )
+    with (
+        click.progressbar(length=1, label="Alokasi / allocating", file=sys.stderr) as bar,
+        acting_as(None, "cli:allocate"),
+    ):
         outcome = run_allocation(session, event, settings, dry_run=dry_run)
         bar.update(1)
     if fmt == "json":
@@ -57,14 +71,19 @@ def allocate_command(event_slug: str, seed: int, caps: tuple[str, ...], neighbou
         return
     data = outcome.to_dict()
     for p in data["placements"]:
-        click.echo(f"{p['booth_code']:<9} {p['phase']:<10} {p['business_name'][:34]:<34} "
-                   f"{p['explanation_id']}")
+        click.echo(
+            f"{p['booth_code']:<9} {p['phase']:<10} {p['business_name'][:34]:<34} "
+            f"{p['explanation_id']}"
+        )
     for u in data["unplaced"]:
-        click.echo(f"{'-':<9} {u['reason_code']:<10} {u['business_name'][:34]:<34} "
-                   f"{u['explanation_id']}")
-    click.echo(f"{len(data['placements'])} ditempatkan, {len(data['unplaced'])} tidak; "
-               f"daftar tunggu {len(data['waitlist'])}; seed {seed}"
-               + (" (uji saja, tidak disimpan)" if dry_run else ""))
+        click.echo(
+            f"{'-':<9} {u['reason_code']:<10} {u['business_name'][:34]:<34} {u['explanation_id']}"
+        )
+    click.echo(
+        f"{len(data['placements'])} ditempatkan, {len(data['unplaced'])} tidak; "
+        f"daftar tunggu {len(data['waitlist'])}; seed {seed}"
+        + (" (uji saja, tidak disimpan)" if dry_run else "")
+    )
 
 
 allocation_commands = (allocate_command,)

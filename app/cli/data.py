@@ -32,8 +32,9 @@ def _parse_extent(raw: str | None) -> tuple[float, float, float, float] | None:
 @click.command("create-city")
 @click.argument("name")
 @click.option("--slug", required=True)
-@click.option("--crs", "epsg", type=int,
-              help="EPSG CRS metrik; diperkirakan dari --extent bila kosong.")
+@click.option(
+    "--crs", "epsg", type=int, help="EPSG CRS metrik; diperkirakan dari --extent bila kosong."
+)
 @click.option("--extent", help="minlon,minlat,maxlon,maxlat (EPSG:4326)")
 @with_appcontext
 @service_errors
@@ -41,8 +42,9 @@ def create_city_command(name: str, slug: str, epsg: int | None, extent: str | No
     """Create a city with its default clearance rules."""
     session = get_session()
     with acting_as(None, "cli"):
-        city = create_city(session, name=name, slug=slug, metric_epsg=epsg,
-                           extent=_parse_extent(extent))
+        city = create_city(
+            session, name=name, slug=slug, metric_epsg=epsg, extent=_parse_extent(extent)
+        )
         session.commit()
     click.echo(f"Kota {city.name} ({city.slug}), CRS metrik EPSG:{city.metric_epsg}")
 
@@ -57,14 +59,28 @@ def create_city_command(name: str, slug: str, epsg: int | None, extent: str | No
 @click.option("--corridor", "corridors", multiple=True, required=True, help="Nama zona koridor.")
 @with_appcontext
 @service_errors
-def create_event_command(city_slug: str, event_slug: str, name: str, on: object, start: str,
-                         end: str, corridors: tuple[str, ...]) -> None:
+def create_event_command(
+    city_slug: str,
+    event_slug: str,
+    name: str,
+    on: object,
+    start: str,
+    end: str,
+    corridors: tuple[str, ...],
+) -> None:
     """Create an event (e.g. a CFD Sunday) on one or more corridor zones."""
     session = get_session()
     city = get_city(session, city_slug)
     event = create_event(
-        session, city=city, slug=event_slug, name=name, on=on.date(),  # type: ignore[attr-defined]
-        start=time.fromisoformat(start), end=time.fromisoformat(end), corridor_names=corridors)
+        session,
+        city=city,
+        slug=event_slug,
+        name=name,
+        on=on.date(),  # type: ignore[attr-defined]
+        start=time.fromisoformat(start),
+        end=time.fromisoformat(end),
+        corridor_names=corridors,
+    )
     click.echo(f"Acara {event.slug} pada {event.date.isoformat()} dibuat.")
 
 
@@ -73,14 +89,22 @@ def create_event_command(city_slug: str, event_slug: str, name: str, on: object,
 @click.option("--city", "city_slug", required=True)
 @click.option("--layer", type=click.Choice(LAYERS), required=True)
 @click.option("--event", "event_slug")
-@click.option("--repair", is_flag=True,
-              help="Perbaiki poligon tidak sah (make_valid) dan laporkan.")
+@click.option(
+    "--repair", is_flag=True, help="Perbaiki poligon tidak sah (make_valid) dan laporkan."
+)
 @click.option("--dry-run", is_flag=True, help="Periksa saja; tidak menulis apa pun.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @with_appcontext
 @service_errors
-def import_layer_command(file: Path, city_slug: str, layer: str, event_slug: str | None,
-                         repair: bool, dry_run: bool, fmt: str) -> None:
+def import_layer_command(
+    file: Path,
+    city_slug: str,
+    layer: str,
+    event_slug: str | None,
+    repair: bool,
+    dry_run: bool,
+    fmt: str,
+) -> None:
     """Import zones, facilities or an event's booths, all or nothing.
 
     FILE may be GeoJSON, GeoPackage, a zipped Shapefile, KML/KMZ or CSV (lon/lat or WKT
@@ -89,26 +113,38 @@ def import_layer_command(file: Path, city_slug: str, layer: str, event_slug: str
     session = get_session()
     city = get_city(session, city_slug)
     event = get_event(session, event_slug, city) if event_slug else None
-    source = read_layer_file(file, max_bytes=current_app.config["MAX_CONTENT_LENGTH"],
-                             layer_hint=layer)
+    source = read_layer_file(
+        file, max_bytes=current_app.config["MAX_CONTENT_LENGTH"], layer_hint=layer
+    )
     with acting_as(None, "cli:import-layer"):
-        report = import_layer(session, city=city, layer=layer, features=source.features,
-                              event=event, repair=repair, dry_run=dry_run)
+        report = import_layer(
+            session,
+            city=city,
+            layer=layer,
+            features=source.features,
+            event=event,
+            repair=repair,
+            dry_run=dry_run,
+        )
     if fmt == "json":
         click.echo(dump({**report.to_dict(), "source": source.to_dict()}))
     else:
-        click.echo(f"{file.name}: {source.format}, CRS {source.source_crs}"
-                   f"{' (dianggap)' if source.crs_assumed else ''}")
+        click.echo(
+            f"{file.name}: {source.format}, CRS {source.source_crs}"
+            f"{' (dianggap)' if source.crs_assumed else ''}"
+        )
         for note_id, _note_en in source.notes:
             click.echo(f"  catatan: {note_id}")
         for p in report.repaired:
             click.echo(f"  fitur #{p.index}: {p.message_id}")
         for p in report.problems:
             click.echo(f"  fitur #{p.index} [{p.field}]: {p.message_id} ({p.message_en})", err=True)
-        state = "ditulis" if report.written else (
-            "uji saja" if dry_run and report.ok else "DITOLAK")
-        click.echo(f"{report.total} fitur: {report.created} baru, {report.updated} diperbarui"
-                   f" — {state}")
+        state = (
+            "ditulis" if report.written else ("uji saja" if dry_run and report.ok else "DITOLAK")
+        )
+        click.echo(
+            f"{report.total} fitur: {report.created} baru, {report.updated} diperbarui — {state}"
+        )
     if not report.ok:
         raise SystemExit(1)
 
@@ -118,14 +154,27 @@ def import_layer_command(file: Path, city_slug: str, layer: str, event_slug: str
 @click.option("--city", "city_slug", required=True)
 @click.option("--layer", type=click.Choice(LAYERS), required=True)
 @click.option("--event", "event_slug", help="Acara (wajib untuk --layer booths).")
-@click.option("--format", "fmt", type=click.Choice(tuple(EXPORT_FORMATS)),
-              help="Format berkas; bila kosong, dari akhiran OUT.")
-@click.option("--include-private", is_flag=True,
-              help="Sertakan data pribadi pedagang (nama pemilik, telepon, NIB, kode akses).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(tuple(EXPORT_FORMATS)),
+    help="Format berkas; bila kosong, dari akhiran OUT.",
+)
+@click.option(
+    "--include-private",
+    is_flag=True,
+    help="Sertakan data pribadi pedagang (nama pemilik, telepon, NIB, kode akses).",
+)
 @with_appcontext
 @service_errors
-def export_layer_command(out: Path, city_slug: str, layer: str, event_slug: str | None,
-                         fmt: str | None, include_private: bool) -> None:
+def export_layer_command(
+    out: Path,
+    city_slug: str,
+    layer: str,
+    event_slug: str | None,
+    fmt: str | None,
+    include_private: bool,
+) -> None:
     """Export zones, facilities or an event's booths as GeoJSON, GeoPackage, CSV or KML.
 
     Booth exports carry each booth's assignment (vendor business name and category); vendors'
@@ -136,13 +185,15 @@ def export_layer_command(out: Path, city_slug: str, layer: str, event_slug: str 
         by_suffix[".json"] = "geojson"
         fmt = by_suffix.get(out.suffix.lower())
         if fmt is None:
-            raise click.BadParameter("tidak dapat ditebak dari akhiran OUT; pakai --format.",
-                                     param_hint="--format")
+            raise click.BadParameter(
+                "tidak dapat ditebak dari akhiran OUT; pakai --format.", param_hint="--format"
+            )
     session = get_session()
     city = get_city(session, city_slug)
     event = get_event(session, event_slug, city) if event_slug else None
-    result = export_layer(session, city=city, layer=layer, fmt=fmt, event=event,
-                          include_private=include_private)
+    result = export_layer(
+        session, city=city, layer=layer, fmt=fmt, event=event, include_private=include_private
+    )
     out.write_bytes(result.data)
     if result.private:
         out.chmod(0o600)
@@ -163,16 +214,19 @@ def import_vendors_command(file: Path, city_slug: str, dry_run: bool, fmt: str) 
     """
     session = get_session()
     city = get_city(session, city_slug)
-    report = import_vendors(session, city=city, rows=read_rows(file), today=date.today(),
-                            dry_run=dry_run)
+    report = import_vendors(
+        session, city=city, rows=read_rows(file), today=date.today(), dry_run=dry_run
+    )
     if fmt == "json":
         click.echo(dump(report.to_dict()))
     else:
         for p in report.problems:
             mark = "GALAT" if p.severity == "error" else "catatan"
             click.echo(f"  baris {p.row} [{p.column}] {mark}: {p.message_id}", err=True)
-        click.echo(f"{report.total} baris: {report.created} baru, {report.updated} diperbarui"
-                   f" — {'ditulis' if report.written else 'tidak ditulis'}")
+        click.echo(
+            f"{report.total} baris: {report.created} baru, {report.updated} diperbarui"
+            f" — {'ditulis' if report.written else 'tidak ditulis'}"
+        )
     if report.errors:
         raise SystemExit(1)
 
@@ -188,5 +242,11 @@ def seed_demo_command() -> None:
     click.echo(f"Data demo siap: {demo_summary(session)}")
 
 
-data_commands = (create_city_command, create_event_command, import_layer_command,
-                 export_layer_command, import_vendors_command, seed_demo_command)
+data_commands = (
+    create_city_command,
+    create_event_command,
+    import_layer_command,
+    export_layer_command,
+    import_vendors_command,
+    seed_demo_command,
+)

@@ -33,23 +33,33 @@ def layout_command(event_slug: str, fmt: str, dry_run: bool, **params: object) -
     session = get_session()
     event = get_event(session, event_slug)
     with acting_as(None, "cli:layout"):
-        outcome = generate_event_layout(session, event, LayoutParams(**params),  # type: ignore[arg-type]
-                                        dry_run=dry_run)
+        outcome = generate_event_layout(
+            session,
+            event,
+            LayoutParams(**params),  # type: ignore[arg-type]
+            dry_run=dry_run,
+        )
     if fmt == "json":
         click.echo(dump(outcome.to_dict()))
         return
     r = outcome.report
-    click.echo(f"Lapak ditempatkan / booths placed: {r['placed']} "
-               f"(batas per baris / per-row bound {r['row_bound']}, batas luas / area bound "
-               f"{r['area_bound']})")
-    click.echo(f"Dipertahankan (terkunci) / kept locked: {outcome.kept_locked}; "
-               f"dihapus / removed: {outcome.removed}")
+    click.echo(
+        f"Lapak ditempatkan / booths placed: {r['placed']} "
+        f"(batas per baris / per-row bound {r['row_bound']}, batas luas / area bound "
+        f"{r['area_bound']})"
+    )
+    click.echo(
+        f"Dipertahankan (terkunci) / kept locked: {outcome.kept_locked}; "
+        f"dihapus / removed: {outcome.removed}"
+    )
     for reason, n in sorted(r["rejected"].items()):
         click.echo(f"  posisi ditolak / rejected — {reason}: {n}")
     for text in r["reasons"]:
         click.echo(f"  {text}")
-    click.echo(f"Konflik / conflicts: {outcome.conflicts.get('total', 0)}"
-               + (" (uji saja, tidak disimpan / dry run)" if dry_run else ""))
+    click.echo(
+        f"Konflik / conflicts: {outcome.conflicts.get('total', 0)}"
+        + (" (uji saja, tidak disimpan / dry run)" if dry_run else "")
+    )
 
 
 @click.command("conflicts")
@@ -64,8 +74,15 @@ def conflicts_command(event_slug: str, fmt: str, lang: str) -> None:
     event = get_event(session, event_slug)
     found = event_conflicts(session, event)
     if fmt == "json":
-        click.echo(dump({"event": event.slug, "summary": summary(found),
-                         "conflicts": [c.to_dict() for c in found]}))
+        click.echo(
+            dump(
+                {
+                    "event": event.slug,
+                    "summary": summary(found),
+                    "conflicts": [c.to_dict() for c in found],
+                }
+            )
+        )
         return
     if not found:
         click.echo("Tidak ada konflik. / No conflicts.")

@@ -17,10 +17,12 @@ from app.services.vendor_access import vendor_link
 
 @click.command("vendor-link")
 @click.argument("vendor_id", type=int)
-@click.option("--base-url", default=lambda: os.environ.get("PETALAPAK_PUBLIC_URL",
-                                                           "http://127.0.0.1:5000"),
-              show_default="PETALAPAK_PUBLIC_URL or http://127.0.0.1:5000",
-              help="Alamat publik situs / the site's public address.")
+@click.option(
+    "--base-url",
+    default=lambda: os.environ.get("PETALAPAK_PUBLIC_URL", "http://127.0.0.1:5000"),
+    show_default="PETALAPAK_PUBLIC_URL or http://127.0.0.1:5000",
+    help="Alamat publik situs / the site's public address.",
+)
 @with_appcontext
 @service_errors
 def vendor_link_command(vendor_id: int, base_url: str) -> None:
@@ -33,10 +35,14 @@ def vendor_link_command(vendor_id: int, base_url: str) -> None:
     if vendor is None:
         raise NotFound(f"Pedagang {vendor_id} tidak ditemukan.", f"Vendor {vendor_id} not found.")
     if not vendor.active:
-        click.echo("Peringatan: pedagang ini nonaktif; tautan tidak akan berfungsi. / "
-                   "Warning: this vendor is inactive; the link will not work.", err=True)
-    click.echo(vendor_link(vendor, secret_key=str(current_app.config["SECRET_KEY"]),
-                           base_url=base_url))
+        click.echo(
+            "Peringatan: pedagang ini nonaktif; tautan tidak akan berfungsi. / "
+            "Warning: this vendor is inactive; the link will not work.",
+            err=True,
+        )
+    click.echo(
+        vendor_link(vendor, secret_key=str(current_app.config["SECRET_KEY"]), base_url=base_url)
+    )
 
 
 lapak_commands = (vendor_link_command,)

@@ -274,8 +274,11 @@ def _trim_corner_spurs(path: NDArray[np.float64], polygon: Polygon) -> NDArray[n
     # straight stretch must not be trimmed away with the corner
     along = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(path, axis=0).T))])
     reach = 4.0 * float(np.median(radius))
-    cap = min(len(path) // 3, int(np.searchsorted(along, reach)),
-              len(path) - 1 - int(np.searchsorted(along, along[-1] - reach)))
+    cap = min(
+        len(path) // 3,
+        int(np.searchsorted(along, reach)),
+        len(path) - 1 - int(np.searchsorted(along, along[-1] - reach)),
+    )
     lo = 0
     while lo < cap and radius[lo] < threshold:
         lo += 1

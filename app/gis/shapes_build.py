@@ -25,9 +25,7 @@ def oriented_rectangle(
     """
     refuse_degrees(centre, "booth centre")
     half_w, half_d = width_m / 2.0, depth_m / 2.0
-    base = Polygon(
-        [(-half_w, -half_d), (half_w, -half_d), (half_w, half_d), (-half_w, half_d)]
-    )
+    base = Polygon([(-half_w, -half_d), (half_w, -half_d), (half_w, half_d), (-half_w, half_d)])
     rotated = affinity.rotate(base, angle_rad, origin=(0, 0), use_radians=True)
     return affinity.translate(rotated, centre.x, centre.y)
 

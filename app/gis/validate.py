@@ -89,8 +89,12 @@ def check_geometry(
         allowed = ", ".join(sorted(allowed_types))
         return GeometryCheck(
             None,
-            ((f"Jenis geometri {geom.geom_type} tidak diterima (harus {allowed}).",
-              f"Geometry type {geom.geom_type} not accepted here (expected {allowed})."),),
+            (
+                (
+                    f"Jenis geometri {geom.geom_type} tidak diterima (harus {allowed}).",
+                    f"Geometry type {geom.geom_type} not accepted here (expected {allowed}).",
+                ),
+            ),
         )
     minx, miny, maxx, maxy = geom.bounds
     if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
@@ -98,8 +102,12 @@ def check_geometry(
             return GeometryCheck(None, (_SWAPPED,))
         return GeometryCheck(
             None,
-            (("Koordinat di luar rentang bujur/lintang; data harus EPSG:4326 (lon, lat).",
-              "Coordinates out of lon/lat range; data must be EPSG:4326 (lon, lat)."),),
+            (
+                (
+                    "Koordinat di luar rentang bujur/lintang; data harus EPSG:4326 (lon, lat).",
+                    "Coordinates out of lon/lat range; data must be EPSG:4326 (lon, lat).",
+                ),
+            ),
         )
     if extent is not None and not extent.intersects(geom):
         if _fits_swapped(geom, extent):
@@ -119,8 +127,12 @@ def check_geometry(
         if fixed is None:
             return GeometryCheck(
                 None,
-                ((f"Geometri tidak sah dan tidak dapat diperbaiki: {reason}.",
-                  f"Invalid geometry that cannot be repaired: {reason}."),),
+                (
+                    (
+                        f"Geometri tidak sah dan tidak dapat diperbaiki: {reason}.",
+                        f"Invalid geometry that cannot be repaired: {reason}.",
+                    ),
+                ),
             )
         geom, repaired = fixed, reason
     return GeometryCheck(geom, (), repaired)

@@ -23,8 +23,10 @@ class Base(DeclarativeBase):
 
     def __repr__(self) -> str:
         ident = getattr(self, "id", None)
-        label = getattr(self, "slug", None) or getattr(self, "code", None) or getattr(
-            self, "name", None
+        label = (
+            getattr(self, "slug", None)
+            or getattr(self, "code", None)
+            or getattr(self, "name", None)
         )
         return f"<{type(self).__name__} id={ident} {label!r}>"
 

@@ -76,11 +76,17 @@ class Booth(Timestamped, Base):
         # own event; this unique pair is what that foreign key points at.
         UniqueConstraint("id", "event_id", name="uq_booth_id_event"),
         Index(
-            "uq_booth_event_code", "event_id", "code", unique=True,
+            "uq_booth_event_code",
+            "event_id",
+            "code",
+            unique=True,
             postgresql_where=text("event_id IS NOT NULL"),
         ),
         Index(
-            "uq_booth_zone_code", "zone_id", "code", unique=True,
+            "uq_booth_zone_code",
+            "zone_id",
+            "code",
+            unique=True,
             postgresql_where=text("zone_id IS NOT NULL"),
         ),
     )

@@ -40,8 +40,13 @@ class Vendor(Timestamped, Base):
     __table_args__ = (
         CheckConstraint(in_list("category", VENDOR_CATEGORIES), name="category"),
         CheckConstraint("char_length(access_code) >= 8", name="access_code_length"),
-        Index("uq_vendor_city_nib", "city_id", "nib", unique=True,
-              postgresql_where=text("nib IS NOT NULL")),
+        Index(
+            "uq_vendor_city_nib",
+            "city_id",
+            "nib",
+            unique=True,
+            postgresql_where=text("nib IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -81,23 +86,37 @@ class Assignment(Timestamped, Base):
             name="event_or_permit",
         ),
         ForeignKeyConstraint(
-            ["booth_id", "event_id"], ["booth.id", "booth.event_id"],
-            name="fk_assignment_booth_event", ondelete="CASCADE",
+            ["booth_id", "event_id"],
+            ["booth.id", "booth.event_id"],
+            name="fk_assignment_booth_event",
+            ondelete="CASCADE",
         ),
-        Index("uq_assignment_event_booth", "event_id", "booth_id", unique=True,
-              postgresql_where=text(f"event_id IS NOT NULL AND {_HOLDING_SQL}")),
-        Index("uq_assignment_event_vendor", "event_id", "vendor_id", unique=True,
-              postgresql_where=text(f"event_id IS NOT NULL AND {_HOLDING_SQL}")),
+        Index(
+            "uq_assignment_event_booth",
+            "event_id",
+            "booth_id",
+            unique=True,
+            postgresql_where=text(f"event_id IS NOT NULL AND {_HOLDING_SQL}"),
+        ),
+        Index(
+            "uq_assignment_event_vendor",
+            "event_id",
+            "vendor_id",
+            unique=True,
+            postgresql_where=text(f"event_id IS NOT NULL AND {_HOLDING_SQL}"),
+        ),
         ExcludeConstraint(
             ("booth_id", "="),
             (text("daterange(valid_from, valid_to, '[]')"), "&&"),
-            name="ex_assignment_permit_booth", using="gist",
+            name="ex_assignment_permit_booth",
+            using="gist",
             where=text(f"event_id IS NULL AND {_HOLDING_SQL}"),
         ),
         ExcludeConstraint(
             ("vendor_id", "="),
             (text("daterange(valid_from, valid_to, '[]')"), "&&"),
-            name="ex_assignment_permit_vendor", using="gist",
+            name="ex_assignment_permit_vendor",
+            using="gist",
             where=text(f"event_id IS NULL AND {_HOLDING_SQL}"),
         ),
     )

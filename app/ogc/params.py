@@ -130,13 +130,18 @@ def _instant(raw: str) -> Instant:
     try:
         if _DATE.fullmatch(raw):
             return Instant(day=date.fromisoformat(raw))
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?"
-                            r"([Zz]|[+-]\d{2}:\d{2})?", raw):
+        if not re.fullmatch(
+            r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?"
+            r"([Zz]|[+-]\d{2}:\d{2})?",
+            raw,
+        ):
             raise ValueError(raw)
         moment = datetime.fromisoformat(raw.replace("z", "Z").replace("Z", "+00:00"))
     except ValueError:
-        raise bad_request("datetime", "must be an RFC 3339 date, date-time or interval "
-                                      "(e.g. 2026-12-06 or 2026-12-01/..)") from None
+        raise bad_request(
+            "datetime",
+            "must be an RFC 3339 date, date-time or interval (e.g. 2026-12-06 or 2026-12-01/..)",
+        ) from None
     if moment.tzinfo is None:  # RFC 3339 wants an offset; read a bare time as UTC
         moment = moment.replace(tzinfo=UTC)
     return Instant(moment=moment)
@@ -162,8 +167,9 @@ def parse_datetime(raw: str | None) -> DateTimeFilter | None:
     start, end = _instant(parts[0]), _instant(parts[1])
     if start.is_open and end.is_open:
         raise bad_request("datetime", "an interval cannot be open at both ends")
-    lo = start.moment or (datetime.combine(start.day, datetime.min.time(), UTC)
-                          if start.day else None)
+    lo = start.moment or (
+        datetime.combine(start.day, datetime.min.time(), UTC) if start.day else None
+    )
     hi = end.moment or (datetime.combine(end.day, datetime.max.time(), UTC) if end.day else None)
     if lo is not None and hi is not None and lo > hi:
         raise bad_request("datetime", "the interval ends before it starts")
@@ -203,7 +209,11 @@ def negotiate(f: str | None, accept: str | None) -> str:
                     q = 0.0
         if mime in ("text/html", "application/xhtml+xml"):
             best_html = max(best_html, q)
-        elif mime in ("application/json", "application/geo+json", "application/schema+json",
-                      "application/vnd.oai.openapi+json"):
+        elif mime in (
+            "application/json",
+            "application/geo+json",
+            "application/schema+json",
+            "application/vnd.oai.openapi+json",
+        ):
             best_json = max(best_json, q)
     return "html" if best_html > best_json else "json"

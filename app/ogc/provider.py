@@ -67,14 +67,28 @@ def _str(nullable: bool = True, enum: Sequence[str] | None = None) -> dict[str, 
     return schema
 
 
-ZONE_PROPS = {"name": _str(False), "kind": _str(False, ZONE_KINDS), "hours": _str(),
-              "capacity": {"type": "integer", "nullable": True}, "city": _str(False)}
+ZONE_PROPS = {
+    "name": _str(False),
+    "kind": _str(False, ZONE_KINDS),
+    "hours": _str(),
+    "capacity": {"type": "integer", "nullable": True},
+    "city": _str(False),
+}
 FACILITY_PROPS = {"name": _str(), "kind": _str(False, FACILITY_KINDS), "city": _str(False)}
-BOOTH_PROPS = {"code": _str(False), "kind": _str(False, BOOTH_KINDS), "service": _str(),
-               "status": _str(False, BOOTH_STATUSES), "has_electricity": {"type": "boolean"},
-               "accessible": {"type": "boolean"}}
-VENDOR_PROPS = {**BOOTH_PROPS, "business_name": _str(), "category": _str(enum=VENDOR_CATEGORIES),
-                "phone": _str()}
+BOOTH_PROPS = {
+    "code": _str(False),
+    "kind": _str(False, BOOTH_KINDS),
+    "service": _str(),
+    "status": _str(False, BOOTH_STATUSES),
+    "has_electricity": {"type": "boolean"},
+    "accessible": {"type": "boolean"},
+}
+VENDOR_PROPS = {
+    **BOOTH_PROPS,
+    "business_name": _str(),
+    "category": _str(enum=VENDOR_CATEGORIES),
+    "phone": _str(),
+}
 
 
 def _text(value: str) -> Any:
@@ -96,8 +110,9 @@ def _geometry(col: Any) -> Any:
 def _extent_of(session: Session, expr: Any, *where: Any) -> tuple[float, float, float, float]:
     box = func.ST_Extent(expr)
     row = session.execute(
-        select(func.ST_XMin(box), func.ST_YMin(box), func.ST_XMax(box), func.ST_YMax(box))
-        .where(*where)
+        select(func.ST_XMin(box), func.ST_YMin(box), func.ST_XMax(box), func.ST_YMax(box)).where(
+            *where
+        )
     ).one()
     return WORLD if row[0] is None else (row[0], row[1], row[2], row[3])
 
@@ -116,20 +131,39 @@ class Provider:
         (``private``) every event's booths with their vendors."""
         out = [
             Collection(
-                "zones", "zones", "Zona PKL / Street-vending zones",
+                "zones",
+                "zones",
+                "Zona PKL / Street-vending zones",
                 "Where street vendors may trade (pkl_legal, pkl_timed with hours), may not "
                 "(no_vending), CFD corridors, emergency lanes and service areas.",
-                properties=ZONE_PROPS, filters={"kind": ZONE_KINDS},
-                extent=self._layer_extent(Zone) if with_extent else None),
+                properties=ZONE_PROPS,
+                filters={"kind": ZONE_KINDS},
+                extent=self._layer_extent(Zone) if with_extent else None,
+            ),
             Collection(
-                "facilities", "facilities", "Fasilitas umum / Public facilities",
+                "facilities",
+                "facilities",
+                "Fasilitas umum / Public facilities",
                 "Hydrants, bus stops, crossings and other facilities booths keep clear of.",
-                properties=FACILITY_PROPS, filters={"kind": FACILITY_KINDS},
-                extent=self._layer_extent(Facility) if with_extent else None),
+                properties=FACILITY_PROPS,
+                filters={"kind": FACILITY_KINDS},
+                extent=self._layer_extent(Facility) if with_extent else None,
+            ),
         ]
-        query = (select(Event.id, Event.slug, Event.name, Event.date, Event.start_time,
-                        Event.end_time, Event.status, City.slug)
-                 .join(City, City.id == Event.city_id).order_by(Event.date, Event.id))
+        query = (
+            select(
+                Event.id,
+                Event.slug,
+                Event.name,
+                Event.date,
+                Event.start_time,
+                Event.end_time,
+                Event.status,
+                City.slug,
+            )
+            .join(City, City.id == Event.city_id)
+            .order_by(Event.date, Event.id)
+        )
         if not private:
             query = query.where(Event.status == "published")
         events = self.session.execute(query).all()
@@ -140,24 +174,40 @@ class Provider:
         for ev_id, slug, name, day, start, end, status, city in events:
             key = slug if slug_counts[slug] == 1 else f"{city}-{slug}"
             common: dict[str, Any] = {
-                "event_id": ev_id, "event_date": day, "city": city,
-                "event_begins": self._moment(day, start), "event_ends": self._moment(day, end),
+                "event_id": ev_id,
+                "event_date": day,
+                "city": city,
+                "event_begins": self._moment(day, start),
+                "event_ends": self._moment(day, end),
                 "extent": extents.get(ev_id, WORLD) if with_extent else None,
             }
             if status == "published":
-                public.append(Collection(
-                    f"booths-{key}", "booths", f"Lapak / Booths: {name}",
-                    f"Booths of {name} ({day.isoformat()}) with their code, kind and status "
-                    "(free, assigned, checked_in, no_show); no vendor data.",
-                    properties=BOOTH_PROPS,
-                    filters={"kind": BOOTH_KINDS, "status": BOOTH_STATUSES}, **common))
+                public.append(
+                    Collection(
+                        f"booths-{key}",
+                        "booths",
+                        f"Lapak / Booths: {name}",
+                        f"Booths of {name} ({day.isoformat()}) with their code, kind and status "
+                        "(free, assigned, checked_in, no_show); no vendor data.",
+                        properties=BOOTH_PROPS,
+                        filters={"kind": BOOTH_KINDS, "status": BOOTH_STATUSES},
+                        **common,
+                    )
+                )
             if private:
-                staff.append(Collection(
-                    f"vendors-{key}", "vendors", f"Pedagang / Vendors: {name}",
-                    f"Booths of {name} ({day.isoformat()}, {status}) with the assigned vendor's "
-                    "business name, category and phone. Planners and API tokens only.",
-                    private=True, properties=VENDOR_PROPS,
-                    filters={"kind": BOOTH_KINDS, "status": BOOTH_STATUSES}, **common))
+                staff.append(
+                    Collection(
+                        f"vendors-{key}",
+                        "vendors",
+                        f"Pedagang / Vendors: {name}",
+                        f"Booths of {name} ({day.isoformat()}, {status}) with the assigned "
+                        "vendor's business name, category and phone. Planners and API tokens only.",
+                        private=True,
+                        properties=VENDOR_PROPS,
+                        filters={"kind": BOOTH_KINDS, "status": BOOTH_STATUSES},
+                        **common,
+                    )
+                )
         return out + public + staff
 
     def collection(self, collection_id: str, *, private: bool) -> Collection | None:
@@ -182,8 +232,7 @@ class Provider:
         if coll.kind == "facilities":
             return replace(coll, extent=self._layer_extent(Facility))
         assert coll.event_id is not None
-        return replace(coll, extent=self._booth_extents([coll.event_id]).get(coll.event_id,
-                                                                               WORLD))
+        return replace(coll, extent=self._booth_extents([coll.event_id]).get(coll.event_id, WORLD))
 
     def _moment(self, day: date, at: time) -> datetime:
         return datetime.combine(day, at, self.tz)
@@ -199,9 +248,15 @@ class Provider:
             return {}
         box = func.ST_Extent(Booth.geom)
         rows = self.session.execute(
-            select(Booth.event_id, func.ST_XMin(box), func.ST_YMin(box), func.ST_XMax(box),
-                   func.ST_YMax(box))
-            .where(Booth.event_id.in_(event_ids)).group_by(Booth.event_id)
+            select(
+                Booth.event_id,
+                func.ST_XMin(box),
+                func.ST_YMin(box),
+                func.ST_XMax(box),
+                func.ST_YMax(box),
+            )
+            .where(Booth.event_id.in_(event_ids))
+            .group_by(Booth.event_id)
         ).all()
         return {r[0]: (r[1], r[2], r[3], r[4]) for r in rows}
 
@@ -211,53 +266,104 @@ class Provider:
         """(id column, geometry column, base filters, property expressions, select_from)."""
         if coll.kind == "zones":
             hours = case(
-                (Zone.hours_start.isnot(None),
-                 func.concat(func.to_char(Zone.hours_start, _text("HH24:MI")), _text("–"),
-                             func.to_char(Zone.hours_end, _text("HH24:MI")))),
-                else_=None)
-            props = {"name": Zone.name, "kind": Zone.kind, "hours": hours,
-                     "capacity": Zone.capacity, "city": City.slug}
-            return (Zone.id, Zone.geom, [], props,
-                    select().select_from(Zone).join(City, City.id == Zone.city_id))
+                (
+                    Zone.hours_start.isnot(None),
+                    func.concat(
+                        func.to_char(Zone.hours_start, _text("HH24:MI")),
+                        _text("–"),
+                        func.to_char(Zone.hours_end, _text("HH24:MI")),
+                    ),
+                ),
+                else_=None,
+            )
+            props = {
+                "name": Zone.name,
+                "kind": Zone.kind,
+                "hours": hours,
+                "capacity": Zone.capacity,
+                "city": City.slug,
+            }
+            return (
+                Zone.id,
+                Zone.geom,
+                [],
+                props,
+                select().select_from(Zone).join(City, City.id == Zone.city_id),
+            )
         if coll.kind == "facilities":
             props = {"name": Facility.name, "kind": Facility.kind, "city": City.slug}
-            return (Facility.id, Facility.geom, [], props,
-                    select().select_from(Facility).join(City, City.id == Facility.city_id))
+            return (
+                Facility.id,
+                Facility.geom,
+                [],
+                props,
+                select().select_from(Facility).join(City, City.id == Facility.city_id),
+            )
         # booths / vendors: the assignment that holds the booth (or a no-show), if any
         rank = case((Assignment.status.in_(HOLDING_STATUSES), 0), else_=1)
         holder = (
-            select(Assignment.status.label("status"), Vendor.business_name, Vendor.category,
-                   Vendor.phone)
+            select(
+                Assignment.status.label("status"),
+                Vendor.business_name,
+                Vendor.category,
+                Vendor.phone,
+            )
             .join(Vendor, Vendor.id == Assignment.vendor_id)
-            .where(Assignment.booth_id == Booth.id, Assignment.event_id == Booth.event_id,
-                   Assignment.status != "cancelled")
-            .order_by(rank, Assignment.id.desc()).limit(1)
+            .where(
+                Assignment.booth_id == Booth.id,
+                Assignment.event_id == Booth.event_id,
+                Assignment.status != "cancelled",
+            )
+            .order_by(rank, Assignment.id.desc())
+            .limit(1)
             .lateral("holder")
         )
         status = func.coalesce(
-            holder.c.status,
-            case((Booth.kind == "vendor", _text(FREE)), else_=_text(UNAVAILABLE)))
-        props = {"code": Booth.code, "kind": Booth.kind, "service": Booth.service,
-                 "status": status, "has_electricity": Booth.has_electricity,
-                 "accessible": Booth.accessible}
+            holder.c.status, case((Booth.kind == "vendor", _text(FREE)), else_=_text(UNAVAILABLE))
+        )
+        props = {
+            "code": Booth.code,
+            "kind": Booth.kind,
+            "service": Booth.service,
+            "status": status,
+            "has_electricity": Booth.has_electricity,
+            "accessible": Booth.accessible,
+        }
         if coll.kind == "vendors":
-            props |= {"business_name": holder.c.business_name, "category": holder.c.category,
-                      "phone": holder.c.phone}
+            props |= {
+                "business_name": holder.c.business_name,
+                "category": holder.c.category,
+                "phone": holder.c.phone,
+            }
         base = select().select_from(Booth).outerjoin(holder, true())
         return Booth.id, Booth.geom, [Booth.event_id == coll.event_id], props, base
 
     def _feature(self, ident: Any, geom: Any, props: dict[str, Any]) -> Any:
-        return _obj({"type": _text("Feature"), "id": ident, "geometry": _geometry(geom),
-                     "properties": _obj(props)})
+        return _obj(
+            {
+                "type": _text("Feature"),
+                "id": ident,
+                "geometry": _geometry(geom),
+                "properties": _obj(props),
+            }
+        )
 
-    def items(self, coll: Collection, *, bbox: list[BBox] | None, limit: int, offset: int,
-              equals: dict[str, str] | None = None, matches_time: bool = True,
-              ) -> tuple[int, int, str]:
+    def items(
+        self,
+        coll: Collection,
+        *,
+        bbox: list[BBox] | None,
+        limit: int,
+        offset: int,
+        equals: dict[str, str] | None = None,
+        matches_time: bool = True,
+    ) -> tuple[int, int, str]:
         """(numberMatched, numberReturned, JSON text of the features array) for one page."""
         ident, geom, where, props, base = self.source(coll)
         if bbox is not None:
-            where.append(or_(*[func.ST_Intersects(geom, func.ST_MakeEnvelope(*b, 4326))
-                               for b in bbox]))
+            where.append(
+                or_(*[func.ST_Intersects(geom, func.ST_MakeEnvelope(*b, 4326)) for b in bbox])
+            )
         for name, value in (equals or {}).items():
             where.append(props[name] == value)
         if not matches_time:
@@ -274,19 +380,23 @@ class Provider:
             ids = select(ident).where(*where).order_by(ident).limit(limit).offset(offset)
             page_where = [ident.in_(ids)]
             page = base
-        rows = (page.add_columns(ident.label("fid"),
-                                 self._feature(ident, geom, props).label("feature"))
-                .where(*page_where).subquery())
+        rows = (
+            page.add_columns(ident.label("fid"), self._feature(ident, geom, props).label("feature"))
+            .where(*page_where)
+            .subquery()
+        )
         agg = func.json_agg(aggregate_order_by(rows.c.feature, rows.c.fid))
         row = self.session.execute(
-            select(matched, func.count(), cast(func.coalesce(agg, cast(_text("[]"), JSON)), Text))
-            .select_from(rows)
+            select(
+                matched, func.count(), cast(func.coalesce(agg, cast(_text("[]"), JSON)), Text)
+            ).select_from(rows)
         ).one()
         return int(row[0]), int(row[1]), str(row[2])
 
     def item(self, coll: Collection, feature_id: int) -> str | None:
         """One feature as GeoJSON text, or None when it is not in ``coll``."""
         ident, geom, where, props, base = self.source(coll)
-        stmt = (base.add_columns(cast(self._feature(ident, geom, props), Text))
-                .where(*where, ident == feature_id))
+        stmt = base.add_columns(cast(self._feature(ident, geom, props), Text)).where(
+            *where, ident == feature_id
+        )
         return self.session.execute(stmt).scalar_one_or_none()

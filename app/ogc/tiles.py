@@ -55,8 +55,14 @@ def parse_tile(z: str, x: str, y: str) -> tuple[int, int, int]:
     return zoom, _coord(x, "x", 2**zoom - 1), _coord(y, "y", 2**zoom - 1)
 
 
-def resolve_layer(provider: Provider, layer: str, event_slug: str | None, *, staff: bool,
-                  city_slug: str | None = None) -> Collection:
+def resolve_layer(
+    provider: Provider,
+    layer: str,
+    event_slug: str | None,
+    *,
+    staff: bool,
+    city_slug: str | None = None,
+) -> Collection:
     """The collection a tile layer draws from; booths of unpublished events only for staff."""
     if layer not in LAYERS:
         raise TileError(404, f"unknown layer '{layer}' (zones, facilities, booths)")
@@ -82,35 +88,66 @@ def render_tile(provider: Provider, coll: Collection, z: int, x: int, y: int) ->
     world = func.ST_MakeEnvelope(-WEB_MERCATOR, -WEB_MERCATOR, WEB_MERCATOR, WEB_MERCATOR, 3857)
     envelope = func.ST_TileEnvelope(z, x, y)
     search = func.ST_Transform(func.ST_TileEnvelope(z, x, y, world, BUFFER / EXTENT), 4326)
-    keep = {k: v for k, v in props.items() if k in ("code", "kind", "status", "name", "hours",
-                                                    "service")}
-    rows = (base.add_columns(
-        ident.label("id"),
-        func.ST_AsMVTGeom(func.ST_Transform(geom, 3857), envelope, EXTENT, BUFFER, True)
-        .label("geom"),
-        *(v.label(k) for k, v in keep.items()))
+    keep = {
+        k: v
+        for k, v in props.items()
+        if k in ("code", "kind", "status", "name", "hours", "service")
+    }
+    rows = (
+        base.add_columns(
+            ident.label("id"),
+            func.ST_AsMVTGeom(func.ST_Transform(geom, 3857), envelope, EXTENT, BUFFER, True).label(
+                "geom"
+            ),
+            *(v.label(k) for k, v in keep.items()),
+        )
         .where(*where, func.ST_Intersects(geom, search))
-        .subquery("features"))
-    stmt = (select(func.ST_AsMVT(rows.table_valued(), literal(coll.kind, Text), EXTENT,
-                                 literal("geom", Text), literal("id", Text)))
-            .select_from(rows).where(rows.c.geom.isnot(None)))
+        .subquery("features")
+    )
+    stmt = (
+        select(
+            func.ST_AsMVT(
+                rows.table_valued(),
+                literal(coll.kind, Text),
+                EXTENT,
+                literal("geom", Text),
+                literal("id", Text),
+            )
+        )
+        .select_from(rows)
+        .where(rows.c.geom.isnot(None))
+    )
     data = provider.session.execute(stmt).scalar()
     return bytes(data or b"")
 
 
-def tile(provider: Provider, layer: str, z: str, x: str, y: str, *, event_slug: str | None,
-         staff: bool, city_slug: str | None = None) -> TileResponse:
+def tile(
+    provider: Provider,
+    layer: str,
+    z: str,
+    x: str,
+    y: str,
+    *,
+    event_slug: str | None,
+    staff: bool,
+    city_slug: str | None = None,
+) -> TileResponse:
     """``/tiles/{layer}/{z}/{x}/{y}.mvt``: 200 with the tile, 204 when it is empty."""
     try:
         zxy = parse_tile(z, x, y)
         coll = resolve_layer(provider, layer, event_slug, staff=staff, city_slug=city_slug)
     except TileError as exc:
-        return ({"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"},
-                exc.status, exc.message.encode())
+        return (
+            {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"},
+            exc.status,
+            exc.message.encode(),
+        )
     data = render_tile(provider, coll, *zxy)
     public = layer != "booths" or _published(provider, coll)
-    headers = {"Content-Type": MVT,
-               "Cache-Control": "public, max-age=300" if public else "private, no-store"}
+    headers = {
+        "Content-Type": MVT,
+        "Cache-Control": "public, max-age=300" if public else "private, no-store",
+    }
     if public:
         headers["Access-Control-Allow-Origin"] = "*"
     return headers, (200 if data else 204), data
@@ -118,5 +155,6 @@ def tile(provider: Provider, layer: str, z: str, x: str, y: str, *, event_slug: 
 
 def _published(provider: Provider, coll: Collection) -> bool:
     status = provider.session.execute(
-        select(Event.status).where(Event.id == coll.event_id)).scalar_one()
+        select(Event.status).where(Event.id == coll.event_id)
+    ).scalar_one()
     return status == "published"

@@ -134,7 +134,7 @@ def _code_pt(code: str, width_mm: float) -> float:
 def render_booth_labels_pdf(labels: Sequence[BoothLabel], texts: LabelTexts) -> bytes:
     """Every label in the given order, 21 to an A4 page, as PDF bytes."""
     per_page = COLS * ROWS
-    pages = [labels[i:i + per_page] for i in range(0, len(labels), per_page)] or [[]]
+    pages = [labels[i : i + per_page] for i in range(0, len(labels), per_page)] or [[]]
     left = (PAGE_W - COLS * LABEL_W - (COLS - 1) * GAP_X) / 2
     bottom = (PAGE_H - ROWS * LABEL_H) / 2
     buffer = io.BytesIO()
@@ -151,30 +151,81 @@ def render_booth_labels_pdf(labels: Sequence[BoothLabel], texts: LabelTexts) -> 
                 col, row = i % COLS, i // COLS
                 x = left + col * (LABEL_W + GAP_X)
                 y = bottom + (ROWS - 1 - row) * LABEL_H
-                ax.add_artist(Rectangle((x, y), LABEL_W, LABEL_H, fill=False, edgecolor=GREY,
-                                        lw=0.3, linestyle=(0, (2, 2)), transform=ax.transData))
+                ax.add_artist(
+                    Rectangle(
+                        (x, y),
+                        LABEL_W,
+                        LABEL_H,
+                        fill=False,
+                        edgecolor=GREY,
+                        lw=0.3,
+                        linestyle=(0, (2, 2)),
+                        transform=ax.transData,
+                    )
+                )
                 qx = x + LABEL_W - QR_MM - 1.5
                 qy = y + (LABEL_H - QR_MM) / 2
                 cells.extend(_qr_cells(label.url, qx, qy, QR_MM))
                 tx = x + 3.0
                 room = qx - tx - 1.5  # the text column left of the QR code
-                ax.text(tx, y + LABEL_H - 4.0, label.code, fontsize=_code_pt(label.code, room),
-                        fontweight="bold", va="top", color=INK)
+                ax.text(
+                    tx,
+                    y + LABEL_H - 4.0,
+                    label.code,
+                    fontsize=_code_pt(label.code, room),
+                    fontweight="bold",
+                    va="top",
+                    color=INK,
+                )
                 if label.caption:
-                    ax.text(tx, y + LABEL_H - 14.5, _fit(label.caption, room, 7.5),
-                            fontsize=7.5, va="top", color=INK)
-                ax.text(tx, y + 9.5, "\n".join(_wrap(texts.hint, room, 5.5)), fontsize=5.5,
-                        va="bottom", color=INK, linespacing=1.15)
-                ax.text(tx, y + 3.0, f"{_fit(texts.event, room, 5)}\n{_fit(texts.when, room, 5)}",
-                        fontsize=5, va="bottom", color=GREY, linespacing=1.2)
+                    ax.text(
+                        tx,
+                        y + LABEL_H - 14.5,
+                        _fit(label.caption, room, 7.5),
+                        fontsize=7.5,
+                        va="top",
+                        color=INK,
+                    )
+                ax.text(
+                    tx,
+                    y + 9.5,
+                    "\n".join(_wrap(texts.hint, room, 5.5)),
+                    fontsize=5.5,
+                    va="bottom",
+                    color=INK,
+                    linespacing=1.15,
+                )
+                ax.text(
+                    tx,
+                    y + 3.0,
+                    f"{_fit(texts.event, room, 5)}\n{_fit(texts.when, room, 5)}",
+                    fontsize=5,
+                    va="bottom",
+                    color=GREY,
+                    linespacing=1.2,
+                )
             if cells:
                 # one compound path for every module of the page: the PDF gets one fill
                 # operation instead of thousands of separate paths (added as an artist: the
                 # limits are fixed, and measuring 6,000 squares for autoscaling is slow)
-                ax.add_artist(PathPatch(_compound(cells), facecolor=INK, edgecolor="none",
-                                        antialiased=False, transform=ax.transData))
-            ax.text(PAGE_W / 2, bottom - 5, texts.page.format(n=n, total=len(pages)),
-                    fontsize=7, ha="center", va="top", color=GREY)
+                ax.add_artist(
+                    PathPatch(
+                        _compound(cells),
+                        facecolor=INK,
+                        edgecolor="none",
+                        antialiased=False,
+                        transform=ax.transData,
+                    )
+                )
+            ax.text(
+                PAGE_W / 2,
+                bottom - 5,
+                texts.page.format(n=n, total=len(pages)),
+                fontsize=7,
+                ha="center",
+                va="top",
+                color=GREY,
+            )
             pdf.savefig(fig)  # type: ignore[no-untyped-call,unused-ignore]
         pdf.close()  # type: ignore[no-untyped-call,unused-ignore]
     return buffer.getvalue()

@@ -8,8 +8,15 @@ from dataclasses import dataclass, field
 from shapely.geometry import LineString, Polygon
 from shapely.geometry.base import BaseGeometry
 
-__all__ = ["PAPERS", "LayoutData", "Paper", "PrintBooth", "PrintFeature", "PrintLabels",
-           "VendorRow"]
+__all__ = [
+    "PAPERS",
+    "LayoutData",
+    "Paper",
+    "PrintBooth",
+    "PrintFeature",
+    "PrintLabels",
+    "VendorRow",
+]
 
 
 @dataclass(frozen=True)

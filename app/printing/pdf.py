@@ -65,8 +65,27 @@ GREY = "#78909c"
 NEIGHBOUR_FILL = "#e4e7e9"
 NEIGHBOUR_EDGE = "#a7b1b7"
 FRAME_BLUE = "#1565c0"
-NICE_SCALES = (500, 750, 1000, 1250, 1500, 2000, 2500, 3000, 4000, 5000, 6000, 7500, 10_000,
-               12_500, 15_000, 20_000, 25_000, 50_000, 100_000)
+NICE_SCALES = (
+    500,
+    750,
+    1000,
+    1250,
+    1500,
+    2000,
+    2500,
+    3000,
+    4000,
+    5000,
+    6000,
+    7500,
+    10_000,
+    12_500,
+    15_000,
+    20_000,
+    25_000,
+    50_000,
+    100_000,
+)
 
 _RC: Any = {
     "pdf.fonttype": 42,  # TrueType subsets: searchable and extractable text
@@ -137,8 +156,9 @@ def _text_width_mm(text: str, size_pt: float, bold: bool = False) -> float:
 
 def _label_width_mm(booths: Sequence[PrintBooth]) -> float:
     longest = sorted(booths, key=lambda b: len(b.code), reverse=True)[:12]
-    return max((_text_width_mm(b.code, LABEL_PT, b.kind == "service_desk") for b in longest),
-               default=0.0)
+    return max(
+        (_text_width_mm(b.code, LABEL_PT, b.kind == "service_desk") for b in longest), default=0.0
+    )
 
 
 def plan_layout(data: LayoutData, paper: Paper | str = "A3") -> LayoutPlan:
@@ -178,8 +198,9 @@ def plan_layout(data: LayoutData, paper: Paper | str = "A3") -> LayoutPlan:
         owner = assign_to_sheets(sheets, centreline, centroids)
     else:
         owner = np.zeros(0, dtype=np.int64)
-    return LayoutPlan(paper, centreline, sheets, owner, per_page, strip_h_mm, map_w_mm, reach_m,
-                      half_width_m)
+    return LayoutPlan(
+        paper, centreline, sheets, owner, per_page, strip_h_mm, map_w_mm, reach_m, half_width_m
+    )
 
 
 def _centreline(corridor: BaseGeometry) -> LineString:
@@ -196,8 +217,12 @@ def _centreline(corridor: BaseGeometry) -> LineString:
 
 
 def render_layout_pdf(
-    data: LayoutData, labels: PrintLabels, *, paper: Paper | str = "A3",
-    include_list: bool = True, plan: LayoutPlan | None = None,
+    data: LayoutData,
+    labels: PrintLabels,
+    *,
+    paper: Paper | str = "A3",
+    include_list: bool = True,
+    plan: LayoutPlan | None = None,
 ) -> bytes:
     """The overview, the map strips and (``include_list``) the vendor list, as PDF bytes."""
     plan = plan or plan_layout(data, paper)
@@ -214,7 +239,10 @@ def render_layout_pdf(
 
 
 def render_vendor_list_pdf(
-    data: LayoutData, labels: PrintLabels, *, paper: Paper | str = "A3",
+    data: LayoutData,
+    labels: PrintLabels,
+    *,
+    paper: Paper | str = "A3",
     plan: LayoutPlan | None = None,
 ) -> bytes:
     """Only the vendor check-in list (segment numbers as on the map of the same ``paper``)."""
@@ -341,25 +369,33 @@ class _Document:
     def __init__(self, data: LayoutData, labels: PrintLabels, plan: LayoutPlan) -> None:
         self.data, self.labels, self.plan, self.paper = data, labels, plan, plan.paper
         self.buffer = io.BytesIO()
-        self.pdf = PdfPages(self.buffer, metadata={
-            "Title": f"{data.title} — {labels.map_title}",
-            "Author": "PetaLapak",
-            "Subject": data.place,
-        })
+        self.pdf = PdfPages(
+            self.buffer,
+            metadata={
+                "Title": f"{data.title} — {labels.map_title}",
+                "Author": "PetaLapak",
+                "Subject": data.place,
+            },
+        )
         self.page_no = 0
         self.total = 0
         booths = list(data.booths)
         self.booth_geoms = [b.geometry for b in booths]
         self.booth_tree = shapely.STRtree(self.booth_geoms) if booths else None
-        self.centroids = (shapely.get_coordinates(shapely.centroid(self.booth_geoms))
-                          if booths else np.zeros((0, 2)))
+        self.centroids = (
+            shapely.get_coordinates(shapely.centroid(self.booth_geoms))
+            if booths
+            else np.zeros((0, 2))
+        )
         self.facilities = list(data.facilities)
-        self.fac_tree = shapely.STRtree([f.geometry for f in self.facilities]) \
-            if self.facilities else None
+        self.fac_tree = (
+            shapely.STRtree([f.geometry for f in self.facilities]) if self.facilities else None
+        )
         self.zones = list(data.zones)
         self.states_present = sorted(
-            {b.state for b in booths}, key=lambda s: list(BOOTH_STYLES).index(s)
-            if s in BOOTH_STYLES else 99)
+            {b.state for b in booths},
+            key=lambda s: list(BOOTH_STYLES).index(s) if s in BOOTH_STYLES else 99,
+        )
 
     # ---------------------------------------------------------------------------------- pages
     def _page(self, heading: str) -> tuple[Figure, Axes]:
@@ -385,27 +421,68 @@ class _Document:
         p, d = self.paper, self.data
         top = p.height_mm - p.margin_mm
         left, right = p.margin_mm, p.width_mm - p.margin_mm
-        pax.add_patch(Rectangle((left, top - 1.6), 2.2, 1.6 - p.header_mm + 4, color=FRAME_BLUE,
-                                lw=0))
-        pax.text(left + 4, top - 0.5, d.title, fontsize=p.title_pt, fontweight="bold",
-                 va="top", color=INK)
-        pax.text(left + 4, top - p.header_mm + 4.2, f"{d.when}  ·  {d.place}",
-                 fontsize=p.text_pt, va="bottom", color=INK)
-        pax.text(right, top - 0.5, heading.upper(), fontsize=p.text_pt + 2, fontweight="bold",
-                 va="top", ha="right", color=FRAME_BLUE)
-        pax.text(right, top - p.header_mm + 4.2, d.printed, fontsize=p.text_pt, va="bottom",
-                 ha="right", color=INK)
+        pax.add_patch(
+            Rectangle((left, top - 1.6), 2.2, 1.6 - p.header_mm + 4, color=FRAME_BLUE, lw=0)
+        )
+        pax.text(
+            left + 4,
+            top - 0.5,
+            d.title,
+            fontsize=p.title_pt,
+            fontweight="bold",
+            va="top",
+            color=INK,
+        )
+        pax.text(
+            left + 4,
+            top - p.header_mm + 4.2,
+            f"{d.when}  ·  {d.place}",
+            fontsize=p.text_pt,
+            va="bottom",
+            color=INK,
+        )
+        pax.text(
+            right,
+            top - 0.5,
+            heading.upper(),
+            fontsize=p.text_pt + 2,
+            fontweight="bold",
+            va="top",
+            ha="right",
+            color=FRAME_BLUE,
+        )
+        pax.text(
+            right,
+            top - p.header_mm + 4.2,
+            d.printed,
+            fontsize=p.text_pt,
+            va="bottom",
+            ha="right",
+            color=INK,
+        )
         pax.plot([left, right], [top - p.header_mm + 2.2] * 2, color=INK, lw=0.8)
 
     def _footer(self, pax: Axes) -> None:
         p = self.paper
         y = p.margin_mm - 1.5
         pax.plot([p.margin_mm, p.width_mm - p.margin_mm], [y + 4] * 2, color=GREY, lw=0.4)
-        pax.text(p.margin_mm, y, f"PetaLapak  ·  {self.data.note}", fontsize=p.text_pt - 1.5,
-                 color=GREY, va="bottom")
-        pax.text(p.width_mm - p.margin_mm, y,
-                 self.labels.page.format(n=self.page_no, total=self.total),
-                 fontsize=p.text_pt - 0.5, color=INK, va="bottom", ha="right")
+        pax.text(
+            p.margin_mm,
+            y,
+            f"PetaLapak  ·  {self.data.note}",
+            fontsize=p.text_pt - 1.5,
+            color=GREY,
+            va="bottom",
+        )
+        pax.text(
+            p.width_mm - p.margin_mm,
+            y,
+            self.labels.page.format(n=self.page_no, total=self.total),
+            fontsize=p.text_pt - 0.5,
+            color=INK,
+            va="bottom",
+            ha="right",
+        )
 
     # ------------------------------------------------------------------------------- overview
     def overview_page(self) -> None:
@@ -424,16 +501,20 @@ class _Document:
             probe = Sheet(0, 0.0, 0.0, (0.0, 0.0), angle, 1.0, 1.0)
             minx, miny, maxx, maxy = probe.to_sheet(frames).bounds
             centre = probe.from_sheet_xy(np.array([[(minx + maxx) / 2, (miny + maxy) / 2]]))[0]
-            views.append((idx, angle, (float(centre[0]), float(centre[1])), maxx - minx,
-                          maxy - miny))
+            views.append(
+                (idx, angle, (float(centre[0]), float(centre[1])), maxx - minx, maxy - miny)
+            )
 
         top = p.height_mm - p.margin_mm - p.header_mm
         bottom = p.margin_mm + p.footer_mm
         max_row_h = (top - bottom) * 0.55 / len(rows)
         box_w = plan.map_w_mm
-        scale = _nice_scale(max(
-            max((w + 30) / (box_w - 10) * 1000 for _, _, _, w, _ in views),
-            max((h + 30) / (max_row_h - 12) * 1000 for _, _, _, _, h in views)))
+        scale = _nice_scale(
+            max(
+                max((w + 30) / (box_w - 10) * 1000 for _, _, _, w, _ in views),
+                max((h + 30) / (max_row_h - 12) * 1000 for _, _, _, _, h in views),
+            )
+        )
         y = top - 2
         for k, (idx, angle, centre, _w, ext_h) in enumerate(views):
             row_h = min(max_row_h, max(30.0, (ext_h + 30) * 1000 / scale + 12))
@@ -441,41 +522,87 @@ class _Document:
             view = Sheet(0, 0.0, 0.0, centre, angle, box_w * scale / 1000, row_h * scale / 1000)
             self._overview_row(fig, pax, (p.margin_mm, y, box_w, row_h), view, scale, idx)
             if k == 0:
-                pax.text(p.margin_mm + 2, y + 2, lab.scale.format(scale=_fmt_m(scale),
-                                                                  paper=p.name),
-                         fontsize=p.text_pt - 1, color=INK, va="bottom")
+                pax.text(
+                    p.margin_mm + 2,
+                    y + 2,
+                    lab.scale.format(scale=_fmt_m(scale), paper=p.name),
+                    fontsize=p.text_pt - 1,
+                    color=INK,
+                    va="bottom",
+                )
             y -= 4
         self._segment_table(pax, p.margin_mm, y - 3, bottom + 2)
         self._legend(pax, scale=scale, strips=False)
         self._finish(fig)
 
-    def _overview_row(self, fig: Figure, pax: Axes, rect: tuple[float, float, float, float],
-                      view: Sheet, scale: int, idx: Sequence[int]) -> None:
+    def _overview_row(
+        self,
+        fig: Figure,
+        pax: Axes,
+        rect: tuple[float, float, float, float],
+        view: Sheet,
+        scale: int,
+        idx: Sequence[int],
+    ) -> None:
         p, plan = self.paper, self.plan
         ax = self._map_axes(fig, rect, view)
         self._draw_ground(ax, view, overview=True)
-        near = (self.booth_tree.query(view.frame) if self.booth_tree is not None
-                else np.zeros(0, dtype=int))
+        near = (
+            self.booth_tree.query(view.frame)
+            if self.booth_tree is not None
+            else np.zeros(0, dtype=int)
+        )
         booths = [self.data.booths[int(j)] for j in near]
         polys = [np.asarray(view.to_sheet(b.geometry).exterior.coords) for b in booths]
         colours = [BOOTH_STYLES.get(b.state, BOOTH_STYLES["ok"]) for b in booths]
-        ax.add_collection(PolyCollection(
-            polys, facecolors=[c.fill_color for c in colours],
-            edgecolors=[c.color for c in colours], linewidths=0.15, zorder=5))
+        ax.add_collection(
+            PolyCollection(
+                polys,
+                facecolors=[c.fill_color for c in colours],
+                edgecolors=[c.color for c in colours],
+                linewidths=0.15,
+                zorder=5,
+            )
+        )
         self._intersection_names(ax, view, plan.centreline, size=5.5, rotate=True)
         for i in idx:
             sheet = plan.sheets[i]
             xy = np.asarray(view.to_sheet(sheet.frame).exterior.coords)
             colour = FRAME_BLUE if i % 2 == 0 else "#ad1457"
-            ax.add_patch(MplPolygon(xy, closed=True, fill=False, edgecolor=colour, lw=1.0,
-                                    linestyle="solid" if i % 2 == 0 else (0, (3, 1.5)),
-                                    zorder=8))
+            ax.add_patch(
+                MplPolygon(
+                    xy,
+                    closed=True,
+                    fill=False,
+                    edgecolor=colour,
+                    lw=1.0,
+                    linestyle="solid" if i % 2 == 0 else (0, (3, 1.5)),
+                    zorder=8,
+                )
+            )
             cx = float(view.to_sheet_xy(np.array([sheet.centre]))[0, 0])
             cy = float(xy[:, 1].max()) + 4.0 * scale / 1000
-            ax.add_patch(Circle((cx, cy), 2.8 * scale / 1000, facecolor="white",
-                                edgecolor=colour, lw=1.0, zorder=9))
-            ax.text(cx, cy, str(sheet.number), ha="center", va="center", fontsize=p.text_pt,
-                    fontweight="bold", color=colour, zorder=10)
+            ax.add_patch(
+                Circle(
+                    (cx, cy),
+                    2.8 * scale / 1000,
+                    facecolor="white",
+                    edgecolor=colour,
+                    lw=1.0,
+                    zorder=9,
+                )
+            )
+            ax.text(
+                cx,
+                cy,
+                str(sheet.number),
+                ha="center",
+                va="center",
+                fontsize=p.text_pt,
+                fontweight="bold",
+                color=colour,
+                zorder=10,
+            )
         x, y, w, h = rect
         self._frame(pax, rect)
         self._north_arrow(pax, x + w - 7, y + h - 8, view.north_rad, length=7.0)
@@ -489,31 +616,63 @@ class _Document:
                 desks[owner] += 1
             else:
                 counts[owner] += 1
-        heads = [lab.table_segment, lab.table_page, lab.table_chainage, lab.table_booths,
-                 lab.table_desks]
+        heads = [
+            lab.table_segment,
+            lab.table_page,
+            lab.table_chainage,
+            lab.table_booths,
+            lab.table_desks,
+        ]
         widths = [20.0, 20.0, 44.0, 18.0, 26.0]
         row_h = min(4.6, (y_top - y_bottom) / (len(plan.sheets) + 1.5))
         cols = np.cumsum([0.0, *widths])
         fs = min(p.text_pt, row_h * PT_PER_MM * 0.62)
         pax.add_patch(Rectangle((x, y_top - row_h), cols[-1], row_h, color="#eceff1", lw=0))
         for j, head in enumerate(heads):
-            pax.text(x + cols[j] + 1.5, y_top - row_h / 2, head, fontsize=fs, fontweight="bold",
-                     va="center", color=INK)
+            pax.text(
+                x + cols[j] + 1.5,
+                y_top - row_h / 2,
+                head,
+                fontsize=fs,
+                fontweight="bold",
+                va="center",
+                color=INK,
+            )
         for i, sheet in enumerate(plan.sheets):
             y = y_top - row_h * (i + 1.5)
-            values = [str(sheet.number), str(plan.page_of(i)),
-                      lab.chainage.format(a=_fmt_m(sheet.start_m), b=_fmt_m(sheet.end_m)),
-                      str(int(counts[i])), str(int(desks[i])) if desks[i] else "–"]
+            values = [
+                str(sheet.number),
+                str(plan.page_of(i)),
+                lab.chainage.format(a=_fmt_m(sheet.start_m), b=_fmt_m(sheet.end_m)),
+                str(int(counts[i])),
+                str(int(desks[i])) if desks[i] else "–",
+            ]
             for j, value in enumerate(values):
-                pax.text(x + cols[j] + 1.5, y, value, fontsize=fs, va="center", color=INK,
-                         fontweight="bold" if j == 0 else "normal")
+                pax.text(
+                    x + cols[j] + 1.5,
+                    y,
+                    value,
+                    fontsize=fs,
+                    va="center",
+                    color=INK,
+                    fontweight="bold" if j == 0 else "normal",
+                )
             pax.plot([x, x + cols[-1]], [y - row_h / 2] * 2, color="#cfd8dc", lw=0.3)
         hint_x = x + cols[-1] + 12
-        pax.text(hint_x, y_top, lab.overview_hint, fontsize=p.text_pt, va="top", color=INK,
-                 linespacing=1.6)
-        desk_rows = [(b.label or b.code, plan.sheets[int(o)].number)
-                     for b, o in zip(self.data.booths, plan.owner, strict=True)
-                     if b.kind == "service_desk"]
+        pax.text(
+            hint_x,
+            y_top,
+            lab.overview_hint,
+            fontsize=p.text_pt,
+            va="top",
+            color=INK,
+            linespacing=1.6,
+        )
+        desk_rows = [
+            (b.label or b.code, plan.sheets[int(o)].number)
+            for b, o in zip(self.data.booths, plan.owner, strict=True)
+            if b.kind == "service_desk"
+        ]
         if desk_rows:
             lines = lab.overview_hint.splitlines()
             hint_w = max(_text_width_mm(t, p.text_pt) for t in lines)
@@ -522,14 +681,29 @@ class _Document:
                 dx = hint_x
                 y_top -= (len(lines) * 1.6 + 1.5) * p.text_pt / PT_PER_MM
             style = BOOTH_STYLES["service_desk"]
-            pax.text(dx, y_top, lab.booth_states.get("service_desk", ""), fontsize=p.text_pt,
-                     fontweight="bold", va="top", color=style.color)
+            pax.text(
+                dx,
+                y_top,
+                lab.booth_states.get("service_desk", ""),
+                fontsize=p.text_pt,
+                fontweight="bold",
+                va="top",
+                color=style.color,
+            )
             for k, (name, number) in enumerate(desk_rows):
                 yy = y_top - 6 - k * 4.2
                 pax.add_patch(Rectangle((dx, yy - 1.2), 3.5, 2.4, **_path_kwargs(style)))
                 pax.text(dx + 5.5, yy, name, fontsize=p.text_pt - 0.5, va="center", color=INK)
-                pax.text(dx + 108, yy, lab.segment.format(n=number), fontsize=p.text_pt - 0.5,
-                         va="center", ha="right", color=INK, fontweight="bold")
+                pax.text(
+                    dx + 108,
+                    yy,
+                    lab.segment.format(n=number),
+                    fontsize=p.text_pt - 0.5,
+                    va="center",
+                    ha="right",
+                    color=INK,
+                    fontweight="bold",
+                )
 
     # ------------------------------------------------------------------------------ map pages
     def map_page(self, page: int) -> None:
@@ -539,14 +713,17 @@ class _Document:
         first = page * plan.strips_per_page
         for k, i in enumerate(range(first, min(first + plan.strips_per_page, len(plan.sheets)))):
             y_top = top - k * (plan.strip_map_h_mm + STRIP_TITLE_MM + STRIP_GAP_MM)
-            rect = (p.margin_mm, y_top - STRIP_TITLE_MM - plan.strip_map_h_mm, plan.map_w_mm,
-                    plan.strip_map_h_mm)
+            rect = (
+                p.margin_mm,
+                y_top - STRIP_TITLE_MM - plan.strip_map_h_mm,
+                plan.map_w_mm,
+                plan.strip_map_h_mm,
+            )
             self._strip(fig, pax, i, rect)
         self._legend(pax, scale=p.scale, strips=True)
         self._finish(fig)
 
-    def _map_axes(self, fig: Figure, rect: tuple[float, float, float, float],
-                  sheet: Sheet) -> Axes:
+    def _map_axes(self, fig: Figure, rect: tuple[float, float, float, float], sheet: Sheet) -> Axes:
         p = self.paper
         x, y, w, h = rect
         ax = fig.add_axes((x / p.width_mm, y / p.height_mm, w / p.width_mm, h / p.height_mm))
@@ -560,8 +737,9 @@ class _Document:
         x, y, w, h = rect
         pax.add_patch(Rectangle((x, y), w, h, fill=False, edgecolor=INK, lw=0.7, zorder=20))
 
-    def _strip(self, fig: Figure, pax: Axes, index: int,
-               rect: tuple[float, float, float, float]) -> None:
+    def _strip(
+        self, fig: Figure, pax: Axes, index: int, rect: tuple[float, float, float, float]
+    ) -> None:
         p, plan, lab, data = self.paper, self.plan, self.labels, self.data
         sheet = plan.sheets[index]
         x, y, w, h = rect
@@ -570,14 +748,26 @@ class _Document:
         line_s = sheet.to_sheet(plan.centreline)
 
         # booths: owned ones in their state's colours, neighbours grey
-        near = (self.booth_tree.query(sheet.frame) if self.booth_tree is not None
-                else np.zeros(0, dtype=int))
+        near = (
+            self.booth_tree.query(sheet.frame)
+            if self.booth_tree is not None
+            else np.zeros(0, dtype=int)
+        )
         owned = sorted(int(j) for j in near if plan.owner[j] == index)
         others = [int(j) for j in near if plan.owner[j] != index]
         if others:
-            ax.add_collection(PolyCollection(
-                [np.asarray(sheet.to_sheet(self.booth_geoms[j]).exterior.coords) for j in others],
-                facecolors=NEIGHBOUR_FILL, edgecolors=NEIGHBOUR_EDGE, linewidths=0.3, zorder=5))
+            ax.add_collection(
+                PolyCollection(
+                    [
+                        np.asarray(sheet.to_sheet(self.booth_geoms[j]).exterior.coords)
+                        for j in others
+                    ],
+                    facecolors=NEIGHBOUR_FILL,
+                    edgecolors=NEIGHBOUR_EDGE,
+                    linewidths=0.3,
+                    zorder=5,
+                )
+            )
         by_state: dict[str, list[NDArray[np.float64]]] = {}
         shapes: dict[int, NDArray[np.float64]] = {}
         for j in owned:
@@ -587,14 +777,27 @@ class _Document:
         for state, polys in by_state.items():
             style = BOOTH_STYLES.get(state, BOOTH_STYLES["ok"])
             kw = _path_kwargs(style, weight=0.4)
-            ax.add_collection(PolyCollection(
-                polys, facecolors=kw["facecolor"], edgecolors=kw["edgecolor"],
-                linewidths=kw["linewidth"], linestyles=kw["linestyle"], zorder=6))
+            ax.add_collection(
+                PolyCollection(
+                    polys,
+                    facecolors=kw["facecolor"],
+                    edgecolors=kw["edgecolor"],
+                    linewidths=kw["linewidth"],
+                    linestyles=kw["linestyle"],
+                    zorder=6,
+                )
+            )
         self._facility_symbols(ax, sheet)
         self._booth_labels(ax, sheet, line_s, owned, shapes)
         self._match_lines(ax, sheet, index)
-        self._intersection_names(ax, sheet, plan.centreline, size=6.0, rotate=True,
-                                 owned_range=(sheet.start_m, sheet.end_m))
+        self._intersection_names(
+            ax,
+            sheet,
+            plan.centreline,
+            size=6.0,
+            rotate=True,
+            owned_range=(sheet.start_m, sheet.end_m),
+        )
         self._frame(pax, rect)
 
         # title row: ← previous · SEGMENT n · next →
@@ -602,27 +805,54 @@ class _Document:
         n_desks = sum(1 for j in owned if data.booths[j].kind == "service_desk")
         n_owned = len(owned) - n_desks
         title = lab.segment.format(n=sheet.number).upper()
-        detail = "  ·  ".join(filter(None, [
-            lab.chainage.format(a=_fmt_m(sheet.start_m), b=_fmt_m(sheet.end_m)),
-            lab.booth_count.format(n=n_owned),
-            f"{n_desks} {lab.desks}" if n_desks else "",
-        ]))
+        detail = "  ·  ".join(
+            filter(
+                None,
+                [
+                    lab.chainage.format(a=_fmt_m(sheet.start_m), b=_fmt_m(sheet.end_m)),
+                    lab.booth_count.format(n=n_owned),
+                    f"{n_desks} {lab.desks}" if n_desks else "",
+                ],
+            )
+        )
         cx = x + w / 2
         title_w = _text_width_mm(title, p.text_pt + 1, True)
         detail_w = _text_width_mm(detail, p.text_pt - 0.5)
         start = cx - (title_w + 3 + detail_w) / 2
-        pax.text(start, ty, title, fontsize=p.text_pt + 1, fontweight="bold", va="center",
-                 color=FRAME_BLUE)
-        pax.text(start + title_w + 3, ty, detail, fontsize=p.text_pt - 0.5, va="center",
-                 color=INK)
-        self._north_arrow(pax, start + title_w + 3 + detail_w + 8, ty, sheet.north_rad,
-                          length=3.6, letter=False)
+        pax.text(
+            start,
+            ty,
+            title,
+            fontsize=p.text_pt + 1,
+            fontweight="bold",
+            va="center",
+            color=FRAME_BLUE,
+        )
+        pax.text(start + title_w + 3, ty, detail, fontsize=p.text_pt - 0.5, va="center", color=INK)
+        self._north_arrow(
+            pax, start + title_w + 3 + detail_w + 8, ty, sheet.north_rad, length=3.6, letter=False
+        )
         if index > 0:
-            pax.text(x, ty, lab.continued_from.format(n=plan.sheets[index - 1].number),
-                     fontsize=p.text_pt, fontweight="bold", va="center", color=INK)
+            pax.text(
+                x,
+                ty,
+                lab.continued_from.format(n=plan.sheets[index - 1].number),
+                fontsize=p.text_pt,
+                fontweight="bold",
+                va="center",
+                color=INK,
+            )
         if index < len(plan.sheets) - 1:
-            pax.text(x + w, ty, lab.continue_to.format(n=plan.sheets[index + 1].number),
-                     fontsize=p.text_pt, fontweight="bold", va="center", ha="right", color=INK)
+            pax.text(
+                x + w,
+                ty,
+                lab.continue_to.format(n=plan.sheets[index + 1].number),
+                fontsize=p.text_pt,
+                fontweight="bold",
+                va="center",
+                ha="right",
+                color=INK,
+            )
 
     def _draw_ground(self, ax: Axes, sheet: Sheet, *, overview: bool) -> None:
         """Corridor, zones and facility areas/lines clipped to the window."""
@@ -631,10 +861,16 @@ class _Document:
         style = ZONE_STYLES["cfd_corridor"]
         path = _path(sheet.to_sheet(corridor))
         if path is not None:
-            ax.add_patch(PathPatch(path, facecolor="#eef1f3", edgecolor=style.color,
-                                   lw=0.5, zorder=1))
-        order = {"no_vending": 2, "pkl_timed": 2, "pkl_legal": 2, "service_area": 2,
-                 "emergency_lane": 3}
+            ax.add_patch(
+                PathPatch(path, facecolor="#eef1f3", edgecolor=style.color, lw=0.5, zorder=1)
+            )
+        order = {
+            "no_vending": 2,
+            "pkl_timed": 2,
+            "pkl_legal": 2,
+            "service_area": 2,
+            "emergency_lane": 3,
+        }
         for zone in self.zones:
             if not zone.geometry.intersects(window):
                 continue
@@ -644,8 +880,9 @@ class _Document:
             zstyle = ZONE_STYLES.get(zone.kind, ZONE_STYLES["cfd_corridor"])
             kw = _path_kwargs(zstyle, weight=0.3)
             if zone.kind == "emergency_lane":
-                kw.update(facecolor=to_rgba(zstyle.fill_color, 0.22),
-                          hatch=None if overview else "////")
+                kw.update(
+                    facecolor=to_rgba(zstyle.fill_color, 0.22), hatch=None if overview else "////"
+                )
             elif zone.kind == "no_vending":
                 kw.update(facecolor=to_rgba(zstyle.fill_color, 0.10))
             ax.add_patch(PathPatch(path, zorder=order.get(zone.kind, 2), **kw))
@@ -660,17 +897,37 @@ class _Document:
             path = _path(geom)
             if path is not None:
                 alpha = 0.28 if fac.kind == "intersection" else 0.45
-                ax.add_patch(PathPatch(path, facecolor=to_rgba(fstyle.fill, alpha),
-                                       edgecolor=fstyle.stroke, lw=0.4, zorder=4))
+                ax.add_patch(
+                    PathPatch(
+                        path,
+                        facecolor=to_rgba(fstyle.fill, alpha),
+                        edgecolor=fstyle.stroke,
+                        lw=0.4,
+                        zorder=4,
+                    )
+                )
             for ln in _lines(geom):
                 xy = np.asarray(ln.coords)[:, :2]
                 if fac.kind == "crossing" and not overview:
                     width_pt = 2.4 * 1000 / scale * PT_PER_MM
-                    ax.plot(xy[:, 0], xy[:, 1], color="#263238", lw=width_pt,
-                            solid_capstyle="butt", zorder=4)
-                    ax.plot(xy[:, 0], xy[:, 1], color="white", lw=width_pt * 0.92,
-                            linestyle=(0, (0.22, 0.22)), solid_capstyle="butt",
-                            dash_capstyle="butt", zorder=4)
+                    ax.plot(
+                        xy[:, 0],
+                        xy[:, 1],
+                        color="#263238",
+                        lw=width_pt,
+                        solid_capstyle="butt",
+                        zorder=4,
+                    )
+                    ax.plot(
+                        xy[:, 0],
+                        xy[:, 1],
+                        color="white",
+                        lw=width_pt * 0.92,
+                        linestyle=(0, (0.22, 0.22)),
+                        solid_capstyle="butt",
+                        dash_capstyle="butt",
+                        zorder=4,
+                    )
                 else:
                     ax.plot(xy[:, 0], xy[:, 1], color=fstyle.stroke, lw=0.6, zorder=4)
 
@@ -683,22 +940,45 @@ class _Document:
             if fac.geometry.geom_type not in ("Point", "MultiPoint"):
                 continue
             groups.setdefault(fac.kind, []).append(
-                sheet.to_sheet_xy(shapely.get_coordinates(fac.geometry)))
+                sheet.to_sheet_xy(shapely.get_coordinates(fac.geometry))
+            )
         for kind, pts in groups.items():
             style = FACILITY_STYLES.get(kind, FACILITY_STYLES["other"])
             xy = np.concatenate(pts)
             size = _marker_pt(style)
-            ax.scatter(xy[:, 0], xy[:, 1], s=size**2, marker=_MARKERS[style.shape],
-                       facecolors=style.fill, edgecolors=style.stroke, linewidths=0.45,
-                       zorder=9)
+            ax.scatter(
+                xy[:, 0],
+                xy[:, 1],
+                s=size**2,
+                marker=_MARKERS[style.shape],
+                facecolors=style.fill,
+                edgecolors=style.stroke,
+                linewidths=0.45,
+                zorder=9,
+            )
             if style.glyph:
                 for px, py in xy:
-                    ax.text(px, py, style.glyph, fontsize=size * 0.6, fontweight="bold",
-                            color=style.glyph_colour, ha="center", va="center_baseline",
-                            zorder=10, clip_on=True)
+                    ax.text(
+                        px,
+                        py,
+                        style.glyph,
+                        fontsize=size * 0.6,
+                        fontweight="bold",
+                        color=style.glyph_colour,
+                        ha="center",
+                        va="center_baseline",
+                        zorder=10,
+                        clip_on=True,
+                    )
 
-    def _booth_labels(self, ax: Axes, sheet: Sheet, line_s: LineString, owned: list[int],
-                      shapes: Mapping[int, NDArray[np.float64]]) -> None:
+    def _booth_labels(
+        self,
+        ax: Axes,
+        sheet: Sheet,
+        line_s: LineString,
+        owned: list[int],
+        shapes: Mapping[int, NDArray[np.float64]],
+    ) -> None:
         if not owned:
             return
         m_per_mm = self.paper.scale / 1000
@@ -721,12 +1001,25 @@ class _Document:
             desk = booth.kind == "service_desk"
             # the space at the far end keeps the codes apart as words in extracted text
             text = f"{booth.code} " if ha == "left" else f" {booth.code}"
-            ax.text(anchor[0], anchor[1], text, fontsize=LABEL_PT, rotation=rotation,
-                    rotation_mode="anchor", ha=ha, va="center",
-                    fontweight="bold" if desk or booth.state == "blocking" else "normal",
-                    color=(BOOTH_STYLES["service_desk"].color if desk
-                           else BOOTH_STYLES["blocking"].color if booth.state == "blocking"
-                           else INK), zorder=12)
+            ax.text(
+                anchor[0],
+                anchor[1],
+                text,
+                fontsize=LABEL_PT,
+                rotation=rotation,
+                rotation_mode="anchor",
+                ha=ha,
+                va="center",
+                fontweight="bold" if desk or booth.state == "blocking" else "normal",
+                color=(
+                    BOOTH_STYLES["service_desk"].color
+                    if desk
+                    else BOOTH_STYLES["blocking"].color
+                    if booth.state == "blocking"
+                    else INK
+                ),
+                zorder=12,
+            )
         ax.add_collection(LineCollection(leaders, colors="#90a4ae", linewidths=0.25, zorder=7))
 
     def _match_lines(self, ax: Axes, sheet: Sheet, index: int) -> None:
@@ -749,22 +1042,51 @@ class _Document:
             # veil over the neighbour's side
             big = 10 * sheet.width_m
             ahead = side * t * big
-            ground = np.array([centre + n * big, centre - n * big, centre - n * big + ahead,
-                               centre + n * big + ahead])
+            ground = np.array(
+                [
+                    centre + n * big,
+                    centre - n * big,
+                    centre - n * big + ahead,
+                    centre + n * big + ahead,
+                ]
+            )
             veil = Polygon(sheet.to_sheet_xy(ground)).intersection(frame)
             path = _path(veil)
             if path is not None:
                 ax.add_patch(PathPatch(path, facecolor=(1, 1, 1, 0.45), lw=0, zorder=8))
-            ax.plot(ends[:, 0], ends[:, 1], color="#c62828", lw=0.9, linestyle=(0, (4, 2)),
-                    zorder=11)
+            ax.plot(
+                ends[:, 0], ends[:, 1], color="#c62828", lw=0.9, linestyle=(0, (4, 2)), zorder=11
+            )
             top = ends[np.argmax(ends[:, 1])]
-            ax.text(top[0], top[1], f"{a} | {b}", fontsize=6, fontweight="bold",
-                    color="#c62828", ha="center", va="bottom", zorder=12, clip_on=True,
-                    bbox={"boxstyle": "round,pad=0.2", "facecolor": "white",
-                          "edgecolor": "#c62828", "linewidth": 0.4})
+            ax.text(
+                top[0],
+                top[1],
+                f"{a} | {b}",
+                fontsize=6,
+                fontweight="bold",
+                color="#c62828",
+                ha="center",
+                va="bottom",
+                zorder=12,
+                clip_on=True,
+                bbox={
+                    "boxstyle": "round,pad=0.2",
+                    "facecolor": "white",
+                    "edgecolor": "#c62828",
+                    "linewidth": 0.4,
+                },
+            )
 
-    def _intersection_names(self, ax: Axes, sheet: Sheet, line: LineString, *, size: float,
-                            rotate: bool, owned_range: tuple[float, float] | None = None) -> None:
+    def _intersection_names(
+        self,
+        ax: Axes,
+        sheet: Sheet,
+        line: LineString,
+        *,
+        size: float,
+        rotate: bool,
+        owned_range: tuple[float, float] | None = None,
+    ) -> None:
         window = sheet.frame
         for fac in self.facilities:
             if fac.kind != "intersection" or not fac.name or not fac.geometry.intersects(window):
@@ -780,26 +1102,73 @@ class _Document:
             t = sheet.to_sheet_xy(np.array([t0, t1]))
             deg = math.degrees(math.atan2(*(t[1] - t[0])[::-1])) + (90 if rotate else 0)
             deg = (deg + 90) % 180 - 90
-            ax.text(xy[0], xy[1], fac.name, fontsize=size, fontstyle="italic", color="#37474f",
-                    rotation=deg, rotation_mode="anchor", ha="center", va="center", zorder=13,
-                    clip_on=True,
-                    bbox={"boxstyle": "round,pad=0.15", "facecolor": (1, 1, 1, 0.8),
-                          "edgecolor": "none"})
+            ax.text(
+                xy[0],
+                xy[1],
+                fac.name,
+                fontsize=size,
+                fontstyle="italic",
+                color="#37474f",
+                rotation=deg,
+                rotation_mode="anchor",
+                ha="center",
+                va="center",
+                zorder=13,
+                clip_on=True,
+                bbox={
+                    "boxstyle": "round,pad=0.15",
+                    "facecolor": (1, 1, 1, 0.8),
+                    "edgecolor": "none",
+                },
+            )
 
-    def _north_arrow(self, pax: Axes, x: float, y: float, north_rad: float, *,
-                     length: float = 9.0, letter: bool = True) -> None:
+    def _north_arrow(
+        self,
+        pax: Axes,
+        x: float,
+        y: float,
+        north_rad: float,
+        *,
+        length: float = 9.0,
+        letter: bool = True,
+    ) -> None:
         d = np.array([math.cos(north_rad), math.sin(north_rad)])
         n = np.array([-d[1], d[0]])
         c = np.array([x, y])
         tip, tail = c + d * length / 2, c - d * length / 2
         half = length * 0.28
-        pax.add_patch(MplPolygon([tip, tail + n * half, c - d * length * 0.25], closed=True,
-                                 facecolor="white", edgecolor=INK, lw=0.5, zorder=30))
-        pax.add_patch(MplPolygon([tip, tail - n * half, c - d * length * 0.25], closed=True,
-                                 facecolor=INK, edgecolor=INK, lw=0.5, zorder=30))
+        pax.add_patch(
+            MplPolygon(
+                [tip, tail + n * half, c - d * length * 0.25],
+                closed=True,
+                facecolor="white",
+                edgecolor=INK,
+                lw=0.5,
+                zorder=30,
+            )
+        )
+        pax.add_patch(
+            MplPolygon(
+                [tip, tail - n * half, c - d * length * 0.25],
+                closed=True,
+                facecolor=INK,
+                edgecolor=INK,
+                lw=0.5,
+                zorder=30,
+            )
+        )
         pos = tip + d * (2.2 if letter else 1.6)
-        pax.text(pos[0], pos[1], self.labels.north, fontsize=7 if letter else 5.5,
-                 fontweight="bold", ha="center", va="center", color=INK, zorder=30)
+        pax.text(
+            pos[0],
+            pos[1],
+            self.labels.north,
+            fontsize=7 if letter else 5.5,
+            fontweight="bold",
+            ha="center",
+            va="center",
+            color=INK,
+            zorder=30,
+        )
 
     # --------------------------------------------------------------------------------- legend
     def _legend(self, pax: Axes, *, scale: int, strips: bool) -> None:
@@ -807,8 +1176,15 @@ class _Document:
         y_top = p.margin_mm + p.footer_mm - 2.5
         x0 = p.margin_mm
         pax.plot([x0, p.width_mm - p.margin_mm], [y_top + 1.2] * 2, color=INK, lw=0.5)
-        pax.text(x0, y_top - 0.8, lab.legend.upper(), fontsize=p.text_pt - 0.5,
-                 fontweight="bold", va="top", color=INK)
+        pax.text(
+            x0,
+            y_top - 0.8,
+            lab.legend.upper(),
+            fontsize=p.text_pt - 0.5,
+            fontweight="bold",
+            va="top",
+            color=INK,
+        )
         entries: list[tuple[str, Any]] = []
         for state in self.states_present or ["ok"]:
             entries.append((lab.booth_states.get(state, state), ("booth", state)))
@@ -829,7 +1205,7 @@ class _Document:
         scale_w = 78.0
         room = p.width_mm - 2 * p.margin_mm - scale_w
         fs = p.text_pt - 1.2
-        columns = [entries[i:i + rows] for i in range(0, len(entries), rows)]
+        columns = [entries[i : i + rows] for i in range(0, len(entries), rows)]
         while True:
             widths = [9.0 + max(_text_width_mm(t, fs) for t, _ in col) for col in columns]
             if sum(widths) + 4 * (len(widths) - 1) <= room or fs <= 4.5:
@@ -850,16 +1226,31 @@ class _Document:
         by = y_top - 10
         for k in range(5):
             seg = bar_mm / 5
-            pax.add_patch(Rectangle((bx + k * seg, by), seg, 1.4,
-                                    facecolor=INK if k % 2 == 0 else "white", edgecolor=INK,
-                                    lw=0.4))
+            pax.add_patch(
+                Rectangle(
+                    (bx + k * seg, by),
+                    seg,
+                    1.4,
+                    facecolor=INK if k % 2 == 0 else "white",
+                    edgecolor=INK,
+                    lw=0.4,
+                )
+            )
         fs = p.text_pt - 1.2
         for k, frac in enumerate((0.0, 0.4, 1.0)):
             label = _fmt_m(bar_m * frac) + (" m" if k == 2 else "")
-            pax.text(bx + bar_mm * frac, by - 1.2, label, fontsize=fs, ha="center", va="top",
-                     color=INK)
-        pax.text(bx, by + 3.2, lab.scale.format(scale=_fmt_m(scale), paper=p.name),
-                 fontsize=fs + 0.3, fontweight="bold", va="bottom", color=INK)
+            pax.text(
+                bx + bar_mm * frac, by - 1.2, label, fontsize=fs, ha="center", va="top", color=INK
+            )
+        pax.text(
+            bx,
+            by + 3.2,
+            lab.scale.format(scale=_fmt_m(scale), paper=p.name),
+            fontsize=fs + 0.3,
+            fontweight="bold",
+            va="bottom",
+            color=INK,
+        )
 
     def _swatch(self, pax: Axes, x: float, y: float, what: str, key: Any) -> None:
         w, h = 5.0, 2.6
@@ -867,11 +1258,22 @@ class _Document:
             kw = _path_kwargs(BOOTH_STYLES.get(key, BOOTH_STYLES["ok"]), weight=0.4)
             pax.add_patch(Rectangle((x, y - h / 2), w, h, **kw))
         elif what == "neighbour":
-            pax.add_patch(Rectangle((x, y - h / 2), w, h, facecolor=NEIGHBOUR_FILL,
-                                    edgecolor=NEIGHBOUR_EDGE, lw=0.3))
+            pax.add_patch(
+                Rectangle(
+                    (x, y - h / 2), w, h, facecolor=NEIGHBOUR_FILL, edgecolor=NEIGHBOUR_EDGE, lw=0.3
+                )
+            )
         elif what == "corridor":
-            pax.add_patch(Rectangle((x, y - h / 2), w, h, facecolor="#eef1f3",
-                                    edgecolor=ZONE_STYLES["cfd_corridor"].color, lw=0.5))
+            pax.add_patch(
+                Rectangle(
+                    (x, y - h / 2),
+                    w,
+                    h,
+                    facecolor="#eef1f3",
+                    edgecolor=ZONE_STYLES["cfd_corridor"].color,
+                    lw=0.5,
+                )
+            )
         elif what == "zone":
             zstyle = ZONE_STYLES[key]
             kw = _path_kwargs(zstyle, weight=0.3)
@@ -881,21 +1283,50 @@ class _Document:
                 kw.update(facecolor=to_rgba(zstyle.fill_color, 0.10))
             pax.add_patch(Rectangle((x, y - h / 2), w, h, **kw))
         elif what == "match":
-            pax.plot([x + w / 2, x + w / 2], [y - h / 2 - 0.3, y + h / 2 + 0.3], color="#c62828",
-                     lw=0.9, linestyle=(0, (4, 2)))
+            pax.plot(
+                [x + w / 2, x + w / 2],
+                [y - h / 2 - 0.3, y + h / 2 + 0.3],
+                color="#c62828",
+                lw=0.9,
+                linestyle=(0, (4, 2)),
+            )
         elif what == "facility":
             style = FACILITY_STYLES[key]
             if key == "intersection":
-                pax.add_patch(Rectangle((x, y - h / 2), w, h, facecolor=to_rgba(style.fill, 0.28),
-                                        edgecolor=style.stroke, lw=0.4))
+                pax.add_patch(
+                    Rectangle(
+                        (x, y - h / 2),
+                        w,
+                        h,
+                        facecolor=to_rgba(style.fill, 0.28),
+                        edgecolor=style.stroke,
+                        lw=0.4,
+                    )
+                )
                 return
             size = _marker_pt(style)
-            pax.scatter([x + w / 2], [y], s=size**2, marker=_MARKERS[style.shape],
-                        facecolors=style.fill, edgecolors=style.stroke, linewidths=0.45,
-                        zorder=5)
+            pax.scatter(
+                [x + w / 2],
+                [y],
+                s=size**2,
+                marker=_MARKERS[style.shape],
+                facecolors=style.fill,
+                edgecolors=style.stroke,
+                linewidths=0.45,
+                zorder=5,
+            )
             if style.glyph:
-                pax.text(x + w / 2, y, style.glyph, fontsize=size * 0.6, fontweight="bold",
-                         color=style.glyph_colour, ha="center", va="center_baseline", zorder=6)
+                pax.text(
+                    x + w / 2,
+                    y,
+                    style.glyph,
+                    fontsize=size * 0.6,
+                    fontweight="bold",
+                    color=style.glyph_colour,
+                    ha="center",
+                    va="center_baseline",
+                    zorder=6,
+                )
 
     # ---------------------------------------------------------------------------- vendor list
     def _list_geometry(self) -> dict[str, Any]:
@@ -903,9 +1334,14 @@ class _Document:
         big = p.name == "A3"
         fs = 7.0 if big else 6.3
         row_h = 4.9 if big else 4.3
-        cols = [("booth", 17.0 if big else 15.0), ("segment", 11.0 if big else 9.0),
-                ("business", 64.0 if big else 50.0), ("category", 27.0 if big else 22.0),
-                ("phone", 26.0 if big else 23.0), ("check_in", 12.0 if big else 11.0)]
+        cols = [
+            ("booth", 17.0 if big else 15.0),
+            ("segment", 11.0 if big else 9.0),
+            ("business", 64.0 if big else 50.0),
+            ("category", 27.0 if big else 22.0),
+            ("phone", 26.0 if big else 23.0),
+            ("check_in", 12.0 if big else 11.0),
+        ]
         gap = 8.0 if big else 6.0
         block_w = (p.width_mm - 2 * p.margin_mm - gap) / 2
         rest = block_w - sum(w for _, w in cols)
@@ -914,8 +1350,15 @@ class _Document:
         top = p.height_mm - p.margin_mm - p.header_mm - 6
         bottom = p.margin_mm + 6
         per_block = int((top - bottom) // row_h) - 1
-        return {"fs": fs, "row_h": row_h, "cols": cols, "gap": gap, "block_w": block_w,
-                "top": top, "per_block": per_block}
+        return {
+            "fs": fs,
+            "row_h": row_h,
+            "cols": cols,
+            "gap": gap,
+            "block_w": block_w,
+            "top": top,
+            "per_block": per_block,
+        }
 
     def list_pages(self) -> list[list[tuple[VendorRow, int | None]]]:
         segments = self.plan.segment_of(self.data.booths)
@@ -923,39 +1366,66 @@ class _Document:
         g = self._list_geometry()
         per_page = 2 * g["per_block"]
         items = [(r, segments.get(r.booth_code)) for r in rows]
-        return [items[i:i + per_page] for i in range(0, len(items), per_page)] or [[]]
+        return [items[i : i + per_page] for i in range(0, len(items), per_page)] or [[]]
 
     def list_page(self, items: Sequence[tuple[VendorRow, int | None]]) -> None:
         p, lab = self.paper, self.labels
         fig, pax = self._page(lab.list_title)
         g = self._list_geometry()
-        pax.text(p.margin_mm, g["top"] + 2.2, lab.list_hint, fontsize=p.text_pt - 0.5,
-                 va="bottom", color=INK)
-        heads = {"booth": lab.col_booth, "segment": lab.col_segment,
-                 "business": lab.col_business, "category": lab.col_category,
-                 "phone": lab.col_phone, "check_in": lab.col_check_in, "notes": lab.col_notes}
+        pax.text(
+            p.margin_mm,
+            g["top"] + 2.2,
+            lab.list_hint,
+            fontsize=p.text_pt - 0.5,
+            va="bottom",
+            color=INK,
+        )
+        heads = {
+            "booth": lab.col_booth,
+            "segment": lab.col_segment,
+            "business": lab.col_business,
+            "category": lab.col_category,
+            "phone": lab.col_phone,
+            "check_in": lab.col_check_in,
+            "notes": lab.col_notes,
+        }
         per = g["per_block"]
         boxes: list[Rectangle] = []
         for block in range(2):
-            chunk = items[block * per:(block + 1) * per]
+            chunk = items[block * per : (block + 1) * per]
             if not chunk and block:
                 break
             bx = p.margin_mm + block * (g["block_w"] + g["gap"])
             self._table(pax, bx, g, heads, chunk, boxes)
-        pax.add_collection(PatchCollection(boxes, facecolor="white", edgecolor=INK,
-                                           linewidth=0.5, zorder=4))
+        pax.add_collection(
+            PatchCollection(boxes, facecolor="white", edgecolor=INK, linewidth=0.5, zorder=4)
+        )
         self._finish(fig)
 
-    def _table(self, pax: Axes, x: float, g: Mapping[str, Any], heads: Mapping[str, str],
-               chunk: Sequence[tuple[VendorRow, int | None]], boxes: list[Rectangle]) -> None:
+    def _table(
+        self,
+        pax: Axes,
+        x: float,
+        g: Mapping[str, Any],
+        heads: Mapping[str, str],
+        chunk: Sequence[tuple[VendorRow, int | None]],
+        boxes: list[Rectangle],
+    ) -> None:
         fs, row_h, top = g["fs"], g["row_h"], g["top"]
         cols = g["cols"]
         edges = np.cumsum([0.0, *[w for _, w in cols]])
         width = float(edges[-1])
         pax.add_patch(Rectangle((x, top - row_h), width, row_h, facecolor="#37474f", lw=0))
         for (key, _w), left in zip(cols, edges[:-1], strict=False):
-            pax.text(x + left + 1.2, top - row_h / 2, heads[key], fontsize=fs, fontweight="bold",
-                     color="white", va="center")
+            pax.text(
+                x + left + 1.2,
+                top - row_h / 2,
+                heads[key],
+                fontsize=fs,
+                fontweight="bold",
+                color="white",
+                va="center",
+            )
         stripes = []
         for r, (row, segment) in enumerate(chunk):
             y = top - row_h * (r + 1.5)
@@ -969,8 +1439,11 @@ class _Document:
                 "booth": row.booth_code,
                 "segment": str(segment) if segment is not None else "",
                 "business": name,
-                "category": (self.labels.booth_states.get("service_desk", "")
-                             if desk else self.labels.categories.get(row.category, row.category)),
+                "category": (
+                    self.labels.booth_states.get("service_desk", "")
+                    if desk
+                    else self.labels.categories.get(row.category, row.category)
+                ),
                 "phone": row.phone,
             }
             for (key, w), left in zip(cols, edges[:-1], strict=False):
@@ -979,23 +1452,40 @@ class _Document:
                     cx = x + left + w / 2
                     boxes.append(Rectangle((cx - s / 2, y - s / 2), s, s))
                     if row.checked_in:
-                        pax.text(cx, y, "✓", fontsize=fs + 1, ha="center", va="center",
-                                 color=INK, zorder=5, fontweight="bold")
+                        pax.text(
+                            cx,
+                            y,
+                            "✓",
+                            fontsize=fs + 1,
+                            ha="center",
+                            va="center",
+                            color=INK,
+                            zorder=5,
+                            fontweight="bold",
+                        )
                     continue
                 text = values.get(key, "")
                 if not text:
                     continue
-                pax.text(x + left + 1.2, y, _fit(text, w - 2.2, fs), fontsize=fs, va="center",
-                         color=BOOTH_STYLES["service_desk"].color if desk else INK,
-                         fontweight="bold" if key == "booth" else "normal")
+                pax.text(
+                    x + left + 1.2,
+                    y,
+                    _fit(text, w - 2.2, fs),
+                    fontsize=fs,
+                    va="center",
+                    color=BOOTH_STYLES["service_desk"].color if desk else INK,
+                    fontweight="bold" if key == "booth" else "normal",
+                )
         if stripes:
-            pax.add_collection(PatchCollection(stripes, facecolor="#f1f3f4", edgecolor="none",
-                                               zorder=0))
+            pax.add_collection(
+                PatchCollection(stripes, facecolor="#f1f3f4", edgecolor="none", zorder=0)
+            )
         bottom = top - row_h * (len(chunk) + 1)
         for left in edges[1:-1]:
             pax.plot([x + left] * 2, [top - row_h, bottom], color="#cfd8dc", lw=0.3)
-        pax.add_patch(Rectangle((x, bottom), width, top - bottom, fill=False, edgecolor=INK,
-                                lw=0.6))
+        pax.add_patch(
+            Rectangle((x, bottom), width, top - bottom, fill=False, edgecolor=INK, lw=0.6)
+        )
 
 
 def _fit(text: str, width_mm: float, size_pt: float) -> str:
@@ -1006,4 +1496,3 @@ def _fit(text: str, width_mm: float, size_pt: float) -> str:
     while cut > 1 and _text_width_mm(text[:cut] + "…", size_pt) > width_mm:
         cut -= max(1, (cut // 8))
     return text[:cut].rstrip() + "…"
-

@@ -67,16 +67,18 @@ class Sheet:
         """
         c, s = math.cos(self.angle_rad), math.sin(self.angle_rad)
         d = np.asarray(xy, dtype=float)[:, :2] - np.asarray(self.centre)
-        out: NDArray[np.float64] = np.column_stack([d[:, 0] * c + d[:, 1] * s,
-                                                    -d[:, 0] * s + d[:, 1] * c])
+        out: NDArray[np.float64] = np.column_stack(
+            [d[:, 0] * c + d[:, 1] * s, -d[:, 0] * s + d[:, 1] * c]
+        )
         return out
 
     def from_sheet_xy(self, xy: NDArray[np.float64]) -> NDArray[np.float64]:
         """Sheet coordinates ``(n, 2)`` back to the ground."""
         c, s = math.cos(self.angle_rad), math.sin(self.angle_rad)
         d = np.asarray(xy, dtype=float)
-        out: NDArray[np.float64] = np.column_stack([d[:, 0] * c - d[:, 1] * s + self.centre[0],
-                                                    d[:, 0] * s + d[:, 1] * c + self.centre[1]])
+        out: NDArray[np.float64] = np.column_stack(
+            [d[:, 0] * c - d[:, 1] * s + self.centre[0], d[:, 0] * s + d[:, 1] * c + self.centre[1]]
+        )
         return out
 
     def to_sheet(self, geom: G) -> G:
@@ -155,8 +157,11 @@ def split_corridor(
     >>> [(s.number, s.start_m, s.end_m) for s in sheets]
     [(1, 0.0, 250.0), (2, 250.0, 500.0), (3, 500.0, 750.0), (4, 750.0, 1000.0)]
     """
-    for name, value in (("frame_width_m", frame_width_m), ("frame_height_m", frame_height_m),
-                        ("step_m", step_m)):
+    for name, value in (
+        ("frame_width_m", frame_width_m),
+        ("frame_height_m", frame_height_m),
+        ("step_m", step_m),
+    ):
         if not value > 0:
             raise ValueError(f"{name} must be positive, not {value}")
     if half_width_m < 0 or overlap_m < 0:
@@ -206,8 +211,17 @@ def split_corridor(
         fitted = fit(a, b)
         assert fitted is not None
         angle, centre = fitted
-        sheets.append(Sheet(number, float(a), float(b), (float(centre[0]), float(centre[1])),
-                            angle, float(frame_width_m), float(frame_height_m)))
+        sheets.append(
+            Sheet(
+                number,
+                float(a),
+                float(b),
+                (float(centre[0]), float(centre[1])),
+                angle,
+                float(frame_width_m),
+                float(frame_height_m),
+            )
+        )
     return sheets
 
 
@@ -225,6 +239,7 @@ def assign_to_sheets(
     if not sheets:
         raise ValueError("no sheets")
     starts = np.array([s.start_m for s in sheets[1:]])
-    out: NDArray[np.int64] = np.searchsorted(starts, chainages(centreline, points_xy),
-                                             side="right").astype(np.int64)
+    out: NDArray[np.int64] = np.searchsorted(
+        starts, chainages(centreline, points_xy), side="right"
+    ).astype(np.int64)
     return out

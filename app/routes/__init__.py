@@ -24,15 +24,30 @@ def register_blueprints(app: Flask) -> None:
     from app.routes.vendors import bp as vendors_bp
     from app.routes.workspace import bp as workspace_bp
 
-    for bp in (main_bp, auth_bp, api_bp, planner_bp, events_bp, vendors_bp, workspace_bp,
-               layers_bp, crew_bp, event_page_bp, ogc_bp, tiles_bp, lapak_bp, checkin_bp):
+    for bp in (
+        main_bp,
+        auth_bp,
+        api_bp,
+        planner_bp,
+        events_bp,
+        vendors_bp,
+        workspace_bp,
+        layers_bp,
+        crew_bp,
+        event_page_bp,
+        ogc_bp,
+        tiles_bp,
+        lapak_bp,
+        checkin_bp,
+    ):
         app.register_blueprint(bp)
 
     @app.errorhandler(ServiceError)
     def _service_error(exc: ServiceError):  # type: ignore[no-untyped-def]
         if request.path.startswith("/api/"):
-            return jsonify(error=type(exc).__name__, message=exc.message_id,
-                           message_en=exc.message_en), exc.status
+            return jsonify(
+                error=type(exc).__name__, message=exc.message_id, message_en=exc.message_en
+            ), exc.status
         return render_template("error.html", message=exc.message_id), exc.status
 
     @app.errorhandler(403)

@@ -66,8 +66,13 @@ def login() -> str | Response | tuple[str, int, dict[str, str]]:
         email, password = form.email.data or "", form.password.data or ""
         wait = _too_many(email)
         if wait:
-            flash(_("Terlalu banyak percobaan masuk. Silakan coba lagi dalam %(n)s menit.",
-                    n=max(1, -(-wait // 60))), "error")
+            flash(
+                _(
+                    "Terlalu banyak percobaan masuk. Silakan coba lagi dalam %(n)s menit.",
+                    n=max(1, -(-wait // 60)),
+                ),
+                "error",
+            )
             return render_template("auth/login.html", form=form), 429, {"Retry-After": str(wait)}
         user = find_user(get_session(), email)
         if user is None:

@@ -70,14 +70,18 @@ def _pick(exc: ServiceError) -> str:
 
 
 def _cutoff(event: Event) -> datetime:
-    return svc.cutoff(event, minutes=int(current_app.config["CHECKIN_CUTOFF_MINUTES"]),
-                      tz=_tz())
+    return svc.cutoff(event, minutes=int(current_app.config["CHECKIN_CUTOFF_MINUTES"]), tz=_tz())
 
 
 def _row_json(row: svc.CheckinRow) -> dict[str, Any]:
-    return {"assignment_id": row.assignment_id, "booth_code": row.booth_code,
-            "business_name": row.business_name, "owner_name": row.owner_name,
-            "status": row.status, "confirmed": row.confirmed}
+    return {
+        "assignment_id": row.assignment_id,
+        "booth_code": row.booth_code,
+        "business_name": row.business_name,
+        "owner_name": row.owner_name,
+        "status": row.status,
+        "confirmed": row.confirmed,
+    }
 
 
 @bp.errorhandler(CSRFError)
@@ -106,10 +110,17 @@ def page(slug: str) -> Any:
     cut = _cutoff(event)
     api_base = url_for("checkin.api_mark", slug=event.slug, assignment_id=0)[:-1]
     html = render_template(
-        "crew/checkin.html", event=event, rows=rows, query=query, counts=counts,
-        status_labels=STATUS_LABELS, status_text={k: str(v) for k, v in STATUS_LABELS.items()},
-        cutoff=cut, after_cutoff=_now() >= cut,
-        api_base=api_base, title=_("Check-in %(name)s", name=event.name),
+        "crew/checkin.html",
+        event=event,
+        rows=rows,
+        query=query,
+        counts=counts,
+        status_labels=STATUS_LABELS,
+        status_text={k: str(v) for k, v in STATUS_LABELS.items()},
+        cutoff=cut,
+        after_cutoff=_now() >= cut,
+        api_base=api_base,
+        title=_("Check-in %(name)s", name=event.name),
         long_date=lambda d: format_date(d, "full"),
     )
     return _no_store(Response(html))
@@ -145,8 +156,12 @@ def release(slug: str) -> Any:
     try:
         with acting_as(current_user.id, current_user.email):
             released = svc.release_no_shows(
-                session, event, now=_now(),
-                cutoff_minutes=int(current_app.config["CHECKIN_CUTOFF_MINUTES"]), tz=_tz())
+                session,
+                event,
+                now=_now(),
+                cutoff_minutes=int(current_app.config["CHECKIN_CUTOFF_MINUTES"]),
+                tz=_tz(),
+            )
     except ServiceError as exc:
         if exc.status == 404:
             raise
@@ -156,9 +171,15 @@ def release(slug: str) -> Any:
     if not released:
         flash(_("Tidak ada lapak pedagang tidak hadir yang perlu dilepas."), "info")
     else:
-        flash(ngettext("%(num)s lapak dilepas; %(offered)s ditawarkan ke daftar tunggu.",
-                       "%(num)s lapak dilepas; %(offered)s ditawarkan ke daftar tunggu.",
-                       len(released), offered=len(offered)), "info")
+        flash(
+            ngettext(
+                "%(num)s lapak dilepas; %(offered)s ditawarkan ke daftar tunggu.",
+                "%(num)s lapak dilepas; %(offered)s ditawarkan ke daftar tunggu.",
+                len(released),
+                offered=len(offered),
+            ),
+            "info",
+        )
     return redirect(url_for("checkin.page", slug=slug), 303)
 
 
@@ -180,7 +201,13 @@ def api_mark(slug: str, assignment_id: int) -> Any:
     status = str(data.get("status", "")) if isinstance(data, dict) else ""
     result = _mark(slug, assignment_id, status)
     a = result.assignment
-    return _no_store(jsonify(
-        assignment_id=a.id, booth_code=a.booth.code, status=a.status,
-        status_label=str(STATUS_LABELS[a.status]), previous=result.previous,
-        changed=result.changed))
+    return _no_store(
+        jsonify(
+            assignment_id=a.id,
+            booth_code=a.booth.code,
+            status=a.status,
+            status_label=str(STATUS_LABELS[a.status]),
+            previous=result.previous,
+            changed=result.changed,
+        )
+    )

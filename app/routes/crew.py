@@ -41,8 +41,14 @@ def layout_pdf(slug: str) -> Response:
     session = get_session()
     event = get_event(session, slug)
     size = printing.paper_size(request.args.get("size"))
-    body = printing.layout_pdf(session, event, labels=print_labels(), when=event_when(event),
-                               printed=printed_now(), paper=size)
+    body = printing.layout_pdf(
+        session,
+        event,
+        labels=print_labels(),
+        when=event_when(event),
+        printed=printed_now(),
+        paper=size,
+    )
     return _pdf(body, f"{event.slug}-tata-letak-{size}.pdf")
 
 
@@ -53,8 +59,14 @@ def vendors_pdf(slug: str) -> Response:
     session = get_session()
     event = get_event(session, slug)
     size = printing.paper_size(request.args.get("size"))
-    body = printing.vendor_list_pdf(session, event, labels=print_labels(),
-                                    when=event_when(event), printed=printed_now(), paper=size)
+    body = printing.vendor_list_pdf(
+        session,
+        event,
+        labels=print_labels(),
+        when=event_when(event),
+        printed=printed_now(),
+        paper=size,
+    )
     return _pdf(body, f"{event.slug}-pedagang-{size}.pdf")
 
 
@@ -64,12 +76,19 @@ def booth_labels_pdf(slug: str) -> Response:
     """A card per booth, 21 to an A4 sheet, each with a QR code that opens its check-in."""
     session = get_session()
     event = get_event(session, slug)
-    texts = LabelTexts(event=event.name, when=event_when(event),
-                       hint=_("Petugas: pindai untuk check-in lapak ini"),
-                       page=_("Halaman %(n)s dari %(total)s", n="{n}", total="{total}"))
+    texts = LabelTexts(
+        event=event.name,
+        when=event_when(event),
+        hint=_("Petugas: pindai untuk check-in lapak ini"),
+        page=_("Halaman %(n)s dari %(total)s", n="{n}", total="{total}"),
+    )
     body = printing.booth_labels_pdf(
-        session, event, texts=texts, kind_captions=as_text(BOOTH_LABELS),
-        url_of=lambda ident: url_for("crew.booth_checkin", booth_id=ident, _external=True))
+        session,
+        event,
+        texts=texts,
+        kind_captions=as_text(BOOTH_LABELS),
+        url_of=lambda ident: url_for("crew.booth_checkin", booth_id=ident, _external=True),
+    )
     return _pdf(body, f"{event.slug}-label-lapak.pdf")
 
 

@@ -20,8 +20,15 @@ from app.services.layout import LayoutParams, generate_event_layout
 
 bp = Blueprint("events_api", __name__, url_prefix="/api/events")
 
-_PARAMS = ("booth_width_m", "booth_depth_m", "gap_m", "break_m", "break_every_m",
-           "emergency_lane_m", "kerb_setback_m")
+_PARAMS = (
+    "booth_width_m",
+    "booth_depth_m",
+    "gap_m",
+    "break_m",
+    "break_every_m",
+    "emergency_lane_m",
+    "kerb_setback_m",
+)
 
 
 @bp.get("/<slug>/conflicts")
@@ -39,8 +46,9 @@ def booths_with_state(slug: str) -> dict[str, Any]:
     """Booths as GeoJSON, each with its conflict state and messages."""
     session = get_session()
     event = get_event(session, slug)
-    return annotate_conflicts(booths_fc(session, event), event_conflicts(session, event),
-                              lang=str(get_locale() or "id"))
+    return annotate_conflicts(
+        booths_fc(session, event), event_conflicts(session, event), lang=str(get_locale() or "id")
+    )
 
 
 def parse_layout_params(data: dict[str, Any]) -> LayoutParams:
@@ -53,8 +61,9 @@ def parse_layout_params(data: dict[str, Any]) -> LayoutParams:
         try:
             values[name] = float(raw)
         except (TypeError, ValueError) as exc:
-            raise ServiceError(f"{name}: '{raw}' bukan angka.",
-                               f"{name}: '{raw}' is not a number.") from exc
+            raise ServiceError(
+                f"{name}: '{raw}' bukan angka.", f"{name}: '{raw}' is not a number."
+            ) from exc
     if data.get("prefix"):
         values["prefix"] = str(data["prefix"]).strip().upper()
     return LayoutParams(**values)
@@ -68,6 +77,7 @@ def layout(slug: str) -> tuple[Response, int]:
     event = get_event(session, slug)
     params = parse_layout_params(request.get_json(silent=True) or request.form.to_dict())
     with acting_as(current_user.id, current_user.email):
-        outcome = generate_event_layout(session, event, params,
-                                        dry_run=request.args.get("dry_run") == "1")
+        outcome = generate_event_layout(
+            session, event, params, dry_run=request.args.get("dry_run") == "1"
+        )
     return jsonify(outcome.to_dict()), 200

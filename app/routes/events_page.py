@@ -47,7 +47,8 @@ def show(slug: str) -> str:
         select(Assignment, Booth.code, Vendor)
         .join(Booth, Booth.id == Assignment.booth_id)
         .join(Vendor, Vendor.id == Assignment.vendor_id)
-        .where(Assignment.event_id == event.id).order_by(Booth.code, Assignment.id)
+        .where(Assignment.event_id == event.id)
+        .order_by(Booth.code, Assignment.id)
     ).all()
     run = latest_run(session, event)
     unplaced, waitlist = [], []
@@ -55,16 +56,30 @@ def show(slug: str) -> str:
         ids = [u["vendor_id"] for u in run.result.get("unplaced", [])]
         names = {v.id: v for v in session.scalars(select(Vendor).where(Vendor.id.in_(ids)))}
         lang = str(get_locale())
-        unplaced = [(names.get(u["vendor_id"]), u["reason_code"],
-                     u["explanation_en"] if lang == "en" else u["explanation_id"])
-                    for u in run.result.get("unplaced", [])]
+        unplaced = [
+            (
+                names.get(u["vendor_id"]),
+                u["reason_code"],
+                u["explanation_en"] if lang == "en" else u["explanation_id"],
+            )
+            for u in run.result.get("unplaced", [])
+        ]
         waitlist = [names.get(v) for v in run.result.get("waitlist", [])]
     booth_total = session.scalar(select(Booth.id).where(Booth.event_id == event.id).limit(1))
     return render_template(
-        "planner/event.html", event=event, conflicts=conflicts, summary=summary(conflicts),
-        rows=rows, run=run, unplaced=unplaced, waitlist=waitlist,
+        "planner/event.html",
+        event=event,
+        conflicts=conflicts,
+        summary=summary(conflicts),
+        rows=rows,
+        run=run,
+        unplaced=unplaced,
+        waitlist=waitlist,
         has_booths=booth_total is not None,
-        categories=as_text(CATEGORY_LABELS), lang=str(get_locale()), today=date.today())
+        categories=as_text(CATEGORY_LABELS),
+        lang=str(get_locale()),
+        today=date.today(),
+    )
 
 
 @bp.post("/<slug>/status")
@@ -98,8 +113,9 @@ def copy(slug: str) -> Response:
     except ServiceError as exc:
         _flash_error(exc)
         return _back(slug)
-    flash(_("Acara disalin. Jalankan alokasi: pedagang lama diutamakan di lapak yang sama."),
-          "info")
+    flash(
+        _("Acara disalin. Jalankan alokasi: pedagang lama diutamakan di lapak yang sama."), "info"
+    )
     return _back(new.slug)
 
 
@@ -117,9 +133,17 @@ def layout(slug: str) -> Response:
         _flash_error(exc)
         return _back(slug)
     r = outcome.report
-    flash(_("%(placed)s lapak dibuat (batas per baris %(bound)s); %(kept)s lapak terkunci "
-            "dipertahankan; %(conflicts)s konflik.", placed=r["placed"], bound=r["row_bound"],
-            kept=outcome.kept_locked, conflicts=outcome.conflicts.get("total", 0)), "info")
+    flash(
+        _(
+            "%(placed)s lapak dibuat (batas per baris %(bound)s); %(kept)s lapak terkunci "
+            "dipertahankan; %(conflicts)s konflik.",
+            placed=r["placed"],
+            bound=r["row_bound"],
+            kept=outcome.kept_locked,
+            conflicts=outcome.conflicts.get("total", 0),
+        ),
+        "info",
+    )
     return _back(slug)
 
 
@@ -134,8 +158,10 @@ def _caps(raw: str) -> dict[tuple[str | None, str], int]:
         try:
             caps[(section or None, category.strip())] = int(value)
         except ValueError as exc:
-            raise ServiceError(f"Batas '{item}' tidak sah (contoh: makanan=45).",
-                               f"Cap '{item}' is invalid (e.g. makanan=45).") from exc
+            raise ServiceError(
+                f"Batas '{item}' tidak sah (contoh: makanan=45).",
+                f"Cap '{item}' is invalid (e.g. makanan=45).",
+            ) from exc
     return caps
 
 
@@ -152,16 +178,25 @@ def allocate(slug: str) -> Response:
         flash(_("Seed dan bobot harus angka."), "error")
         return _back(slug)
     try:
-        settings = AllocationSettings(seed=seed, caps=_caps(request.form.get("caps", "")),
-                                      weights=Weights(neighbour_same_category=weight))
+        settings = AllocationSettings(
+            seed=seed,
+            caps=_caps(request.form.get("caps", "")),
+            weights=Weights(neighbour_same_category=weight),
+        )
         with acting_as(current_user.id, current_user.email):
             outcome = run_allocation(session, event, settings, user_id=current_user.id)
     except ServiceError as exc:
         _flash_error(exc)
         return _back(slug)
-    flash(_("%(placed)s pedagang ditempatkan, %(unplaced)s tidak (daftar tunggu %(wait)s).",
-            placed=len(outcome.result.placements), unplaced=len(outcome.result.unplaced),
-            wait=len(outcome.result.waitlist)), "info")
+    flash(
+        _(
+            "%(placed)s pedagang ditempatkan, %(unplaced)s tidak (daftar tunggu %(wait)s).",
+            placed=len(outcome.result.placements),
+            unplaced=len(outcome.result.unplaced),
+            wait=len(outcome.result.waitlist),
+        ),
+        "info",
+    )
     return _back(slug)
 
 

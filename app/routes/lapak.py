@@ -75,7 +75,11 @@ class _Failure(Exception):
     def __init__(self, status: int, error: str, message: str, retry_after: int = 0) -> None:
         super().__init__(error)
         self.status, self.error, self.message, self.retry_after = (
-            status, error, message, retry_after)
+            status,
+            error,
+            message,
+            retry_after,
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -100,8 +104,13 @@ def _today() -> date:
 
 def _vendor_view(vendor: Vendor) -> svc.VendorView:
     """The vendor's view, from the cache when nothing it is built from changed since."""
-    return svc.vendor_view(get_session(), vendor, today=_today(), cache=get_cache(),
-                           ttl=int(current_app.config.get("CACHE_TTL", 0)))
+    return svc.vendor_view(
+        get_session(),
+        vendor,
+        today=_today(),
+        cache=get_cache(),
+        ttl=int(current_app.config.get("CACHE_TTL", 0)),
+    )
 
 
 def _secret() -> str:
@@ -141,62 +150,91 @@ def _lookup(code: str, phone4_raw: str) -> Vendor:
     """Rate limits, input shape, then the constant-work lookup; raises :class:`_Failure`."""
     ip = request.remote_addr or "unknown"
     wait = ratelimit.hit("lapak-ip", ip, "LAPAK_LIMIT_PER_IP")
-    normalised = normalise_code(code or "")[:access.MAX_CODE_LENGTH]
+    normalised = normalise_code(code or "")[: access.MAX_CODE_LENGTH]
     if not wait and normalised:
         wait = ratelimit.hit("lapak-code", normalised, "LAPAK_LIMIT_PER_CODE")
     if wait:
-        raise _Failure(429, "rate_limited",
-                       _("Terlalu banyak percobaan. Silakan coba lagi dalam %(n)s menit.",
-                         n=_minutes(wait)), wait)
+        raise _Failure(
+            429,
+            "rate_limited",
+            _("Terlalu banyak percobaan. Silakan coba lagi dalam %(n)s menit.", n=_minutes(wait)),
+            wait,
+        )
     phone4 = access.clean_phone4(phone4_raw)
     if not access.valid_input(code, phone4):
-        raise _Failure(400, "invalid",
-                       _("Isi kode akses dan 4 angka terakhir nomor HP Anda."))
+        raise _Failure(400, "invalid", _("Isi kode akses dan 4 angka terakhir nomor HP Anda."))
     vendor = access.lookup(get_session(), code, phone4)
     if vendor is None:
-        raise _Failure(401, "not_matched",
-                       _("Kode akses atau nomor HP tidak cocok. Periksa kartu pedagang Anda, "
-                         "atau tanyakan ke petugas."))
+        raise _Failure(
+            401,
+            "not_matched",
+            _(
+                "Kode akses atau nomor HP tidak cocok. Periksa kartu pedagang Anda, "
+                "atau tanyakan ke petugas."
+            ),
+        )
     return vendor
 
 
 def _labels() -> dict[str, str]:
     labels = as_text(ZONE_LABELS) | as_text(FACILITY_LABELS)
-    labels.update({
-        "own": _("Lapak Anda"),
-        "occupied": _("Lapak terisi"),
-        "free": _("Lapak kosong"),
-        "service_desk": _("Meja layanan MikroDOTS"),
-        "crossing": FACILITY_LABELS["crossing"],
-        "field.kind": _("Jenis"),
-        "field.hours": _("Jam"),
-    })
+    labels.update(
+        {
+            "own": _("Lapak Anda"),
+            "occupied": _("Lapak terisi"),
+            "free": _("Lapak kosong"),
+            "service_desk": _("Meja layanan MikroDOTS"),
+            "crossing": FACILITY_LABELS["crossing"],
+            "field.kind": _("Jenis"),
+            "field.hours": _("Jam"),
+        }
+    )
     return labels
 
 
 def _hours(t: time) -> str:
     locale = get_locale()
-    return t.strftime("%H:%M") if locale is not None and locale.language == "en" \
+    return (
+        t.strftime("%H:%M")
+        if locale is not None and locale.language == "en"
         else t.strftime("%H.%M")
+    )
 
 
-def _render(vendor: Vendor | None, *, error: str | None = None, status: int = 200,
-            retry_after: int = 0) -> Response:
+def _render(
+    vendor: Vendor | None, *, error: str | None = None, status: int = 200, retry_after: int = 0
+) -> Response:
     view = _vendor_view(vendor) if vendor else None
     labels = _labels()
     parts: dict[int, dict[str, str]] = {}
     if view is not None:
         static_base = url_for("static", filename="vendor").rstrip("/")
         tiles = current_app.config.get("MAP_TILES")
-        parts = {b.assignment_id: booking_map_parts(
-                     b.map, b.view_bounds, labels=labels, static_base=static_base, tiles=tiles,
-                     tiles_attribution=current_app.config.get("MAP_TILES_ATTRIBUTION")
-                     or "© OpenStreetMap contributors")
-                 for b in view.bookings if b.holding}
+        parts = {
+            b.assignment_id: booking_map_parts(
+                b.map,
+                b.view_bounds,
+                labels=labels,
+                static_base=static_base,
+                tiles=tiles,
+                tiles_attribution=current_app.config.get("MAP_TILES_ATTRIBUTION")
+                or "© OpenStreetMap contributors",
+            )
+            for b in view.bookings
+            if b.holding
+        }
     html = render_template(
-        "lapak/page.html", view=view, maps=parts, error=error, title=_("Cek Lapak Saya"),
-        legend=legend(labels), status_labels=STATUS_LABELS, landmark_labels=LANDMARK_LABELS,
-        long_date=lambda d: format_date(d, "full"), hours=_hours, zone=_now().tzname() or "",
+        "lapak/page.html",
+        view=view,
+        maps=parts,
+        error=error,
+        title=_("Cek Lapak Saya"),
+        legend=legend(labels),
+        status_labels=STATUS_LABELS,
+        landmark_labels=LANDMARK_LABELS,
+        long_date=lambda d: format_date(d, "full"),
+        hours=_hours,
+        zone=_now().tzname() or "",
     )
     resp = make_response(html, status)
     if retry_after:
@@ -252,12 +290,16 @@ def lookup() -> BaseResponse:
 def signed_link(token: str) -> BaseResponse:
     """A vendor card's link or QR code: remember the vendor, then drop the token from the URL."""
     max_age = int(current_app.config["VENDOR_LINK_MAX_AGE_DAYS"]) * 86400
-    vendor = access.vendor_from_token(get_session(), token, secret_key=_secret(),
-                                      max_age_s=max_age)
+    vendor = access.vendor_from_token(get_session(), token, secret_key=_secret(), max_age_s=max_age)
     if vendor is None:
-        return _render(None, status=404, error=_(
-            "Tautan ini tidak sah atau sudah kedaluwarsa. Masukkan kode akses Anda, atau minta "
-            "kartu baru ke petugas."))
+        return _render(
+            None,
+            status=404,
+            error=_(
+                "Tautan ini tidak sah atau sudah kedaluwarsa. Masukkan kode akses Anda, atau minta "
+                "kartu baru ke petugas."
+            ),
+        )
     _remember(vendor)
     return _private(redirect(url_for("lapak.page"), 303))
 
@@ -297,13 +339,13 @@ def _answer_page(assignment_id: int, action: str) -> BaseResponse:
 
 @bp.post("/lapak/hadir/<int:assignment_id>")
 def confirm(assignment_id: int) -> BaseResponse:
-    """"Saya hadir" for one coming booth."""
+    """ "Saya hadir" for one coming booth."""
     return _answer_page(assignment_id, "confirm")
 
 
 @bp.post("/lapak/batal/<int:assignment_id>")
 def cancel(assignment_id: int) -> BaseResponse:
-    """"Tidak bisa hadir": the booth is released and offered to the waitlist."""
+    """ "Tidak bisa hadir": the booth is released and offered to the waitlist."""
     return _answer_page(assignment_id, "cancel")
 
 
@@ -312,14 +354,24 @@ def cancel(assignment_id: int) -> BaseResponse:
 
 
 def _view_json(vendor: Vendor) -> Response:
-    text = svc.vendor_view_json(get_session(), vendor, today=_today(), cache=get_cache(),
-                                ttl=int(current_app.config.get("CACHE_TTL", 0)))
+    text = svc.vendor_view_json(
+        get_session(),
+        vendor,
+        today=_today(),
+        cache=get_cache(),
+        ttl=int(current_app.config.get("CACHE_TTL", 0)),
+    )
     return _private(Response(text, mimetype="application/json"))
 
 
 def _login_required_json() -> Response:
-    return _json({"error": "login_required",
-                  "message": _("Masukkan kode akses dan 4 angka terakhir nomor HP.")}, 401)
+    return _json(
+        {
+            "error": "login_required",
+            "message": _("Masukkan kode akses dan 4 angka terakhir nomor HP."),
+        },
+        401,
+    )
 
 
 @bp.route("/api/lapak", methods=["GET", "POST"])

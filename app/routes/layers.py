@@ -45,11 +45,21 @@ def export(city_slug: str, layer: str) -> Any:
     city = get_city(session, city_slug)
     event_slug = request.args.get("event")
     event = get_event(session, event_slug, city) if event_slug else None
-    result = export_layer(session, city=city, layer=layer,
-                          fmt=request.args.get("format", "geojson").lower(), event=event,
-                          include_private=current_user.can("planner"))
-    response = send_file(io.BytesIO(result.data), mimetype=result.mimetype, as_attachment=True,
-                         download_name=result.filename, max_age=0)
+    result = export_layer(
+        session,
+        city=city,
+        layer=layer,
+        fmt=request.args.get("format", "geojson").lower(),
+        event=event,
+        include_private=current_user.can("planner"),
+    )
+    response = send_file(
+        io.BytesIO(result.data),
+        mimetype=result.mimetype,
+        as_attachment=True,
+        download_name=result.filename,
+        max_age=0,
+    )
     response.headers["Cache-Control"] = "private, no-store" if result.private else "private"
     return response
 
@@ -67,22 +77,40 @@ def import_(city_slug: str, layer: str) -> Any:
         return jsonify(error="no_file", message=_("Pilih berkas untuk diimpor.")), 400
     suffix = Path(upload.filename).suffix.lower()
     if suffix not in UPLOAD_SUFFIXES:
-        return jsonify(error="format", message=_(
-            "Format berkas tidak didukung (GeoJSON, GeoPackage, Shapefile .zip, KML/KMZ, CSV)."
-        )), 400
+        return jsonify(
+            error="format",
+            message=_(
+                "Format berkas tidak didukung (GeoJSON, GeoPackage, Shapefile .zip, KML/KMZ, CSV)."
+            ),
+        ), 400
     dry_run = _flag("dry_run")
     with tempfile.TemporaryDirectory(prefix="petalapak-upload-") as tmp:
         path = Path(tmp) / f"upload{suffix}"
         upload.save(path)
-        source = read_layer_file(path, max_bytes=current_app.config["MAX_CONTENT_LENGTH"],
-                                 layer_hint=layer, display_name=Path(upload.filename).name)
+        source = read_layer_file(
+            path,
+            max_bytes=current_app.config["MAX_CONTENT_LENGTH"],
+            layer_hint=layer,
+            display_name=Path(upload.filename).name,
+        )
     with acting_as(current_user.id, current_user.email):
-        report = import_layer(session, city=city, layer=layer, features=source.features,
-                              event=event, repair=_flag("repair"), dry_run=dry_run)
+        report = import_layer(
+            session,
+            city=city,
+            layer=layer,
+            features=source.features,
+            event=event,
+            repair=_flag("repair"),
+            dry_run=dry_run,
+        )
     body = {**report.to_dict(), "ok": report.ok, "dry_run": dry_run, "source": source.to_dict()}
     if dry_run:  # the planner sees the file on the map before anything is written
-        body["preview"] = {"type": "FeatureCollection", "features": [
-            {"type": "Feature", "geometry": f.get("geometry"), "properties": {"index": i}}
-            for i, f in enumerate(source.features[:PREVIEW_LIMIT]) if f.get("geometry")]}
+        body["preview"] = {
+            "type": "FeatureCollection",
+            "features": [
+                {"type": "Feature", "geometry": f.get("geometry"), "properties": {"index": i}}
+                for i, f in enumerate(source.features[:PREVIEW_LIMIT])
+                if f.get("geometry")
+            ],
+        }
     return jsonify(body), (200 if report.ok else 422)
-

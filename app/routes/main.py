@@ -33,13 +33,18 @@ def home() -> str:
         return render_template("home_empty.html")
     session = get_session()
     event = session.scalars(
-        select(Event).where(Event.city_id == city.id, Event.status == "published")
-        .order_by(Event.date.desc()).limit(1)
+        select(Event)
+        .where(Event.city_id == city.id, Event.status == "published")
+        .order_by(Event.date.desc())
+        .limit(1)
     ).one_or_none()
     booths = None
     if event is not None:
-        booths = annotate_conflicts(booths_fc(session, event), event_conflicts(session, event),
-                                    lang=str(get_locale() or "id"))
+        booths = annotate_conflicts(
+            booths_fc(session, event),
+            event_conflicts(session, event),
+            lang=str(get_locale() or "id"),
+        )
     parts = city_map_parts(
         zones=zones_fc(session, city),
         facilities=facilities_fc(session, city),
@@ -48,8 +53,7 @@ def home() -> str:
         tiles=current_app.config["MAP_TILES"],
         tiles_attribution=current_app.config.get("MAP_TILES_ATTRIBUTION"),
     )
-    return render_template("home.html", city=city, event=event, map=parts,
-                           title=_("Peta Zona PKL"))
+    return render_template("home.html", city=city, event=event, map=parts, title=_("Peta Zona PKL"))
 
 
 @bp.route("/healthz")

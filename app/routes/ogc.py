@@ -54,10 +54,13 @@ def _request() -> ApiRequest | OgcError:
         return OgcError(401, "Unauthorized", "The API token is not valid.")
     authenticated = bool(current_user.is_authenticated)
     private = bool(token) or (authenticated and current_user.can("planner"))
-    return ApiRequest(base_url=request.url_root.rstrip("/") + "/ogc",
-                      args={k: v for k, v in request.args.items()},
-                      accept=request.headers.get("Accept"), private=private,
-                      authenticated=authenticated)
+    return ApiRequest(
+        base_url=request.url_root.rstrip("/") + "/ogc",
+        args={k: v for k, v in request.args.items()},
+        accept=request.headers.get("Accept"),
+        private=private,
+        authenticated=authenticated,
+    )
 
 
 def conditional(resp: Response) -> Response:
@@ -135,21 +138,39 @@ def items(collection_id: str) -> Response:
     """A page of features; public JSON pages come from the cache while the data is unchanged."""
     cache = get_cache()
     key = None
-    if (cache is not None and collection_id.startswith(PUBLIC_PREFIXES)
-            and "Authorization" not in request.headers and _cacheable_json()):
+    if (
+        cache is not None
+        and collection_id.startswith(PUBLIC_PREFIXES)
+        and "Authorization" not in request.headers
+        and _cacheable_json()
+    ):
         # the change counter is read before the page: a page cached under it is never older
-        key = cache_key("ogc-items", request.url_root, collection_id,
-                        request.query_string.decode("latin-1"), str(any_version(get_session())))
+        key = cache_key(
+            "ogc-items",
+            request.url_root,
+            collection_id,
+            request.query_string.decode("latin-1"),
+            str(any_version(get_session())),
+        )
         hit = cache.get(key)
         if hit is not None:
-            resp = _respond(({"Content-Type": "application/geo+json",
-                              "Cache-Control": "public, max-age=60"}, 200,
-                             hit.decode("utf-8")), vary="Accept")
+            resp = _respond(
+                (
+                    {"Content-Type": "application/geo+json", "Cache-Control": "public, max-age=60"},
+                    200,
+                    hit.decode("utf-8"),
+                ),
+                vary="Accept",
+            )
             resp.headers["X-Cache"] = "hit"
             return resp
     resp = _call("items", collection_id, vary="Accept")
-    if key is not None and cache is not None and resp.status_code == 200 \
-            and resp.headers.get("Cache-Control", "").startswith("public"):
+    if (
+        key is not None
+        and cache is not None
+        and resp.status_code == 200
+        and resp.headers.get("Cache-Control", "").startswith("public")
+    ):
         cache.set(key, resp.get_data(), int(current_app.config["CACHE_TTL"]))
         resp.headers["X-Cache"] = "miss"
     return resp
@@ -164,5 +185,6 @@ def item(collection_id: str, feature_id: str) -> Response:
 @bp.get("/ogc/<path:rest>")
 def unknown(rest: str) -> Response:
     """Anything else under /ogc: the OGC 404 document rather than the site's HTML page."""
-    return _respond(_api().error(OgcError(404, "NotFound", f"No resource at /ogc/{rest}.")),
-                    vary="Accept")
+    return _respond(
+        _api().error(OgcError(404, "NotFound", f"No resource at /ogc/{rest}.")), vary="Accept"
+    )

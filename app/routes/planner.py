@@ -18,8 +18,10 @@ def dashboard() -> str:
     """Events with their booth counts, and the vendor registry size."""
     session = get_session()
     rows = session.execute(
-        select(Event, func.count(Booth.id)).outerjoin(Booth, Booth.event_id == Event.id)
-        .group_by(Event.id).order_by(Event.date.desc())
+        select(Event, func.count(Booth.id))
+        .outerjoin(Booth, Booth.event_id == Event.id)
+        .group_by(Event.id)
+        .order_by(Event.date.desc())
     ).all()
     vendors = session.scalar(select(func.count()).select_from(Vendor).where(Vendor.active))
     return render_template("planner/dashboard.html", events=rows, vendor_count=vendors)

@@ -30,18 +30,41 @@ def vector_tile(layer: str, z: str, x: str, y: str) -> Response:
     if cache is not None:
         # staff see unpublished events too (never cached: private), so their answers for the
         # same URL may differ; published tiles are cached for both, under separate keys
-        key = cache_key("tile", layer, z, x, y, event_slug or "", city_slug or "",
-                        "staff" if staff else "public", str(any_version(get_session())))
+        key = cache_key(
+            "tile",
+            layer,
+            z,
+            x,
+            y,
+            event_slug or "",
+            city_slug or "",
+            "staff" if staff else "public",
+            str(any_version(get_session())),
+        )
         hit = cache.get(key)
         if hit is not None:
-            return _respond(({"Content-Type": MVT, "Cache-Control": "public, max-age=300",
-                              "Access-Control-Allow-Origin": "*", "X-Cache": "hit"},
-                             200 if hit else 204, hit))
+            return _respond(
+                (
+                    {
+                        "Content-Type": MVT,
+                        "Cache-Control": "public, max-age=300",
+                        "Access-Control-Allow-Origin": "*",
+                        "X-Cache": "hit",
+                    },
+                    200 if hit else 204,
+                    hit,
+                )
+            )
     provider = Provider(get_session(), timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    headers, status, data = tile(provider, layer, z, x, y, event_slug=event_slug, staff=staff,
-                                 city_slug=city_slug)
-    if key is not None and cache is not None and status in (200, 204) \
-            and headers["Cache-Control"].startswith("public"):
+    headers, status, data = tile(
+        provider, layer, z, x, y, event_slug=event_slug, staff=staff, city_slug=city_slug
+    )
+    if (
+        key is not None
+        and cache is not None
+        and status in (200, 204)
+        and headers["Cache-Control"].startswith("public")
+    ):
         cache.set(key, data, int(current_app.config["CACHE_TTL"]))
         headers = {**headers, "X-Cache": "miss"}
     return _respond((headers, status, data))

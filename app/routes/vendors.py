@@ -68,8 +68,9 @@ class VendorForm(FlaskForm):
     nib = StringField(_l("NIB (13 digit)"))
     phone = StringField(_l("Nomor HP"))
     halal_cert_no = StringField(_l("Nomor sertifikat halal"))
-    halal_cert_expiry = StringField(_l("Sertifikat halal berlaku sampai"),
-                                    render_kw={"type": "date"})
+    halal_cert_expiry = StringField(
+        _l("Sertifikat halal berlaku sampai"), render_kw={"type": "date"}
+    )
     registered_on = StringField(_l("Tanggal terdaftar"), render_kw={"type": "date"})
     needs_electricity = BooleanField(_l("Perlu listrik"))
     needs_accessibility = BooleanField(_l("Perlu akses difabel"))
@@ -78,7 +79,8 @@ class VendorForm(FlaskForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.category.choices = [("", str(_l("— pilih —")))] + [
-            (c, str(CATEGORY_LABELS[c])) for c in VENDOR_CATEGORIES]
+            (c, str(CATEGORY_LABELS[c])) for c in VENDOR_CATEGORIES
+        ]
 
     def service_data(self) -> dict[str, Any]:
         """The submitted values, keyed by model field."""
@@ -88,10 +90,13 @@ class VendorForm(FlaskForm):
 class ImportForm(FlaskForm):
     """Upload of a CSV or XLSX file."""
 
-    file = FileField(_l("Berkas CSV atau XLSX"), validators=[
-        FileRequired(_l("Pilih berkas.")),
-        FileAllowed(["csv", "xlsx"], _l("Hanya berkas .csv atau .xlsx.")),
-    ])
+    file = FileField(
+        _l("Berkas CSV atau XLSX"),
+        validators=[
+            FileRequired(_l("Pilih berkas.")),
+            FileAllowed(["csv", "xlsx"], _l("Hanya berkas .csv atau .xlsx.")),
+        ],
+    )
 
 
 class ConfirmImportForm(FlaskForm):
@@ -133,8 +138,9 @@ def _render_labels() -> dict[str, Any]:
 
 
 def _vendor_json(vendor: Vendor) -> dict[str, Any]:
-    return svc.vendor_to_dict(vendor, today=_today(),
-                              include_access_code=current_user.can("planner"))
+    return svc.vendor_to_dict(
+        vendor, today=_today(), include_access_code=current_user.can("planner")
+    )
 
 
 @bp.errorhandler(svc.VendorValidationError)
@@ -142,18 +148,22 @@ def _validation_error(exc: svc.VendorValidationError) -> Any:
     if request.path.startswith("/api/"):
         return jsonify(exc.to_dict()), 400
     details = "; ".join(f"{k}: {_pick(p.message_id, p.message_en)}" for k, p in exc.fields.items())
-    return render_template("error.html", message=f"{_pick(exc.message_id, exc.message_en)} "
-                           f"{details}"), 400
+    return render_template(
+        "error.html", message=f"{_pick(exc.message_id, exc.message_en)} {details}"
+    ), 400
 
 
 @bp.errorhandler(CSRFError)
 def _csrf_error(exc: CSRFError) -> Any:
     if request.path.startswith("/api/"):
-        return jsonify(error="csrf", message="Token CSRF tidak ada atau tidak sah (kirim header "
-                       "X-CSRFToken).", message_en="The CSRF token is missing or invalid "
-                       "(send the X-CSRFToken header)."), 400
-    return render_template("error.html", message=_("Sesi formulir kedaluwarsa; muat ulang "
-                                                   "halaman dan coba lagi.")), 400
+        return jsonify(
+            error="csrf",
+            message="Token CSRF tidak ada atau tidak sah (kirim header X-CSRFToken).",
+            message_en="The CSRF token is missing or invalid (send the X-CSRFToken header).",
+        ), 400
+    return render_template(
+        "error.html", message=_("Sesi formulir kedaluwarsa; muat ulang halaman dan coba lagi.")
+    ), 400
 
 
 # ---------------------------------------------------------------------------------------------
@@ -166,12 +176,19 @@ def index() -> str:
     """The registry: search by name, business, NIB or phone; filter; one page at a time."""
     query = svc.parse_vendor_query(request.args)
     page_no, per_page = svc.parse_paging(request.args)
-    page = svc.search_vendors(get_session(), city=_city(), query=query, page=page_no,
-                              per_page=per_page)
+    page = svc.search_vendors(
+        get_session(), city=_city(), query=query, page=page_no, per_page=per_page
+    )
     args = {k: v for k, v in request.args.items() if k in ("q", "category", "active") and v}
-    return render_template("vendors/index.html", page=page, query=query, args=args,
-                           categories=VENDOR_CATEGORIES, status_of=_status_of(_today()),
-                           **_render_labels())
+    return render_template(
+        "vendors/index.html",
+        page=page,
+        query=query,
+        args=args,
+        categories=VENDOR_CATEGORIES,
+        status_of=_status_of(_today()),
+        **_render_labels(),
+    )
 
 
 @bp.get("/planner/vendors/<int:vendor_id>")
@@ -180,9 +197,14 @@ def detail(vendor_id: int) -> str:
     """One vendor with their documents and access code."""
     vendor = svc.get_vendor(get_session(), vendor_id, city=_city())
     today = _today()
-    return render_template("vendors/detail.html", vendor=vendor, today=today,
-                           status=svc.halal_status(vendor.halal_cert_expiry, today=today),
-                           warning_days=svc.EXPIRY_WARNING_DAYS, **_render_labels())
+    return render_template(
+        "vendors/detail.html",
+        vendor=vendor,
+        today=today,
+        status=svc.halal_status(vendor.halal_cert_expiry, today=today),
+        warning_days=svc.EXPIRY_WARNING_DAYS,
+        **_render_labels(),
+    )
 
 
 @bp.route("/planner/vendors/new", methods=["GET", "POST"])
@@ -192,8 +214,9 @@ def create() -> Any:
     form = VendorForm()
     if form.validate_on_submit():
         try:
-            vendor = svc.create_vendor(get_session(), city=_city(), data=form.service_data(),
-                                       today=_today())
+            vendor = svc.create_vendor(
+                get_session(), city=_city(), data=form.service_data(), today=_today()
+            )
         except svc.VendorValidationError as exc:
             _form_errors(form, exc)
             return render_template("vendors/form.html", form=form, vendor=None), 400
@@ -254,9 +277,14 @@ def documents() -> str:
     """Active vendors whose halal certificate has expired or expires within 60 days."""
     today = _today()
     due = svc.documents_due(get_session(), city=_city(), today=today)
-    return render_template("vendors/documents.html", vendors=due, today=today,
-                           status_of=_status_of(today), warning_days=svc.EXPIRY_WARNING_DAYS,
-                           **_render_labels())
+    return render_template(
+        "vendors/documents.html",
+        vendors=due,
+        today=today,
+        status_of=_status_of(today),
+        warning_days=svc.EXPIRY_WARNING_DAYS,
+        **_render_labels(),
+    )
 
 
 @bp.get("/planner/vendors/export.<any(csv, xlsx):fmt>")
@@ -272,11 +300,15 @@ def export(fmt: str) -> Response:
         data = svc.export_xlsx(get_session(), city=city, query=query)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     filename = f"pedagang-{city.slug}-{_today().isoformat()}.{fmt}"
-    return Response(data, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{filename}"',
-        "Cache-Control": "no-store",
-        "X-Content-Type-Options": "nosniff",
-    })
+    return Response(
+        data,
+        mimetype=mimetype,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
 
 
 @bp.route("/planner/vendors/import", methods=["GET", "POST"])
@@ -298,16 +330,23 @@ def import_upload() -> Any:
             svc.discard_upload(directory, token)
         form.file.errors = [*form.file.errors, _pick(exc.message_id, exc.message_en)]
         return render_template("vendors/import.html", form=form, report=None), 400
-    report = svc.import_vendors(get_session(), city=_city(), rows=rows, today=_today(),
-                                dry_run=True)
+    report = svc.import_vendors(
+        get_session(), city=_city(), rows=rows, today=_today(), dry_run=True
+    )
     if report.errors:
         svc.discard_upload(directory, token)
         confirm = None
     else:
         web_session[_SESSION_TOKENS] = [*web_session.get(_SESSION_TOKENS, [])[-4:], token]
         confirm = ConfirmImportForm(token=token)
-    return render_template("vendors/import.html", form=ImportForm(formdata=None), report=report,
-                           confirm=confirm, filename=upload.filename, **_render_labels())
+    return render_template(
+        "vendors/import.html",
+        form=ImportForm(formdata=None),
+        report=report,
+        confirm=confirm,
+        filename=upload.filename,
+        **_render_labels(),
+    )
 
 
 @bp.post("/planner/vendors/import/confirm")
@@ -323,13 +362,23 @@ def import_confirm() -> Any:
     rows = svc.read_rows(svc.upload_path(directory, token))
     report = svc.import_vendors(get_session(), city=_city(), rows=rows, today=_today())
     if not report.written:
-        return render_template("vendors/import.html", form=ImportForm(formdata=None),
-                               report=report, confirm=None, **_render_labels()), 409
+        return render_template(
+            "vendors/import.html",
+            form=ImportForm(formdata=None),
+            report=report,
+            confirm=None,
+            **_render_labels(),
+        ), 409
     svc.discard_upload(directory, token)
-    web_session[_SESSION_TOKENS] = [t for t in web_session.get(_SESSION_TOKENS, [])
-                                    if t != token]
-    flash(_("Impor selesai: %(created)s pedagang baru, %(updated)s diperbarui.",
-            created=report.created, updated=report.updated), "info")
+    web_session[_SESSION_TOKENS] = [t for t in web_session.get(_SESSION_TOKENS, []) if t != token]
+    flash(
+        _(
+            "Impor selesai: %(created)s pedagang baru, %(updated)s diperbarui.",
+            created=report.created,
+            updated=report.updated,
+        ),
+        "info",
+    )
     return redirect(url_for("vendors.index"))
 
 
@@ -340,8 +389,9 @@ def import_confirm() -> Any:
 def _json_body() -> dict[str, Any]:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise ServiceError("Isi permintaan harus objek JSON.", "The request body must be a "
-                           "JSON object.")
+        raise ServiceError(
+            "Isi permintaan harus objek JSON.", "The request body must be a JSON object."
+        )
     return body
 
 
@@ -351,10 +401,16 @@ def api_list() -> Any:
     """Search the registry: ``q``, ``category``, ``active`` (1/0), ``page``, ``per_page``."""
     query = svc.parse_vendor_query(request.args)
     page_no, per_page = svc.parse_paging(request.args)
-    page = svc.search_vendors(get_session(), city=_city(), query=query, page=page_no,
-                              per_page=per_page)
-    return {"items": [_vendor_json(v) for v in page.items], "total": page.total,
-            "page": page.page, "per_page": page.per_page, "pages": page.pages}
+    page = svc.search_vendors(
+        get_session(), city=_city(), query=query, page=page_no, per_page=per_page
+    )
+    return {
+        "items": [_vendor_json(v) for v in page.items],
+        "total": page.total,
+        "page": page.page,
+        "per_page": page.per_page,
+        "pages": page.pages,
+    }
 
 
 @bp.get("/api/vendors/<int:vendor_id>")
@@ -369,8 +425,7 @@ def api_get(vendor_id: int) -> Any:
 def api_create() -> Any:
     """Register a vendor; 201 with the vendor (and its access code)."""
     vendor = svc.create_vendor(get_session(), city=_city(), data=_json_body(), today=_today())
-    return _vendor_json(vendor), 201, {"Location": url_for("vendors.api_get",
-                                                           vendor_id=vendor.id)}
+    return _vendor_json(vendor), 201, {"Location": url_for("vendors.api_get", vendor_id=vendor.id)}
 
 
 @bp.patch("/api/vendors/<int:vendor_id>")
@@ -408,7 +463,9 @@ def card(vendor_id: int) -> str:
     from app.views.qr import qr_svg
 
     vendor = svc.get_vendor(get_session(), vendor_id, city=_city())
-    link = vendor_link(vendor, secret_key=current_app.config["SECRET_KEY"],
-                       base_url=request.host_url)
-    return render_template("vendors/card.html", vendor=vendor, link=link, qr=qr_svg(link),
-                           **_render_labels())
+    link = vendor_link(
+        vendor, secret_key=current_app.config["SECRET_KEY"], base_url=request.host_url
+    )
+    return render_template(
+        "vendors/card.html", vendor=vendor, link=link, qr=qr_svg(link), **_render_labels()
+    )

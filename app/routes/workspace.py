@@ -63,8 +63,10 @@ def _lang() -> str:
 
 def _messages(conflicts: list[Any]) -> list[dict[str, Any]]:
     lang = _lang()
-    return [{**c.to_dict(), "message": c.message_en if lang == "en" else c.message_id}
-            for c in conflicts]
+    return [
+        {**c.to_dict(), "message": c.message_en if lang == "en" else c.message_id}
+        for c in conflicts
+    ]
 
 
 @bp.get("/api/workspace/<city_slug>/layers/<layer>")
@@ -79,8 +81,9 @@ def layer(city_slug: str, layer: str) -> Response:
         if request.args.get("states") != "1":
             # the common case, and the big one: PostGIS writes the JSON; the map paints first
             # and colours booths by conflict from /conflicts just after
-            return Response(booths_geojson_text(session, event, bbox),
-                            mimetype="application/geo+json")
+            return Response(
+                booths_geojson_text(session, event, bbox), mimetype="application/geo+json"
+            )
         states = booth_states(event_conflicts(session, event))
         return jsonify(layer_fc(session, layer, city, event=event, bbox=bbox, states=states))
     return jsonify(layer_fc(session, layer, city, event=event, bbox=bbox))
@@ -107,8 +110,11 @@ def _after_edit(session: Any, layer: str, obj: Any, event: Event | None) -> dict
 
 
 def _error(exc: ServiceError) -> tuple[Response, int]:
-    body: dict[str, Any] = {"error": type(exc).__name__, "message": exc.message_id,
-                            "message_en": exc.message_en}
+    body: dict[str, Any] = {
+        "error": type(exc).__name__,
+        "message": exc.message_id,
+        "message_en": exc.message_en,
+    }
     if isinstance(exc, InvalidFeature):
         body["problems"] = exc.problems
     if isinstance(exc, StaleVersion):
@@ -195,28 +201,34 @@ def workspace_page() -> str:
     session = get_session()
     city_slug = request.args.get("city", "pontianak")
     city = get_city(session, city_slug)
-    events = session.scalars(select(Event).where(Event.city_id == city.id)
-                             .order_by(Event.date.desc())).all()
+    events = session.scalars(
+        select(Event).where(Event.city_id == city.id).order_by(Event.date.desc())
+    ).all()
     event = _event_arg(session, city) or next((e for e in events if e.status != "closed"), None)
     static_base = url_for("static", filename="vendor").rstrip("/")
     bounds = corridor_bounds(session, event) if event else None
     # The layers the map asks for first are known here: the browser is told to fetch them while
     # it is still reading the page (<link rel=preload>), and the script reuses the responses.
     facilities_by_view = _facilities_by_view(session, city)
-    preload = [url_for("workspace.layer", city_slug=city.slug, layer=name) for name in
-               (("zones",) if facilities_by_view else ("zones", "facilities"))]
+    preload = [
+        url_for("workspace.layer", city_slug=city.slug, layer=name)
+        for name in (("zones",) if facilities_by_view else ("zones", "facilities"))
+    ]
     initial_bbox = _padded(bounds, 0.6) if bounds else None
     booth_tiles = _booth_tiles(session, event) if event is not None else None
     if event is not None and booth_tiles is None:
-        booths_url = url_for("workspace.layer", city_slug=city.slug, layer="booths",
-                             event=event.slug)
+        booths_url = url_for(
+            "workspace.layer", city_slug=city.slug, layer="booths", event=event.slug
+        )
         if initial_bbox:
             booths_url += "&bbox=" + ",".join(f"{v:.6f}" for v in initial_bbox)
         preload.append(booths_url)
-    m = maps.base_map(center=PONTIANAK_CENTRE, zoom=16, static_base=static_base,
-                      jquery=False)
-    zone_labels, fac_labels, booth_labels = (as_text(ZONE_LABELS), as_text(FACILITY_LABELS),
-                                             as_text(BOOTH_LABELS))
+    m = maps.base_map(center=PONTIANAK_CENTRE, zoom=16, static_base=static_base, jquery=False)
+    zone_labels, fac_labels, booth_labels = (
+        as_text(ZONE_LABELS),
+        as_text(FACILITY_LABELS),
+        as_text(BOOTH_LABELS),
+    )
     maps.add_legend(
         m,
         maps.legend_entries(maps.ZONE_STYLES, zone_labels)
@@ -234,28 +246,48 @@ def workspace_page() -> str:
         "initialBbox": initial_bbox,
         "boothTiles": booth_tiles,
         "facilitiesByView": facilities_by_view,
-        "geoman": {"js": url_for("static", filename=f"{GEOMAN}/leaflet-geoman.min.js"),
-                   "css": url_for("static", filename=f"{GEOMAN}/leaflet-geoman.css")},
+        "geoman": {
+            "js": url_for("static", filename=f"{GEOMAN}/leaflet-geoman.min.js"),
+            "css": url_for("static", filename=f"{GEOMAN}/leaflet-geoman.css"),
+        },
         "eventClosed": bool(event and event.status == "closed"),
         "csrf": generate_csrf(),
-        "api": url_for("workspace.layer", city_slug=city.slug, layer="LAYER").replace(
-            "/LAYER", ""),
+        "api": url_for("workspace.layer", city_slug=city.slug, layer="LAYER").replace("/LAYER", ""),
         "undo": url_for("workspace.undo", city_slug=city.slug),
         "importUrl": url_for("layers.import_", city_slug=city.slug, layer="LAYER"),
         "styles": {
             "zones": {k: s.leaflet() for k, s in maps.ZONE_STYLES.items()},
             "booths": {k: s.leaflet() for k, s in maps.BOOTH_STYLES.items()},
-            "facilities": {k: {"fill": s.fill, "stroke": s.stroke, "size": s.size_px,
-                               "shape": s.shape, "glyph": s.glyph}
-                           for k, s in maps.FACILITY_STYLES.items()},
+            "facilities": {
+                k: {
+                    "fill": s.fill,
+                    "stroke": s.stroke,
+                    "size": s.size_px,
+                    "shape": s.shape,
+                    "glyph": s.glyph,
+                }
+                for k, s in maps.FACILITY_STYLES.items()
+            },
         },
-        "labels": {"zones": zone_labels, "facilities": fac_labels, "booths": booth_labels,
-                   "ui": _ui_labels()},
+        "labels": {
+            "zones": zone_labels,
+            "facilities": fac_labels,
+            "booths": booth_labels,
+            "ui": _ui_labels(),
+        },
     }
-    return render_template("planner/workspace.html", map=maps.render_parts(m), config=config,
-                           city=city, event=event, events=events, zone_labels=zone_labels,
-                           facility_labels=fac_labels, booth_labels=booth_labels,
-                           category_labels=as_text(CATEGORY_LABELS))
+    return render_template(
+        "planner/workspace.html",
+        map=maps.render_parts(m),
+        config=config,
+        city=city,
+        event=event,
+        events=events,
+        zone_labels=zone_labels,
+        facility_labels=fac_labels,
+        booth_labels=booth_labels,
+        category_labels=as_text(CATEGORY_LABELS),
+    )
 
 
 #: From this zoom on, a big event's booths are features to select and edit; below it, tiles.
@@ -272,15 +304,27 @@ def _booth_tiles(session: Any, event: Event) -> dict[str, Any] | None:
     from sqlalchemy import func
 
     limit = int(current_app.config.get("WORKSPACE_TILE_MIN_BOOTHS", 8000))
-    count = session.scalar(select(func.count()).select_from(Booth)
-                           .where(Booth.event_id == event.id)) or 0
+    count = (
+        session.scalar(select(func.count()).select_from(Booth).where(Booth.event_id == event.id))
+        or 0
+    )
     if count <= limit:
         return None
-    url = url_for("tiles.vector_tile", layer="booths", z="ZZ", x="XX", y="YY",
-                  event=event.slug, city=event.city.slug)
-    return {"url": url.replace("ZZ", "{z}").replace("XX", "{x}").replace("YY", "{y}"),
-            "editZoom": TILE_EDIT_ZOOM, "booths": count,
-            "js": url_for("static", filename=f"vendor/{maps.VECTORGRID_JS}")}
+    url = url_for(
+        "tiles.vector_tile",
+        layer="booths",
+        z="ZZ",
+        x="XX",
+        y="YY",
+        event=event.slug,
+        city=event.city.slug,
+    )
+    return {
+        "url": url.replace("ZZ", "{z}").replace("XX", "{x}").replace("YY", "{y}"),
+        "editZoom": TILE_EDIT_ZOOM,
+        "booths": count,
+        "js": url_for("static", filename=f"vendor/{maps.VECTORGRID_JS}"),
+    }
 
 
 def _facilities_by_view(session: Any, city: City) -> bool:
@@ -289,8 +333,12 @@ def _facilities_by_view(session: Any, city: City) -> bool:
     from sqlalchemy import func
 
     limit = int(current_app.config.get("WORKSPACE_VIEW_MIN_FACILITIES", 5000))
-    count = session.scalar(select(func.count()).select_from(Facility)
-                           .where(Facility.city_id == city.id)) or 0
+    count = (
+        session.scalar(
+            select(func.count()).select_from(Facility).where(Facility.city_id == city.id)
+        )
+        or 0
+    )
     return bool(count > limit)
 
 
@@ -308,8 +356,12 @@ def corridor_bounds(session: Any, event: Event) -> list[list[float]] | None:
     from app.models import Zone, event_corridor
 
     box = session.execute(
-        select(func.ST_XMin(func.ST_Extent(Zone.geom)), func.ST_YMin(func.ST_Extent(Zone.geom)),
-               func.ST_XMax(func.ST_Extent(Zone.geom)), func.ST_YMax(func.ST_Extent(Zone.geom)))
+        select(
+            func.ST_XMin(func.ST_Extent(Zone.geom)),
+            func.ST_YMin(func.ST_Extent(Zone.geom)),
+            func.ST_XMax(func.ST_Extent(Zone.geom)),
+            func.ST_YMax(func.ST_Extent(Zone.geom)),
+        )
         .join(event_corridor, event_corridor.c.zone_id == Zone.id)
         .where(event_corridor.c.event_id == event.id)
     ).one()
@@ -321,15 +373,26 @@ def corridor_bounds(session: Any, event: Event) -> list[list[float]] | None:
 def _ui_labels() -> dict[str, str]:
     """Words the workspace script shows (translated here; the script holds no text)."""
     return {
-        "loading": _("Memuat…"), "booths_loaded": _("lapak dimuat"), "new": _("Baru"),
-        "zones": _("Zona"), "facilities": _("Fasilitas umum"), "booths": _("Lapak"),
-        "saving": _("Menyimpan…"), "saved": _("Tersimpan."), "deleted": _("Dihapus."),
-        "undone": _("Perubahan terakhir dibatalkan."), "checking": _("Memeriksa berkas…"),
-        "features_checked": _("fitur diperiksa"), "imported": _("fitur diimpor."),
+        "loading": _("Memuat…"),
+        "booths_loaded": _("lapak dimuat"),
+        "new": _("Baru"),
+        "zones": _("Zona"),
+        "facilities": _("Fasilitas umum"),
+        "booths": _("Lapak"),
+        "saving": _("Menyimpan…"),
+        "saved": _("Tersimpan."),
+        "deleted": _("Dihapus."),
+        "undone": _("Perubahan terakhir dibatalkan."),
+        "checking": _("Memeriksa berkas…"),
+        "features_checked": _("fitur diperiksa"),
+        "imported": _("fitur diimpor."),
         "import_refused": _("tidak ada yang disimpan; perbaiki masalah di atas."),
         "confirm_delete": _(
-            "Hapus fitur ini? Tindakan ini dapat dibatalkan dengan tombol Batalkan."),
-        "edit": _("Mulai menggambar dan mengedit"), "loading_tools": _("Memuat alat gambar…"),
-        "booths_as_tiles": _("Lapak ditampilkan sebagai ubin peta; perbesar peta untuk memilih "
-                             "dan mengedit lapak."),
+            "Hapus fitur ini? Tindakan ini dapat dibatalkan dengan tombol Batalkan."
+        ),
+        "edit": _("Mulai menggambar dan mengedit"),
+        "loading_tools": _("Memuat alat gambar…"),
+        "booths_as_tiles": _(
+            "Lapak ditampilkan sebagai ubin peta; perbesar peta untuk memilih dan mengedit lapak."
+        ),
     }

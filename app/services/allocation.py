@@ -53,9 +53,11 @@ class AllocationSettings:
 
     def to_json(self) -> dict[str, Any]:
         """JSON form stored with the run."""
-        return {"seed": self.seed, "weights": asdict(self.weights),
-                "caps": [{"section": s, "category": c, "max": n}
-                         for (s, c), n in self.caps.items()]}
+        return {
+            "seed": self.seed,
+            "weights": asdict(self.weights),
+            "caps": [{"section": s, "category": c, "max": n} for (s, c), n in self.caps.items()],
+        }
 
 
 @dataclass
@@ -87,8 +89,9 @@ def _lock_event(session: Session, event: Event) -> None:
 
 
 def _booth_inputs(session: Session, event: Event) -> tuple[list[BoothIn], dict[str, Booth]]:
-    booths = session.scalars(select(Booth).where(Booth.event_id == event.id, Booth.kind == "vendor")
-                             .order_by(Booth.code)).all()
+    booths = session.scalars(
+        select(Booth).where(Booth.event_id == event.id, Booth.kind == "vendor").order_by(Booth.code)
+    ).all()
     states = booth_states(event_conflicts(session, event))
     epsg = event.city.metric_epsg
     allowed: frozenset[str] | None = None
@@ -96,19 +99,32 @@ def _booth_inputs(session: Session, event: Event) -> tuple[list[BoothIn], dict[s
         if corridor.allowed_categories:
             cats = frozenset(corridor.allowed_categories)
             allowed = cats if allowed is None else allowed | cats
-    desks = session.scalars(select(Booth).where(Booth.event_id == event.id,
-                                                Booth.kind == "service_desk")).all()
-    centres = np.array([to_metric(to_shape(b.geom).centroid, epsg).coords[0] for b in booths]) \
-        if booths else np.zeros((0, 2))
-    desk_xy = np.array([to_metric(to_shape(d.geom).centroid, epsg).coords[0] for d in desks]) \
-        if desks else np.zeros((0, 2))
+    desks = session.scalars(
+        select(Booth).where(Booth.event_id == event.id, Booth.kind == "service_desk")
+    ).all()
+    centres = (
+        np.array([to_metric(to_shape(b.geom).centroid, epsg).coords[0] for b in booths])
+        if booths
+        else np.zeros((0, 2))
+    )
+    desk_xy = (
+        np.array([to_metric(to_shape(d.geom).centroid, epsg).coords[0] for d in desks])
+        if desks
+        else np.zeros((0, 2))
+    )
     quality = _quality(centres, desk_xy)
     neighbours = _neighbours(booths, centres)
     out = [
-        BoothIn(b.code, section_name(b.chainage_m), allowed_categories=allowed,
-                has_electricity=b.has_electricity, accessible=b.accessible,
-                blocked=states.get(b.code) == "blocking", quality=float(quality[i]),
-                neighbours=tuple(neighbours[i]))
+        BoothIn(
+            b.code,
+            section_name(b.chainage_m),
+            allowed_categories=allowed,
+            has_electricity=b.has_electricity,
+            accessible=b.accessible,
+            blocked=states.get(b.code) == "blocking",
+            quality=float(quality[i]),
+            neighbours=tuple(neighbours[i]),
+        )
         for i, b in enumerate(booths)
     ]
     return out, {b.code: b for b in booths}
@@ -143,53 +159,86 @@ def _neighbours(booths: list[Booth], centres: np.ndarray) -> list[list[str]]:
 def _previous_event(session: Session, event: Event) -> Event | None:
     if event.copied_from_id:
         return session.get(Event, event.copied_from_id)
-    return session.scalars(select(Event).where(Event.city_id == event.city_id,
-                                               Event.date < event.date)
-                           .order_by(Event.date.desc()).limit(1)).one_or_none()
+    return session.scalars(
+        select(Event)
+        .where(Event.city_id == event.city_id, Event.date < event.date)
+        .order_by(Event.date.desc())
+        .limit(1)
+    ).one_or_none()
 
 
-def _vendor_inputs(session: Session, event: Event, booth_quality: dict[str, float],
-                   pins: dict[int, str]) -> tuple[list[VendorIn], dict[int, Vendor]]:
-    vendors = session.scalars(select(Vendor).where(Vendor.city_id == event.city_id, Vendor.active)
-                              .order_by(Vendor.registered_on.nulls_last(), Vendor.id)).all()
+def _vendor_inputs(
+    session: Session, event: Event, booth_quality: dict[str, float], pins: dict[int, str]
+) -> tuple[list[VendorIn], dict[int, Vendor]]:
+    vendors = session.scalars(
+        select(Vendor)
+        .where(Vendor.city_id == event.city_id, Vendor.active)
+        .order_by(Vendor.registered_on.nulls_last(), Vendor.id)
+    ).all()
     previous: dict[int, str] = {}
     prev_event = _previous_event(session, event)
     if prev_event is not None:
-        rows = session.execute(select(Assignment.vendor_id, Booth.code)
-                               .join(Booth, Booth.id == Assignment.booth_id)
-                               .where(Assignment.event_id == prev_event.id,
-                                      Assignment.status.in_(("assigned", "checked_in")))).all()
+        rows = session.execute(
+            select(Assignment.vendor_id, Booth.code)
+            .join(Booth, Booth.id == Assignment.booth_id)
+            .where(
+                Assignment.event_id == prev_event.id,
+                Assignment.status.in_(("assigned", "checked_in")),
+            )
+        ).all()
         previous = {vid: code for vid, code in rows}
     out = []
     for rank, v in enumerate(vendors):
         prev = previous.get(v.id)
-        out.append(VendorIn(
-            v.id, v.category, needs_electricity=v.needs_electricity,
-            needs_accessibility=v.needs_accessibility, priority_rank=rank,
-            previous_booth=prev, pinned_booth=pins.get(v.id),
-            preferred_sections=tuple(v.preferred_sections or ()),
-            last_quality=booth_quality.get(prev) if prev else None,
-        ))
+        out.append(
+            VendorIn(
+                v.id,
+                v.category,
+                needs_electricity=v.needs_electricity,
+                needs_accessibility=v.needs_accessibility,
+                priority_rank=rank,
+                previous_booth=prev,
+                pinned_booth=pins.get(v.id),
+                preferred_sections=tuple(v.preferred_sections or ()),
+                last_quality=booth_quality.get(prev) if prev else None,
+            )
+        )
     return out, {v.id: v for v in vendors}
 
 
-def run_allocation(session: Session, event: Event, settings: AllocationSettings, *,
-                   user_id: int | None = None, dry_run: bool = False) -> AllocationOutcome:
+def run_allocation(
+    session: Session,
+    event: Event,
+    settings: AllocationSettings,
+    *,
+    user_id: int | None = None,
+    dry_run: bool = False,
+) -> AllocationOutcome:
     """Allocate the event's vendor booths, keeping pinned assignments; one transaction."""
     if event.status == "closed":
-        raise ServiceError("Acara sudah ditutup; alokasi tidak dapat diubah.",
-                           "The event is closed; its allocation cannot change.")
+        raise ServiceError(
+            "Acara sudah ditutup; alokasi tidak dapat diubah.",
+            "The event is closed; its allocation cannot change.",
+        )
     if settings.seed < 0:
         raise ServiceError("Seed undian harus bilangan bulat ≥ 0.", "The seed must be ≥ 0.")
     _lock_event(session, event)
-    current = session.scalars(select(Assignment).where(
-        Assignment.event_id == event.id, Assignment.status.in_(("assigned", "checked_in")))).all()
+    current = session.scalars(
+        select(Assignment).where(
+            Assignment.event_id == event.id, Assignment.status.in_(("assigned", "checked_in"))
+        )
+    ).all()
     pins = {a.vendor_id: a.booth.code for a in current if a.pinned or a.status == "checked_in"}
     booth_in, booths = _booth_inputs(session, event)
     quality = {b.code: b.quality for b in booth_in}
     vendor_in, vendors = _vendor_inputs(session, event, quality, pins)
-    result = allocate(vendor_in, booth_in, seed=settings.seed, weights=settings.weights,
-                      caps=dict(settings.caps) or None)
+    result = allocate(
+        vendor_in,
+        booth_in,
+        seed=settings.seed,
+        weights=settings.weights,
+        caps=dict(settings.caps) or None,
+    )
     for a in current:
         if a.vendor_id not in pins:
             session.delete(a)
@@ -198,11 +247,23 @@ def run_allocation(session: Session, event: Event, settings: AllocationSettings,
     for p in result.placements:
         if p.vendor_id in kept:
             continue
-        session.add(Assignment(event=event, booth=booths[p.booth_code], vendor_id=p.vendor_id,
-                               status="assigned", explanation=p.explanation_id))
+        session.add(
+            Assignment(
+                event=event,
+                booth=booths[p.booth_code],
+                vendor_id=p.vendor_id,
+                status="assigned",
+                explanation=p.explanation_id,
+            )
+        )
     session.flush()
-    run = AllocationRun(event=event, seed=settings.seed, settings=settings.to_json(),
-                        result=result.to_dict(), user_id=user_id)
+    run = AllocationRun(
+        event=event,
+        seed=settings.seed,
+        settings=settings.to_json(),
+        result=result.to_dict(),
+        user_id=user_id,
+    )
     session.add(run)
     session.flush()
     outcome = AllocationOutcome(result, None if dry_run else run.id, booths, vendors, len(kept))
@@ -215,8 +276,12 @@ def run_allocation(session: Session, event: Event, settings: AllocationSettings,
 
 def latest_run(session: Session, event: Event) -> AllocationRun | None:
     """The allocation whose waitlist is in force for the event."""
-    return session.scalars(select(AllocationRun).where(AllocationRun.event_id == event.id)
-                           .order_by(AllocationRun.id.desc()).limit(1)).one_or_none()
+    return session.scalars(
+        select(AllocationRun)
+        .where(AllocationRun.event_id == event.id)
+        .order_by(AllocationRun.id.desc())
+        .limit(1)
+    ).one_or_none()
 
 
 @dataclass(frozen=True)
@@ -237,13 +302,19 @@ def waitlist_context(session: Session, event: Event) -> WaitlistContext | None:
     waitlist = [int(v) for v in run.result.get("waitlist", [])]
     booth_in, _ = _booth_inputs(session, event)
     vendor_in, _vendors = _vendor_inputs(session, event, {}, {})
-    return WaitlistContext(waitlist, {b.code: b for b in booth_in},
-                           {v.id: v for v in vendor_in if v.id in waitlist})
+    return WaitlistContext(
+        waitlist, {b.code: b for b in booth_in}, {v.id: v for v in vendor_in if v.id in waitlist}
+    )
 
 
-def release_and_offer(session: Session, assignment: Assignment, *, status: str,
-                      today: date | None = None,
-                      context: WaitlistContext | None = None) -> Assignment | None:
+def release_and_offer(
+    session: Session,
+    assignment: Assignment,
+    *,
+    status: str,
+    today: date | None = None,
+    context: WaitlistContext | None = None,
+) -> Assignment | None:
     """Free a booth (no-show, or the vendor cancelled) for the next eligible waitlisted vendor.
 
     Returns the new assignment, or ``None`` when nobody on the waitlist fits. The caller commits.
@@ -259,19 +330,36 @@ def release_and_offer(session: Session, assignment: Assignment, *, status: str,
     context = context or waitlist_context(session, event)
     if context is None:
         return None
-    holding = set(session.scalars(select(Assignment.vendor_id).where(
-        Assignment.event_id == event.id, Assignment.status.in_(("assigned", "checked_in")))))
-    released = set(session.scalars(select(Assignment.vendor_id).where(
-        Assignment.event_id == event.id, Assignment.status.in_(("no_show", "cancelled")))))
+    holding = set(
+        session.scalars(
+            select(Assignment.vendor_id).where(
+                Assignment.event_id == event.id, Assignment.status.in_(("assigned", "checked_in"))
+            )
+        )
+    )
+    released = set(
+        session.scalars(
+            select(Assignment.vendor_id).where(
+                Assignment.event_id == event.id, Assignment.status.in_(("no_show", "cancelled"))
+            )
+        )
+    )
     free = context.booths.get(assignment.booth.code)
     if free is None:
         return None
     chosen = engine_next(context.waitlist, free, context.vendors, skip=holding | released)
     if chosen is None:
         return None
-    offer = Assignment(event=event, booth=assignment.booth, vendor_id=chosen, status="assigned",
-                       explanation=(f"Ditawarkan dari daftar tunggu (posisi "
-                                    f"{context.waitlist.index(chosen) + 1}) karena lapak dilepas."))
+    offer = Assignment(
+        event=event,
+        booth=assignment.booth,
+        vendor_id=chosen,
+        status="assigned",
+        explanation=(
+            f"Ditawarkan dari daftar tunggu (posisi "
+            f"{context.waitlist.index(chosen) + 1}) karena lapak dilepas."
+        ),
+    )
     session.add(offer)
     session.flush()
     return offer

@@ -19,23 +19,31 @@ def _assignment(session: Session, event: Event, ident: int) -> Assignment:
     return a
 
 
-def move(session: Session, event: Event, ident: int, booth_code: str, *,
-         pin: bool = True) -> Assignment:
+def move(
+    session: Session, event: Event, ident: int, booth_code: str, *, pin: bool = True
+) -> Assignment:
     """Move a vendor to a free vendor booth of the same event (pinned by default: a planner's
     decision should survive the next allocation run)."""
     a = _assignment(session, event, ident)
-    booth = session.scalars(select(Booth).where(Booth.event_id == event.id,
-                                                Booth.code == booth_code.strip().upper())).first()
+    booth = session.scalars(
+        select(Booth).where(Booth.event_id == event.id, Booth.code == booth_code.strip().upper())
+    ).first()
     if booth is None:
-        raise NotFound(f"Lapak {booth_code} tidak ada di acara ini.",
-                       f"Booth {booth_code} is not in this event.")
+        raise NotFound(
+            f"Lapak {booth_code} tidak ada di acara ini.",
+            f"Booth {booth_code} is not in this event.",
+        )
     if booth.kind != "vendor":
-        raise ServiceError(f"Lapak {booth.code} bukan lapak pedagang.",
-                           f"Booth {booth.code} is not a vendor booth.")
+        raise ServiceError(
+            f"Lapak {booth.code} bukan lapak pedagang.",
+            f"Booth {booth.code} is not a vendor booth.",
+        )
     for corridor in event.corridors:
         if corridor.allowed_categories and a.vendor.category not in corridor.allowed_categories:
-            raise ServiceError("Kategori pedagang tidak diizinkan di koridor ini.",
-                               "The vendor's category is not allowed in this corridor.")
+            raise ServiceError(
+                "Kategori pedagang tidak diizinkan di koridor ini.",
+                "The vendor's category is not allowed in this corridor.",
+            )
     a.booth = booth
     a.pinned = pin
     a.explanation = f"Dipindahkan perencana ke lapak {booth.code}."
@@ -43,8 +51,9 @@ def move(session: Session, event: Event, ident: int, booth_code: str, *,
         session.flush()
     except IntegrityError as exc:
         session.rollback()
-        raise Conflict(f"Lapak {booth.code} sudah terisi.",
-                       f"Booth {booth.code} is taken.") from exc
+        raise Conflict(
+            f"Lapak {booth.code} sudah terisi.", f"Booth {booth.code} is taken."
+        ) from exc
     session.commit()
     return a
 

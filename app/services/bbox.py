@@ -26,16 +26,20 @@ def parse_bbox(raw: str | None) -> tuple[float, float, float, float] | None:
     try:
         parts = tuple(float(p) for p in raw.split(","))
     except ValueError as exc:
-        raise ServiceError("bbox harus empat angka: minlon,minlat,maxlon,maxlat.",
-                           "bbox must be four numbers: minlon,minlat,maxlon,maxlat.") from exc
-    if len(parts) != 4 or not (-180 <= parts[0] <= parts[2] <= 180
-                               and -90 <= parts[1] <= parts[3] <= 90):
+        raise ServiceError(
+            "bbox harus empat angka: minlon,minlat,maxlon,maxlat.",
+            "bbox must be four numbers: minlon,minlat,maxlon,maxlat.",
+        ) from exc
+    if len(parts) != 4 or not (
+        -180 <= parts[0] <= parts[2] <= 180 and -90 <= parts[1] <= parts[3] <= 90
+    ):
         raise ServiceError("bbox tidak sah.", "Invalid bbox.")
     return parts  # type: ignore[return-value]
 
 
-def _fc_rows(session: Session, model: Any, where: list[Any],
-             bbox: tuple[float, float, float, float] | None) -> list[tuple[Any, str]]:
+def _fc_rows(
+    session: Session, model: Any, where: list[Any], bbox: tuple[float, float, float, float] | None
+) -> list[tuple[Any, str]]:
     if bbox is not None:
         where.append(model.geom.intersects(func.ST_MakeEnvelope(*bbox, 4326)))
     return session.execute(
@@ -43,16 +47,32 @@ def _fc_rows(session: Session, model: Any, where: list[Any],
     ).all()
 
 
-def layer_fc(session: Session, layer: str, city: City, *, event: Event | None,
-             bbox: tuple[float, float, float, float] | None,
-             states: dict[str, str] | None = None) -> dict[str, Any]:
+def layer_fc(
+    session: Session,
+    layer: str,
+    city: City,
+    *,
+    event: Event | None,
+    bbox: tuple[float, float, float, float] | None,
+    states: dict[str, str] | None = None,
+) -> dict[str, Any]:
     """One layer as a compact FeatureCollection (only what the map draws and edits)."""
     feats: list[dict[str, Any]] = []
     if layer == "zones":
         for z, gj in _fc_rows(session, Zone, [Zone.city_id == city.id], bbox):
-            feats.append(_f(gj, z.id, {"kind": z.kind, "name": z.name, "version": z.version,
-                                       "capacity": z.capacity,
-                                       "hours": _hours(z)}))
+            feats.append(
+                _f(
+                    gj,
+                    z.id,
+                    {
+                        "kind": z.kind,
+                        "name": z.name,
+                        "version": z.version,
+                        "capacity": z.capacity,
+                        "hours": _hours(z),
+                    },
+                )
+            )
     elif layer == "facilities":
         for f, gj in _fc_rows(session, Facility, [Facility.city_id == city.id], bbox):
             feats.append(_f(gj, f.id, {"kind": f.kind, "name": f.name, "version": f.version}))
@@ -83,32 +103,63 @@ def _hours(z: Zone) -> str | None:
 
 
 def _f(geojson: str, ident: int, props: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "Feature", "id": ident, "geometry": json.loads(geojson),
-            "properties": {"id": ident, **{k: v for k, v in props.items() if v is not None}}}
+    return {
+        "type": "Feature",
+        "id": ident,
+        "geometry": json.loads(geojson),
+        "properties": {"id": ident, **{k: v for k, v in props.items() if v is not None}},
+    }
 
 
-def booths_geojson_text(session: Session, event: Event,
-                        bbox: tuple[float, float, float, float] | None) -> str:
+def booths_geojson_text(
+    session: Session, event: Event, bbox: tuple[float, float, float, float] | None
+) -> str:
     """The event's booths as GeoJSON text written by PostGIS in one query.
 
     For thousands of booths this is several times faster than building dicts in Python and
     serialising them again; the properties are the ones :func:`layer_fc` gives (no states).
     """
-    props = func.json_strip_nulls(func.json_build_object(
-        "id", Booth.id, "code", Booth.code, "kind", Booth.kind, "version", Booth.version,
-        "locked", case((Booth.locked, True), else_=None), "label", Booth.label,
-        "state", case((Booth.kind == "vendor", "ok"), else_=None),
-    ))
+    props = func.json_strip_nulls(
+        func.json_build_object(
+            "id",
+            Booth.id,
+            "code",
+            Booth.code,
+            "kind",
+            Booth.kind,
+            "version",
+            Booth.version,
+            "locked",
+            case((Booth.locked, True), else_=None),
+            "label",
+            Booth.label,
+            "state",
+            case((Booth.kind == "vendor", "ok"), else_=None),
+        )
+    )
     feature = func.json_build_object(
-        "type", "Feature", "id", Booth.id,
-        "geometry", cast(func.ST_AsGeoJSON(Booth.geom, DECIMALS), JSON), "properties", props,
+        "type",
+        "Feature",
+        "id",
+        Booth.id,
+        "geometry",
+        cast(func.ST_AsGeoJSON(Booth.geom, DECIMALS), JSON),
+        "properties",
+        props,
     )
     where = [Booth.event_id == event.id]
     if bbox is not None:
         where.append(Booth.geom.intersects(func.ST_MakeEnvelope(*bbox, 4326)))
     inner = select(feature.label("f")).where(*where).order_by(Booth.id).subquery()
-    query = select(cast(func.json_build_object(
-        "type", "FeatureCollection",
-        "features", func.coalesce(func.json_agg(inner.c.f), cast(literal("[]"), JSON)),
-    ), Text))  # as text: the driver would otherwise parse it into dicts
+    query = select(
+        cast(
+            func.json_build_object(
+                "type",
+                "FeatureCollection",
+                "features",
+                func.coalesce(func.json_agg(inner.c.f), cast(literal("[]"), JSON)),
+            ),
+            Text,
+        )
+    )  # as text: the driver would otherwise parse it into dicts
     return str(session.scalar(query))

@@ -70,20 +70,30 @@ def checkin_rows(session: Session, event: Event, *, query: str = "") -> list[Che
     """The current assignment of every booth (the holding one, else the latest), by booth code."""
     rank = func.row_number().over(
         partition_by=Assignment.booth_id,
-        order_by=(Assignment.status.in_(HOLDING_STATUSES).desc(), Assignment.id.desc()))
-    ranked = select(Assignment.id, rank.label("rank")).where(
-        Assignment.event_id == event.id).subquery()
+        order_by=(Assignment.status.in_(HOLDING_STATUSES).desc(), Assignment.id.desc()),
+    )
+    ranked = (
+        select(Assignment.id, rank.label("rank")).where(Assignment.event_id == event.id).subquery()
+    )
     latest = select(ranked.c.id).where(ranked.c.rank == 1)
     rows = session.execute(
-        select(Assignment.id, Booth.code, Vendor.business_name, Vendor.owner_name,
-               Assignment.status, Assignment.confirmed_at)
+        select(
+            Assignment.id,
+            Booth.code,
+            Vendor.business_name,
+            Vendor.owner_name,
+            Assignment.status,
+            Assignment.confirmed_at,
+        )
         .join(Booth, Booth.id == Assignment.booth_id)
         .join(Vendor, Vendor.id == Assignment.vendor_id)
         .where(Assignment.id.in_(latest))
         .order_by(Booth.code)
     ).all()
-    out = [CheckinRow(aid, code, business, owner, status, confirmed is not None)
-           for aid, code, business, owner, status, confirmed in rows]
+    out = [
+        CheckinRow(aid, code, business, owner, status, confirmed is not None)
+        for aid, code, business, owner, status, confirmed in rows
+    ]
     return [r for r in out if r.matches(query)] if query else out
 
 
@@ -95,8 +105,10 @@ def cutoff(event: Event, *, minutes: int, tz: str) -> datetime:
 
 def _require_open(event: Event) -> None:
     if event.status != "published":
-        raise ServiceError("Check-in hanya untuk acara yang sudah diumumkan.",
-                           "Check-in is only for published events.")
+        raise ServiceError(
+            "Check-in hanya untuk acara yang sudah diumumkan.",
+            "Check-in is only for published events.",
+        )
 
 
 def mark(session: Session, event: Event, assignment_id: int, status: str) -> MarkResult:
@@ -113,17 +125,20 @@ def mark(session: Session, event: Event, assignment_id: int, status: str) -> Mar
     if status not in MARKABLE:
         raise ServiceError("Status check-in tidak dikenal.", "Unknown check-in status.")
     assignment = session.scalars(
-        select(Assignment).where(Assignment.id == assignment_id,
-                                 Assignment.event_id == event.id)
-        .with_for_update().execution_options(populate_existing=True)
+        select(Assignment)
+        .where(Assignment.id == assignment_id, Assignment.event_id == event.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     ).one_or_none()
     if assignment is None:
         raise NotFound("Penempatan tidak ditemukan.", "Assignment not found.")
     previous = assignment.status
     if previous == "cancelled":
         session.rollback()
-        raise Conflict("Pedagang ini sudah membatalkan; lapaknya sudah dilepas.",
-                       "This vendor cancelled; the booth was released.")
+        raise Conflict(
+            "Pedagang ini sudah membatalkan; lapaknya sudah dilepas.",
+            "This vendor cancelled; the booth was released.",
+        )
     if previous == status:
         session.commit()
         return MarkResult(assignment, previous, False)
@@ -133,15 +148,17 @@ def mark(session: Session, event: Event, assignment_id: int, status: str) -> Mar
             session.flush()
     except IntegrityError as exc:
         session.rollback()
-        raise Conflict("Lapak ini sudah diberikan ke pedagang lain dari daftar tunggu.",
-                       "This booth was already given to another vendor from the waitlist.") \
-            from exc
+        raise Conflict(
+            "Lapak ini sudah diberikan ke pedagang lain dari daftar tunggu.",
+            "This booth was already given to another vendor from the waitlist.",
+        ) from exc
     session.commit()
     return MarkResult(assignment, previous, True)
 
 
-def release_no_shows(session: Session, event: Event, *, now: datetime, cutoff_minutes: int,
-                     tz: str) -> list[Released]:
+def release_no_shows(
+    session: Session, event: Event, *, now: datetime, cutoff_minutes: int, tz: str
+) -> list[Released]:
     """After the cut-off, free every no-show's booth and offer it to the waitlist. Commits.
 
     Booths already given to a waitlisted vendor are skipped, so pressing the button twice is
@@ -152,23 +169,29 @@ def release_no_shows(session: Session, event: Event, *, now: datetime, cutoff_mi
     if now < limit:
         raise ServiceError(
             f"Lapak yang tidak hadir baru dapat dilepas setelah pukul {limit:%H.%M}.",
-            f"No-show booths can be released only after {limit:%H:%M}.")
+            f"No-show booths can be released only after {limit:%H:%M}.",
+        )
     # The same lock as allocation runs and vendor cancellations: one release at a time.
     session.execute(select(Event.id).where(Event.id == event.id).with_for_update())
     holder = aliased(Assignment)
-    retaken = exists().where(holder.booth_id == Assignment.booth_id,
-                             holder.event_id == event.id, holder.status.in_(HOLDING_STATUSES))
+    retaken = exists().where(
+        holder.booth_id == Assignment.booth_id,
+        holder.event_id == event.id,
+        holder.status.in_(HOLDING_STATUSES),
+    )
     no_shows = session.scalars(
-        select(Assignment).where(Assignment.event_id == event.id,
-                                 Assignment.status == "no_show", ~retaken)
+        select(Assignment)
+        .where(Assignment.event_id == event.id, Assignment.status == "no_show", ~retaken)
         .order_by(Assignment.id)
-        .with_for_update(of=Assignment).execution_options(populate_existing=True)
+        .with_for_update(of=Assignment)
+        .execution_options(populate_existing=True)
     ).all()
     released = []
     context = waitlist_context(session, event) if no_shows else None  # once, not per booth
     for assignment in no_shows:
-        offer = release_and_offer(session, assignment, status="no_show", today=event.date,
-                                  context=context)
+        offer = release_and_offer(
+            session, assignment, status="no_show", today=event.date, context=context
+        )
         released.append(Released(assignment.booth.code, assignment.id, offer))
     session.commit()
     return released

@@ -16,8 +16,12 @@ from app.services.context import SiteContext, booth_shape, load_event
 def checker_for(ctx: SiteContext) -> ConflictChecker:
     """A warm checker over the context's booths, facilities, rule zones and corridors."""
     return ConflictChecker(
-        booths=ctx.booths, facilities=ctx.facilities, zones=ctx.zones,
-        clearances_m=ctx.clearances_m, areas=ctx.areas, event_window=ctx.event_window,
+        booths=ctx.booths,
+        facilities=ctx.facilities,
+        zones=ctx.zones,
+        clearances_m=ctx.clearances_m,
+        areas=ctx.areas,
+        event_window=ctx.event_window,
     )
 
 

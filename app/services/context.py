@@ -57,7 +57,10 @@ def _envelope(session: Session, zone_ids: list[int]):  # type: ignore[no-untyped
 
 
 def load_site(
-    session: Session, city: City, area_zones: list[Zone], *,
+    session: Session,
+    city: City,
+    area_zones: list[Zone],
+    *,
     event_window: tuple[time, time] | None = None,
 ) -> SiteContext:
     """Load the area zones plus the facilities and rule zones around them, projected."""
@@ -65,13 +68,18 @@ def load_site(
     ids = [z.id for z in area_zones]
     envelope = _envelope(session, ids)
     facilities = session.scalars(
-        select(Facility).where(Facility.city_id == city.id,
-                               func.ST_Intersects(Facility.geom, envelope))
+        select(Facility)
+        .where(Facility.city_id == city.id, func.ST_Intersects(Facility.geom, envelope))
         .order_by(Facility.id)
     ).all()
     rule_zones = session.scalars(
-        select(Zone).where(Zone.city_id == city.id, Zone.kind.in_(RULE_ZONE_KINDS),
-                           Zone.id.not_in(ids), func.ST_Intersects(Zone.geom, envelope))
+        select(Zone)
+        .where(
+            Zone.city_id == city.id,
+            Zone.kind.in_(RULE_ZONE_KINDS),
+            Zone.id.not_in(ids),
+            func.ST_Intersects(Zone.geom, envelope),
+        )
         .order_by(Zone.id)
     ).all()
     return SiteContext(
@@ -84,8 +92,13 @@ def load_site(
             for f, geom in zip(facilities, _projected(facilities, epsg), strict=True)
         ],
         zones=[
-            ZoneShape(z.id, z.kind, to_metric(to_shape(z.geom), epsg), z.name,
-                      (z.hours_start, z.hours_end) if z.hours_start and z.hours_end else None)
+            ZoneShape(
+                z.id,
+                z.kind,
+                to_metric(to_shape(z.geom), epsg),
+                z.name,
+                (z.hours_start, z.hours_end) if z.hours_start and z.hours_end else None,
+            )
             for z in rule_zones
         ],
         clearances_m=clearances_for(city),
@@ -100,17 +113,25 @@ def _projected(rows: Sequence[Booth] | Sequence[Facility], epsg: int) -> list[Ba
 
 def booth_shape(booth: Booth, epsg: int) -> BoothShape:
     """A stored booth as the engine sees it."""
-    return BoothShape(booth.code, to_metric(to_shape(booth.geom), epsg), booth.kind,
-                      {"id": booth.id, "locked": booth.locked})
+    return BoothShape(
+        booth.code,
+        to_metric(to_shape(booth.geom), epsg),
+        booth.kind,
+        {"id": booth.id, "locked": booth.locked},
+    )
 
 
 def load_event(session: Session, event: Event) -> SiteContext:
     """The event's corridors, surroundings and booths."""
-    ctx = load_site(session, event.city, list(event.corridors),
-                    event_window=(event.start_time, event.end_time))
-    booths = session.scalars(select(Booth).where(Booth.event_id == event.id)
-                             .order_by(Booth.code)).all()
-    ctx.booths = [BoothShape(b.code, geom, b.kind, {"id": b.id, "locked": b.locked})
-                  for b, geom in zip(booths, _projected(booths, ctx.epsg), strict=True)]
+    ctx = load_site(
+        session, event.city, list(event.corridors), event_window=(event.start_time, event.end_time)
+    )
+    booths = session.scalars(
+        select(Booth).where(Booth.event_id == event.id).order_by(Booth.code)
+    ).all()
+    ctx.booths = [
+        BoothShape(b.code, geom, b.kind, {"id": b.id, "locked": b.locked})
+        for b, geom in zip(booths, _projected(booths, ctx.epsg), strict=True)
+    ]
     ctx.booth_rows = {b.code: b for b in booths}
     return ctx

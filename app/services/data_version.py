@@ -43,9 +43,15 @@ def _note_flush(session: Session, flush_context: UOWTransaction) -> None:
 @event.listens_for(Session, "do_orm_execute")
 def _note_bulk_write(state: ORMExecuteState) -> None:
     statement = state.statement
-    if (state.is_insert or state.is_update or state.is_delete
-            or (isinstance(statement, TextClause)
-                and not statement.text.lstrip()[:6].lower() == "select")):
+    if (
+        state.is_insert
+        or state.is_update
+        or state.is_delete
+        or (
+            isinstance(statement, TextClause)
+            and not statement.text.lstrip()[:6].lower() == "select"
+        )
+    ):
         state.session.info[_WROTE] = True
 
 
@@ -59,7 +65,8 @@ def _count_this_commit(session: Session) -> None:
     # for whatever a joined outer transaction does next. The token is ours (hex), not input.
     session.connection().exec_driver_sql(
         f"SELECT set_config('petalapak.dv_epoch', '{uuid.uuid4().hex}', true); "
-        "SET CONSTRAINTS ALL IMMEDIATE; SET CONSTRAINTS ALL DEFERRED")
+        "SET CONSTRAINTS ALL IMMEDIATE; SET CONSTRAINTS ALL DEFERRED"
+    )
 
 
 @event.listens_for(Session, "after_rollback")

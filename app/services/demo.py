@@ -30,8 +30,9 @@ def next_sunday(today: date) -> date:
 
 def seed_demo(session: Session, *, today: date, log=print) -> dict[str, int]:  # type: ignore[no-untyped-def]
     """Load the demo city step by step; each step is skipped when its data is already there."""
-    city = create_city(session, name="Pontianak", slug="pontianak", metric_epsg=32749,
-                       extent=PONTIANAK_EXTENT)
+    city = create_city(
+        session, name="Pontianak", slug="pontianak", metric_epsg=32749, extent=PONTIANAK_EXTENT
+    )
     session.commit()
     counts: dict[str, int] = {}
     for layer, filename, model in (
@@ -39,55 +40,90 @@ def seed_demo(session: Session, *, today: date, log=print) -> dict[str, int]:  #
         ("facilities", "facilities.geojson", Facility),
     ):
         have = session.scalar(
-            select(func.count()).select_from(model).where(model.city_id == city.id))
+            select(func.count()).select_from(model).where(model.city_id == city.id)
+        )
         if have:
             log(f"{layer}: {have} sudah ada, dilewati")
             counts[layer] = 0
             continue
-        report = import_layer(session, city=city, layer=layer,
-                              features=read_features(DATA / filename))
+        report = import_layer(
+            session, city=city, layer=layer, features=read_features(DATA / filename)
+        )
         if not report.written:
             raise RuntimeError(f"demo {layer} refused: {report.to_dict()['problems'][:3]}")
         counts[layer] = report.created
         log(f"{layer}: {report.created} dimuat")
     have_vendors = session.scalar(
-        select(func.count()).select_from(Vendor).where(Vendor.city_id == city.id))
+        select(func.count()).select_from(Vendor).where(Vendor.city_id == city.id)
+    )
     if have_vendors:
         log(f"pedagang: {have_vendors} sudah ada, dilewati")
         counts["vendors"] = 0
     else:
-        vendor_report = import_vendors(session, city=city,
-                                       rows=read_rows(DATA / "vendors.csv"), today=today)
+        vendor_report = import_vendors(
+            session, city=city, rows=read_rows(DATA / "vendors.csv"), today=today
+        )
         if not vendor_report.written:
             raise RuntimeError(f"demo vendors refused: {vendor_report.errors[:3]}")
         counts["vendors"] = vendor_report.created
         log(f"pedagang: {vendor_report.created} dimuat")
     events = [
-        create_event(session, city=city, slug="cfd-mikrodots-2025-11-23",
-                     name="CFD MikroDOTS Jl. Ahmad Yani — 23 November 2025", on=MIKRODOTS_DAY,
-                     start=time(6), end=time(9), corridor_names=[CORRIDOR], status="closed"),
+        create_event(
+            session,
+            city=city,
+            slug="cfd-mikrodots-2025-11-23",
+            name="CFD MikroDOTS Jl. Ahmad Yani — 23 November 2025",
+            on=MIKRODOTS_DAY,
+            start=time(6),
+            end=time(9),
+            corridor_names=[CORRIDOR],
+            status="closed",
+        ),
     ]
     upcoming = session.scalar(
-        select(Event).where(Event.city_id == city.id, Event.date > MIKRODOTS_DAY,
-                            Event.date >= today).limit(1)
+        select(Event)
+        .where(Event.city_id == city.id, Event.date > MIKRODOTS_DAY, Event.date >= today)
+        .limit(1)
     )
     if upcoming is None:
         sunday = next_sunday(today)
         upcoming = create_event(
-            session, city=city, slug=f"cfd-{sunday.isoformat()}",
+            session,
+            city=city,
+            slug=f"cfd-{sunday.isoformat()}",
             name=f"CFD Jl. Ahmad Yani — {sunday.day} {_BULAN[sunday.month]} {sunday.year}",
-            on=sunday, start=time(6), end=time(9), corridor_names=[CORRIDOR], status="published")
+            on=sunday,
+            start=time(6),
+            end=time(9),
+            corridor_names=[CORRIDOR],
+            status="published",
+        )
     events.append(upcoming)
     for event in events:
         counts[f"booths:{event.slug}"] = _seed_layout(session, event)
         counts[f"assignments:{event.slug}"] = _seed_allocation(session, event)
-        log(f"{event.slug}: {counts[f'booths:{event.slug}']} lapak, "
-            f"{counts[f'assignments:{event.slug}']} pedagang ditempatkan")
+        log(
+            f"{event.slug}: {counts[f'booths:{event.slug}']} lapak, "
+            f"{counts[f'assignments:{event.slug}']} pedagang ditempatkan"
+        )
     return counts
 
 
-_BULAN = ("", "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-          "September", "Oktober", "November", "Desember")
+_BULAN = (
+    "",
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
 
 
 def _seed_layout(session: Session, event: Event) -> int:
@@ -100,8 +136,12 @@ def _seed_layout(session: Session, event: Event) -> int:
     if have:
         return 0
     desks = [
-        DeskRequest(service=f["properties"]["service"], label=f["properties"]["name"],
-                    lon=f["geometry"]["coordinates"][0], lat=f["geometry"]["coordinates"][1])
+        DeskRequest(
+            service=f["properties"]["service"],
+            label=f["properties"]["name"],
+            lon=f["geometry"]["coordinates"][0],
+            lat=f["geometry"]["coordinates"][1],
+        )
         for f in read_features(DATA / "service_desks.geojson")
     ]
     status = event.status
@@ -117,14 +157,19 @@ def _seed_allocation(session: Session, event: Event) -> int:
     """Allocate the demo vendors with a published seed (the event's date as a number)."""
     if latest_run(session, event) is not None:
         return 0
-    if session.scalar(select(func.count()).select_from(Vendor).where(
-            Vendor.city_id == event.city_id)) == 0:
+    if (
+        session.scalar(
+            select(func.count()).select_from(Vendor).where(Vendor.city_id == event.city_id)
+        )
+        == 0
+    ):
         return 0
     status = event.status
     event.status = "draft"
     # At most 45 food vendors, as Pontianak caps them at Alun Kapuas (geo-facts).
-    settings = AllocationSettings(seed=int(event.date.strftime("%Y%m%d")),
-                                  caps={(None, "makanan"): 45})
+    settings = AllocationSettings(
+        seed=int(event.date.strftime("%Y%m%d")), caps={(None, "makanan"): 45}
+    )
     outcome = run_allocation(session, event, settings)
     if status != "draft":
         event.status = status
@@ -134,8 +179,10 @@ def _seed_allocation(session: Session, event: Event) -> int:
 
 def demo_summary(session: Session) -> str:
     """One line for the terminal: what the demo database holds."""
-    n = {m.__name__: session.scalar(select(func.count()).select_from(m))
-         for m in (City, Zone, Facility, Event, Booth, Vendor)}
+    n = {
+        m.__name__: session.scalar(select(func.count()).select_from(m))
+        for m in (City, Zone, Facility, Event, Booth, Vendor)
+    }
     return ", ".join(f"{k}={v}" for k, v in n.items())
 
 

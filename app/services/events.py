@@ -20,15 +20,24 @@ def get_event(session: Session, slug: str, city: City | None = None) -> Event:
     events = session.scalars(query).all()
     if len(events) != 1:
         if events:
-            raise ServiceError(f"Slug acara '{slug}' ada di beberapa kota; sebutkan kota.",
-                               f"Event slug '{slug}' exists in several cities; name the city.")
+            raise ServiceError(
+                f"Slug acara '{slug}' ada di beberapa kota; sebutkan kota.",
+                f"Event slug '{slug}' exists in several cities; name the city.",
+            )
         raise NotFound(f"Acara '{slug}' tidak ditemukan.", f"Event '{slug}' not found.")
     return events[0]
 
 
 def create_event(
-    session: Session, *, city: City, slug: str, name: str, on: date,
-    start: time = time(6, 0), end: time = time(9, 0), corridor_names: Sequence[str] = (),
+    session: Session,
+    *,
+    city: City,
+    slug: str,
+    name: str,
+    on: date,
+    start: time = time(6, 0),
+    end: time = time(9, 0),
+    corridor_names: Sequence[str] = (),
     status: str = "draft",
 ) -> Event:
     """Create an event on the named corridor zones (idempotent on ``slug``)."""
@@ -45,15 +54,26 @@ def create_event(
             select(Zone).where(Zone.city_id == city.id, Zone.name == zone_name)
         ).one_or_none()
         if zone is None:
-            raise NotFound(f"Zona '{zone_name}' tidak ditemukan di {city.name}.",
-                           f"Zone '{zone_name}' not found in {city.name}.")
+            raise NotFound(
+                f"Zona '{zone_name}' tidak ditemukan di {city.name}.",
+                f"Zone '{zone_name}' not found in {city.name}.",
+            )
         if zone.kind not in ("cfd_corridor", "pkl_legal", "pkl_timed"):
             raise ServiceError(
                 f"Zona '{zone_name}' berjenis {zone.kind}, bukan koridor/zona PKL.",
-                f"Zone '{zone_name}' is a {zone.kind}, not a corridor or PKL zone.")
+                f"Zone '{zone_name}' is a {zone.kind}, not a corridor or PKL zone.",
+            )
         corridors.append(zone)
-    event = Event(city=city, slug=slug, name=name, date=on, start_time=start, end_time=end,
-                  status=status, corridors=corridors)
+    event = Event(
+        city=city,
+        slug=slug,
+        name=name,
+        date=on,
+        start_time=start,
+        end_time=end,
+        status=status,
+        corridors=corridors,
+    )
     session.add(event)
     session.commit()
     return event
@@ -74,8 +94,9 @@ def set_status(session: Session, event: Event, status: str) -> Event:
     return event
 
 
-def copy_event(session: Session, event: Event, *, on: date, slug: str | None = None,
-               name: str | None = None) -> Event:
+def copy_event(
+    session: Session, event: Event, *, on: date, slug: str | None = None, name: str | None = None
+) -> Event:
     """Copy an event to a new date: corridors, hours and every booth with its edits and locks.
 
     Assignments are not copied: they become "returning vendor" preferences of the next
@@ -87,25 +108,61 @@ def copy_event(session: Session, event: Event, *, on: date, slug: str | None = N
     from app.models import Booth
 
     slug = slug or f"cfd-{on.isoformat()}"
-    if session.scalars(select(Event).where(Event.city_id == event.city_id,
-                                           Event.slug == slug)).first() is not None:
+    if (
+        session.scalars(
+            select(Event).where(Event.city_id == event.city_id, Event.slug == slug)
+        ).first()
+        is not None
+    ):
         raise ServiceError(f"Acara '{slug}' sudah ada.", f"Event '{slug}' already exists.")
-    copy = Event(city_id=event.city_id, slug=slug, name=name or _renamed(event.name, on),
-                 date=on, start_time=event.start_time, end_time=event.end_time,
-                 status="draft", corridors=list(event.corridors), copied_from_id=event.id)
+    copy = Event(
+        city_id=event.city_id,
+        slug=slug,
+        name=name or _renamed(event.name, on),
+        date=on,
+        start_time=event.start_time,
+        end_time=event.end_time,
+        status="draft",
+        corridors=list(event.corridors),
+        copied_from_id=event.id,
+    )
     session.add(copy)
     for b in event.booths:
-        copy.booths.append(Booth(
-            code=b.code, kind=b.kind, service=b.service, label=b.label,
-            geom=from_shape(to_shape(b.geom), srid=4326), width_m=b.width_m, depth_m=b.depth_m,
-            side=b.side, chainage_m=b.chainage_m, has_electricity=b.has_electricity,
-            accessible=b.accessible, locked=b.locked))
+        copy.booths.append(
+            Booth(
+                code=b.code,
+                kind=b.kind,
+                service=b.service,
+                label=b.label,
+                geom=from_shape(to_shape(b.geom), srid=4326),
+                width_m=b.width_m,
+                depth_m=b.depth_m,
+                side=b.side,
+                chainage_m=b.chainage_m,
+                has_electricity=b.has_electricity,
+                accessible=b.accessible,
+                locked=b.locked,
+            )
+        )
     session.commit()
     return copy
 
 
-_MONTHS = ("", "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-           "September", "Oktober", "November", "Desember")
+_MONTHS = (
+    "",
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
 
 
 def _renamed(name: str, on: date) -> str:

@@ -41,14 +41,33 @@ EXPORT_FORMATS: dict[str, tuple[str, str]] = {
     "kml": (".kml", "application/vnd.google-earth.kml+xml"),
 }
 
-ZONE_COLUMNS = ("id", "name", "kind", "capacity", "allowed_categories", "hours_start",
-                "hours_end", "description")
+ZONE_COLUMNS = (
+    "id",
+    "name",
+    "kind",
+    "capacity",
+    "allowed_categories",
+    "hours_start",
+    "hours_end",
+    "description",
+)
 FACILITY_COLUMNS = ("id", "kind", "name", "source")
-BOOTH_COLUMNS = ("id", "code", "kind", "service", "label", "width_m", "depth_m", "locked",
-                 "has_electricity", "accessible", "assignment_status", "vendor_business_name",
-                 "vendor_category")
-PRIVATE_VENDOR_COLUMNS = ("vendor_owner_name", "vendor_phone", "vendor_nib",
-                          "vendor_access_code")
+BOOTH_COLUMNS = (
+    "id",
+    "code",
+    "kind",
+    "service",
+    "label",
+    "width_m",
+    "depth_m",
+    "locked",
+    "has_electricity",
+    "accessible",
+    "assignment_status",
+    "vendor_business_name",
+    "vendor_category",
+)
+PRIVATE_VENDOR_COLUMNS = ("vendor_owner_name", "vendor_phone", "vendor_nib", "vendor_access_code")
 _INTEGER_COLUMNS = {"id", "capacity"}
 _BOOLEAN_COLUMNS = {"locked", "has_electricity", "accessible"}
 _FLOAT_COLUMNS = {"width_m", "depth_m"}
@@ -79,7 +98,11 @@ class LayerTable:
 
 
 def layer_table(
-    session: Session, *, city: City, layer: str, event: Event | None = None,
+    session: Session,
+    *,
+    city: City,
+    layer: str,
+    event: Event | None = None,
     include_private: bool = False,
 ) -> LayerTable:
     """The rows of one layer: a city's zones or facilities, or an event's booths."""
@@ -87,11 +110,13 @@ def layer_table(
         raise ServiceError(f"Lapisan '{layer}' tidak dikenal.", f"Unknown layer '{layer}'.")
     if layer == "booths":
         if event is None:
-            raise ServiceError("Ekspor lapak perlu acara (--event).",
-                               "Exporting booths needs an event (--event).")
+            raise ServiceError(
+                "Ekspor lapak perlu acara (--event).", "Exporting booths needs an event (--event)."
+            )
         if event.city_id != city.id:
-            raise ServiceError("Acara ini bukan milik kota tersebut.",
-                               "That event does not belong to this city.")
+            raise ServiceError(
+                "Acara ini bukan milik kota tersebut.", "That event does not belong to this city."
+            )
         return _booth_table(session, event, include_private=include_private)
     fc = zones_fc(session, city) if layer == "zones" else facilities_fc(session, city)
     columns = ZONE_COLUMNS if layer == "zones" else FACILITY_COLUMNS
@@ -104,10 +129,14 @@ def _booth_table(session: Session, event: Event, *, include_private: bool) -> La
 
     holding_first = case((Assignment.status.in_(HOLDING_STATUSES), 0), else_=1)
     current = (
-        select(Assignment.booth_id, Assignment.status, Assignment.vendor_id,
-               func.row_number().over(partition_by=Assignment.booth_id,
-                                      order_by=(holding_first, Assignment.id.desc()))
-               .label("rank"))
+        select(
+            Assignment.booth_id,
+            Assignment.status,
+            Assignment.vendor_id,
+            func.row_number()
+            .over(partition_by=Assignment.booth_id, order_by=(holding_first, Assignment.id.desc()))
+            .label("rank"),
+        )
         .where(Assignment.event_id == event.id)
         .subquery()
     )
@@ -122,20 +151,29 @@ def _booth_table(session: Session, event: Event, *, include_private: bool) -> La
     rows, geometries = [], []
     for booth, gj, status, vendor in result:
         row: dict[str, Any] = {
-            "id": booth.id, "code": booth.code, "kind": booth.kind, "service": booth.service,
-            "label": booth.label, "width_m": booth.width_m, "depth_m": booth.depth_m,
-            "locked": booth.locked, "has_electricity": booth.has_electricity,
-            "accessible": booth.accessible, "assignment_status": status,
+            "id": booth.id,
+            "code": booth.code,
+            "kind": booth.kind,
+            "service": booth.service,
+            "label": booth.label,
+            "width_m": booth.width_m,
+            "depth_m": booth.depth_m,
+            "locked": booth.locked,
+            "has_electricity": booth.has_electricity,
+            "accessible": booth.accessible,
+            "assignment_status": status,
             "vendor_business_name": vendor.business_name if vendor else None,
             "vendor_category": vendor.category if vendor else None,
         }
         if include_private:
-            row.update({
-                "vendor_owner_name": vendor.owner_name if vendor else None,
-                "vendor_phone": vendor.phone if vendor else None,
-                "vendor_nib": vendor.nib if vendor else None,
-                "vendor_access_code": vendor.access_code if vendor else None,
-            })
+            row.update(
+                {
+                    "vendor_owner_name": vendor.owner_name if vendor else None,
+                    "vendor_phone": vendor.phone if vendor else None,
+                    "vendor_nib": vendor.nib if vendor else None,
+                    "vendor_access_code": vendor.access_code if vendor else None,
+                }
+            )
         rows.append(row)
         geometries.append(json.loads(gj))
     return LayerTable("booths", columns, rows, geometries)
@@ -146,7 +184,12 @@ def _booth_table(session: Session, event: Event, *, include_private: bool) -> La
 
 
 def export_layer(
-    session: Session, *, city: City, layer: str, fmt: str, event: Event | None = None,
+    session: Session,
+    *,
+    city: City,
+    layer: str,
+    fmt: str,
+    event: Event | None = None,
     include_private: bool = False,
 ) -> ExportFile:
     """Export one layer in ``fmt`` (``geojson``, ``gpkg``, ``csv`` or ``kml``).
@@ -159,14 +202,19 @@ def export_layer(
             f"Format '{fmt}' tidak dikenal (pilihan: {', '.join(EXPORT_FORMATS)}).",
             f"Unknown format '{fmt}' (one of: {', '.join(EXPORT_FORMATS)}).",
         )
-    table = layer_table(session, city=city, layer=layer, event=event,
-                        include_private=include_private)
+    table = layer_table(
+        session, city=city, layer=layer, event=event, include_private=include_private
+    )
     writer = {"geojson": to_geojson, "gpkg": to_gpkg, "csv": to_csv, "kml": to_kml}[fmt]
     suffix, mimetype = EXPORT_FORMATS[fmt]
-    stem = f"{city.slug}-{event.slug}-{layer}" if layer == "booths" and event else \
-        f"{city.slug}-{layer}"
-    return ExportFile(f"{stem}{suffix}", mimetype, writer(table),
-                      private=include_private and layer == "booths")
+    stem = (
+        f"{city.slug}-{event.slug}-{layer}"
+        if layer == "booths" and event
+        else f"{city.slug}-{layer}"
+    )
+    return ExportFile(
+        f"{stem}{suffix}", mimetype, writer(table), private=include_private and layer == "booths"
+    )
 
 
 def to_geojson(table: LayerTable) -> bytes:
@@ -175,8 +223,11 @@ def to_geojson(table: LayerTable) -> bytes:
         {"type": "Feature", "id": row.get("id"), "geometry": geom, "properties": row}
         for row, geom in zip(table.rows, table.geometries, strict=True)
     ]
-    return json.dumps({"type": "FeatureCollection", "name": table.name, "features": features},
-                      ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return json.dumps(
+        {"type": "FeatureCollection", "name": table.name, "features": features},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode("utf-8")
 
 
 def _flat(value: Any) -> Any:
@@ -206,8 +257,9 @@ def _frame(table: LayerTable, columns: Sequence[str] | None = None) -> Any:
             data[col] = pd.array(values, dtype="Float64")
         else:
             data[col] = pd.array(values, dtype=object)
-    return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(_shapes(table), crs="EPSG:4326"),
-                            crs="EPSG:4326")
+    return gpd.GeoDataFrame(
+        data, geometry=gpd.GeoSeries(_shapes(table), crs="EPSG:4326"), crs="EPSG:4326"
+    )
 
 
 def _write_ogr(frame: Any, *, driver: str, layer: str, geometry_type: str | None) -> bytes:
@@ -228,8 +280,9 @@ def _geometry_type(table: LayerTable) -> str:
 
 def to_gpkg(table: LayerTable) -> bytes:
     """A GeoPackage with one layer named after the PetaLapak layer."""
-    return _write_ogr(_frame(table), driver="GPKG", layer=table.name,
-                      geometry_type=_geometry_type(table))
+    return _write_ogr(
+        _frame(table), driver="GPKG", layer=table.name, geometry_type=_geometry_type(table)
+    )
 
 
 def to_kml(table: LayerTable) -> bytes:
@@ -264,9 +317,12 @@ def to_csv(table: LayerTable) -> bytes:
     writer.writerow([*table.columns, "wkt", "lon", "lat"])
     for row, geom in zip(table.rows, _shapes(table), strict=True):
         centroid = geom.centroid
-        writer.writerow([
-            *(_csv_cell(row.get(c)) for c in table.columns),
-            shapely.to_wkt(geom, rounding_precision=7, trim=True),
-            f"{centroid.x:.7f}", f"{centroid.y:.7f}",
-        ])
+        writer.writerow(
+            [
+                *(_csv_cell(row.get(c)) for c in table.columns),
+                shapely.to_wkt(geom, rounding_precision=7, trim=True),
+                f"{centroid.x:.7f}",
+                f"{centroid.y:.7f}",
+            ]
+        )
     return ("\ufeff" + out.getvalue()).encode("utf-8")

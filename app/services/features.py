@@ -25,7 +25,9 @@ from app.services.errors import Conflict, NotFound, ServiceError
 from app.services.layers import ImportReport, check_feature
 
 MODELS: dict[str, type[Zone] | type[Facility] | type[Booth]] = {
-    "zones": Zone, "facilities": Facility, "booths": Booth,
+    "zones": Zone,
+    "facilities": Facility,
+    "booths": Booth,
 }
 ENTITY = {"zones": "zone", "facilities": "facility", "booths": "booth"}
 LAYER_OF = {v: k for k, v in ENTITY.items()}
@@ -65,18 +67,35 @@ def feature_json(session: Session, layer: str, obj: Any) -> dict[str, Any]:
     geometry = session.scalar(select(func.ST_AsGeoJSON(model.geom, 7)).where(model.id == obj.id))
     props: dict[str, Any] = {"id": obj.id, "version": obj.version, "layer": layer}
     if layer == "zones":
-        props.update(name=obj.name, kind=obj.kind, capacity=obj.capacity,
-                     allowed_categories=obj.allowed_categories, description=obj.description,
-                     hours_start=obj.hours_start.strftime("%H:%M") if obj.hours_start else None,
-                     hours_end=obj.hours_end.strftime("%H:%M") if obj.hours_end else None)
+        props.update(
+            name=obj.name,
+            kind=obj.kind,
+            capacity=obj.capacity,
+            allowed_categories=obj.allowed_categories,
+            description=obj.description,
+            hours_start=obj.hours_start.strftime("%H:%M") if obj.hours_start else None,
+            hours_end=obj.hours_end.strftime("%H:%M") if obj.hours_end else None,
+        )
     elif layer == "facilities":
         props.update(kind=obj.kind, name=obj.name, source=obj.source)
     else:
-        props.update(code=obj.code, kind=obj.kind, service=obj.service, label=obj.label,
-                     locked=obj.locked, has_electricity=obj.has_electricity,
-                     accessible=obj.accessible, width_m=obj.width_m, depth_m=obj.depth_m)
-    return {"type": "Feature", "id": obj.id, "geometry": json.loads(geometry or "null"),
-            "properties": props}
+        props.update(
+            code=obj.code,
+            kind=obj.kind,
+            service=obj.service,
+            label=obj.label,
+            locked=obj.locked,
+            has_electricity=obj.has_electricity,
+            accessible=obj.accessible,
+            width_m=obj.width_m,
+            depth_m=obj.depth_m,
+        )
+    return {
+        "type": "Feature",
+        "id": obj.id,
+        "geometry": json.loads(geometry or "null"),
+        "properties": props,
+    }
 
 
 def _get(session: Session, layer: str, ident: int, city: City) -> Any:
@@ -84,25 +103,34 @@ def _get(session: Session, layer: str, ident: int, city: City) -> Any:
     if model is None:
         raise NotFound(f"Lapisan '{layer}' tidak dikenal.", f"Unknown layer '{layer}'.")
     obj = session.get(model, ident)
-    owner = obj.event.city_id if isinstance(obj, Booth) and obj.event else getattr(
-        obj, "city_id", None)
+    owner = (
+        obj.event.city_id if isinstance(obj, Booth) and obj.event else getattr(obj, "city_id", None)
+    )
     if isinstance(obj, Booth) and obj.zone is not None:
         owner = obj.zone.city_id
     if obj is None or owner != city.id:
-        raise NotFound(f"Fitur {layer}/{ident} tidak ditemukan.",
-                       f"Feature {layer}/{ident} not found.")
+        raise NotFound(
+            f"Fitur {layer}/{ident} tidak ditemukan.", f"Feature {layer}/{ident} not found."
+        )
     return obj
 
 
-def _values(feature: dict[str, Any], layer: str, city: City, *, base: dict[str, Any] | None,
-            repair: bool = False) -> dict[str, Any]:
+def _values(
+    feature: dict[str, Any],
+    layer: str,
+    city: City,
+    *,
+    base: dict[str, Any] | None,
+    repair: bool = False,
+) -> dict[str, Any]:
     """Merge the sent properties over the stored ones and validate the whole feature."""
     props = dict(base or {})
     props.update(feature.get("properties") or {})
     merged = {"type": "Feature", "geometry": feature.get("geometry"), "properties": props}
     report = ImportReport(layer=layer)
-    values = check_feature(merged, layer=layer, extent=city_extent(city), repair=repair,
-                           report=report)
+    values = check_feature(
+        merged, layer=layer, extent=city_extent(city), repair=repair, report=report
+    )
     if values is None:
         raise InvalidFeature(report)
     return values
@@ -110,8 +138,10 @@ def _values(feature: dict[str, Any], layer: str, city: City, *, base: dict[str, 
 
 def _closed(event: Event | None) -> None:
     if event is not None and event.status == "closed":
-        raise ServiceError("Acara sudah ditutup; lapaknya tidak dapat diubah.",
-                           "The event is closed; its booths cannot change.")
+        raise ServiceError(
+            "Acara sudah ditutup; lapaknya tidak dapat diubah.",
+            "The event is closed; its booths cannot change.",
+        )
 
 
 def create_feature(session: Session, layer: str, feature: dict[str, Any], target: Target) -> Any:
@@ -133,8 +163,9 @@ def create_feature(session: Session, layer: str, feature: dict[str, Any], target
     return obj
 
 
-def update_feature(session: Session, layer: str, ident: int, feature: dict[str, Any],
-                   version: int, city: City) -> Any:
+def update_feature(
+    session: Session, layer: str, ident: int, feature: dict[str, Any], version: int, city: City
+) -> Any:
     """Apply an edit made on ``version``; a newer stored version raises :class:`StaleVersion`."""
     obj = _get(session, layer, ident, city)
     if isinstance(obj, Booth):
@@ -175,16 +206,38 @@ def _flush(session: Session) -> None:
     except IntegrityError as exc:
         session.rollback()
         detail = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
-        raise Conflict(f"Basis data menolak perubahan: {detail}",
-                       f"The database refused the change: {detail}") from exc
+        raise Conflict(
+            f"Basis data menolak perubahan: {detail}", f"The database refused the change: {detail}"
+        ) from exc
 
 
 _RESTORABLE = {
-    "zone": ("name", "kind", "capacity", "allowed_categories", "hours_start", "hours_end",
-             "description", "city_id"),
+    "zone": (
+        "name",
+        "kind",
+        "capacity",
+        "allowed_categories",
+        "hours_start",
+        "hours_end",
+        "description",
+        "city_id",
+    ),
     "facility": ("kind", "name", "source", "city_id"),
-    "booth": ("code", "kind", "service", "label", "locked", "has_electricity", "accessible",
-              "width_m", "depth_m", "event_id", "zone_id", "side", "chainage_m"),
+    "booth": (
+        "code",
+        "kind",
+        "service",
+        "label",
+        "locked",
+        "has_electricity",
+        "accessible",
+        "width_m",
+        "depth_m",
+        "event_id",
+        "zone_id",
+        "side",
+        "chainage_m",
+    ),
 }
 
 
@@ -195,9 +248,10 @@ def undo_last(session: Session, *, user_id: int, city: City) -> dict[str, Any]:
     changed by someone else since is not undone (that would silently overwrite their work).
     """
     entry = session.scalars(
-        select(AuditEntry).where(AuditEntry.user_id == user_id,
-                                 AuditEntry.entity.in_(tuple(_RESTORABLE)))
-        .order_by(AuditEntry.id.desc()).limit(1)
+        select(AuditEntry)
+        .where(AuditEntry.user_id == user_id, AuditEntry.entity.in_(tuple(_RESTORABLE)))
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
     ).one_or_none()
     if entry is None:
         raise NotFound("Tidak ada perubahan untuk dibatalkan.", "Nothing to undo.")
@@ -207,8 +261,10 @@ def undo_last(session: Session, *, user_id: int, city: City) -> dict[str, Any]:
     if entry.action in ("update", "create") and current is not None:
         expected = (entry.after or {}).get("version")
         if expected is not None and current.version != expected:
-            raise Conflict("Fitur sudah diubah lagi sesudah perubahan Anda; tidak dibatalkan.",
-                           "The feature changed again after your edit; not undone.")
+            raise Conflict(
+                "Fitur sudah diubah lagi sesudah perubahan Anda; tidak dibatalkan.",
+                "The feature changed again after your edit; not undone.",
+            )
     if entry.action == "create":
         if current is not None:
             session.delete(current)

@@ -22,50 +22,85 @@ def _fc(features: list[dict[str, Any]]) -> dict[str, Any]:
 def zones_fc(session: Session, city: City) -> dict[str, Any]:
     """The city's zones with kind, hours and rules as properties."""
     rows = session.execute(
-        select(Zone, func.ST_AsGeoJSON(Zone.geom, 7)).where(Zone.city_id == city.id)
+        select(Zone, func.ST_AsGeoJSON(Zone.geom, 7))
+        .where(Zone.city_id == city.id)
         .order_by(Zone.kind, Zone.name)
     ).all()
-    return _fc([
-        {
-            "type": "Feature", "id": z.id, "geometry": json.loads(gj),
-            "properties": {
-                "id": z.id, "name": z.name, "kind": z.kind, "capacity": z.capacity,
-                "allowed_categories": z.allowed_categories,
-                "hours_start": z.hours_start.strftime("%H:%M") if z.hours_start else None,
-                "hours_end": z.hours_end.strftime("%H:%M") if z.hours_end else None,
-                "description": z.description, "version": z.version,
-            },
-        }
-        for z, gj in rows
-    ])
+    return _fc(
+        [
+            {
+                "type": "Feature",
+                "id": z.id,
+                "geometry": json.loads(gj),
+                "properties": {
+                    "id": z.id,
+                    "name": z.name,
+                    "kind": z.kind,
+                    "capacity": z.capacity,
+                    "allowed_categories": z.allowed_categories,
+                    "hours_start": z.hours_start.strftime("%H:%M") if z.hours_start else None,
+                    "hours_end": z.hours_end.strftime("%H:%M") if z.hours_end else None,
+                    "description": z.description,
+                    "version": z.version,
+                },
+            }
+            for z, gj in rows
+        ]
+    )
 
 
 def facilities_fc(session: Session, city: City) -> dict[str, Any]:
     """The city's public facilities."""
     rows = session.execute(
-        select(Facility, func.ST_AsGeoJSON(Facility.geom, 7)).where(Facility.city_id == city.id)
+        select(Facility, func.ST_AsGeoJSON(Facility.geom, 7))
+        .where(Facility.city_id == city.id)
         .order_by(Facility.kind, Facility.id)
     ).all()
-    return _fc([
-        {"type": "Feature", "id": f.id, "geometry": json.loads(gj),
-         "properties": {"id": f.id, "kind": f.kind, "name": f.name, "source": f.source,
-                        "version": f.version}}
-        for f, gj in rows
-    ])
+    return _fc(
+        [
+            {
+                "type": "Feature",
+                "id": f.id,
+                "geometry": json.loads(gj),
+                "properties": {
+                    "id": f.id,
+                    "kind": f.kind,
+                    "name": f.name,
+                    "source": f.source,
+                    "version": f.version,
+                },
+            }
+            for f, gj in rows
+        ]
+    )
 
 
 def booths_fc(session: Session, event: Event) -> dict[str, Any]:
     """An event's booths (no vendor data: callers add what the viewer may see)."""
     rows = session.execute(
-        select(Booth, func.ST_AsGeoJSON(Booth.geom, 7)).where(Booth.event_id == event.id)
+        select(Booth, func.ST_AsGeoJSON(Booth.geom, 7))
+        .where(Booth.event_id == event.id)
         .order_by(Booth.code)
     ).all()
-    return _fc([
-        {"type": "Feature", "id": b.id, "geometry": json.loads(gj),
-         "properties": {"id": b.id, "code": b.code, "kind": b.kind, "service": b.service,
-                        "label": b.label, "locked": b.locked, "version": b.version}}
-        for b, gj in rows
-    ])
+    return _fc(
+        [
+            {
+                "type": "Feature",
+                "id": b.id,
+                "geometry": json.loads(gj),
+                "properties": {
+                    "id": b.id,
+                    "code": b.code,
+                    "kind": b.kind,
+                    "service": b.service,
+                    "label": b.label,
+                    "locked": b.locked,
+                    "version": b.version,
+                },
+            }
+            for b, gj in rows
+        ]
+    )
 
 
 def annotate_conflicts(fc: dict[str, Any], conflicts: list[Any], *, lang: str) -> dict[str, Any]:
@@ -80,8 +115,9 @@ def annotate_conflicts(fc: dict[str, Any], conflicts: list[Any], *, lang: str) -
         props = feature["properties"]
         found = by_code.get(props["code"], [])
         if found:
-            props["state"] = "blocking" if any(c.severity == "blocking" for c in found) \
-                else "warning"
+            props["state"] = (
+                "blocking" if any(c.severity == "blocking" for c in found) else "warning"
+            )
             props["problems"] = [c.message_en if lang == "en" else c.message_id for c in found]
         elif props.get("kind") == "vendor":
             props["state"] = "ok"

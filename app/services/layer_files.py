@@ -49,33 +49,77 @@ MAX_ZIP_MEMBERS = 2000
 
 FORMATS = ("geojson", "gpkg", "shapefile", "kml", "csv")
 SUFFIXES = {
-    ".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".zip": "zip", ".kmz": "zip",
-    ".shp": "shapefile", ".kml": "kml", ".csv": "csv", ".txt": "csv",
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".gpkg": "gpkg",
+    ".zip": "zip",
+    ".kmz": "zip",
+    ".shp": "shapefile",
+    ".kml": "kml",
+    ".csv": "csv",
+    ".txt": "csv",
 }
 #: Suffixes an upload may carry (the route keeps only these when it stores the file).
 UPLOAD_SUFFIXES = tuple(SUFFIXES)
 
 #: Properties the import understands; other names are kept, lower-cased.
 CANONICAL = (
-    "name", "kind", "description", "capacity", "allowed_categories", "hours_start", "hours_end",
-    "source", "code", "service", "label", "locked", "has_electricity", "accessible", "width_m",
+    "name",
+    "kind",
+    "description",
+    "capacity",
+    "allowed_categories",
+    "hours_start",
+    "hours_end",
+    "source",
+    "code",
+    "service",
+    "label",
+    "locked",
+    "has_electricity",
+    "accessible",
+    "width_m",
     "depth_m",
 )
 ALIASES = {
-    "nama": "name", "nama_zona": "name", "jenis": "kind", "tipe": "kind",
-    "deskripsi": "description", "keterangan": "description", "ket": "description",
-    "kapasitas": "capacity", "kategori": "allowed_categories",
-    "kategori_diizinkan": "allowed_categories", "jam_mulai": "hours_start",
-    "jam_selesai": "hours_end", "sumber": "source", "kode": "code", "kode_lapak": "code",
-    "layanan": "service", "terkunci": "locked", "listrik": "has_electricity",
-    "aksesibel": "accessible", "akses_difabel": "accessible", "lebar_m": "width_m",
+    "nama": "name",
+    "nama_zona": "name",
+    "jenis": "kind",
+    "tipe": "kind",
+    "deskripsi": "description",
+    "keterangan": "description",
+    "ket": "description",
+    "kapasitas": "capacity",
+    "kategori": "allowed_categories",
+    "kategori_diizinkan": "allowed_categories",
+    "jam_mulai": "hours_start",
+    "jam_selesai": "hours_end",
+    "sumber": "source",
+    "kode": "code",
+    "kode_lapak": "code",
+    "layanan": "service",
+    "terkunci": "locked",
+    "listrik": "has_electricity",
+    "aksesibel": "accessible",
+    "akses_difabel": "accessible",
+    "lebar_m": "width_m",
     "kedalaman_m": "depth_m",
 }
 _LON = ("lon", "lng", "long", "longitude", "x", "bujur")
 _LAT = ("lat", "latitude", "y", "lintang")
 _WKT = ("wkt", "geometry", "geom", "the_geom", "wkt_geom", "geometri")
-_KML_STYLE_FIELDS = ("timestamp", "begin", "end", "altitudemode", "tessellate", "extrude",
-                     "visibility", "draworder", "icon", "snippet")
+_KML_STYLE_FIELDS = (
+    "timestamp",
+    "begin",
+    "end",
+    "altitudemode",
+    "tessellate",
+    "extrude",
+    "visibility",
+    "draworder",
+    "icon",
+    "snippet",
+)
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 Note = tuple[str, str]  # (Indonesian, English)
@@ -98,7 +142,9 @@ class LayerFile:
     def to_dict(self) -> dict[str, Any]:
         """JSON form for the API and the CLI (without the features)."""
         return {
-            "format": self.format, "source_crs": self.source_crs, "crs_assumed": self.crs_assumed,
+            "format": self.format,
+            "source_crs": self.source_crs,
+            "crs_assumed": self.crs_assumed,
             "notes": [{"message_id": i, "message_en": e} for i, e in self.notes],
         }
 
@@ -112,7 +158,10 @@ def _error(name: str, msg_id: str, msg_en: str) -> ServiceError:
 
 
 def read_layer_file(
-    path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, layer_hint: str | None = None,
+    path: Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    layer_hint: str | None = None,
     display_name: str | None = None,
 ) -> LayerFile:
     """Read any supported layer file into feature dicts in EPSG:4326.
@@ -141,8 +190,9 @@ def _sniff(path: Path, name: str) -> str:
         with path.open("rb") as fh:
             head = fh.read(4096)
     except OSError as exc:
-        raise _error(name, f"berkas tidak dapat dibuka ({exc}).",
-                     f"cannot open the file ({exc}).") from exc
+        raise _error(
+            name, f"berkas tidak dapat dibuka ({exc}).", f"cannot open the file ({exc})."
+        ) from exc
     if head.startswith(b"SQLite format 3\x00"):
         return "gpkg"
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
@@ -249,18 +299,23 @@ def _crs_label(crs: CRS) -> str:
 
 
 def _is_wgs84(crs: CRS) -> bool:
-    return crs.to_epsg(min_confidence=70) == 4326 or crs.equals(CRS.from_epsg(4326),
-                                                                ignore_axis_order=True)
+    return crs.to_epsg(min_confidence=70) == 4326 or crs.equals(
+        CRS.from_epsg(4326), ignore_axis_order=True
+    )
 
 
 def _assumed_note(fmt_label: str) -> Note:
-    return (f"{fmt_label} tanpa CRS tercantum: dianggap EPSG:4326 (bujur, lintang).",
-            f"{fmt_label} declares no CRS: assumed to be EPSG:4326 (lon, lat).")
+    return (
+        f"{fmt_label} tanpa CRS tercantum: dianggap EPSG:4326 (bujur, lintang).",
+        f"{fmt_label} declares no CRS: assumed to be EPSG:4326 (lon, lat).",
+    )
 
 
 def _reprojected_note(label: str) -> Note:
-    return (f"Diproyeksikan ulang dari {label} ke EPSG:4326.",
-            f"Reprojected from {label} to EPSG:4326.")
+    return (
+        f"Diproyeksikan ulang dari {label} ke EPSG:4326.",
+        f"Reprojected from {label} to EPSG:4326.",
+    )
 
 
 def _plainly_degrees(bounds: Iterable[float]) -> bool:
@@ -290,24 +345,29 @@ def _read_geojson(path: Path, *, name: str) -> LayerFile:
     elif isinstance(data, dict) and data.get("type") == "Feature":
         feats = [data]
     else:
-        raise ServiceError(f"{name} bukan GeoJSON FeatureCollection.",
-                           f"{name} is not a FeatureCollection.")
+        raise ServiceError(
+            f"{name} bukan GeoJSON FeatureCollection.", f"{name} is not a FeatureCollection."
+        )
     declared = ((data.get("crs") or {}).get("properties") or {}).get("name", "")
     features = [
-        {"type": "Feature", "geometry": f.get("geometry"),
-         "properties": normalise_properties(f.get("properties") or {})}
-        for f in feats if isinstance(f, dict)
+        {
+            "type": "Feature",
+            "geometry": f.get("geometry"),
+            "properties": normalise_properties(f.get("properties") or {}),
+        }
+        for f in feats
+        if isinstance(f, dict)
     ]
     if not declared:
-        return LayerFile(features, "geojson", crs_assumed=True,
-                         notes=(_assumed_note("GeoJSON"),))
+        return LayerFile(features, "geojson", crs_assumed=True, notes=(_assumed_note("GeoJSON"),))
     if any(tag in declared for tag in ("CRS84", "EPSG::4326", "EPSG:4326")):
         return LayerFile(features, "geojson")
     try:
         crs = CRS.from_user_input(declared)
     except CRSError as exc:
-        raise ServiceError(f"{name}: CRS '{declared}' tidak dikenal.",
-                           f"{name}: unknown CRS '{declared}'.") from exc
+        raise ServiceError(
+            f"{name}: CRS '{declared}' tidak dikenal.", f"{name}: unknown CRS '{declared}'."
+        ) from exc
     if _is_wgs84(crs):
         return LayerFile(features, "geojson")
     transformer = Transformer.from_crs(crs, CRS.from_epsg(4326), always_xy=True)
@@ -344,8 +404,9 @@ def _read_ogr(path: Path, kind: str, *, name: str, layer_hint: str | None) -> La
         chosen, notes = _choose_layers(layers, kind, layer_hint)
         frames = [pyogrio.read_dataframe(path, layer=layer) for layer in chosen]
     except (DataSourceError, DataLayerError, OSError, ValueError) as exc:
-        raise _error(name, f"tidak dapat dibaca sebagai {label}: {exc}",
-                     f"cannot be read as {label}: {exc}") from exc
+        raise _error(
+            name, f"tidak dapat dibaca sebagai {label}: {exc}", f"cannot be read as {label}: {exc}"
+        ) from exc
     frames = [f for f in frames if len(f)]
     if not frames:
         return LayerFile([], kind, notes=tuple(notes))
@@ -362,10 +423,12 @@ def _read_ogr(path: Path, kind: str, *, name: str, layer_hint: str | None) -> La
                     "Shapefile has no .prj and its coordinates are not lon/lat (UTM perhaps). "
                     "Include the .prj (coordinate system) in the zip.",
                 )
-            notes_t += (("Shapefile tanpa .prj; koordinat tampak bujur/lintang, dianggap "
-                         "EPSG:4326.",
-                         "Shapefile has no .prj; coordinates look like lon/lat, assumed "
-                         "EPSG:4326."),)
+            notes_t += (
+                (
+                    "Shapefile tanpa .prj; koordinat tampak bujur/lintang, dianggap EPSG:4326.",
+                    "Shapefile has no .prj; coordinates look like lon/lat, assumed EPSG:4326.",
+                ),
+            )
         else:
             notes_t += (_assumed_note(label),)
         source, assumed = "EPSG:4326", True
@@ -375,8 +438,12 @@ def _read_ogr(path: Path, kind: str, *, name: str, layer_hint: str | None) -> La
             frames = [f.to_crs(4326) for f in frames]
             notes_t += (_reprojected_note(source),)
     if kind == "kml" and crs is not None:
-        notes_t += (("KML selalu memakai EPSG:4326 (bujur, lintang).",
-                     "KML is always EPSG:4326 (lon, lat)."),)
+        notes_t += (
+            (
+                "KML selalu memakai EPSG:4326 (bujur, lintang).",
+                "KML is always EPSG:4326 (lon, lat).",
+            ),
+        )
     features: list[dict[str, Any]] = []
     for frame in frames:
         features.extend(_frame_features(frame))
@@ -393,8 +460,12 @@ def _choose_layers(layers: list[str], kind: str, hint: str | None) -> tuple[list
     wanted = [lyr for lyr in layers if hint and lyr.lower() == hint.lower()]
     chosen = wanted[0] if wanted else layers[0]
     others = ", ".join(lyr for lyr in layers if lyr != chosen)
-    return [chosen], [(f"Berkas berisi beberapa lapisan; dipakai '{chosen}', diabaikan: {others}.",
-                       f"The file holds several layers; read '{chosen}', ignored: {others}.")]
+    return [chosen], [
+        (
+            f"Berkas berisi beberapa lapisan; dipakai '{chosen}', diabaikan: {others}.",
+            f"The file holds several layers; read '{chosen}', ignored: {others}.",
+        )
+    ]
 
 
 def _frame_features(frame: Any) -> list[dict[str, Any]]:
@@ -402,11 +473,13 @@ def _frame_features(frame: Any) -> list[dict[str, Any]]:
     records = frame.drop(columns=frame.geometry.name).to_dict("records")
     out = []
     for geom, record in zip(geoms, records, strict=True):
-        out.append({
-            "type": "Feature",
-            "geometry": _geometry_dict(geom),
-            "properties": normalise_properties({k: _plain(v) for k, v in record.items()}),
-        })
+        out.append(
+            {
+                "type": "Feature",
+                "geometry": _geometry_dict(geom),
+                "properties": normalise_properties({k: _plain(v) for k, v in record.items()}),
+            }
+        )
     return out
 
 
@@ -436,8 +509,12 @@ def _read_csv(path: Path, *, name: str) -> LayerFile:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("cp1252", "replace")
-        notes.append(("Berkas bukan UTF-8; dibaca sebagai Windows-1252.",
-                      "The file is not UTF-8; read as Windows-1252."))
+        notes.append(
+            (
+                "Berkas bukan UTF-8; dibaca sebagai Windows-1252.",
+                "The file is not UTF-8; read as Windows-1252.",
+            )
+        )
     # The header line tells the delimiter (Excel in Indonesian saves with ";").
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)
@@ -460,19 +537,29 @@ def _read_csv(path: Path, *, name: str) -> LayerFile:
         )
     geometry_cols = {c for c in (wkt_col, lon_col, lat_col) if c is not None}
     if wkt_col is not None and lon_col is not None and lat_col is not None:
-        notes.append((f"Geometri dibaca dari kolom WKT '{header[wkt_col]}'; kolom bujur/lintang "
-                      "diabaikan.",
-                      f"Geometry read from the WKT column '{header[wkt_col]}'; the lon/lat "
-                      "columns are ignored."))
+        notes.append(
+            (
+                f"Geometri dibaca dari kolom WKT '{header[wkt_col]}'; kolom bujur/lintang "
+                "diabaikan.",
+                f"Geometry read from the WKT column '{header[wkt_col]}'; the lon/lat "
+                "columns are ignored.",
+            )
+        )
     features = []
     for row in reader:
         if not any(cell.strip() for cell in row):
             continue
         cells = [unescape_formula(c) for c in row] + [""] * (len(header) - len(row))
-        props = {header[i]: (cells[i] if cells[i] != "" else None)
-                 for i in range(len(header)) if i not in geometry_cols}
-        feature: dict[str, Any] = {"type": "Feature", "geometry": None,
-                                   "properties": normalise_properties(props)}
+        props = {
+            header[i]: (cells[i] if cells[i] != "" else None)
+            for i in range(len(header))
+            if i not in geometry_cols
+        }
+        feature: dict[str, Any] = {
+            "type": "Feature",
+            "geometry": None,
+            "properties": normalise_properties(props),
+        }
         try:
             if wkt_col is not None:
                 wkt = cells[wkt_col].strip()
@@ -483,11 +570,15 @@ def _read_csv(path: Path, *, name: str) -> LayerFile:
                 assert lat_col is not None
                 lon, lat = cells[lon_col].strip(), cells[lat_col].strip()
                 if lon or lat:
-                    feature["geometry"] = {"type": "Point",
-                                           "coordinates": [_number(lon), _number(lat)]}
+                    feature["geometry"] = {
+                        "type": "Point",
+                        "coordinates": [_number(lon), _number(lat)],
+                    }
         except (ValueError, shapely.errors.ShapelyError) as exc:
-            feature["geometry_error"] = (f"Geometri tidak dapat dibaca: {exc}",
-                                         f"Geometry cannot be read: {exc}")
+            feature["geometry_error"] = (
+                f"Geometri tidak dapat dibaca: {exc}",
+                f"Geometry cannot be read: {exc}",
+            )
         features.append(feature)
     notes.append(_assumed_note("CSV"))
     return LayerFile(features, "csv", crs_assumed=True, notes=tuple(notes))
@@ -502,8 +593,11 @@ def _unsafe_member(info: zipfile.ZipInfo) -> bool:
     parts = PurePosixPath(name.replace("\\", "/")).parts
     mode = info.external_attr >> 16
     return (
-        name.startswith(("/", "\\")) or bool(_DRIVE.match(name)) or ".." in parts
-        or "\x00" in name or stat.S_ISLNK(mode)
+        name.startswith(("/", "\\"))
+        or bool(_DRIVE.match(name))
+        or ".." in parts
+        or "\x00" in name
+        or stat.S_ISLNK(mode)
     )
 
 
@@ -516,8 +610,9 @@ def _read_zip(path: Path, *, name: str, max_bytes: int, layer_hint: str | None) 
     with archive:
         infos = archive.infolist()
         if len(infos) > MAX_ZIP_MEMBERS:
-            raise _error(name, "arsip berisi terlalu banyak berkas.",
-                         "the archive holds too many files.")
+            raise _error(
+                name, "arsip berisi terlalu banyak berkas.", "the archive holds too many files."
+            )
         bad = [i.filename for i in infos if _unsafe_member(i)]
         if bad:
             raise _error(
@@ -536,8 +631,11 @@ def _read_zip(path: Path, *, name: str, max_bytes: int, layer_hint: str | None) 
             shps = by_suffix.get(".shp", [])
             if len(shps) > 1:
                 listed = ", ".join(i.filename for i in shps)
-                raise _error(name, f"zip berisi lebih dari satu Shapefile ({listed}).",
-                             f"the zip holds more than one Shapefile ({listed}).")
+                raise _error(
+                    name,
+                    f"zip berisi lebih dari satu Shapefile ({listed}).",
+                    f"the zip holds more than one Shapefile ({listed}).",
+                )
             if shps:
                 target = _extract_shapefile(archive, shps[0], members, Path(tmp), budget, name)
                 return _read_ogr(target, "shapefile", name=name, layer_hint=layer_hint)
@@ -548,11 +646,17 @@ def _read_zip(path: Path, *, name: str, max_bytes: int, layer_hint: str | None) 
                     _extract(archive, found[0], target, budget, name)
                     kind = _sniff(target, name)
                     if kind == "zip":
-                        raise _error(name, "zip di dalam zip tidak diterima.",
-                                     "a zip inside the zip is not accepted.")
+                        raise _error(
+                            name,
+                            "zip di dalam zip tidak diterima.",
+                            "a zip inside the zip is not accepted.",
+                        )
                     return _read_plain(target, kind, name=name, layer_hint=layer_hint)
-    raise _error(name, "zip tidak berisi Shapefile (.shp), KML, GeoPackage, GeoJSON atau CSV.",
-                 "the zip holds no Shapefile (.shp), KML, GeoPackage, GeoJSON or CSV.")
+    raise _error(
+        name,
+        "zip tidak berisi Shapefile (.shp), KML, GeoPackage, GeoJSON atau CSV.",
+        "the zip holds no Shapefile (.shp), KML, GeoPackage, GeoJSON or CSV.",
+    )
 
 
 def _junk(filename: str) -> bool:
@@ -562,8 +666,11 @@ def _junk(filename: str) -> bool:
 
 def _bomb(name: str, limit: int) -> ServiceError:
     size = f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
-    return _error(name, f"arsip ditolak: isinya melebihi {size} bila dibuka.",
-                  f"archive refused: it unpacks to more than {size}.")
+    return _error(
+        name,
+        f"arsip ditolak: isinya melebihi {size} bila dibuka.",
+        f"archive refused: it unpacks to more than {size}.",
+    )
 
 
 class _Budget:
@@ -573,8 +680,9 @@ class _Budget:
         self.limit = self.left = limit
 
 
-def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, budget: _Budget,
-             name: str) -> None:
+def _extract(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, budget: _Budget, name: str
+) -> None:
     """Copy one member to ``target``, counting real bytes against the budget (headers can lie)."""
     try:
         with archive.open(info) as src, target.open("wb") as dst:
@@ -587,18 +695,27 @@ def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, budg
         raise _error(name, f"arsip zip rusak ({exc}).", f"broken zip archive ({exc}).") from exc
 
 
-def _extract_shapefile(archive: zipfile.ZipFile, shp: zipfile.ZipInfo,
-                       members: list[zipfile.ZipInfo], tmp: Path, budget: _Budget,
-                       name: str) -> Path:
+def _extract_shapefile(
+    archive: zipfile.ZipFile,
+    shp: zipfile.ZipInfo,
+    members: list[zipfile.ZipInfo],
+    tmp: Path,
+    budget: _Budget,
+    name: str,
+) -> Path:
     stem = str(PurePosixPath(shp.filename).with_suffix("")).lower()
     sidecars = {
-        PurePosixPath(i.filename).suffix.lower(): i for i in members
+        PurePosixPath(i.filename).suffix.lower(): i
+        for i in members
         if str(PurePosixPath(i.filename).with_suffix("")).lower() == stem
     }
     missing = [s for s in (".shx", ".dbf") if s not in sidecars]
     if missing:
-        raise _error(name, f"Shapefile tidak lengkap: tidak ada {', '.join(missing)}.",
-                     f"incomplete Shapefile: missing {', '.join(missing)}.")
+        raise _error(
+            name,
+            f"Shapefile tidak lengkap: tidak ada {', '.join(missing)}.",
+            f"incomplete Shapefile: missing {', '.join(missing)}.",
+        )
     for suffix in (".shp", ".shx", ".dbf", ".prj", ".cpg"):
         if suffix in sidecars:
             _extract(archive, sidecars[suffix], tmp / f"layer{suffix}", budget, name)

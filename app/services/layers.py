@@ -34,8 +34,15 @@ from app.services.cities import city_extent
 from app.services.errors import ServiceError
 from app.services.layer_files import LayerFile, read_layer_file
 
-__all__ = ["LAYERS", "ImportReport", "LayerFile", "Problem", "import_layer", "read_features",
-           "read_layer_file"]
+__all__ = [
+    "LAYERS",
+    "ImportReport",
+    "LayerFile",
+    "Problem",
+    "import_layer",
+    "read_features",
+    "read_layer_file",
+]
 
 LAYERS = ("zones", "facilities", "booths")
 _GEOM_TYPES = {
@@ -56,8 +63,12 @@ class Problem:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form for the API and the CLI's ``--format json``."""
-        return {"index": self.index, "field": self.field, "message_id": self.message_id,
-                "message_en": self.message_en}
+        return {
+            "index": self.index,
+            "field": self.field,
+            "message_id": self.message_id,
+            "message_en": self.message_en,
+        }
 
 
 @dataclass
@@ -80,8 +91,11 @@ class ImportReport:
     def to_dict(self) -> dict[str, Any]:
         """JSON form for the API and the CLI."""
         return {
-            "layer": self.layer, "total": self.total, "created": self.created,
-            "updated": self.updated, "written": self.written,
+            "layer": self.layer,
+            "total": self.total,
+            "created": self.created,
+            "updated": self.updated,
+            "written": self.written,
             "problems": [p.to_dict() for p in self.problems],
             "repaired": [p.to_dict() for p in self.repaired],
         }
@@ -161,8 +175,9 @@ def import_layer(
     extent = city_extent(city)
     rows: list[tuple[int, dict[str, Any]]] = []
     for index, feature in enumerate(features):
-        values = check_feature(feature, layer=layer, extent=extent, repair=repair,
-                               report=report, index=index)
+        values = check_feature(
+            feature, layer=layer, extent=extent, repair=repair, report=report, index=index
+        )
         if values is not None:
             rows.append((index, values))
     if not report.ok or report.total == 0:
@@ -192,8 +207,13 @@ def import_layer(
 
 
 def check_feature(
-    feature: Mapping[str, Any], *, layer: str, extent: Polygon | None, repair: bool,
-    report: ImportReport, index: int = 0,
+    feature: Mapping[str, Any],
+    *,
+    layer: str,
+    extent: Polygon | None,
+    repair: bool,
+    report: ImportReport,
+    index: int = 0,
 ) -> dict[str, Any] | None:
     """Validate one GeoJSON feature for ``layer``; the model's column values, or None.
 
@@ -205,14 +225,19 @@ def check_feature(
     props = dict(feature.get("properties") or {})
     geom = _geometry(feature, chk)
     if geom is not None:
-        result = check_geometry(geom, allowed_types=_GEOM_TYPES[layer], extent=extent,
-                                repair=repair)
+        result = check_geometry(
+            geom, allowed_types=_GEOM_TYPES[layer], extent=extent, repair=repair
+        )
         for msg_id, msg_en in result.problems:
             chk.problem("geometry", msg_id, msg_en)
         if result.repaired:
             report.repaired.append(
-                Problem(index, "geometry", f"Diperbaiki: {result.repaired}",
-                        f"Repaired: {result.repaired}")
+                Problem(
+                    index,
+                    "geometry",
+                    f"Diperbaiki: {result.repaired}",
+                    f"Repaired: {result.repaired}",
+                )
             )
         geom = result.geometry
     values = _PARSERS[layer](props, chk)
@@ -223,8 +248,13 @@ def check_feature(
 
 
 def _write(
-    session: Session, city: City, layer: str, values: dict[str, Any], event: Event | None,
-    report: ImportReport, index: int,
+    session: Session,
+    city: City,
+    layer: str,
+    values: dict[str, Any],
+    event: Event | None,
+    report: ImportReport,
+    index: int,
 ) -> None:
     if layer == "zones":
         existing = session.scalars(
@@ -265,8 +295,11 @@ def _zone_values(props: Mapping[str, Any], chk: _Checker) -> dict[str, Any]:
     if cats is not None:
         unknown = [c for c in cats if c not in VENDOR_CATEGORIES]
         if unknown:
-            chk.problem("allowed_categories", f"Kategori tidak dikenal: {', '.join(unknown)}",
-                        f"Unknown categories: {', '.join(unknown)}")
+            chk.problem(
+                "allowed_categories",
+                f"Kategori tidak dikenal: {', '.join(unknown)}",
+                f"Unknown categories: {', '.join(unknown)}",
+            )
     capacity = props.get("capacity")
     if capacity not in (None, ""):
         try:
@@ -274,8 +307,11 @@ def _zone_values(props: Mapping[str, Any], chk: _Checker) -> dict[str, Any]:
             if capacity < 0:
                 raise ValueError
         except (TypeError, ValueError):
-            chk.problem("capacity", "Kapasitas harus bilangan bulat ≥ 0.",
-                        "Capacity must be a whole number ≥ 0.")
+            chk.problem(
+                "capacity",
+                "Kapasitas harus bilangan bulat ≥ 0.",
+                "Capacity must be a whole number ≥ 0.",
+            )
             capacity = None
     else:
         capacity = None
@@ -286,14 +322,22 @@ def _zone_values(props: Mapping[str, Any], chk: _Checker) -> dict[str, Any]:
             try:
                 hours[key] = _parse_time(raw)
             except (ValueError, IndexError):
-                chk.problem(key, f"Jam '{raw}' tidak sah (JJ:MM).",
-                            f"Time '{raw}' invalid (HH:MM).")
+                chk.problem(
+                    key, f"Jam '{raw}' tidak sah (JJ:MM).", f"Time '{raw}' invalid (HH:MM)."
+                )
     if kind == "pkl_timed" and (hours["hours_start"] is None or hours["hours_end"] is None):
-        chk.problem("hours_start", "Zona kuning (berjam) perlu jam mulai dan selesai.",
-                    "A timed (yellow) zone needs start and end hours.")
+        chk.problem(
+            "hours_start",
+            "Zona kuning (berjam) perlu jam mulai dan selesai.",
+            "A timed (yellow) zone needs start and end hours.",
+        )
     return {
-        "name": name, "kind": kind, "allowed_categories": cats, "capacity": capacity,
-        "description": props.get("description"), **hours,
+        "name": name,
+        "kind": kind,
+        "allowed_categories": cats,
+        "capacity": capacity,
+        "description": props.get("description"),
+        **hours,
     }
 
 
@@ -308,15 +352,17 @@ def _facility_values(props: Mapping[str, Any], chk: _Checker) -> dict[str, Any]:
 def _booth_values(props: Mapping[str, Any], chk: _Checker) -> dict[str, Any]:
     code = str(props.get("code") or "").strip()
     if not code:
-        chk.problem("code", "Lapak perlu kode (mis. AY-014).",
-                    "A booth needs a code (e.g. AY-014).")
+        chk.problem(
+            "code", "Lapak perlu kode (mis. AY-014).", "A booth needs a code (e.g. AY-014)."
+        )
     kind = props.get("kind") or "vendor"
     if kind not in BOOTH_KINDS:
         chk.problem("kind", f"Jenis lapak '{kind}' tidak dikenal.", f"Unknown booth kind '{kind}'.")
     service = props.get("service")
     if service is not None and service not in SERVICE_DESK_KINDS:
-        chk.problem("service", f"Layanan '{service}' tidak dikenal.",
-                    f"Unknown service '{service}'.")
+        chk.problem(
+            "service", f"Layanan '{service}' tidak dikenal.", f"Unknown service '{service}'."
+        )
     sizes = {}
     for key in ("width_m", "depth_m"):
         raw = props.get(key)
@@ -327,7 +373,10 @@ def _booth_values(props: Mapping[str, Any], chk: _Checker) -> dict[str, Any]:
         except (TypeError, ValueError):
             chk.problem(key, "Ukuran lapak harus angka > 0.", "Booth size must be a number > 0.")
     return {
-        "code": code, "kind": kind, "service": service, "label": props.get("label"),
+        "code": code,
+        "kind": kind,
+        "service": service,
+        "label": props.get("label"),
         "locked": _flag(props, "locked", chk),
         "has_electricity": _flag(props, "has_electricity", chk),
         "accessible": _flag(props, "accessible", chk),
@@ -349,8 +398,11 @@ def _flag(props: Mapping[str, Any], key: str, chk: _Checker) -> bool:
     text = str(raw).strip().lower()
     if text in _TRUE | _FALSE:
         return text in _TRUE
-    chk.problem(key, f"Nilai '{raw}' harus ya/tidak (true/false).",
-                f"Value '{raw}' must be yes/no (true/false).")
+    chk.problem(
+        key,
+        f"Nilai '{raw}' harus ya/tidak (true/false).",
+        f"Value '{raw}' must be yes/no (true/false).",
+    )
     return False
 
 

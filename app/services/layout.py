@@ -43,9 +43,13 @@ class LayoutParams:
     def validate(self) -> None:
         """Refuse sizes no street could take, with the field named."""
         limits = {
-            "booth_width_m": (1.0, 10.0), "booth_depth_m": (1.0, 10.0), "gap_m": (0.0, 10.0),
-            "break_m": (0.0, 30.0), "break_every_m": (6.0, 1000.0),
-            "emergency_lane_m": (0.0, 20.0), "kerb_setback_m": (0.0, 5.0),
+            "booth_width_m": (1.0, 10.0),
+            "booth_depth_m": (1.0, 10.0),
+            "gap_m": (0.0, 10.0),
+            "break_m": (0.0, 30.0),
+            "break_every_m": (6.0, 1000.0),
+            "emergency_lane_m": (0.0, 20.0),
+            "kerb_setback_m": (0.0, 5.0),
         }
         for name, (lo, hi) in limits.items():
             value = getattr(self, name)
@@ -55,8 +59,10 @@ class LayoutParams:
                     f"{name} must be between {lo:g} and {hi:g} m (got {value:g}).",
                 )
         if not re.fullmatch(r"[A-Z]{1,4}", self.prefix):
-            raise ServiceError("Awalan kode harus 1–4 huruf kapital (mis. AY).",
-                               "The code prefix must be 1–4 capital letters (e.g. AY).")
+            raise ServiceError(
+                "Awalan kode harus 1–4 huruf kapital (mis. AY).",
+                "The code prefix must be 1–4 capital letters (e.g. AY).",
+            )
 
 
 @dataclass
@@ -86,25 +92,34 @@ class DeskRequest:
 
 
 def generate_event_layout(
-    session: Session, event: Event, params: LayoutParams,
-    desks: Sequence[DeskRequest] = (), *, dry_run: bool = False,
+    session: Session,
+    event: Event,
+    params: LayoutParams,
+    desks: Sequence[DeskRequest] = (),
+    *,
+    dry_run: bool = False,
 ) -> LayoutOutcome:
     """Replace the event's unlocked booths by a fresh layout; locked booths stay as they are."""
     params.validate()
     if event.status == "closed":
-        raise ServiceError("Acara sudah ditutup; tata letaknya tidak dapat diubah.",
-                           "The event is closed; its layout cannot change.")
+        raise ServiceError(
+            "Acara sudah ditutup; tata letaknya tidak dapat diubah.",
+            "The event is closed; its layout cannot change.",
+        )
     if not event.corridors:
         raise ServiceError("Acara belum punya koridor.", "The event has no corridor.")
     ctx = load_event(session, event)
     locked = [b for b in ctx.booths if b.properties.get("locked")]
     labels = {d.service: d.label for d in desks}
-    desk_slots = [ReservedSlot(d.service, near=to_metric(Point(d.lon, d.lat), ctx.epsg))
-                  for d in desks]
+    desk_slots = [
+        ReservedSlot(d.service, near=to_metric(Point(d.lon, d.lat), ctx.epsg)) for d in desks
+    ]
     # Locked booths ask the generator to reserve the slot under them (same inputs, same slot:
     # codes stay put); a locked booth moved off the grid becomes an obstacle instead.
-    keep_slots = {b.code: ReservedSlot(f"{_LOCKED_KIND}:{b.code}", kind="reserved",
-                                       near=b.geometry.centroid) for b in locked}
+    keep_slots = {
+        b.code: ReservedSlot(f"{_LOCKED_KIND}:{b.code}", kind="reserved", near=b.geometry.centroid)
+        for b in locked
+    }
     obstacles: list[FacilityShape] = []
     for _attempt in range(2):
         result = _run_generator(ctx, params, [*desk_slots, *keep_slots.values()], obstacles)
@@ -113,8 +128,11 @@ def generate_event_layout(
             break
         for code in moved:
             del keep_slots[code]
-        obstacles = [FacilityShape(f"booth:{b.code}", _LOCKED_KIND, b.geometry, b.code)
-                     for b in locked if b.code not in keep_slots]
+        obstacles = [
+            FacilityShape(f"booth:{b.code}", _LOCKED_KIND, b.geometry, b.code)
+            for b in locked
+            if b.code not in keep_slots
+        ]
     generated = [b for b in result.booths if str(b.properties.get("label", "")) not in matched]
     taken = {b.code for b in locked}
     codes = _free_codes([b.code for b in generated], taken)
@@ -127,25 +145,34 @@ def generate_event_layout(
     for shape, code in zip(generated, codes, strict=True):
         props = shape.properties
         service = props.get("label") if shape.kind == "service_desk" else None
-        session.add(Booth(
-            event=event, code=code, kind=shape.kind,
-            service=service if service in rules.SERVICE_DESK_KINDS else None,
-            label=labels.get(str(service), None) if service else None,
-            geom=from_shape(to_wgs84(shape.geometry, ctx.epsg), srid=4326),
-            width_m=params.booth_width_m, depth_m=params.booth_depth_m,
-            side=str(props.get("side")) if props.get("side") else None,
-            chainage_m=float(props["chainage_m"]) if "chainage_m" in props else None,
-            locked=shape.kind == "service_desk",
-            has_electricity=shape.kind == "service_desk" or _near(shape.geometry, power),
-            # a CFD booth stands on the closed, level carriageway: reachable without steps
-            accessible=True,
-        ))
+        session.add(
+            Booth(
+                event=event,
+                code=code,
+                kind=shape.kind,
+                service=service if service in rules.SERVICE_DESK_KINDS else None,
+                label=labels.get(str(service), None) if service else None,
+                geom=from_shape(to_wgs84(shape.geometry, ctx.epsg), srid=4326),
+                width_m=params.booth_width_m,
+                depth_m=params.booth_depth_m,
+                side=str(props.get("side")) if props.get("side") else None,
+                chainage_m=float(props["chainage_m"]) if "chainage_m" in props else None,
+                locked=shape.kind == "service_desk",
+                has_electricity=shape.kind == "service_desk" or _near(shape.geometry, power),
+                # a CFD booth stands on the closed, level carriageway: reachable without steps
+                accessible=True,
+            )
+        )
     session.flush()
     after = load_event(session, event)
     conflicts = checker_for(after).check_all() if after.booths else []
     outcome = LayoutOutcome(
-        report=result.report.to_dict(), created=len(generated), kept_locked=len(locked),
-        removed=removed, conflicts=summary(conflicts), params=asdict(params),
+        report=result.report.to_dict(),
+        created=len(generated),
+        kept_locked=len(locked),
+        removed=removed,
+        conflicts=summary(conflicts),
+        params=asdict(params),
     )
     if dry_run:
         session.rollback()
@@ -166,22 +193,34 @@ def _near(geometry: Any, points: list[Any]) -> bool:
     return any(geometry.distance(p) <= POWER_REACH_M for p in points)
 
 
-def _run_generator(ctx: SiteContext, params: LayoutParams, slots: list[ReservedSlot],
-                   obstacles: list[FacilityShape]) -> LayoutResult:
+def _run_generator(
+    ctx: SiteContext,
+    params: LayoutParams,
+    slots: list[ReservedSlot],
+    obstacles: list[FacilityShape],
+) -> LayoutResult:
     clearances = dict(ctx.clearances_m)
     clearances[_LOCKED_KIND] = LOCKED_BOOTH_CLEARANCE_M
     return generate_layout(
         ctx.area if len(ctx.areas) > 1 else ctx.areas[0],
-        facilities=[*ctx.facilities, *obstacles], clearances_m=clearances,
-        booth_width_m=params.booth_width_m, booth_depth_m=params.booth_depth_m,
-        gap_m=params.gap_m, break_m=params.break_m, break_every_m=params.break_every_m,
-        emergency_lane_m=params.emergency_lane_m, kerb_setback_m=params.kerb_setback_m,
-        prefix=params.prefix, reserved_slots=slots,
+        facilities=[*ctx.facilities, *obstacles],
+        clearances_m=clearances,
+        booth_width_m=params.booth_width_m,
+        booth_depth_m=params.booth_depth_m,
+        gap_m=params.gap_m,
+        break_m=params.break_m,
+        break_every_m=params.break_every_m,
+        emergency_lane_m=params.emergency_lane_m,
+        kerb_setback_m=params.kerb_setback_m,
+        prefix=params.prefix,
+        reserved_slots=slots,
     )
 
 
 def _match_locked(
-    booths: Sequence[BoothShape], locked: Sequence[BoothShape], slots: dict[str, ReservedSlot],
+    booths: Sequence[BoothShape],
+    locked: Sequence[BoothShape],
+    slots: dict[str, ReservedSlot],
 ) -> tuple[set[str], list[str]]:
     """Which reserved slots sit under their locked booth (labels), and which booths moved away.
 
@@ -237,9 +276,16 @@ def _free_codes(codes: list[str], taken: set[str]) -> list[str]:
 
 def locked_codes(session: Session, event: Event) -> list[str]:
     """Codes of the event's locked booths (kept by every regeneration)."""
-    return list(session.scalars(select(Booth.code).where(
-        Booth.event_id == event.id, Booth.locked)).all())
+    return list(
+        session.scalars(select(Booth.code).where(Booth.event_id == event.id, Booth.locked)).all()
+    )
 
 
-__all__ = ["DeskRequest", "LayoutOutcome", "LayoutParams", "booth_shape",
-           "generate_event_layout", "locked_codes"]
+__all__ = [
+    "DeskRequest",
+    "LayoutOutcome",
+    "LayoutParams",
+    "booth_shape",
+    "generate_event_layout",
+    "locked_codes",
+]

@@ -28,8 +28,10 @@ def paper_size(value: str | None) -> str:
     """The paper name from a request parameter: ``A3`` (default) or ``A4``."""
     name = (value or "A3").strip().upper()
     if name not in PAPERS:
-        raise ServiceError(f"Ukuran kertas '{value}' tidak dikenal (A3 atau A4).",
-                           f"Unknown paper size '{value}' (A3 or A4).")
+        raise ServiceError(
+            f"Ukuran kertas '{value}' tidak dikenal (A3 atau A4).",
+            f"Unknown paper size '{value}' (A3 or A4).",
+        )
     return name
 
 
@@ -37,12 +39,16 @@ def layout_data(session: Session, event: Event, *, when: str, printed: str) -> L
     """The event's corridor, booths (with conflict state), facilities, zones and vendors."""
     ctx = load_event(session, event)
     if not ctx.booths:
-        raise ServiceError(f"Acara '{event.slug}' belum punya tata letak lapak untuk dicetak.",
-                           f"Event '{event.slug}' has no booth layout to print yet.")
+        raise ServiceError(
+            f"Acara '{event.slug}' belum punya tata letak lapak untuk dicetak.",
+            f"Event '{event.slug}' has no booth layout to print yet.",
+        )
     states = booth_states(event_conflicts(session, event))
     booths = [
         PrintBooth(
-            code=b.code, geometry=b.geometry, kind=b.kind,
+            code=b.code,
+            geometry=b.geometry,
+            kind=b.kind,
             state=booth_state({"state": states.get(b.code), "kind": b.kind}),
             label=ctx.booth_rows[b.code].label or "",
         )
@@ -59,8 +65,17 @@ def layout_data(session: Session, event: Event, *, when: str, printed: str) -> L
         row = ctx.booth_rows[b.code]
         status, vendor = by_booth.get(row.id, (None, None))
         if vendor is not None:
-            rows.append(VendorRow(b.code, b.kind, vendor.business_name, vendor.owner_name,
-                                  vendor.category, vendor.phone or "", status == "checked_in"))
+            rows.append(
+                VendorRow(
+                    b.code,
+                    b.kind,
+                    vendor.business_name,
+                    vendor.owner_name,
+                    vendor.category,
+                    vendor.phone or "",
+                    status == "checked_in",
+                )
+            )
         else:
             desk = (row.label or "") if b.kind != "vendor" else ""
             rows.append(VendorRow(b.code, b.kind, desk))
@@ -80,8 +95,14 @@ def layout_data(session: Session, event: Event, *, when: str, printed: str) -> L
 
 
 def layout_pdf(
-    session: Session, event: Event, *, labels: PrintLabels, when: str, printed: str,
-    paper: str = "A3", include_list: bool = True,
+    session: Session,
+    event: Event,
+    *,
+    labels: PrintLabels,
+    when: str,
+    printed: str,
+    paper: str = "A3",
+    include_list: bool = True,
 ) -> bytes:
     """Overview, map sheets and (``include_list``) the vendor check-in list."""
     data = layout_data(session, event, when=when, printed=printed)
@@ -89,7 +110,12 @@ def layout_pdf(
 
 
 def vendor_list_pdf(
-    session: Session, event: Event, *, labels: PrintLabels, when: str, printed: str,
+    session: Session,
+    event: Event,
+    *,
+    labels: PrintLabels,
+    when: str,
+    printed: str,
     paper: str = "A3",
 ) -> bytes:
     """The vendor check-in list only, with the segments of the map printed on ``paper``."""
@@ -99,7 +125,11 @@ def vendor_list_pdf(
 
 
 def booth_labels_pdf(
-    session: Session, event: Event, *, url_of: Callable[[int], str], texts: LabelTexts,
+    session: Session,
+    event: Event,
+    *,
+    url_of: Callable[[int], str],
+    texts: LabelTexts,
     kind_captions: Mapping[str, str],
 ) -> bytes:
     """A card per booth of the event (code, QR code of ``url_of(booth id)``), in code order.
@@ -108,12 +138,16 @@ def booth_labels_pdf(
     carry no name (labels are printed before the allocation settles, and hang in public).
     """
     booths = session.execute(
-        select(Booth.id, Booth.code, Booth.kind, Booth.label, Booth.service)
-        .where(Booth.event_id == event.id)
+        select(Booth.id, Booth.code, Booth.kind, Booth.label, Booth.service).where(
+            Booth.event_id == event.id
+        )
     ).all()
     labels = [
-        BoothLabel(code, url_of(ident),
-                   "" if kind == "vendor" else (label or service or kind_captions.get(kind, "")))
+        BoothLabel(
+            code,
+            url_of(ident),
+            "" if kind == "vendor" else (label or service or kind_captions.get(kind, "")),
+        )
         for ident, code, kind, label, service in sorted(booths, key=lambda b: natural_key(b[1]))
     ]
     return render_booth_labels_pdf(labels, texts)

@@ -85,8 +85,9 @@ def session_value(vendor: Vendor, *, secret_key: str) -> dict[str, Any]:
     return {"id": vendor.id, "k": key_fingerprint(vendor, secret_key=secret_key)}
 
 
-def _vendor_if_current(session: Session, vendor_id: Any, fingerprint: Any, *,
-                       secret_key: str) -> Vendor | None:
+def _vendor_if_current(
+    session: Session, vendor_id: Any, fingerprint: Any, *, secret_key: str
+) -> Vendor | None:
     if not isinstance(vendor_id, int) or not isinstance(fingerprint, str):
         return None
     vendor = session.get(Vendor, vendor_id)
@@ -109,8 +110,9 @@ def _serializer(secret_key: str) -> URLSafeTimedSerializer:
 
 def make_link_token(vendor: Vendor, *, secret_key: str) -> str:
     """A signed, dated token naming the vendor (about 70 URL-safe characters, fits a QR code)."""
-    return _serializer(secret_key).dumps([vendor.id, key_fingerprint(vendor,
-                                                                     secret_key=secret_key)])
+    return _serializer(secret_key).dumps(
+        [vendor.id, key_fingerprint(vendor, secret_key=secret_key)]
+    )
 
 
 def vendor_link(vendor: Vendor, *, secret_key: str, base_url: str) -> str:
@@ -121,8 +123,9 @@ def vendor_link(vendor: Vendor, *, secret_key: str, base_url: str) -> str:
     return f"{base_url.rstrip('/')}{LINK_PATH}{make_link_token(vendor, secret_key=secret_key)}"
 
 
-def vendor_from_token(session: Session, token: str, *, secret_key: str,
-                      max_age_s: int) -> Vendor | None:
+def vendor_from_token(
+    session: Session, token: str, *, secret_key: str, max_age_s: int
+) -> Vendor | None:
     """The vendor a link names, or None when it is forged, altered, expired or superseded."""
     try:
         data = _serializer(secret_key).loads(token, max_age=max_age_s)

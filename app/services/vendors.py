@@ -40,14 +40,33 @@ from app.services.errors import Conflict, NotFound, ServiceError
 #: Columns of the import/export layout, in export order. Only ``owner_name``, ``business_name``
 #: and ``category`` are required in an import file.
 COLUMNS = (
-    "id", "owner_name", "business_name", "category", "nib", "halal_cert_no", "halal_cert_expiry",
-    "phone", "needs", "registered_on", "active", "notes",
+    "id",
+    "owner_name",
+    "business_name",
+    "category",
+    "nib",
+    "halal_cert_no",
+    "halal_cert_expiry",
+    "phone",
+    "needs",
+    "registered_on",
+    "active",
+    "notes",
 )
 REQUIRED_COLUMNS = ("owner_name", "business_name", "category")
 #: Fields a planner may set through the form or the JSON API (``active`` has its own action).
 EDITABLE_FIELDS = (
-    "owner_name", "business_name", "category", "nib", "halal_cert_no", "halal_cert_expiry",
-    "phone", "needs_electricity", "needs_accessibility", "registered_on", "notes",
+    "owner_name",
+    "business_name",
+    "category",
+    "nib",
+    "halal_cert_no",
+    "halal_cert_expiry",
+    "phone",
+    "needs_electricity",
+    "needs_accessibility",
+    "registered_on",
+    "notes",
 )
 #: A halal certificate expiring within this many days is flagged as "expiring".
 EXPIRY_WARNING_DAYS = 60
@@ -62,8 +81,12 @@ _PHONE = re.compile(r"^(\+62|62|0)8\d{7,11}$")
 _NIB = re.compile(r"^\d{13}$")
 _TRUE = {"true", "1", "ya", "y", "yes", "aktif"}
 _FALSE = {"false", "0", "tidak", "t", "no", "n", "nonaktif"}
-_NEEDS = {"listrik": "needs_electricity", "electricity": "needs_electricity",
-          "aksesibilitas": "needs_accessibility", "accessibility": "needs_accessibility"}
+_NEEDS = {
+    "listrik": "needs_electricity",
+    "electricity": "needs_electricity",
+    "aksesibilitas": "needs_accessibility",
+    "accessibility": "needs_accessibility",
+}
 #: Control characters PostgreSQL (NUL) or XLSX refuse; tab and newline are kept.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -95,9 +118,15 @@ class VendorValidationError(ServiceError):
 
     def to_dict(self) -> dict[str, Any]:
         """JSON body for a 400 answer."""
-        return {"error": "validation", "message": self.message_id, "message_en": self.message_en,
-                "fields": {k: {"message": p.message_id, "message_en": p.message_en}
-                           for k, p in self.fields.items()}}
+        return {
+            "error": "validation",
+            "message": self.message_id,
+            "message_en": self.message_en,
+            "fields": {
+                k: {"message": p.message_id, "message_en": p.message_en}
+                for k, p in self.fields.items()
+            },
+        }
 
 
 @dataclass(frozen=True)
@@ -154,8 +183,13 @@ class VendorImportReport:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"total": self.total, "created": self.created, "updated": self.updated,
-                "written": self.written, "problems": [p.to_dict() for p in self.problems]}
+        return {
+            "total": self.total,
+            "created": self.created,
+            "updated": self.updated,
+            "written": self.written,
+            "problems": [p.to_dict() for p in self.problems],
+        }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -242,8 +276,11 @@ def clean_vendor_fields(
             if not text and name in ("owner_name", "business_name"):
                 bad(name, "Wajib diisi.", "Required.")
             elif len(text) > _MAX_LENGTH[name]:
-                bad(name, f"Paling banyak {_MAX_LENGTH[name]} karakter.",
-                    f"At most {_MAX_LENGTH[name]} characters.")
+                bad(
+                    name,
+                    f"Paling banyak {_MAX_LENGTH[name]} karakter.",
+                    f"At most {_MAX_LENGTH[name]} characters.",
+                )
             values[name] = text if name in ("owner_name", "business_name") else (text or None)
         elif name == "category":
             text = (_as_text(value) or "").lower() if value is not None else ""
@@ -270,8 +307,11 @@ def clean_vendor_fields(
                 try:
                     values[name] = _as_date(value)
                 except ValueError:
-                    bad(name, f"Tanggal '{value}' tidak sah (TTTT-BB-HH).",
-                        f"Bad date '{value}' (YYYY-MM-DD).")
+                    bad(
+                        name,
+                        f"Tanggal '{value}' tidak sah (TTTT-BB-HH).",
+                        f"Bad date '{value}' (YYYY-MM-DD).",
+                    )
         elif name in ("needs_electricity", "needs_accessibility", "active"):
             if _blank(value):
                 values[name] = name == "active"
@@ -279,14 +319,21 @@ def clean_vendor_fields(
             try:
                 values[name] = _as_bool(value)
             except ValueError:
-                bad(name, f"Nilai '{value}' harus ya/tidak (true/false).",
-                    f"'{value}' must be true/false.")
+                bad(
+                    name,
+                    f"Nilai '{value}' harus ya/tidak (true/false).",
+                    f"'{value}' must be true/false.",
+                )
         else:
             bad(name, f"Kolom '{name}' tidak dikenal.", f"Unknown field '{name}'.")
     expiry = values.get("halal_cert_expiry")
     if expiry is not None and expiry < today:
-        bad("halal_cert_expiry", f"Sertifikat halal kedaluwarsa sejak {expiry.isoformat()}.",
-            f"Halal certificate expired on {expiry.isoformat()}.", severity="warning")
+        bad(
+            "halal_cert_expiry",
+            f"Sertifikat halal kedaluwarsa sejak {expiry.isoformat()}.",
+            f"Halal certificate expired on {expiry.isoformat()}.",
+            severity="warning",
+        )
     return values, problems
 
 
@@ -299,8 +346,10 @@ def _nib_holder(session: Session, city: City, nib: str, *, exclude_id: int | Non
 
 def _nib_taken(holder: Vendor) -> FieldProblem:
     return FieldProblem(
-        "nib", f"NIB {holder.nib} sudah terdaftar untuk pedagang #{holder.id}.",
-        f"NIB {holder.nib} is already registered to vendor #{holder.id}.")
+        "nib",
+        f"NIB {holder.nib} sudah terdaftar untuk pedagang #{holder.id}.",
+        f"NIB {holder.nib} is already registered to vendor #{holder.id}.",
+    )
 
 
 def _commit(session: Session) -> None:
@@ -308,10 +357,10 @@ def _commit(session: Session) -> None:
         session.commit()
     except IntegrityError as exc:
         session.rollback()
-        raise Conflict("Data bentrok dengan data pedagang lain (misalnya NIB ganda); "
-                       "tidak ada yang disimpan.",
-                       "The data clashes with another vendor (e.g. a duplicate NIB); "
-                       "nothing was saved.") from exc
+        raise Conflict(
+            "Data bentrok dengan data pedagang lain (misalnya NIB ganda); tidak ada yang disimpan.",
+            "The data clashes with another vendor (e.g. a duplicate NIB); nothing was saved.",
+        ) from exc
 
 
 # ---------------------------------------------------------------------------------------------
@@ -326,12 +375,13 @@ def get_vendor(session: Session, vendor_id: int, *, city: City) -> Vendor:
     return vendor
 
 
-def create_vendor(
-    session: Session, *, city: City, data: Mapping[str, Any], today: date
-) -> Vendor:
+def create_vendor(session: Session, *, city: City, data: Mapping[str, Any], today: date) -> Vendor:
     """Register a vendor with a fresh access code; raise :class:`VendorValidationError`."""
-    unknown = [FieldProblem(k, f"Kolom '{k}' tidak dapat diisi.", f"Field '{k}' cannot be set.")
-               for k in data if k not in EDITABLE_FIELDS]
+    unknown = [
+        FieldProblem(k, f"Kolom '{k}' tidak dapat diisi.", f"Field '{k}' cannot be set.")
+        for k in data
+        if k not in EDITABLE_FIELDS
+    ]
     values, problems = clean_vendor_fields(data, fields=EDITABLE_FIELDS, today=today)
     errors = unknown + [p for p in problems if p.severity == "error"]
     if not errors and values.get("nib"):
@@ -350,9 +400,11 @@ def update_vendor(
     session: Session, vendor: Vendor, *, data: Mapping[str, Any], today: date
 ) -> Vendor:
     """Change the fields present in ``data`` (a partial update); raise on any field error."""
-    unknown = [FieldProblem(k, f"Kolom '{k}' tidak dapat diubah.",
-                            f"Field '{k}' cannot be changed.")
-               for k in data if k not in EDITABLE_FIELDS]
+    unknown = [
+        FieldProblem(k, f"Kolom '{k}' tidak dapat diubah.", f"Field '{k}' cannot be changed.")
+        for k in data
+        if k not in EDITABLE_FIELDS
+    ]
     fields = [k for k in EDITABLE_FIELDS if k in data]
     values, problems = clean_vendor_fields(data, fields=fields, today=today)
     errors = unknown + [p for p in problems if p.severity == "error"]
@@ -404,8 +456,13 @@ def parse_vendor_query(args: Mapping[str, str]) -> VendorQuery:
     problems = []
     category = (args.get("category") or "").strip().lower() or None
     if category is not None and category not in VENDOR_CATEGORIES:
-        problems.append(FieldProblem("category", f"Kategori '{category}' tidak dikenal.",
-                                     f"Unknown category '{category}'."))
+        problems.append(
+            FieldProblem(
+                "category",
+                f"Kategori '{category}' tidak dikenal.",
+                f"Unknown category '{category}'.",
+            )
+        )
     raw_active = (args.get("active") or "").strip().lower()
     active: bool | None = None
     if raw_active in _TRUE:
@@ -413,16 +470,19 @@ def parse_vendor_query(args: Mapping[str, str]) -> VendorQuery:
     elif raw_active in _FALSE:
         active = False
     elif raw_active not in ("", "all", "semua"):
-        problems.append(FieldProblem("active", "Nilai harus 1, 0 atau kosong.",
-                                     "Must be 1, 0 or empty."))
+        problems.append(
+            FieldProblem("active", "Nilai harus 1, 0 atau kosong.", "Must be 1, 0 or empty.")
+        )
     if problems:
         raise VendorValidationError(problems)
-    return VendorQuery(q=_CONTROL.sub("", args.get("q") or "").strip()[:100],
-                       category=category, active=active)
+    return VendorQuery(
+        q=_CONTROL.sub("", args.get("q") or "").strip()[:100], category=category, active=active
+    )
 
 
 def parse_paging(args: Mapping[str, str], *, default_per_page: int = PER_PAGE) -> tuple[int, int]:
     """``page`` (from 1) and ``per_page`` (1 to :data:`MAX_PER_PAGE`); bad values fall back."""
+
     def number(key: str, default: int) -> int:
         try:
             return int(args.get(key) or default)
@@ -446,8 +506,10 @@ def _filtered(stmt: Select[Any], *, city: City, query: VendorQuery) -> Select[An
         stmt = stmt.where(Vendor.active.is_(query.active))
     if query.q:
         pattern = f"%{_escape_like(query.q)}%"
-        terms = [Vendor.owner_name.ilike(pattern, escape="\\"),
-                 Vendor.business_name.ilike(pattern, escape="\\")]
+        terms = [
+            Vendor.owner_name.ilike(pattern, escape="\\"),
+            Vendor.business_name.ilike(pattern, escape="\\"),
+        ]
         digits = re.sub(r"\D", "", query.q)
         if len(digits) >= 3 and re.fullmatch(r"[\d\s\-+().]+", query.q):
             terms.append(Vendor.nib.like(f"%{digits}%"))
@@ -461,12 +523,15 @@ def search_vendors(
     session: Session, *, city: City, query: VendorQuery, page: int = 1, per_page: int = PER_PAGE
 ) -> VendorPage:
     """Vendors of ``city`` matching ``query`` (name, business, NIB or phone), one page."""
-    total = session.scalar(
-        _filtered(select(func.count()).select_from(Vendor), city=city, query=query)) or 0
+    total = (
+        session.scalar(_filtered(select(func.count()).select_from(Vendor), city=city, query=query))
+        or 0
+    )
     items = session.scalars(
         _filtered(select(Vendor), city=city, query=query)
         .order_by(func.lower(Vendor.business_name), Vendor.id)
-        .offset((page - 1) * per_page).limit(per_page)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
     ).all()
     return VendorPage(items=list(items), total=total, page=page, per_page=per_page)
 
@@ -574,14 +639,18 @@ def _to_rows(records: Iterable[Sequence[Any]]) -> list[dict[str, str]]:
     it = iter(records)
     header = next(it, None)
     if header is None or not any(_header_key(h) for h in header):
-        raise ServiceError("Berkas kosong: baris pertama harus berisi nama kolom.",
-                           "Empty file: the first row must hold the column names.")
+        raise ServiceError(
+            "Berkas kosong: baris pertama harus berisi nama kolom.",
+            "Empty file: the first row must hold the column names.",
+        )
     keys = [_header_key(h) for h in header]
     rows: list[dict[str, str]] = []
     for record in it:
         if len(rows) >= MAX_IMPORT_ROWS:
-            raise ServiceError(f"Terlalu banyak baris (maksimal {MAX_IMPORT_ROWS}).",
-                               f"Too many rows (at most {MAX_IMPORT_ROWS}).")
+            raise ServiceError(
+                f"Terlalu banyak baris (maksimal {MAX_IMPORT_ROWS}).",
+                f"Too many rows (at most {MAX_IMPORT_ROWS}).",
+            )
         cells = [_cell_text(c) for c in record]
         if not any(c.strip() for c in cells):
             rows.append({})
@@ -612,8 +681,10 @@ def read_xlsx(source: Path | io.BytesIO) -> list[dict[str, str]]:
             warnings.simplefilter("ignore", UserWarning)
             workbook = load_workbook(source, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ServiceError(f"Berkas {name} bukan buku kerja XLSX yang dapat dibaca.",
-                           f"{name} is not a readable XLSX workbook.") from exc
+        raise ServiceError(
+            f"Berkas {name} bukan buku kerja XLSX yang dapat dibaca.",
+            f"{name} is not a readable XLSX workbook.",
+        ) from exc
     try:
         sheet = workbook.worksheets[0]
         return _to_rows(sheet.iter_rows(values_only=True))
@@ -627,13 +698,17 @@ def read_rows(path: Path) -> list[dict[str, str]]:
     if suffix == ".xlsx":
         return read_xlsx(path)
     if suffix not in (".csv", ".txt"):
-        raise ServiceError(f"Jenis berkas {path.name} tidak didukung: gunakan .csv atau .xlsx.",
-                           f"Unsupported file {path.name}: use .csv or .xlsx.")
+        raise ServiceError(
+            f"Jenis berkas {path.name} tidak didukung: gunakan .csv atau .xlsx.",
+            f"Unsupported file {path.name}: use .csv or .xlsx.",
+        )
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ServiceError(f"Berkas {path.name} tidak dapat dibaca (harus CSV UTF-8): {exc}",
-                           f"Cannot read {path.name} (must be UTF-8 CSV): {exc}") from exc
+        raise ServiceError(
+            f"Berkas {path.name} tidak dapat dibaca (harus CSV UTF-8): {exc}",
+            f"Cannot read {path.name} (must be UTF-8 CSV): {exc}",
+        ) from exc
     return read_csv_text(text)
 
 
@@ -642,7 +717,11 @@ def read_rows(path: Path) -> list[dict[str, str]]:
 
 
 def import_vendors(
-    session: Session, *, city: City, rows: Iterable[Mapping[str, str]], today: date,
+    session: Session,
+    *,
+    city: City,
+    rows: Iterable[Mapping[str, str]],
+    today: date,
     dry_run: bool = False,
 ) -> VendorImportReport:
     """Check every row, then create or update vendors in one transaction (or write nothing).
@@ -669,25 +748,41 @@ def import_vendors(
         nib = values.get("nib")
         if nib:
             if nib in seen_nib:
-                report.problems.append(RowProblem(
-                    rownum, "nib", f"NIB {nib} ganda (sama dengan baris {seen_nib[nib]}).",
-                    f"Duplicate NIB {nib} (same as row {seen_nib[nib]})."))
+                report.problems.append(
+                    RowProblem(
+                        rownum,
+                        "nib",
+                        f"NIB {nib} ganda (sama dengan baris {seen_nib[nib]}).",
+                        f"Duplicate NIB {nib} (same as row {seen_nib[nib]}).",
+                    )
+                )
             else:
                 seen_nib[nib] = rownum
             holder = db_nib.get(nib)
             if holder is not None and (target is None or holder.id != target.id):
-                report.problems.append(RowProblem(
-                    rownum, "nib",
-                    f"NIB {nib} sudah terdaftar untuk pedagang #{holder.id} "
-                    f"({holder.business_name}); isi kolom id dengan {holder.id} untuk memperbarui.",
-                    f"NIB {nib} is already registered to vendor #{holder.id} "
-                    f"({holder.business_name}); put {holder.id} in the id column to update it."))
+                report.problems.append(
+                    RowProblem(
+                        rownum,
+                        "nib",
+                        f"NIB {nib} sudah terdaftar untuk pedagang #{holder.id} "
+                        f"({holder.business_name}); isi kolom id dengan {holder.id} "
+                        "untuk memperbarui.",
+                        f"NIB {nib} is already registered to vendor #{holder.id} "
+                        f"({holder.business_name}); put {holder.id} in the id column to update it.",
+                    )
+                )
         phone = values.get("phone")
         if phone:
             if phone in seen_phone:
-                report.problems.append(RowProblem(
-                    rownum, "phone", f"Nomor HP sama dengan baris {seen_phone[phone]}.",
-                    f"Same phone number as row {seen_phone[phone]}.", severity="warning"))
+                report.problems.append(
+                    RowProblem(
+                        rownum,
+                        "phone",
+                        f"Nomor HP sama dengan baris {seen_phone[phone]}.",
+                        f"Same phone number as row {seen_phone[phone]}.",
+                        severity="warning",
+                    )
+                )
             else:
                 seen_phone[phone] = rownum
         ok = len(report.errors) == n_errors
@@ -696,8 +791,11 @@ def import_vendors(
         if ok:
             plan.append((target, values))
     if report.total == 0:
-        report.problems.append(RowProblem(1, None, "Berkas tidak berisi baris pedagang.",
-                                          "The file holds no vendor rows."))
+        report.problems.append(
+            RowProblem(
+                1, None, "Berkas tidak berisi baris pedagang.", "The file holds no vendor rows."
+            )
+        )
     report.created = sum(1 for target, _ in plan if target is None)
     report.updated = len(plan) - report.created
     if report.errors or dry_run:
@@ -712,8 +810,9 @@ def import_vendors(
     session.flush()
     for target, values in plan:
         if target is None:
-            session.add(Vendor(city=city, access_code=new_access_code(),
-                               **{"active": True, **values}))
+            session.add(
+                Vendor(city=city, access_code=new_access_code(), **{"active": True, **values})
+            )
     _commit(session)
     report.written = True
     return report
@@ -725,11 +824,24 @@ def _import_fields(columns: set[str], report: VendorImportReport) -> list[str]:
         return []
     for col in REQUIRED_COLUMNS:
         if col not in columns:
-            report.problems.append(RowProblem(1, col, f"Kolom wajib '{col}' tidak ada.",
-                                              f"Required column '{col}' is missing."))
+            report.problems.append(
+                RowProblem(
+                    1,
+                    col,
+                    f"Kolom wajib '{col}' tidak ada.",
+                    f"Required column '{col}' is missing.",
+                )
+            )
     for col in sorted(columns - set(COLUMNS)):
-        report.problems.append(RowProblem(1, col, f"Kolom '{col}' tidak dikenal; diabaikan.",
-                                          f"Unknown column '{col}'; ignored.", "warning"))
+        report.problems.append(
+            RowProblem(
+                1,
+                col,
+                f"Kolom '{col}' tidak dikenal; diabaikan.",
+                f"Unknown column '{col}'; ignored.",
+                "warning",
+            )
+        )
     fields = [c for c in COLUMNS if c in columns and c not in ("id", "needs")]
     if "needs" in columns:
         fields += ["needs_electricity", "needs_accessibility"]
@@ -737,8 +849,12 @@ def _import_fields(columns: set[str], report: VendorImportReport) -> list[str]:
 
 
 def _parse_row(
-    row: Mapping[str, str], rownum: int, fields: list[str], known: Mapping[int, Vendor],
-    today: date, report: VendorImportReport,
+    row: Mapping[str, str],
+    rownum: int,
+    fields: list[str],
+    known: Mapping[int, Vendor],
+    today: date,
+    report: VendorImportReport,
 ) -> tuple[Vendor | None, dict[str, Any]]:
     def cell(col: str) -> str:
         return (row.get(col) or "").strip()
@@ -750,17 +866,27 @@ def _parse_row(
         except ValueError:
             target = None
         if target is None:
-            report.problems.append(RowProblem(
-                rownum, "id", f"Pedagang dengan id '{cell('id')}' tidak ada di kota ini.",
-                f"No vendor with id '{cell('id')}' in this city."))
+            report.problems.append(
+                RowProblem(
+                    rownum,
+                    "id",
+                    f"Pedagang dengan id '{cell('id')}' tidak ada di kota ini.",
+                    f"No vendor with id '{cell('id')}' in this city.",
+                )
+            )
     raw: dict[str, Any] = {f: cell(f) for f in fields if f not in _NEEDS.values()}
     if "needs_electricity" in fields:
         needs = {n.strip().lower() for n in cell("needs").split(";") if n.strip()}
         unknown = needs - set(_NEEDS)
         if unknown:
-            report.problems.append(RowProblem(
-                rownum, "needs", f"Kebutuhan tidak dikenal: {', '.join(sorted(unknown))}",
-                f"Unknown needs: {', '.join(sorted(unknown))}"))
+            report.problems.append(
+                RowProblem(
+                    rownum,
+                    "needs",
+                    f"Kebutuhan tidak dikenal: {', '.join(sorted(unknown))}",
+                    f"Unknown needs: {', '.join(sorted(unknown))}",
+                )
+            )
         raw["needs_electricity"] = bool(needs & {"listrik", "electricity"})
         raw["needs_accessibility"] = bool(needs & {"aksesibilitas", "accessibility"})
     values, problems = clean_vendor_fields(raw, fields=fields, today=today)
@@ -801,8 +927,10 @@ def upload_path(directory: Path, token: str) -> Path:
             path = directory / f"{token}{suffix}"
             if path.is_file():
                 return path
-    raise NotFound("Berkas unggahan tidak ditemukan atau kedaluwarsa; unggah lagi.",
-                   "The uploaded file was not found or has expired; upload it again.")
+    raise NotFound(
+        "Berkas unggahan tidak ditemukan atau kedaluwarsa; unggah lagi.",
+        "The uploaded file was not found or has expired; upload it again.",
+    )
 
 
 def discard_upload(directory: Path, token: str) -> None:
@@ -827,15 +955,31 @@ def export_table(
     stmt = _filtered(select(Vendor), city=city, query=query or VendorQuery())
     table: list[list[Any]] = [list(COLUMNS)]
     for v in session.scalars(stmt.order_by(Vendor.id)):
-        needs = [n for n, on in (("listrik", v.needs_electricity),
-                                 ("aksesibilitas", v.needs_accessibility)) if on]
-        row: list[Any] = [
-            v.id, v.owner_name, v.business_name, v.category, v.nib, v.halal_cert_no,
-            v.halal_cert_expiry, v.phone, ";".join(needs), v.registered_on,
-            "true" if v.active else "false", v.notes,
+        needs = [
+            n
+            for n, on in (
+                ("listrik", v.needs_electricity),
+                ("aksesibilitas", v.needs_accessibility),
+            )
+            if on
         ]
-        table.append([escape_formula(_CONTROL.sub("", c)) if isinstance(c, str) else c
-                      for c in row])
+        row: list[Any] = [
+            v.id,
+            v.owner_name,
+            v.business_name,
+            v.category,
+            v.nib,
+            v.halal_cert_no,
+            v.halal_cert_expiry,
+            v.phone,
+            ";".join(needs),
+            v.registered_on,
+            "true" if v.active else "false",
+            v.notes,
+        ]
+        table.append(
+            [escape_formula(_CONTROL.sub("", c)) if isinstance(c, str) else c for c in row]
+        )
     return table
 
 
@@ -844,8 +988,9 @@ def export_csv(session: Session, *, city: City, query: VendorQuery | None = None
     out = io.StringIO(newline="")
     writer = csv.writer(out)
     for row in export_table(session, city=city, query=query):
-        writer.writerow(["" if c is None else c.isoformat() if isinstance(c, date) else c
-                         for c in row])
+        writer.writerow(
+            ["" if c is None else c.isoformat() if isinstance(c, date) else c for c in row]
+        )
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -869,8 +1014,9 @@ def export_xlsx(session: Session, *, city: City, query: VendorQuery | None = Non
             if r == 1:
                 cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
-    for letter, width in zip("ABCDEFGHIJKL", (6, 24, 30, 12, 16, 22, 14, 15, 20, 14, 8, 30),
-                             strict=True):
+    for letter, width in zip(
+        "ABCDEFGHIJKL", (6, 24, 30, 12, 16, 22, 14, 15, 20, 14, 8, 30), strict=True
+    ):
         sheet.column_dimensions[letter].width = width
     out = io.BytesIO()
     workbook.save(out)

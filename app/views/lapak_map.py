@@ -77,16 +77,28 @@ def booking_map_parts(
     occupied, free, service_desk, facility, emergency_lane). Every text shown is escaped here.
     """
     (south, west), (north, east) = view_bounds
-    m = maps.base_map(center=((south + north) / 2, (west + east) / 2), zoom=19,
-                      static_base=static_base, prefer_canvas=False, tiles=tiles,
-                      tiles_attribution=tiles_attribution, height="100%", jquery=False)
+    m = maps.base_map(
+        center=((south + north) / 2, (west + east) / 2),
+        zoom=19,
+        static_base=static_base,
+        prefer_canvas=False,
+        tiles=tiles,
+        tiles_attribution=tiles_attribution,
+        height="100%",
+        jquery=False,
+    )
     by_role: dict[str, list[dict[str, Any]]] = {}
     for feature in fc.get("features") or ():
         by_role.setdefault(feature["properties"]["role"], []).append(feature)
 
-    lanes = [{"type": "Feature", "geometry": f["geometry"],
-              "properties": {"kind": "emergency_lane", "name": f["properties"].get("name")}}
-             for f in by_role.get("emergency_lane", [])]
+    lanes = [
+        {
+            "type": "Feature",
+            "geometry": f["geometry"],
+            "properties": {"kind": "emergency_lane", "name": f["properties"].get("name")},
+        }
+        for f in by_role.get("emergency_lane", [])
+    ]
     if lanes:
         maps.add_zones(m, {"type": "FeatureCollection", "features": lanes}, labels=labels)
     for role in ("free", "occupied", "service_desk", "own"):
@@ -95,13 +107,23 @@ def booking_map_parts(
             props = f["properties"]
             text = props.get("code") if role == "own" else props.get("name")
             label = maps.escape_for_folium(str(text)) if text else None
-            shown.append({"type": "Feature", "geometry": f["geometry"],
-                          "properties": {"label": label, "permanent": role == "own"}})
+            shown.append(
+                {
+                    "type": "Feature",
+                    "geometry": f["geometry"],
+                    "properties": {"label": label, "permanent": role == "own"},
+                }
+            )
         if shown:
             _role_layer(m, shown, role)
-    points = [{"type": "Feature", "geometry": f["geometry"],
-               "properties": {"kind": f["properties"]["kind"], "name": f["properties"]["name"]}}
-              for f in by_role.get("facility", [])]
+    points = [
+        {
+            "type": "Feature",
+            "geometry": f["geometry"],
+            "properties": {"kind": f["properties"]["kind"], "name": f["properties"]["name"]},
+        }
+        for f in by_role.get("facility", [])
+    ]
     if points:
         maps.add_facilities(m, {"type": "FeatureCollection", "features": points}, labels=labels)
     m.fit_bounds([list(view_bounds[0]), list(view_bounds[1])])

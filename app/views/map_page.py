@@ -23,9 +23,13 @@ def city_map_parts(
     tiles_attribution: str | None = None,
 ) -> dict[str, str]:
     """Build the city map and return its header/html/script parts."""
-    m = maps.base_map(center=PONTIANAK_CENTRE, zoom=15, static_base=static_base, tiles=tiles,
-                      tiles_attribution=tiles_attribution or ("© " + tiles.split("/")[2]
-                                                              if tiles else None))
+    m = maps.base_map(
+        center=PONTIANAK_CENTRE,
+        zoom=15,
+        static_base=static_base,
+        tiles=tiles,
+        tiles_attribution=tiles_attribution or ("© " + tiles.split("/")[2] if tiles else None),
+    )
     zone_labels = as_text(ZONE_LABELS)
     facility_labels = as_text(FACILITY_LABELS)
     booth_labels = as_text(BOOTH_LABELS)
@@ -34,10 +38,9 @@ def city_map_parts(
     maps.add_facilities(m, facilities, labels=facility_labels)
     if booths is not None and booths["features"]:
         maps.add_booths(m, booths, labels=booth_labels)
-    entries = (
-        maps.legend_entries(maps.ZONE_STYLES, zone_labels, kinds=_kinds(zones))
-        + maps.legend_entries(maps.FACILITY_STYLES, facility_labels, kinds=_kinds(facilities))
-    )
+    entries = maps.legend_entries(
+        maps.ZONE_STYLES, zone_labels, kinds=_kinds(zones)
+    ) + maps.legend_entries(maps.FACILITY_STYLES, facility_labels, kinds=_kinds(facilities))
     if booths is not None and booths["features"]:
         entries += maps.legend_entries(maps.BOOTH_STYLES, booth_labels)
     maps.add_legend(m, entries, title=_("Legenda"))

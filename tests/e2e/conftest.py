@@ -19,8 +19,13 @@ from werkzeug.serving import make_server
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
 ]
 
 pytestmark = pytest.mark.e2e
@@ -31,8 +36,14 @@ def serving(config: dict[str, Any]) -> Iterator[str]:
     """Run the app with ``config`` on a free loopback port; yields its base URL."""
     from app import create_app
 
-    app = create_app({"TESTING": False, "SECRET_KEY": "e2e-secret-key-0123456789abcdef",
-                      "REQUEST_LOG": False, **config})
+    app = create_app(
+        {
+            "TESTING": False,
+            "SECRET_KEY": "e2e-secret-key-0123456789abcdef",
+            "REQUEST_LOG": False,
+            **config,
+        }
+    )
     # Requests still running when a test ends (a map asking for tiles as its page closes) must
     # finish before the engine is disposed, or their connection outlives the pool.
     running = [0]

@@ -13,8 +13,10 @@ def test_home_map_renders_zones(page: Any) -> None:
     page.goto(page.base_url + "/")
     page.wait_for_selector(".leaflet-container")
     # zones are drawn as vector paths (canvas or SVG); the legend lists the red zone
-    page.wait_for_function("document.querySelectorAll('.leaflet-interactive').length > 10 "
-                           "|| document.querySelector('canvas.leaflet-zoom-animated') !== null")
+    page.wait_for_function(
+        "document.querySelectorAll('.leaflet-interactive').length > 10 "
+        "|| document.querySelector('canvas.leaflet-zoom-animated') !== null"
+    )
     assert "Zona merah" in page.inner_text("body")
 
 

@@ -31,10 +31,17 @@ def live_server(engine: Engine, database_url: str) -> Iterator[str]:
 def _booked(engine: Engine) -> tuple[int, str, str, str, int]:
     with Session(engine) as s:
         event_id = s.scalars(select(Event.id).where(Event.slug == EVENT)).one()
-        a = s.scalars(select(Assignment).join(Vendor, Vendor.id == Assignment.vendor_id)
-                      .where(Assignment.event_id == event_id, Assignment.status == "assigned",
-                             Vendor.phone.is_not(None))
-                      .order_by(Assignment.id).limit(1)).one()
+        a = s.scalars(
+            select(Assignment)
+            .join(Vendor, Vendor.id == Assignment.vendor_id)
+            .where(
+                Assignment.event_id == event_id,
+                Assignment.status == "assigned",
+                Vendor.phone.is_not(None),
+            )
+            .order_by(Assignment.id)
+            .limit(1)
+        ).one()
         return a.id, a.vendor.access_code, a.vendor.phone or "", a.booth.code, a.version
 
 
@@ -95,8 +102,14 @@ def test_crew_marks_a_booth_with_one_tap(page: Any, engine: Engine, staff_user: 
             assert s.get(Assignment, aid).status == "assigned"  # type: ignore[union-attr]
     finally:
         with engine.begin() as conn:
-            conn.execute(text("UPDATE assignment SET status = 'assigned', version = :v "
-                              "WHERE id = :id"), {"v": version, "id": aid})
-            conn.execute(delete(AuditEntry).where(AuditEntry.id > audit_before,
-                                                  AuditEntry.entity == "assignment",
-                                                  AuditEntry.entity_id == aid))
+            conn.execute(
+                text("UPDATE assignment SET status = 'assigned', version = :v WHERE id = :id"),
+                {"v": version, "id": aid},
+            )
+            conn.execute(
+                delete(AuditEntry).where(
+                    AuditEntry.id > audit_before,
+                    AuditEntry.entity == "assignment",
+                    AuditEntry.entity_id == aid,
+                )
+            )

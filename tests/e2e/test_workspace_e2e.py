@@ -36,20 +36,27 @@ def _point(page: Any, lat: float, lon: float) -> tuple[float, float]:
     box = page.locator(".folium-map").bounding_box()
     xy = page.evaluate(
         "([lat, lon]) => { const p = petalapakWorkspace.map.latLngToContainerPoint([lat, lon]);"
-        " return [p.x, p.y]; }", [lat, lon])
+        " return [p.x, p.y]; }",
+        [lat, lon],
+    )
     return box["x"] + xy[0], box["y"] + xy[1]
 
 
-def test_planner_draws_a_zone_and_sees_it_after_reload(page: Any, staff_user: Any,
-                                                      engine: Engine) -> None:
+def test_planner_draws_a_zone_and_sees_it_after_reload(
+    page: Any, staff_user: Any, engine: Engine
+) -> None:
     _login(page, staff_user)
     _open_workspace(page)
     page.evaluate("petalapakWorkspace.map.setView([-0.0300, 109.3380], 19); 1")
     page.wait_for_timeout(400)
     page.click("#ws-edit-tools")  # the drawing tools load on demand
     page.click(".leaflet-pm-icon-polygon")
-    corners = [(-0.02990, 109.33790), (-0.02990, 109.33810), (-0.03010, 109.33810),
-               (-0.03010, 109.33790)]
+    corners = [
+        (-0.02990, 109.33790),
+        (-0.02990, 109.33810),
+        (-0.03010, 109.33810),
+        (-0.03010, 109.33790),
+    ]
     for lat, lon in corners:
         page.mouse.click(*_point(page, lat, lon))
     page.mouse.click(*_point(page, *corners[0]))
@@ -61,8 +68,9 @@ def test_planner_draws_a_zone_and_sees_it_after_reload(page: Any, staff_user: An
     try:
         page.reload()
         page.wait_for_function("document.documentElement.dataset.boothsPainted > 0")
-        names = page.evaluate("Object.values(petalapakWorkspace.index.zones)"
-                              ".map(l => l.feature.properties.name)")
+        names = page.evaluate(
+            "Object.values(petalapakWorkspace.index.zones).map(l => l.feature.properties.name)"
+        )
         assert "Zona Uji E2E" in names
     finally:
         with Session(engine) as s:
@@ -70,8 +78,9 @@ def test_planner_draws_a_zone_and_sees_it_after_reload(page: Any, staff_user: An
             s.commit()
 
 
-def test_moving_a_booth_onto_a_hydrant_shows_the_conflict(page: Any, staff_user: Any,
-                                                         engine: Engine) -> None:
+def test_moving_a_booth_onto_a_hydrant_shows_the_conflict(
+    page: Any, staff_user: Any, engine: Engine
+) -> None:
     _login(page, staff_user)
     _open_workspace(page)
     # the vendor booth nearest to a hydrant, found in the page's own layers
@@ -92,8 +101,9 @@ def test_moving_a_booth_onto_a_hydrant_shows_the_conflict(page: Any, staff_user:
         return best; }""")
     assert pick is not None and pick["d"] < 40
     with Session(engine) as s:
-        original = s.execute(text("SELECT ST_AsEWKB(geom), version FROM booth WHERE id = :i"),
-                             {"i": pick["id"]}).one()
+        original = s.execute(
+            text("SELECT ST_AsEWKB(geom), version FROM booth WHERE id = :i"), {"i": pick["id"]}
+        ).one()
     try:
         page.evaluate(f"petalapakWorkspace.map.setView([{pick['lat']}, {pick['lon']}], 20); 1")
         page.wait_for_timeout(500)
@@ -111,21 +121,30 @@ def test_moving_a_booth_onto_a_hydrant_shows_the_conflict(page: Any, staff_user:
         page.mouse.up()
         page.click("#ws-save")
         page.wait_for_function(
-            "document.getElementById('ws-status').textContent.includes('hidran')", timeout=15000)
+            "document.getElementById('ws-status').textContent.includes('hidran')", timeout=15000
+        )
         page.wait_for_function(
-            "document.getElementById('ws-conflicts').textContent.includes('hidran')")
-        state = page.evaluate(f"petalapakWorkspace.index.booths[{pick['id']}]"
-                              ".feature.properties.state")
+            "document.getElementById('ws-conflicts').textContent.includes('hidran')"
+        )
+        state = page.evaluate(
+            f"petalapakWorkspace.index.booths[{pick['id']}].feature.properties.state"
+        )
         assert state == "blocking"
     finally:
         with Session(engine) as s:
-            s.execute(text("UPDATE booth SET geom = ST_GeomFromEWKB(:g), version = version + 1"
-                           " WHERE id = :i"), {"g": original[0], "i": pick["id"]})
+            s.execute(
+                text(
+                    "UPDATE booth SET geom = ST_GeomFromEWKB(:g), version = version + 1"
+                    " WHERE id = :i"
+                ),
+                {"g": original[0], "i": pick["id"]},
+            )
             s.commit()
 
 
-def test_importing_a_geopackage_shows_it_on_the_map(page: Any, staff_user: Any, engine: Engine,
-                                                   tmp_path: Path) -> None:
+def test_importing_a_geopackage_shows_it_on_the_map(
+    page: Any, staff_user: Any, engine: Engine, tmp_path: Path
+) -> None:
     import geopandas as gpd
     from shapely.geometry import Point
 
@@ -133,8 +152,9 @@ def test_importing_a_geopackage_shows_it_on_the_map(page: Any, staff_user: Any, 
 
     gpkg = tmp_path / "hidran_baru.gpkg"
     where = to_metric(Point(109.3400, -0.0420), 32749)  # delivered in UTM 49S, as a city would
-    gpd.GeoDataFrame({"jenis": ["hydrant"], "nama": ["Hidran Impor E2E"]},
-                     geometry=[where], crs="EPSG:32749").to_file(gpkg, driver="GPKG")
+    gpd.GeoDataFrame(
+        {"jenis": ["hydrant"], "nama": ["Hidran Impor E2E"]}, geometry=[where], crs="EPSG:32749"
+    ).to_file(gpkg, driver="GPKG")
     _login(page, staff_user)
     _open_workspace(page)
     page.click("text=Impor lapisan")
@@ -147,7 +167,8 @@ def test_importing_a_geopackage_shows_it_on_the_map(page: Any, staff_user: Any, 
         page.wait_for_function(
             "document.getElementById('ws-status').textContent.includes('diimpor')"
             " || document.getElementById('ws-status').textContent.includes('tidak ada')",
-            timeout=15000)
+            timeout=15000,
+        )
         assert "diimpor" in page.inner_text("#ws-status"), page.inner_text("#ws-import-report")
         page.evaluate("petalapakWorkspace.map.setView([-0.0420, 109.3400], 18); 1")
         page.wait_for_timeout(300)
@@ -162,10 +183,10 @@ def test_importing_a_geopackage_shows_it_on_the_map(page: Any, staff_user: Any, 
             s.commit()
 
 
-
 @contextlib.contextmanager
-def _planner_on_own_server(browser: Any, staff_user: Any, database_url: str,
-                           **config: Any) -> Iterator[tuple[Any, list[tuple[str, int]]]]:
+def _planner_on_own_server(
+    browser: Any, staff_user: Any, database_url: str, **config: Any
+) -> Iterator[tuple[Any, list[tuple[str, int]]]]:
     """A logged-in planner's page on a server of its own ``config``, and the responses it got;
     no request may leave the machine and no script may fail."""
     from tests.e2e.conftest import serving
@@ -199,14 +220,17 @@ def _planner_on_own_server(browser: Any, staff_user: Any, database_url: str,
 
 
 def test_a_big_event_is_drawn_from_vector_tiles_until_the_editing_zoom(
-        browser: Any, staff_user: Any, database_url: str, engine: Engine) -> None:
+    browser: Any, staff_user: Any, database_url: str, engine: Engine
+) -> None:
     """Above the booth threshold the map shows the event from /tiles at city scale (no GeoJSON
     of every booth), and switches to editable features from the editing zoom on."""
-    with _planner_on_own_server(browser, staff_user, database_url,
-                                WORKSPACE_TILE_MIN_BOOTHS=100) as (page, seen):
+    with _planner_on_own_server(
+        browser, staff_user, database_url, WORKSPACE_TILE_MIN_BOOTHS=100
+    ) as (page, seen):
         page.goto(page.base_url + "/planner/map?event=cfd-2026-12-06")
-        page.wait_for_function("document.documentElement.dataset.boothTilesLoaded === '1'",
-                               timeout=30000)
+        page.wait_for_function(
+            "document.documentElement.dataset.boothTilesLoaded === '1'", timeout=30000
+        )
         assert page.evaluate("document.documentElement.dataset.boothMode") == "tiles"
         assert page.evaluate("petalapakWorkspace.map.getZoom()") < 17
         tiles = [(u, s) for u, s in seen if "/tiles/booths/" in u]
@@ -215,21 +239,29 @@ def test_a_big_event_is_drawn_from_vector_tiles_until_the_editing_zoom(
         assert page.evaluate("Object.keys(petalapakWorkspace.index.booths).length") == 0
         # the tiles are painted: some tile canvas holds booth-coloured pixels (tiles are drawn
         # again once the conflict states arrive, so wait for it)
-        page.wait_for_function("""() => [...document.querySelectorAll(
+        page.wait_for_function(
+            """() => [...document.querySelectorAll(
             '.leaflet-tile-container canvas')].some(c => {
                 const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
                 for (let i = 3; i < d.length; i += 4) { if (d[i] > 0) return true; }
-                return false; })""", timeout=30000)
+                return false; })""",
+            timeout=30000,
+        )
         # street level: the booths in view become features to select and edit
         with Session(engine) as s:
-            lat, lon = s.execute(text(
-                "SELECT ST_Y(ST_Centroid(b.geom)), ST_X(ST_Centroid(b.geom)) FROM booth b "
-                "JOIN event e ON e.id = b.event_id WHERE e.slug = 'cfd-2026-12-06' "
-                "ORDER BY b.id LIMIT 1")).one()
+            lat, lon = s.execute(
+                text(
+                    "SELECT ST_Y(ST_Centroid(b.geom)), ST_X(ST_Centroid(b.geom)) FROM booth b "
+                    "JOIN event e ON e.id = b.event_id WHERE e.slug = 'cfd-2026-12-06' "
+                    "ORDER BY b.id LIMIT 1"
+                )
+            ).one()
         page.evaluate(f"petalapakWorkspace.map.setView([{lat}, {lon}], 18); 1")
-        page.wait_for_function("document.documentElement.dataset.boothMode === 'features'"
-                               " && Object.keys(petalapakWorkspace.index.booths).length > 0",
-                               timeout=30000)
+        page.wait_for_function(
+            "document.documentElement.dataset.boothMode === 'features'"
+            " && Object.keys(petalapakWorkspace.index.booths).length > 0",
+            timeout=30000,
+        )
         assert [u for u, _ in seen if "/layers/booths" in u and "bbox=" in u]
         # and back out: features dropped, tiles again
         page.evaluate("petalapakWorkspace.map.setZoom(15); 1")
@@ -238,21 +270,26 @@ def test_a_big_event_is_drawn_from_vector_tiles_until_the_editing_zoom(
 
 
 def test_many_facilities_are_fetched_for_the_view_from_street_level(
-        browser: Any, staff_user: Any, database_url: str, engine: Engine) -> None:
-    with _planner_on_own_server(browser, staff_user, database_url,
-                                WORKSPACE_VIEW_MIN_FACILITIES=10) as (page, seen):
+    browser: Any, staff_user: Any, database_url: str, engine: Engine
+) -> None:
+    with _planner_on_own_server(
+        browser, staff_user, database_url, WORKSPACE_VIEW_MIN_FACILITIES=10
+    ) as (page, seen):
         page.goto(page.base_url + "/planner/map?event=cfd-2026-12-06")
-        page.wait_for_function("document.documentElement.dataset.boothsPainted > 0",
-                               timeout=30000)
+        page.wait_for_function("document.documentElement.dataset.boothsPainted > 0", timeout=30000)
         if page.evaluate("petalapakWorkspace.map.getZoom()") < 16:
             assert not [u for u, _ in seen if "/layers/facilities" in u]
         with Session(engine) as s:
-            lat, lon, total = s.execute(text(
-                "SELECT ST_Y(geom), ST_X(geom), (SELECT count(*) FROM facility) "
-                "FROM facility WHERE kind = 'hydrant' ORDER BY id LIMIT 1")).one()
+            lat, lon, total = s.execute(
+                text(
+                    "SELECT ST_Y(geom), ST_X(geom), (SELECT count(*) FROM facility) "
+                    "FROM facility WHERE kind = 'hydrant' ORDER BY id LIMIT 1"
+                )
+            ).one()
         page.evaluate(f"petalapakWorkspace.map.setView([{lat}, {lon}], 18); 1")
-        page.wait_for_function("document.documentElement.dataset.facilitiesLoaded > 0",
-                               timeout=30000)
+        page.wait_for_function(
+            "document.documentElement.dataset.facilitiesLoaded > 0", timeout=30000
+        )
         loaded = page.evaluate("Object.keys(petalapakWorkspace.index.facilities).length")
         assert 0 < loaded < total
         assert [u for u, _ in seen if "/layers/facilities" in u and "bbox=" in u]

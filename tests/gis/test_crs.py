@@ -16,10 +16,15 @@ size = st.floats(1e-6, 1e-3)
 
 
 @settings(max_examples=50, deadline=None)
-@given(st.lists(st.one_of(
-    st.builds(Point, lon, lat),
-    st.builds(lambda x, y, w, h: box(x, y, x + w, y + h), lon, lat, size, size),
-), max_size=30))
+@given(
+    st.lists(
+        st.one_of(
+            st.builds(Point, lon, lat),
+            st.builds(lambda x, y, w, h: box(x, y, x + w, y + h), lon, lat, size, size),
+        ),
+        max_size=30,
+    )
+)
 def test_all_at_once_equals_one_by_one(geoms: list) -> None:  # type: ignore[type-arg]
     together = to_metric_all(geoms, 32749)
     assert len(together) == len(geoms)

@@ -498,8 +498,10 @@ def test_long_straight_corridor_is_filled_end_to_end() -> None:
 
     street = _Line([(300_000, 9_990_000), (304_000, 9_990_000)]).buffer(5.25, cap_style="flat")
     result = generate_layout(street, facilities=[], clearances_m={})
-    per_side = {side: [b for b in result.booths if b.properties["side"] == side]
-                for side in ("left", "right")}
+    per_side = {
+        side: [b for b in result.booths if b.properties["side"] == side]
+        for side in ("left", "right")
+    }
     assert result.report.placed == result.report.row_bound
     for booths in per_side.values():
         xs = sorted(b.geometry.centroid.x for b in booths)

@@ -20,8 +20,12 @@ PHONE = "081277665544"
 
 
 def _count(db: Session, slug: str, *where: Any) -> int:
-    return db.scalar(select(func.count()).select_from(Booth).join(Event)
-                     .where(Event.slug == slug, *where)) or 0
+    return (
+        db.scalar(
+            select(func.count()).select_from(Booth).join(Event).where(Event.slug == slug, *where)
+        )
+        or 0
+    )
 
 
 def _items(client: FlaskClient, coll: str = BOOTHS, **query: Any) -> Any:
@@ -41,9 +45,11 @@ def _exception(resp: Any, status: int) -> dict[str, str]:
 def assigned(db: Session) -> Assignment:
     """One booth of the published event held by a vendor whose phone is private."""
     event = db.scalars(select(Event).where(Event.slug == PUBLISHED)).one()
-    held = db.scalars(select(Assignment).where(Assignment.event_id == event.id,
-                                               Assignment.status == "assigned")
-                      .order_by(Assignment.id)).first()
+    held = db.scalars(
+        select(Assignment)
+        .where(Assignment.event_id == event.id, Assignment.status == "assigned")
+        .order_by(Assignment.id)
+    ).first()
     assert held is not None, "the demo allocates the published event"
     held.status = "checked_in"
     held.vendor.phone = PHONE
@@ -53,6 +59,7 @@ def assigned(db: Session) -> Assignment:
 
 
 # -- landing, conformance, API description -------------------------------------------------
+
 
 def test_landing_links_to_api_conformance_and_data(client: FlaskClient) -> None:
     for url in ("/ogc", "/ogc/"):
@@ -87,6 +94,7 @@ def test_openapi_document_describes_public_collections(client: FlaskClient) -> N
 
 # -- collections -----------------------------------------------------------------------------
 
+
 def test_collections_are_public_layers_and_published_events(client: FlaskClient) -> None:
     body = client.get("/ogc/collections").get_json()
     ids = [c["id"] for c in body["collections"]]
@@ -96,12 +104,15 @@ def test_collections_are_public_layers_and_published_events(client: FlaskClient)
     minx, miny, maxx, maxy = booths["extent"]["spatial"]["bbox"][0]
     assert 109.3 < minx < maxx < 109.4
     assert -0.1 < miny < maxy < 0.1
-    assert any(link["rel"] == "items" and link["type"] == "application/geo+json"
-               for link in booths["links"])
+    assert any(
+        link["rel"] == "items" and link["type"] == "application/geo+json"
+        for link in booths["links"]
+    )
 
 
-def test_planner_and_token_see_vendor_collections(app: Flask, client: FlaskClient,
-                                                  auth: Any) -> None:
+def test_planner_and_token_see_vendor_collections(
+    app: Flask, client: FlaskClient, auth: Any
+) -> None:
     auth.login("planner")
     ids = [c["id"] for c in client.get("/ogc/collections").get_json()["collections"]]
     assert VENDORS in ids
@@ -121,6 +132,7 @@ def test_one_collection_and_unknown_collection(client: FlaskClient) -> None:
 
 
 # -- items: paging -------------------------------------------------------------------------
+
 
 def test_items_page_by_default_100_with_next_link(client: FlaskClient, db: Session) -> None:
     resp = _items(client)
@@ -158,17 +170,30 @@ def test_items_prev_link_and_offset_past_the_end(client: FlaskClient) -> None:
     assert not any(ln["rel"] == "next" for ln in past["links"])
 
 
-@pytest.mark.parametrize(("query", "param"), [
-    ({"limit": 0}, "limit"), ({"limit": 1001}, "limit"), ({"limit": -5}, "limit"),
-    ({"limit": "ten"}, "limit"), ({"offset": -1}, "offset"), ({"offset": 10**30}, "offset"),
-    ({"bbox": "1,2,3"}, "bbox"), ({"bbox": "a,b,c,d"}, "bbox"), ({"bbox": "0,0,1,100"}, "bbox"),
-    ({"bbox": "nan,0,1,1"}, "bbox"), ({"bbox": "0,1,1,0"}, "bbox"),
-    ({"datetime": "yesterday"}, "datetime"), ({"datetime": "../.."}, "datetime"),
-    ({"datetime": "2026-12-07/2026-12-01"}, "datetime"), ({"kind": "kiosk"}, "kind"),
-    ({"f": "xml"}, "f"),
-])
-def test_bad_parameters_are_400_exceptions(client: FlaskClient, query: dict[str, Any],
-                                           param: str) -> None:
+@pytest.mark.parametrize(
+    ("query", "param"),
+    [
+        ({"limit": 0}, "limit"),
+        ({"limit": 1001}, "limit"),
+        ({"limit": -5}, "limit"),
+        ({"limit": "ten"}, "limit"),
+        ({"offset": -1}, "offset"),
+        ({"offset": 10**30}, "offset"),
+        ({"bbox": "1,2,3"}, "bbox"),
+        ({"bbox": "a,b,c,d"}, "bbox"),
+        ({"bbox": "0,0,1,100"}, "bbox"),
+        ({"bbox": "nan,0,1,1"}, "bbox"),
+        ({"bbox": "0,1,1,0"}, "bbox"),
+        ({"datetime": "yesterday"}, "datetime"),
+        ({"datetime": "../.."}, "datetime"),
+        ({"datetime": "2026-12-07/2026-12-01"}, "datetime"),
+        ({"kind": "kiosk"}, "kind"),
+        ({"f": "xml"}, "f"),
+    ],
+)
+def test_bad_parameters_are_400_exceptions(
+    client: FlaskClient, query: dict[str, Any], param: str
+) -> None:
     body = _exception(_items(client, **query), 400)
     assert body["code"] == "InvalidParameterValue"
     assert body["description"].startswith(param)
@@ -176,14 +201,20 @@ def test_bad_parameters_are_400_exceptions(client: FlaskClient, query: dict[str,
 
 # -- items: filters ------------------------------------------------------------------------
 
+
 def test_bbox_returns_exactly_the_intersecting_features(client: FlaskClient, db: Session) -> None:
     bbox = (109.345, -0.052, 109.347, -0.050)
     body = _items(client, bbox=",".join(map(str, bbox)), limit=1000).get_json()
     window = box(*bbox)
     expected = db.scalar(
-        select(func.count()).select_from(Booth).join(Event)
-        .where(Event.slug == PUBLISHED,
-               func.ST_Intersects(Booth.geom, func.ST_MakeEnvelope(*bbox, 4326))))
+        select(func.count())
+        .select_from(Booth)
+        .join(Event)
+        .where(
+            Event.slug == PUBLISHED,
+            func.ST_Intersects(Booth.geom, func.ST_MakeEnvelope(*bbox, 4326)),
+        )
+    )
     assert 0 < body["numberMatched"] == expected < _count(db, PUBLISHED)
     assert all(shape(f["geometry"]).intersects(window) for f in body["features"])
 
@@ -193,14 +224,22 @@ def test_bbox_across_the_antimeridian_is_accepted(client: FlaskClient) -> None:
     assert body["numberMatched"] == 0  # Pontianak is at 109°E
 
 
-@pytest.mark.parametrize(("value", "matches"), [
-    ("2026-12-06", True), ("2026-12-07", False), ("2026-12-01/..", True),
-    ("../2026-12-05", False), ("2026-12-06T07:30:00+07:00", True),
-    ("2026-12-06T00:30:00Z", True), ("2026-12-06T03:00:00Z", False),
-    ("2026-11-01/2026-12-31", True),
-])
-def test_datetime_matches_the_event_day_and_hours(client: FlaskClient, db: Session, value: str,
-                                                  matches: bool) -> None:
+@pytest.mark.parametrize(
+    ("value", "matches"),
+    [
+        ("2026-12-06", True),
+        ("2026-12-07", False),
+        ("2026-12-01/..", True),
+        ("../2026-12-05", False),
+        ("2026-12-06T07:30:00+07:00", True),
+        ("2026-12-06T00:30:00Z", True),
+        ("2026-12-06T03:00:00Z", False),
+        ("2026-11-01/2026-12-31", True),
+    ],
+)
+def test_datetime_matches_the_event_day_and_hours(
+    client: FlaskClient, db: Session, value: str, matches: bool
+) -> None:
     body = _items(client, datetime=value, limit=1).get_json()
     assert body["numberMatched"] == (_count(db, PUBLISHED) if matches else 0)
 
@@ -221,6 +260,7 @@ def test_kind_and_status_filters(client: FlaskClient, db: Session, assigned: Ass
 
 # -- items: content and privacy ------------------------------------------------------------
 
+
 def test_public_booths_show_status_but_no_vendor(client: FlaskClient, assigned: Assignment) -> None:
     resp = _items(client, limit=1000)
     text = resp.get_data(as_text=True)
@@ -234,19 +274,24 @@ def test_public_booths_show_status_but_no_vendor(client: FlaskClient, assigned: 
     assert resp.headers["Cache-Control"].startswith("public")
 
 
-def test_vendor_collection_needs_a_planner_or_token(app: Flask, client: FlaskClient, auth: Any,
-                                                   assigned: Assignment) -> None:
+def test_vendor_collection_needs_a_planner_or_token(
+    app: Flask, client: FlaskClient, auth: Any, assigned: Assignment
+) -> None:
     _exception(_items(client, VENDORS), 401)
     assert _items(client, VENDORS).headers["WWW-Authenticate"].startswith("Bearer")
     app.config["API_TOKENS"] = (TOKEN,)
-    _exception(client.get(f"/ogc/collections/{VENDORS}/items",
-                          headers={"Authorization": "Bearer wrong"}), 401)
-    resp = client.get(f"/ogc/collections/{VENDORS}/items?limit=1000",
-                      headers={"Authorization": f"Bearer {TOKEN}"})
+    _exception(
+        client.get(f"/ogc/collections/{VENDORS}/items", headers={"Authorization": "Bearer wrong"}),
+        401,
+    )
+    resp = client.get(
+        f"/ogc/collections/{VENDORS}/items?limit=1000", headers={"Authorization": f"Bearer {TOKEN}"}
+    )
     assert resp.status_code == 200
     assert resp.headers["Cache-Control"] == "private, no-store"
-    props = next(f["properties"] for f in resp.get_json()["features"]
-                 if f["id"] == assigned.booth_id)
+    props = next(
+        f["properties"] for f in resp.get_json()["features"] if f["id"] == assigned.booth_id
+    )
     assert props["phone"] == PHONE
     assert props["business_name"] == "Es Teh <b>Manis</b>"
     auth.login("crew")
@@ -275,9 +320,19 @@ def test_one_feature_and_missing_features(client: FlaskClient, assigned: Assignm
 
 # -- HTML ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("url", ["/ogc", "/ogc/conformance", "/ogc/api", "/ogc/collections",
-                                 "/ogc/collections/zones", "/ogc/collections/zones/items",
-                                 f"/ogc/collections/{BOOTHS}/items?limit=5"])
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/ogc",
+        "/ogc/conformance",
+        "/ogc/api",
+        "/ogc/collections",
+        "/ogc/collections/zones",
+        "/ogc/collections/zones/items",
+        f"/ogc/collections/{BOOTHS}/items?limit=5",
+    ],
+)
 def test_html_by_f_and_by_accept(client: FlaskClient, url: str) -> None:
     sep = "&" if "?" in url else "?"
     by_f = client.get(f"{url}{sep}f=html")
@@ -289,8 +344,9 @@ def test_html_by_f_and_by_accept(client: FlaskClient, url: str) -> None:
     assert client.get(url, headers={"Accept": "application/json"}).mimetype != "text/html"
 
 
-def test_html_escapes_names(client: FlaskClient, db: Session, auth: Any,
-                            assigned: Assignment) -> None:
+def test_html_escapes_names(
+    client: FlaskClient, db: Session, auth: Any, assigned: Assignment
+) -> None:
     zone = db.scalars(select(Zone).order_by(Zone.id)).first()
     assert zone is not None
     zone.name = '<script>alert("x")</script>'
@@ -306,6 +362,7 @@ def test_html_escapes_names(client: FlaskClient, db: Session, auth: Any,
 
 # -- caching headers -------------------------------------------------------------------------
 
+
 def test_etag_and_not_modified(client: FlaskClient) -> None:
     first = _items(client, "zones")
     etag = first.headers["ETag"]
@@ -315,13 +372,16 @@ def test_etag_and_not_modified(client: FlaskClient) -> None:
     gzipped = client.get("/ogc/collections/zones/items", headers={"Accept-Encoding": "gzip"})
     assert gzipped.headers["Content-Encoding"] == "gzip"
     assert gzipped.headers["ETag"].endswith(':gzip"')
-    cached = client.get("/ogc/collections/zones/items", headers={
-        "Accept-Encoding": "gzip", "If-None-Match": gzipped.headers["ETag"]})
+    cached = client.get(
+        "/ogc/collections/zones/items",
+        headers={"Accept-Encoding": "gzip", "If-None-Match": gzipped.headers["ETag"]},
+    )
     assert cached.status_code == 304
 
 
-def test_a_cached_page_is_never_older_than_the_data(app: Flask, client: FlaskClient,
-                                                   db: Session) -> None:
+def test_a_cached_page_is_never_older_than_the_data(
+    app: Flask, client: FlaskClient, db: Session
+) -> None:
     """The cache key carries the data's change counter: a committed change is served at once."""
     app.config["CACHE_TTL"] = 600
     first = _items(client, limit=5)

@@ -32,9 +32,15 @@ def ogc_app(engine: Any, database_url: str) -> Iterator[Any]:
     """The app on its own connections: the API only reads, so nothing needs rolling back."""
     from app import create_app
 
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
-                      "SECRET_KEY": "schemathesis-secret-0123456789", "CACHE_TTL": 0,
-                      "REQUEST_LOG": False})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SECRET_KEY": "schemathesis-secret-0123456789",
+            "CACHE_TTL": 0,
+            "REQUEST_LOG": False,
+        }
+    )
     yield app
     app.extensions["petalapak.engine"].dispose()
 
@@ -61,14 +67,23 @@ def test_ogc_api_conforms_to_its_openapi(ogc_schema: Any, mode: Any) -> None:
     for operation in _operations(ogc_schema):
 
         @given(case=operation.as_strategy(generation_mode=mode))
-        @settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=MAX_EXAMPLES,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         def run(case: Any) -> None:
-            excluded = ([positive_data_acceptance]
-                        if any(p in (case.query or {}) for p in SEMANTIC_PARAMS) else [])
+            excluded = (
+                [positive_data_acceptance]
+                if any(p in (case.query or {}) for p in SEMANTIC_PARAMS)
+                else []
+            )
             # the WSGI transport does not undo gzip (Flask-Compress): ask for plain bodies
-            case.call_and_validate(headers={"Accept-Encoding": "identity"},
-                                   excluded_checks=excluded)
+            case.call_and_validate(
+                headers={"Accept-Encoding": "identity"}, excluded_checks=excluded
+            )
 
         try:
             run()

@@ -22,8 +22,7 @@ DOWN_DB = "postgresql+psycopg://nobody@127.0.0.1:9/nothing?connect_timeout=2"
 def _app(**config: Any) -> Flask:
     from app import create_app
 
-    return create_app({"TESTING": True, "SECRET_KEY": "serving-test-secret-0123456789",
-                       **config})
+    return create_app({"TESTING": True, "SECRET_KEY": "serving-test-secret-0123456789", **config})
 
 
 def test_healthz_ok_with_the_database(client: FlaskClient) -> None:
@@ -44,9 +43,9 @@ def _log_lines(err: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in err.splitlines() if line.startswith("{")]
 
 
-def test_one_json_log_line_per_request_without_query(app: Flask, client: FlaskClient,
-                                                     auth: Any,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_one_json_log_line_per_request_without_query(
+    app: Flask, client: FlaskClient, auth: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert app.config["REQUEST_LOG"]
     capsys.readouterr()
     client.get("/ogc/collections/zones/items?limit=2&token=s3cret-value")
@@ -65,8 +64,9 @@ def test_one_json_log_line_per_request_without_query(app: Flask, client: FlaskCl
     assert not any("s3cret" in json.dumps(line) for line in lines)
 
 
-def test_a_vendors_signed_link_never_reaches_the_log(app: Flask, client: FlaskClient, db: Any,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_vendors_signed_link_never_reaches_the_log(
+    app: Flask, client: FlaskClient, db: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The link's path is the credential (valid for months): the log keeps only its shape."""
     from sqlalchemy import select
 
@@ -112,8 +112,13 @@ def redis_app(engine: Any, database_url: str) -> Iterator[tuple[Flask, RedisCach
         pytest.skip("no Redis on 127.0.0.1:6379")
     pytest.importorskip("redis")
     prefix = f"petalapak-test-{uuid.uuid4().hex}:"
-    app = _app(SQLALCHEMY_DATABASE_URI=database_url, REDIS_URL="redis://127.0.0.1:6379/0",
-               CACHE_KEY_PREFIX=prefix, CACHE_TTL=30, REQUEST_LOG=False)
+    app = _app(
+        SQLALCHEMY_DATABASE_URI=database_url,
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        CACHE_KEY_PREFIX=prefix,
+        CACHE_TTL=30,
+        REQUEST_LOG=False,
+    )
     cache = app.extensions["petalapak.cache"]
     assert isinstance(cache, RedisCache)
     yield app, cache
@@ -133,9 +138,13 @@ def test_redis_caches_public_item_pages_and_tiles(redis_app: tuple[Flask, RedisC
     assert len(keys) == 1
     assert 0 < cache.client.ttl(keys[0]) <= 30
     # a second app (another gunicorn worker) shares the entry
-    other = _app(SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-                 REDIS_URL=app.config["REDIS_URL"], CACHE_KEY_PREFIX=cache.prefix,
-                 CACHE_TTL=30, REQUEST_LOG=False)
+    other = _app(
+        SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+        REDIS_URL=app.config["REDIS_URL"],
+        CACHE_KEY_PREFIX=cache.prefix,
+        CACHE_TTL=30,
+        REQUEST_LOG=False,
+    )
     assert other.test_client().get(url).headers["X-Cache"] == "hit"
     other.extensions["petalapak.engine"].dispose()
     tile = "/tiles/zones/15/26335/16388.mvt"
@@ -145,8 +154,12 @@ def test_redis_caches_public_item_pages_and_tiles(redis_app: tuple[Flask, RedisC
 
 def test_redis_down_means_uncached_not_broken(engine: Any, database_url: str) -> None:
     pytest.importorskip("redis")
-    app = _app(SQLALCHEMY_DATABASE_URI=database_url, REDIS_URL="redis://127.0.0.1:9/0",
-               CACHE_TTL=30, REQUEST_LOG=False)
+    app = _app(
+        SQLALCHEMY_DATABASE_URI=database_url,
+        REDIS_URL="redis://127.0.0.1:9/0",
+        CACHE_TTL=30,
+        REQUEST_LOG=False,
+    )
     client = app.test_client()
     for _ in range(2):
         resp = client.get("/ogc/collections/zones/items?limit=3")

@@ -56,8 +56,13 @@ def test_booth_tile_of_a_published_event(client: FlaskClient) -> None:
     feats = _decode(resp.data)["booths"]["features"]
     assert feats
     assert all(f["properties"]["code"].startswith("AY-") for f in feats)
-    assert {f["properties"]["status"] for f in feats} <= {"free", "assigned", "checked_in",
-                                                         "no_show", "unavailable"}
+    assert {f["properties"]["status"] for f in feats} <= {
+        "free",
+        "assigned",
+        "checked_in",
+        "no_show",
+        "unavailable",
+    }
     assert all("phone" not in f["properties"] for f in feats)
     assert all(f["geometry"]["type"] == "Polygon" for f in feats)
 
@@ -85,17 +90,23 @@ def test_event_tiles_become_public_when_published(client: FlaskClient, db: Sessi
     event = db.scalars(select(Event).where(Event.slug == CLOSED)).one()
     event.status = "published"
     db.flush()
-    assert client.get(_url("booths", *tile_of(*AHMAD_YANI, 16), event=CLOSED)).status_code \
-        == 200
+    assert client.get(_url("booths", *tile_of(*AHMAD_YANI, 16), event=CLOSED)).status_code == 200
 
 
-@pytest.mark.parametrize(("url", "status"), [
-    ("/tiles/zones/23/0/0.mvt", 400), ("/tiles/zones/3/8/0.mvt", 400),
-    ("/tiles/zones/3/0/8.mvt", 400), ("/tiles/zones/a/0/0.mvt", 400),
-    ("/tiles/zones/-1/0/0.mvt", 400), ("/tiles/zones/99999999999/0/0.mvt", 400),
-    ("/tiles/roads/10/0/0.mvt", 404), ("/tiles/booths/10/0/0.mvt", 400),
-    ("/tiles/booths/10/0/0.mvt?event=nope", 404),
-])
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/tiles/zones/23/0/0.mvt", 400),
+        ("/tiles/zones/3/8/0.mvt", 400),
+        ("/tiles/zones/3/0/8.mvt", 400),
+        ("/tiles/zones/a/0/0.mvt", 400),
+        ("/tiles/zones/-1/0/0.mvt", 400),
+        ("/tiles/zones/99999999999/0/0.mvt", 400),
+        ("/tiles/roads/10/0/0.mvt", 404),
+        ("/tiles/booths/10/0/0.mvt", 400),
+        ("/tiles/booths/10/0/0.mvt?event=nope", 404),
+    ],
+)
 def test_bad_tile_requests(client: FlaskClient, url: str, status: int) -> None:
     assert client.get(url).status_code == status
 
@@ -111,7 +122,8 @@ def test_tile_etag_and_cache(app: Flask, client: FlaskClient) -> None:
 
 
 def test_staff_get_published_tiles_from_the_cache_and_unpublished_never(
-        app: Flask, client: FlaskClient, auth: Any, db: Session) -> None:
+    app: Flask, client: FlaskClient, auth: Any, db: Session
+) -> None:
     """The planner map draws big events from tiles: published ones are cached (under the data's
     change counter), tiles only staff may see are never stored."""
     app.config["CACHE_TTL"] = 60
@@ -127,11 +139,11 @@ def test_staff_get_published_tiles_from_the_cache_and_unpublished_never(
     # a committed change is drawn at once
     event = db.scalars(select(Event).where(Event.slug == PUBLISHED)).one()
     codes = {f["properties"]["code"] for f in _decode(first.data)["booths"]["features"]}
-    booth = db.scalars(select(Booth).where(Booth.event_id == event.id,
-                                           Booth.code.in_(codes)).limit(1)).one()
+    booth = db.scalars(
+        select(Booth).where(Booth.event_id == event.id, Booth.code.in_(codes)).limit(1)
+    ).one()
     booth.code = "ZZ-777"
     db.commit()
     after = client.get(published)
     assert after.headers["X-Cache"] == "miss"
-    assert "ZZ-777" in {f["properties"]["code"]
-                        for f in _decode(after.data)["booths"]["features"]}
+    assert "ZZ-777" in {f["properties"]["code"] for f in _decode(after.data)["booths"]["features"]}

@@ -30,13 +30,23 @@ from app.printing.booth_labels import (
     render_booth_labels_pdf,
 )
 
-TEXTS = LabelTexts(event="CFD Jl. Ahmad Yani", when="Minggu, 6 Desember 2026 · 06.00–09.00",
-                   hint="Petugas: pindai untuk check-in lapak ini", page="Halaman {n} dari {total}")
+TEXTS = LabelTexts(
+    event="CFD Jl. Ahmad Yani",
+    when="Minggu, 6 Desember 2026 · 06.00–09.00",
+    hint="Petugas: pindai untuk check-in lapak ini",
+    page="Halaman {n} dari {total}",
+)
 
 
 def _labels(n: int) -> list[BoothLabel]:
-    return [BoothLabel(f"A-{i}", f"https://petalapak.example/crew/b/{1000 + i}",
-                       "Meja layanan Halal" if i % 10 == 0 else "") for i in range(1, n + 1)]
+    return [
+        BoothLabel(
+            f"A-{i}",
+            f"https://petalapak.example/crew/b/{1000 + i}",
+            "Meja layanan Halal" if i % 10 == 0 else "",
+        )
+        for i in range(1, n + 1)
+    ]
 
 
 @settings(max_examples=60, deadline=None)
@@ -71,13 +81,27 @@ def test_the_printed_qr_code_is_the_matrix_of_the_address(tmp_path: Path) -> Non
     pdf = tmp_path / "labels.pdf"
     pdf.write_bytes(render_booth_labels_pdf(labels, TEXTS))
     dpi = 300
-    subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), "-f", "1", "-l", "1", str(pdf),
-                    str(tmp_path / "page")], check=True, timeout=60)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-gray",
+            "-r",
+            str(dpi),
+            "-f",
+            "1",
+            "-l",
+            "1",
+            str(pdf),
+            str(tmp_path / "page"),
+        ],
+        check=True,
+        timeout=60,
+    )
     raw = next(tmp_path.glob("page*.pgm")).read_bytes()
     header = re.match(rb"P5\s+(\d+)\s+(\d+)\s+255\s", raw)
     assert header
     width = int(header.group(1))
-    pixels = raw[header.end():]
+    pixels = raw[header.end() :]
     left = (PAGE_W - COLS * LABEL_W - (COLS - 1) * GAP_X) / 2
     bottom = (PAGE_H - ROWS * LABEL_H) / 2
     for i in (0, 4):  # first row, first label; second row, second label
@@ -86,7 +110,17 @@ def test_the_printed_qr_code_is_the_matrix_of_the_address(tmp_path: Path) -> Non
         y_top = bottom + (ROWS - 1 - row) * LABEL_H + (LABEL_H - QR_MM) / 2 + QR_MM
         matrix = qr_matrix(labels[i].url)
         module = QR_MM / len(matrix)
-        read = [[1 if pixels[int((PAGE_H - (y_top - (r + 0.5) * module)) * dpi / 25.4) * width
-                            + int((x + (c + 0.5) * module) * dpi / 25.4)] < 128 else 0
-                 for c in range(len(matrix))] for r in range(len(matrix))]
+        read = [
+            [
+                1
+                if pixels[
+                    int((PAGE_H - (y_top - (r + 0.5) * module)) * dpi / 25.4) * width
+                    + int((x + (c + 0.5) * module) * dpi / 25.4)
+                ]
+                < 128
+                else 0
+                for c in range(len(matrix))
+            ]
+            for r in range(len(matrix))
+        ]
         assert read == matrix, labels[i].url

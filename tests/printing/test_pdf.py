@@ -32,14 +32,25 @@ def _turn(geom):  # type: ignore[no-untyped-def]
 
 
 def _labels() -> PrintLabels:
-    templates = {"segment": "Segment {n}", "page": "Page {n} of {total}",
-                 "continue_to": "to segment {n} →", "continued_from": "← from segment {n}",
-                 "match_line": "match {a} | {b}", "chainage": "{a}–{b} m",
-                 "booth_count": "{n} booths", "scale": "Scale 1:{scale} on {paper}"}
-    values = {f.name: templates.get(f.name, f.name.replace("_", " ").title())
-              for f in fields(PrintLabels) if f.type == "str"}
-    return PrintLabels(**values, booth_states={"ok": "No conflict", "blocking": "Conflict",
-                                               "service_desk": "Service desk"})
+    templates = {
+        "segment": "Segment {n}",
+        "page": "Page {n} of {total}",
+        "continue_to": "to segment {n} →",
+        "continued_from": "← from segment {n}",
+        "match_line": "match {a} | {b}",
+        "chainage": "{a}–{b} m",
+        "booth_count": "{n} booths",
+        "scale": "Scale 1:{scale} on {paper}",
+    }
+    values = {
+        f.name: templates.get(f.name, f.name.replace("_", " ").title())
+        for f in fields(PrintLabels)
+        if f.type == "str"
+    }
+    return PrintLabels(
+        **values,
+        booth_states={"ok": "No conflict", "blocking": "Conflict", "service_desk": "Service desk"},
+    )
 
 
 def _street() -> LayoutData:
@@ -52,24 +63,47 @@ def _street() -> LayoutData:
             n += 1
             kind = "service_desk" if n in (40, 41) else "vendor"
             code = f"T-D{n:02d}" if kind == "service_desk" else f"T-{n:04d}"
-            booths.append(PrintBooth(code, _turn(box(X0 + x, Y0 + y, X0 + x + 3, Y0 + y + 3)),
-                                     kind, "blocking" if n == 7 else
-                                     "service_desk" if kind == "service_desk" else "ok",
-                                     "Halal" if kind == "service_desk" else ""))
+            booths.append(
+                PrintBooth(
+                    code,
+                    _turn(box(X0 + x, Y0 + y, X0 + x + 3, Y0 + y + 3)),
+                    kind,
+                    "blocking" if n == 7 else "service_desk" if kind == "service_desk" else "ok",
+                    "Halal" if kind == "service_desk" else "",
+                )
+            )
             x += 3.0 if n % 20 else 6.0
     vendors = [VendorRow(b.code, b.kind) for b in booths]
-    vendors[2] = VendorRow(booths[2].code, "vendor", "Es Teh Bu Ani", "Ani", "minuman",
-                           "0812-0000-1111", checked_in=True)
+    vendors[2] = VendorRow(
+        booths[2].code,
+        "vendor",
+        "Es Teh Bu Ani",
+        "Ani",
+        "minuman",
+        "0812-0000-1111",
+        checked_in=True,
+    )
     return LayoutData(
-        title="Synthetic CFD", when="Sunday", place="Test city", printed="Printed now",
-        corridor=corridor, booths=booths,
-        facilities=[PrintFeature("hydrant", _turn(Point(X0 + 100, Y0 + 6)), "Hydrant 1"),
-                    PrintFeature("crossing", _turn(LineString([(X0 + 300, Y0 - 5),
-                                                               (X0 + 300, Y0 + 5)])), "Zebra"),
-                    PrintFeature("bus_stop", _turn(Point(X0 + 500, Y0 - 6.5)), "Halte")],
-        zones=[PrintFeature("emergency_lane", _turn(box(X0, Y0 - 2.15, X0 + LENGTH_M,
-                                                        Y0 + 2.15)), "Lane")],
-        vendors=vendors, note="EPSG:32749",
+        title="Synthetic CFD",
+        when="Sunday",
+        place="Test city",
+        printed="Printed now",
+        corridor=corridor,
+        booths=booths,
+        facilities=[
+            PrintFeature("hydrant", _turn(Point(X0 + 100, Y0 + 6)), "Hydrant 1"),
+            PrintFeature(
+                "crossing", _turn(LineString([(X0 + 300, Y0 - 5), (X0 + 300, Y0 + 5)])), "Zebra"
+            ),
+            PrintFeature("bus_stop", _turn(Point(X0 + 500, Y0 - 6.5)), "Halte"),
+        ],
+        zones=[
+            PrintFeature(
+                "emergency_lane", _turn(box(X0, Y0 - 2.15, X0 + LENGTH_M, Y0 + 2.15)), "Lane"
+            )
+        ],
+        vendors=vendors,
+        note="EPSG:32749",
     )
 
 
@@ -87,11 +121,11 @@ def test_every_booth_code_is_printed_once_on_the_map_sheets(paper: str) -> None:
     plan = plan_layout(data, paper)
     pdf = render_layout_pdf(data, _labels(), paper=paper, plan=plan)
     pages = _texts(pdf)
-    maps = pages[1:1 + plan.map_pages]
+    maps = pages[1 : 1 + plan.map_pages]
     codes = [b.code for b in data.booths]
     assert _codes(pages[0]) == Counter()  # the overview names segments, not booths
     assert _codes("\n".join(maps)) == Counter(codes)
-    listed = _codes("\n".join(pages[1 + plan.map_pages:]))
+    listed = _codes("\n".join(pages[1 + plan.map_pages :]))
     assert listed == Counter(codes)
     assert len(pages) > 1 + plan.map_pages
     assert "Es Teh Bu Ani (Ani)" in "\n".join(pages)
@@ -129,23 +163,40 @@ def test_vendor_list_alone_uses_the_segments_of_the_map() -> None:
 def test_a_map_page_renders_to_png(tmp_path: Path) -> None:
     pdf = tmp_path / "layout.pdf"
     pdf.write_bytes(render_layout_pdf(_street(), _labels(), paper="A4", include_list=False))
-    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "2", "-l", "2", str(pdf),
-                    str(tmp_path / "page")], check=True, timeout=60)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "40", "-f", "2", "-l", "2", str(pdf), str(tmp_path / "page")],
+        check=True,
+        timeout=60,
+    )
     png = next(tmp_path.glob("page*.png"))
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert png.stat().st_size > 5_000
 
 
-@pytest.mark.parametrize("name", ["__init__.py", "model.py", "sheets.py", "pdf.py",
-                                  "booth_labels.py"])
+@pytest.mark.parametrize(
+    "name", ["__init__.py", "model.py", "sheets.py", "pdf.py", "booth_labels.py"]
+)
 def test_printing_modules_stay_pure(name: str) -> None:
     """No web framework or database in the renderer: the service layer feeds it plain data."""
     import ast
 
     path = Path(__file__).resolve().parents[2] / "app" / "printing" / name
-    forbidden = ("flask", "sqlalchemy", "geoalchemy2", "app.models", "app.services",
-                 "app.routes", "app.db", "werkzeug")
+    forbidden = (
+        "flask",
+        "sqlalchemy",
+        "geoalchemy2",
+        "app.models",
+        "app.services",
+        "app.routes",
+        "app.db",
+        "werkzeug",
+    )
     for node in ast.walk(ast.parse(path.read_text())):
-        names = ([a.name for a in node.names] if isinstance(node, ast.Import)
-                 else [node.module] if isinstance(node, ast.ImportFrom) and node.module else [])
+        names = (
+            [a.name for a in node.names]
+            if isinstance(node, ast.Import)
+            else [node.module]
+            if isinstance(node, ast.ImportFrom) and node.module
+            else []
+        )
         assert not any(n.startswith(forbidden) for n in names), f"{name} imports {names}"

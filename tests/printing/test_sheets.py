@@ -18,8 +18,7 @@ from shapely.ops import substring
 from app.printing.sheets import Sheet, assign_to_sheets, chainages, split_corridor
 
 X0, Y0 = 315000.0, 9994000.0
-FRAME = {"frame_width_m": 300.0, "frame_height_m": 39.0, "half_width_m": 16.0,
-         "overlap_m": 11.0}
+FRAME = {"frame_width_m": 300.0, "frame_height_m": 39.0, "half_width_m": 16.0, "overlap_m": 11.0}
 
 #: Named centrelines: Jl. Ahmad Yani's 2.6 km, a bend, an S-curve, a street shorter than a sheet.
 STRAIGHT = LineString([(X0, Y0), (X0 + 1650, Y0 - 1967)])
@@ -79,16 +78,16 @@ def test_sheets_cover_the_corridor(name: str) -> None:
     # and each sheet holds its own stretch of centreline with the content's half width
     for s in sheets:
         own = substring(line, s.start_m, s.end_m)
-        assert s.frame.buffer(1e-6).contains(own.buffer(FRAME["half_width_m"],
-                                                        cap_style="flat"))
+        assert s.frame.buffer(1e-6).contains(own.buffer(FRAME["half_width_m"], cap_style="flat"))
 
 
 def test_a_straight_street_gets_equal_sheets() -> None:
     sheets = split_corridor(STRAIGHT, **FRAME)
     lengths = [s.end_m - s.start_m for s in sheets]
     assert max(lengths) - min(lengths) < 1e-6
-    assert len(sheets) == math.ceil(STRAIGHT.length / (FRAME["frame_width_m"]
-                                                       - 2 * FRAME["overlap_m"]))
+    assert len(sheets) == math.ceil(
+        STRAIGHT.length / (FRAME["frame_width_m"] - 2 * FRAME["overlap_m"])
+    )
     # the street runs across every sheet: its chord is the sheet's x axis
     direction = math.atan2(-1967, 1650)
     assert all(s.angle_rad == pytest.approx(direction) for s in sheets)
@@ -119,8 +118,9 @@ def test_sheet_coordinates_round_trip() -> None:
 
 def test_a_window_too_low_for_the_content_is_refused() -> None:
     with pytest.raises(ValueError, match="does not fit"):
-        split_corridor(STRAIGHT, frame_width_m=300, frame_height_m=20, half_width_m=16,
-                       overlap_m=11)
+        split_corridor(
+            STRAIGHT, frame_width_m=300, frame_height_m=20, half_width_m=16, overlap_m=11
+        )
     with pytest.raises(ValueError, match="empty"):
         split_corridor(LineString(), **FRAME)
 
@@ -131,8 +131,9 @@ def test_a_window_too_low_for_the_content_is_refused() -> None:
     leg_m=st.floats(60, 500),
     offset_m=st.floats(0.0, 9.0),
 )
-def test_random_streets_partition_their_centroids(turns: list[float], leg_m: float,
-                                                   offset_m: float) -> None:
+def test_random_streets_partition_their_centroids(
+    turns: list[float], leg_m: float, offset_m: float
+) -> None:
     heading, x, y = 0.3, X0, Y0
     coords = [(x, y)]
     for turn in turns:
@@ -140,10 +141,12 @@ def test_random_streets_partition_their_centroids(turns: list[float], leg_m: flo
         x, y = x + leg_m * math.cos(heading), y + leg_m * math.sin(heading)
         coords.append((x, y))
     line = LineString(coords)
-    sheets = split_corridor(line, frame_width_m=300, frame_height_m=60, half_width_m=16,
-                            overlap_m=11)
-    _check_partition(line, sheets, _points_along(line, spacing_m=7.0,
-                                                 offsets_m=(-offset_m, offset_m)))
+    sheets = split_corridor(
+        line, frame_width_m=300, frame_height_m=60, half_width_m=16, overlap_m=11
+    )
+    _check_partition(
+        line, sheets, _points_along(line, spacing_m=7.0, offsets_m=(-offset_m, offset_m))
+    )
 
 
 def test_docstring_examples() -> None:

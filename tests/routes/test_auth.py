@@ -26,11 +26,17 @@ def test_planner_sees_dashboard(client: FlaskClient, auth: AuthActions) -> None:
     assert "CFD MikroDOTS" in resp.get_data(as_text=True)
 
 
-@pytest.mark.parametrize(("role", "planner", "users"), [
-    ("crew", 403, 403), ("planner", 200, 403), ("admin", 200, 200),
-])
-def test_role_checks(client: FlaskClient, auth: AuthActions, role: str, planner: int,
-                     users: int) -> None:
+@pytest.mark.parametrize(
+    ("role", "planner", "users"),
+    [
+        ("crew", 403, 403),
+        ("planner", 200, 403),
+        ("admin", 200, 200),
+    ],
+)
+def test_role_checks(
+    client: FlaskClient, auth: AuthActions, role: str, planner: int, users: int
+) -> None:
     auth.login(role)
     assert client.get("/planner/").status_code == planner
     assert client.get("/planner/users").status_code == users
@@ -54,8 +60,9 @@ def test_deactivated_user_cannot_log_in(client: FlaskClient, make_user, db) -> N
 
 def test_login_does_not_redirect_off_site(client: FlaskClient, make_user) -> None:  # type: ignore[no-untyped-def]
     user = make_user(role="planner")
-    resp = client.post("/login?next=https://evil.example/x",
-                       data={"email": user.email, "password": "password123!"})
+    resp = client.post(
+        "/login?next=https://evil.example/x", data={"email": user.email, "password": "password123!"}
+    )
     assert resp.headers["Location"] == "/"
 
 
@@ -78,8 +85,7 @@ def test_session_cookie_is_httponly_and_samesite(client: FlaskClient, make_user)
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-def test_login_attempts_are_limited_per_address(app: Flask, client: FlaskClient,
-                                                make_user) -> None:  # type: ignore[no-untyped-def]
+def test_login_attempts_are_limited_per_address(app: Flask, client: FlaskClient, make_user) -> None:  # type: ignore[no-untyped-def]
     app.config["LOGIN_LIMIT_PER_EMAIL"] = "3/900"
     user = make_user(role="planner")
     for _ in range(3):
@@ -90,19 +96,26 @@ def test_login_attempts_are_limited_per_address(app: Flask, client: FlaskClient,
     assert int(refused.headers["Retry-After"]) > 0
     assert "Terlalu banyak percobaan" in refused.get_data(as_text=True)
     other = make_user(role="crew")
-    assert client.post("/login", data={"email": other.email,
-                                       "password": "password123!"}).status_code == 302
+    assert (
+        client.post("/login", data={"email": other.email, "password": "password123!"}).status_code
+        == 302
+    )
 
 
 def test_login_attempts_are_limited_per_client(app: Flask, client: FlaskClient) -> None:
     app.config["LOGIN_LIMIT_PER_IP"] = "4/600"
-    codes = [client.post("/login", data={"email": f"x{i}@pontianak.go.id",
-                                         "password": "apa-saja"}).status_code for i in range(6)]
+    codes = [
+        client.post(
+            "/login", data={"email": f"x{i}@pontianak.go.id", "password": "apa-saja"}
+        ).status_code
+        for i in range(6)
+    ]
     assert codes == [200, 200, 200, 200, 429, 429]
 
 
-def test_unknown_and_known_addresses_take_similar_time(app: Flask, client: FlaskClient,
-                                                       make_user) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_and_known_addresses_take_similar_time(
+    app: Flask, client: FlaskClient, make_user
+) -> None:  # type: ignore[no-untyped-def]
     """An unknown address checks a decoy hash, so timing does not reveal staff accounts."""
     import statistics
     import time
@@ -111,22 +124,33 @@ def test_unknown_and_known_addresses_take_similar_time(app: Flask, client: Flask
     user = make_user(role="planner")
     times: dict[str, list[float]] = {"known": [], "unknown": []}
     for i in range(12):
-        for kind, email in ((("known", user.email), ("unknown", "tidak-ada@pontianak.go.id"))
-                            if i % 2 else (("unknown", "tidak-ada@pontianak.go.id"),
-                                           ("known", user.email))):
+        for kind, email in (
+            (("known", user.email), ("unknown", "tidak-ada@pontianak.go.id"))
+            if i % 2
+            else (("unknown", "tidak-ada@pontianak.go.id"), ("known", user.email))
+        ):
             start = time.perf_counter()
-            assert client.post("/login", data={"email": email,
-                                               "password": "salah"}).status_code == 200
+            assert (
+                client.post("/login", data={"email": email, "password": "salah"}).status_code == 200
+            )
             times[kind].append(time.perf_counter() - start)
     known, unknown = statistics.median(times["known"][2:]), statistics.median(times["unknown"][2:])
     assert unknown > 0.5 * known  # was 2 ms against 98 ms before the decoy
 
 
-@pytest.mark.parametrize("path", ["/planner/vendors/1", "/planner/vendors/1/card",
-                                  "/api/vendors/1", "/planner/map",
-                                  "/api/workspace/pontianak/layers/zones"])
-def test_staff_answers_are_not_kept_by_browsers(client: FlaskClient, auth: AuthActions,
-                                                path: str) -> None:
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/planner/vendors/1",
+        "/planner/vendors/1/card",
+        "/api/vendors/1",
+        "/planner/map",
+        "/api/workspace/pontianak/layers/zones",
+    ],
+)
+def test_staff_answers_are_not_kept_by_browsers(
+    client: FlaskClient, auth: AuthActions, path: str
+) -> None:
     """They carry phone numbers, NIBs and access codes (shared office PCs)."""
     auth.login("planner")
     resp = client.get(path)
@@ -136,4 +160,5 @@ def test_staff_answers_are_not_kept_by_browsers(client: FlaskClient, auth: AuthA
 
 def test_public_pages_keep_their_own_caching(client: FlaskClient) -> None:
     assert "no-store" not in client.get("/ogc/collections/zones/items?f=json").headers.get(
-        "Cache-Control", "")
+        "Cache-Control", ""
+    )

@@ -29,9 +29,12 @@ def event(db: Session) -> Event:
 
 @pytest.fixture
 def assigned(db: Session, event: Event) -> Assignment:
-    return db.scalars(select(Assignment).where(Assignment.event_id == event.id,
-                                               Assignment.status == "assigned")
-                      .order_by(Assignment.id).limit(1)).one()
+    return db.scalars(
+        select(Assignment)
+        .where(Assignment.event_id == event.id, Assignment.status == "assigned")
+        .order_by(Assignment.id)
+        .limit(1)
+    ).one()
 
 
 def test_staff_only(client: FlaskClient, auth: AuthActions) -> None:
@@ -44,8 +47,9 @@ def test_staff_only(client: FlaskClient, auth: AuthActions) -> None:
     assert client.get("/crew/events/tidak-ada/checkin").status_code == 404
 
 
-def test_list_and_search(app: Flask, client: FlaskClient, auth: AuthActions,
-                         assigned: Assignment) -> None:
+def test_list_and_search(
+    app: Flask, client: FlaskClient, auth: AuthActions, assigned: Assignment
+) -> None:
     app.config["FIXED_NOW"] = BEFORE
     auth.login("crew")
     resp = client.get(URL)
@@ -56,13 +60,13 @@ def test_list_and_search(app: Flask, client: FlaskClient, auth: AuthActions,
     assert 'name="viewport" content="width=device-width, initial-scale=1"' in page
     assert "Batas waktu check-in: pukul 06.30" in page
     assert re.search(r'<button type="submit" class="danger" disabled>', page)
-    found = client.get(URL, query_string={"q": assigned.booth.code.lower()}) \
-        .get_data(as_text=True)
+    found = client.get(URL, query_string={"q": assigned.booth.code.lower()}).get_data(as_text=True)
     assert found.count('class="checkin-row') == 1
 
 
-def test_mark_by_form_and_json(client: FlaskClient, auth: AuthActions, db: Session,
-                               assigned: Assignment) -> None:
+def test_mark_by_form_and_json(
+    client: FlaskClient, auth: AuthActions, db: Session, assigned: Assignment
+) -> None:
     user = auth.login("crew")
     resp = client.post(f"{URL}/{assigned.id}", data={"status": "checked_in"})
     assert resp.status_code == 303
@@ -72,20 +76,31 @@ def test_mark_by_form_and_json(client: FlaskClient, auth: AuthActions, db: Sessi
     api = client.post(f"{API}/{assigned.id}", json={"status": "no_show"})
     assert api.status_code == 200
     assert api.get_json() | {"status_label": None} == {
-        "assignment_id": assigned.id, "booth_code": assigned.booth.code, "status": "no_show",
-        "status_label": None, "previous": "checked_in", "changed": True}
-    entries = db.scalars(select(AuditEntry).where(AuditEntry.entity == "assignment",
-                                                  AuditEntry.entity_id == assigned.id,
-                                                  AuditEntry.action == "update")).all()
+        "assignment_id": assigned.id,
+        "booth_code": assigned.booth.code,
+        "status": "no_show",
+        "status_label": None,
+        "previous": "checked_in",
+        "changed": True,
+    }
+    entries = db.scalars(
+        select(AuditEntry).where(
+            AuditEntry.entity == "assignment",
+            AuditEntry.entity_id == assigned.id,
+            AuditEntry.action == "update",
+        )
+    ).all()
     assert {e.user_id for e in entries} == {user.id}
     assert len(entries) == 2
     rows = client.get(API).get_json()["rows"]
-    assert {"assignment_id": assigned.id, "status": "no_show"}.items() <= \
-        next(r for r in rows if r["assignment_id"] == assigned.id).items()
+    assert {"assignment_id": assigned.id, "status": "no_show"}.items() <= next(
+        r for r in rows if r["assignment_id"] == assigned.id
+    ).items()
 
 
-def test_bad_marks_are_clean_errors(client: FlaskClient, auth: AuthActions, db: Session,
-                                    assigned: Assignment) -> None:
+def test_bad_marks_are_clean_errors(
+    client: FlaskClient, auth: AuthActions, db: Session, assigned: Assignment
+) -> None:
     from app.services.allocation import release_and_offer
 
     auth.login("crew")
@@ -96,51 +111,71 @@ def test_bad_marks_are_clean_errors(client: FlaskClient, auth: AuthActions, db: 
     conflict = client.post(f"{API}/{assigned.id}", json={"status": "checked_in"})
     assert conflict.status_code == 409
     assert "membatalkan" in conflict.get_json()["message"]
-    page = client.post(f"{URL}/{assigned.id}", data={"status": "checked_in"},
-                       follow_redirects=True).get_data(as_text=True)
+    page = client.post(
+        f"{URL}/{assigned.id}", data={"status": "checked_in"}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "membatalkan" in page
 
 
-def test_release_after_cutoff(app: Flask, client: FlaskClient, auth: AuthActions,
-                              db: Session, assigned: Assignment) -> None:
+def test_release_after_cutoff(
+    app: Flask, client: FlaskClient, auth: AuthActions, db: Session, assigned: Assignment
+) -> None:
     auth.login("crew")
     client.post(f"{API}/{assigned.id}", json={"status": "no_show"})
     app.config["FIXED_NOW"] = BEFORE
     early = client.post(f"{URL}/release", follow_redirects=True).get_data(as_text=True)
     assert "setelah pukul 06.30" in early
-    assert db.scalars(select(Assignment).where(
-        Assignment.booth_id == assigned.booth_id,
-        Assignment.status.in_(HOLDING_STATUSES))).first() is None
+    assert (
+        db.scalars(
+            select(Assignment).where(
+                Assignment.booth_id == assigned.booth_id, Assignment.status.in_(HOLDING_STATUSES)
+            )
+        ).first()
+        is None
+    )
     app.config["FIXED_NOW"] = AFTER
     page = client.get(URL).get_data(as_text=True)
     assert not re.search(r'class="danger" disabled', page)
     done = client.post(f"{URL}/release", follow_redirects=True).get_data(as_text=True)
     assert "1 lapak dilepas; 1 ditawarkan ke daftar tunggu." in done
-    offer = db.scalars(select(Assignment).where(
-        Assignment.booth_id == assigned.booth_id,
-        Assignment.status.in_(HOLDING_STATUSES))).one()
+    offer = db.scalars(
+        select(Assignment).where(
+            Assignment.booth_id == assigned.booth_id, Assignment.status.in_(HOLDING_STATUSES)
+        )
+    ).one()
     assert offer.vendor_id != assigned.vendor_id
     again = client.post(f"{URL}/release", follow_redirects=True).get_data(as_text=True)
     assert "Tidak ada lapak" in again
 
 
-def test_json_mark_takes_the_csrf_header(database_url: str, db: Session, make_user,
-                                         assigned: Assignment) -> None:
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret-key-0123456789",
-                      "SQLALCHEMY_DATABASE_URI": database_url}, session=db)
+def test_json_mark_takes_the_csrf_header(
+    database_url: str, db: Session, make_user, assigned: Assignment
+) -> None:
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key-0123456789",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+        },
+        session=db,
+    )
     client = app.test_client()
     user = make_user(role="crew")
     login = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', login)
     assert token
-    client.post("/login", data={"email": user.email, "password": "password123!",
-                                "csrf_token": token.group(1)})
+    client.post(
+        "/login",
+        data={"email": user.email, "password": "password123!", "csrf_token": token.group(1)},
+    )
     page = client.get(URL).get_data(as_text=True)
     meta = re.search(r'name="csrf-token" content="([^"]+)"', page)
     assert meta
-    assert client.post(f"{API}/{assigned.id}", json={"status": "checked_in"}).status_code \
-        == 400
-    ok = client.post(f"{API}/{assigned.id}", json={"status": "checked_in"},
-                     headers={"X-CSRFToken": meta.group(1)})
+    assert client.post(f"{API}/{assigned.id}", json={"status": "checked_in"}).status_code == 400
+    ok = client.post(
+        f"{API}/{assigned.id}",
+        json={"status": "checked_in"},
+        headers={"X-CSRFToken": meta.group(1)},
+    )
     assert ok.status_code == 200
     assert ok.get_json()["status"] == "checked_in"

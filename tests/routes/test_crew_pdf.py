@@ -49,17 +49,31 @@ def test_bad_size_and_unknown_event(client: FlaskClient, auth: AuthActions) -> N
 def _small_event(db: Session) -> Event:
     """An event of five booths (two of them service desks) copied from the demo's shapes."""
     demo = db.scalars(select(Event).where(Event.slug == "cfd-2026-12-06")).one()
-    event = Event(city_id=demo.city_id, slug="uji-label", name="Uji label", date=demo.date,
-                  start_time=demo.start_time, end_time=demo.end_time)
+    event = Event(
+        city_id=demo.city_id,
+        slug="uji-label",
+        name="Uji label",
+        date=demo.date,
+        start_time=demo.start_time,
+        end_time=demo.end_time,
+    )
     db.add(event)
     db.flush()
-    shapes = db.scalars(select(Booth).where(Booth.event_id == demo.id)
-                        .order_by(Booth.id).limit(5)).all()
+    shapes = db.scalars(
+        select(Booth).where(Booth.event_id == demo.id).order_by(Booth.id).limit(5)
+    ).all()
     for i, src in enumerate(shapes, start=1):
         desk = i in (2, 4)
-        db.add(Booth(event_id=event.id, code=f"L-{12 - i}", geom=src.geom,
-                     kind="service_desk" if desk else "vendor",
-                     label="Halal" if i == 2 else None, service="nib" if i == 4 else None))
+        db.add(
+            Booth(
+                event_id=event.id,
+                code=f"L-{12 - i}",
+                geom=src.geom,
+                kind="service_desk" if desk else "vendor",
+                label="Halal" if i == 2 else None,
+                service="nib" if i == 4 else None,
+            )
+        )
     db.commit()
     return event
 
@@ -78,17 +92,18 @@ def test_booth_labels_with_qr_codes(client: FlaskClient, auth: AuthActions, db: 
     assert "pindai" in text.lower()
 
 
-def test_a_label_qr_code_opens_the_check_in_at_that_booth(client: FlaskClient,
-                                                          auth: AuthActions, db: Session) -> None:
-    booth = db.scalars(select(Booth).join(Event).where(Event.slug == "cfd-2026-12-06")
-                       .order_by(Booth.id).limit(1)).one()
+def test_a_label_qr_code_opens_the_check_in_at_that_booth(
+    client: FlaskClient, auth: AuthActions, db: Session
+) -> None:
+    booth = db.scalars(
+        select(Booth).join(Event).where(Event.slug == "cfd-2026-12-06").order_by(Booth.id).limit(1)
+    ).one()
     anonymous = client.get(f"/crew/b/{booth.id}")
     assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
     auth.login("crew")
     resp = client.get(f"/crew/b/{booth.id}")
     assert resp.status_code == 302
-    assert resp.headers["Location"].endswith(
-        f"/crew/events/cfd-2026-12-06/checkin?q={booth.code}")
+    assert resp.headers["Location"].endswith(f"/crew/events/cfd-2026-12-06/checkin?q={booth.code}")
     page = client.get(resp.headers["Location"]).get_data(as_text=True)
     assert booth.code in page
     assert client.get("/crew/b/99999999").status_code == 404

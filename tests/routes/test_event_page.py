@@ -41,12 +41,14 @@ def test_publish_close_and_no_way_back(client: FlaskClient, auth: Any, db: Sessi
     assert _event(db).status == "closed"
 
 
-def test_copy_to_next_sunday_keeps_booths_and_returning_vendors(client: FlaskClient, auth: Any,
-                                                               db: Session) -> None:
+def test_copy_to_next_sunday_keeps_booths_and_returning_vendors(
+    client: FlaskClient, auth: Any, db: Session
+) -> None:
     auth.login("planner")
     source = _event(db)
-    locked = db.scalars(select(Booth).where(Booth.event_id == source.id, Booth.kind == "vendor")
-                        ).first()
+    locked = db.scalars(
+        select(Booth).where(Booth.event_id == source.id, Booth.kind == "vendor")
+    ).first()
     locked.locked = True
     db.commit()
     resp = client.post(f"{PAGE}/copy", data={"date": "2026-12-13"})
@@ -55,28 +57,44 @@ def test_copy_to_next_sunday_keeps_booths_and_returning_vendors(client: FlaskCli
     assert copy.copied_from_id == source.id and copy.status == "draft"
     codes = {b.code: b for b in copy.booths}
     assert len(codes) == len(source.booths) and codes[locked.code].locked
-    client.post("/planner/events/cfd-2026-12-13/allocate",
-                data={"seed": "13", "caps": "makanan=45"})
-    before = dict(db.execute(select(Assignment.vendor_id, Booth.code)
-                             .join(Booth, Booth.id == Assignment.booth_id)
-                             .where(Assignment.event_id == source.id)).all())
-    after = dict(db.execute(select(Assignment.vendor_id, Booth.code)
-                            .join(Booth, Booth.id == Assignment.booth_id)
-                            .where(Assignment.event_id == copy.id)).all())
+    client.post(
+        "/planner/events/cfd-2026-12-13/allocate", data={"seed": "13", "caps": "makanan=45"}
+    )
+    before = dict(
+        db.execute(
+            select(Assignment.vendor_id, Booth.code)
+            .join(Booth, Booth.id == Assignment.booth_id)
+            .where(Assignment.event_id == source.id)
+        ).all()
+    )
+    after = dict(
+        db.execute(
+            select(Assignment.vendor_id, Booth.code)
+            .join(Booth, Booth.id == Assignment.booth_id)
+            .where(Assignment.event_id == copy.id)
+        ).all()
+    )
     assert after and all(before.get(v) == code for v, code in after.items() if v in before)
 
 
 def test_move_pins_and_refuses_a_taken_booth(client: FlaskClient, auth: Any, db: Session) -> None:
     auth.login("planner")
     event = _event(db)
-    a, b = db.scalars(select(Assignment).where(Assignment.event_id == event.id)
-                      .order_by(Assignment.id).limit(2)).all()
+    a, b = db.scalars(
+        select(Assignment).where(Assignment.event_id == event.id).order_by(Assignment.id).limit(2)
+    ).all()
     taken = b.booth.code
-    resp = client.post(f"{PAGE}/assignments/{a.id}/move", data={"booth_code": taken},
-                       follow_redirects=True)
+    resp = client.post(
+        f"{PAGE}/assignments/{a.id}/move", data={"booth_code": taken}, follow_redirects=True
+    )
     assert "sudah terisi" in resp.get_data(as_text=True)
-    free = db.scalars(select(Booth).where(Booth.event_id == event.id, Booth.kind == "vendor",
-                                          Booth.id.not_in(select(Assignment.booth_id)))).first()
+    free = db.scalars(
+        select(Booth).where(
+            Booth.event_id == event.id,
+            Booth.kind == "vendor",
+            Booth.id.not_in(select(Assignment.booth_id)),
+        )
+    ).first()
     client.post(f"{PAGE}/assignments/{a.id}/move", data={"booth_code": free.code})
     db.expire_all()
     moved = db.get(Assignment, a.id)
@@ -88,15 +106,17 @@ def test_move_pins_and_refuses_a_taken_booth(client: FlaskClient, auth: Any, db:
 
 def test_layout_form_reports_and_bad_values_are_named(client: FlaskClient, auth: Any) -> None:
     auth.login("planner")
-    resp = client.post(f"{PAGE}/layout", data={"booth_width_m": "3", "gap_m": "0.2"},
-                       follow_redirects=True)
+    resp = client.post(
+        f"{PAGE}/layout", data={"booth_width_m": "3", "gap_m": "0.2"}, follow_redirects=True
+    )
     assert "lapak dibuat" in resp.get_data(as_text=True)
     resp = client.post(f"{PAGE}/layout", data={"booth_width_m": "0.1"}, follow_redirects=True)
     assert "booth_width_m" in resp.get_data(as_text=True)
 
 
-def test_vendor_names_are_escaped_in_the_assignment_table(client: FlaskClient, auth: Any,
-                                                          db: Session) -> None:
+def test_vendor_names_are_escaped_in_the_assignment_table(
+    client: FlaskClient, auth: Any, db: Session
+) -> None:
     auth.login("planner")
     a = db.scalars(select(Assignment).where(Assignment.event_id == _event(db).id)).first()
     a.vendor.business_name = "<img src=x onerror=alert(1)> `Kopi`"
@@ -110,8 +130,11 @@ def test_print_links_show_a_progress_note(client: FlaskClient, auth: Any) -> Non
     auth.login("planner")
     html = client.get(PAGE).get_data(as_text=True)
     for path in ("layout.pdf", "labels.pdf"):
-        link = re.search(rf'<a class="[^"]*busy-on-click[^"]*" data-busy="([\w-]+)" '
-                         rf'href="/crew/events/[\w-]+/{re.escape(path)}"', html)
+        link = re.search(
+            rf'<a class="[^"]*busy-on-click[^"]*" data-busy="([\w-]+)" '
+            rf'href="/crew/events/[\w-]+/{re.escape(path)}"',
+            html,
+        )
         assert link, path
         assert f'id="{link.group(1)}" hidden' in html
     assert "js/busy.js" in html

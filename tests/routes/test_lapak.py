@@ -57,16 +57,22 @@ def event(db: Session) -> Event:
 def booked(db: Session, event: Event) -> Assignment:
     """An assigned vendor with a phone number in the coming demo event."""
     return db.scalars(
-        select(Assignment).join(Vendor, Vendor.id == Assignment.vendor_id)
-        .where(Assignment.event_id == event.id, Assignment.status == "assigned",
-               Vendor.phone.is_not(None))
-        .order_by(Assignment.id).limit(1)
+        select(Assignment)
+        .join(Vendor, Vendor.id == Assignment.vendor_id)
+        .where(
+            Assignment.event_id == event.id,
+            Assignment.status == "assigned",
+            Vendor.phone.is_not(None),
+        )
+        .order_by(Assignment.id)
+        .limit(1)
     ).one()
 
 
 def _login(client: FlaskClient, vendor: Vendor, **env: Any) -> Any:
-    return client.post("/lapak", data={"code": vendor.access_code, "phone4": vendor.phone[-4:]},
-                       environ_base=env)
+    return client.post(
+        "/lapak", data={"code": vendor.access_code, "phone4": vendor.phone[-4:]}, environ_base=env
+    )
 
 
 def _masked(body: bytes) -> str:
@@ -90,8 +96,9 @@ def test_form_is_indonesian_and_allows_pinch_zoom(client: FlaskClient) -> None:
     assert client.get("/lapak?lang=en").status_code == 200
 
 
-def test_lookup_shows_the_booth_and_keeps_the_session(client: FlaskClient,
-                                                      booked: Assignment) -> None:
+def test_lookup_shows_the_booth_and_keeps_the_session(
+    client: FlaskClient, booked: Assignment
+) -> None:
     resp = _login(client, booked.vendor)
     assert resp.status_code == 303
     assert resp.headers["Location"].endswith("/lapak")
@@ -121,33 +128,37 @@ def test_code_is_accepted_as_people_type_it(client: FlaskClient, booked: Assignm
 def test_json_lookup_and_session_get(client: FlaskClient, booked: Assignment) -> None:
     assert client.get("/api/lapak").status_code == 401
     vendor = booked.vendor
-    resp = client.post("/api/lapak", json={"code": vendor.access_code,
-                                            "phone4": vendor.phone[-4:]})
+    resp = client.post("/api/lapak", json={"code": vendor.access_code, "phone4": vendor.phone[-4:]})
     assert resp.status_code == 200
     data = resp.get_json()
     [booking] = data["bookings"]
     assert booking["booth"]["code"] == booked.booth.code
-    assert booking["event"] == {"slug": EVENT, "name": booked.event.name, "date": "2026-12-06",
-                                "start": "06:00", "end": "09:00"}
+    assert booking["event"] == {
+        "slug": EVENT,
+        "name": booked.event.name,
+        "date": "2026-12-06",
+        "start": "06:00",
+        "end": "09:00",
+    }
     assert booking["can_confirm"]
     assert booking["can_cancel"]
     assert booking["navigate"]["geo"].startswith("geo:")
     roles = {f["properties"]["role"] for f in booking["map"]["features"]}
     assert {"own", "occupied", "service_desk", "emergency_lane"} <= roles
-    assert client.get("/api/lapak").get_json()["bookings"][0]["assignment_id"] == \
-        booked.id
+    assert client.get("/api/lapak").get_json()["bookings"][0]["assignment_id"] == booked.id
 
 
 def test_malformed_input_is_refused_before_lookup(client: FlaskClient) -> None:
     assert client.post("/lapak", data={"code": "", "phone4": "1234"}).status_code == 400
-    assert client.post("/api/lapak", json={"code": "ABCDEFGHJK", "phone4": "12"}).status_code \
-        == 400
+    assert client.post("/api/lapak", json={"code": "ABCDEFGHJK", "phone4": "12"}).status_code == 400
 
 
-def test_waitlisted_vendor_sees_their_place(client: FlaskClient, db: Session,
-                                            event: Event) -> None:
-    run = db.scalars(select(AllocationRun).where(AllocationRun.event_id == event.id)
-                     .order_by(AllocationRun.id.desc())).first()
+def test_waitlisted_vendor_sees_their_place(client: FlaskClient, db: Session, event: Event) -> None:
+    run = db.scalars(
+        select(AllocationRun)
+        .where(AllocationRun.event_id == event.id)
+        .order_by(AllocationRun.id.desc())
+    ).first()
     assert run is not None
     assert run.result["waitlist"]
     first = db.get(Vendor, int(run.result["waitlist"][0]))
@@ -156,8 +167,9 @@ def test_waitlisted_vendor_sees_their_place(client: FlaskClient, db: Session,
     _login(client, first)
     data = client.get("/api/lapak").get_json()
     assert data["bookings"] == []
-    assert data["waitlist"] == [{"event": {"slug": EVENT, "name": event.name,
-                                           "date": "2026-12-06"}, "position": 1}]
+    assert data["waitlist"] == [
+        {"event": {"slug": EVENT, "name": event.name, "date": "2026-12-06"}, "position": 1}
+    ]
     assert "daftar tunggu" in client.get("/lapak").get_data(as_text=True)
 
 
@@ -165,13 +177,20 @@ def test_waitlisted_vendor_sees_their_place(client: FlaskClient, db: Session,
 
 
 def _secrets_of(vendor: Vendor) -> list[str]:
-    values = [vendor.owner_name, vendor.business_name, vendor.phone, vendor.nib,
-              vendor.access_code, vendor.halal_cert_no]
+    values = [
+        vendor.owner_name,
+        vendor.business_name,
+        vendor.phone,
+        vendor.nib,
+        vendor.access_code,
+        vendor.halal_cert_no,
+    ]
     return [v for v in values if v]
 
 
-def test_no_other_vendor_data_in_page_or_json(client: FlaskClient, db: Session,
-                                              booked: Assignment) -> None:
+def test_no_other_vendor_data_in_page_or_json(
+    client: FlaskClient, db: Session, booked: Assignment
+) -> None:
     me = booked.vendor
     _login(client, me)
     page = client.get("/lapak").get_data(as_text=True)
@@ -180,20 +199,28 @@ def test_no_other_vendor_data_in_page_or_json(client: FlaskClient, db: Session,
     mine = " ".join(_secrets_of(me))
     others = db.scalars(select(Vendor).where(Vendor.id != me.id)).all()
     assert len(others) > 100
-    leaks = [(v.id, s) for v in others for s in _secrets_of(v)
-             if s not in mine and (s in page or s in api)]
+    leaks = [
+        (v.id, s)
+        for v in others
+        for s in _secrets_of(v)
+        if s not in mine and (s in page or s in api)
+    ]
     assert leaks == []
     # other booths appear only as shapes: no booth codes but the vendor's own
-    codes = set(db.scalars(select(Booth.code).where(Booth.event_id == booked.event_id,
-                                                    Booth.id != booked.booth_id)))
+    codes = set(
+        db.scalars(
+            select(Booth.code).where(Booth.event_id == booked.event_id, Booth.id != booked.booth_id)
+        )
+    )
     assert [c for c in codes if re.search(rf"\b{re.escape(c)}\b", page + api)] == []
 
 
 # -- failures: the same answer for an unknown code and a wrong phone -------------------------
 
 
-def test_unknown_code_and_wrong_phone_answer_the_same(client: FlaskClient,
-                                                      booked: Assignment) -> None:
+def test_unknown_code_and_wrong_phone_answer_the_same(
+    client: FlaskClient, booked: Assignment
+) -> None:
     vendor = booked.vendor
     wrong = f"{(int(vendor.phone[-4:]) + 1) % 10000:04d}"
     assert client.application.config["LAPAK_LIMIT_PER_IP"]
@@ -209,27 +236,30 @@ def test_unknown_code_and_wrong_phone_answer_the_same(client: FlaskClient,
     assert client.get("/api/lapak").status_code == 401  # nothing was remembered
 
 
-def test_inactive_vendor_answers_like_an_unknown_code(client: FlaskClient, db: Session,
-                                                      booked: Assignment) -> None:
+def test_inactive_vendor_answers_like_an_unknown_code(
+    client: FlaskClient, db: Session, booked: Assignment
+) -> None:
     vendor = booked.vendor
     vendor.active = False
     db.flush()
-    right = client.post("/api/lapak", json={"code": vendor.access_code,
-                                             "phone4": vendor.phone[-4:]})
+    right = client.post(
+        "/api/lapak", json={"code": vendor.access_code, "phone4": vendor.phone[-4:]}
+    )
     unknown = client.post("/api/lapak", json={"code": UNKNOWN_CODE, "phone4": "1234"})
     assert right.status_code == unknown.status_code == 401
     assert right.data == unknown.data
 
 
-def test_unknown_code_and_wrong_phone_take_similar_time(app: Flask, client: FlaskClient,
-                                                        booked: Assignment) -> None:
+def test_unknown_code_and_wrong_phone_take_similar_time(
+    app: Flask, client: FlaskClient, booked: Assignment
+) -> None:
     app.config["RATELIMIT_SCALE"] = 0  # measuring, not limiting
     vendor = booked.vendor
     wrong = f"{(int(vendor.phone[-4:]) + 1) % 10000:04d}"
     times: dict[str, list[float]] = {"unknown": [], "wrong_phone": []}
     pairs = [("unknown", UNKNOWN_CODE), ("wrong_phone", vendor.access_code)]
     for i in range(30):
-        for kind, code in (pairs if i % 2 else pairs[::-1]):
+        for kind, code in pairs if i % 2 else pairs[::-1]:
             start = time.perf_counter()
             resp = client.post("/api/lapak", json={"code": code, "phone4": wrong})
             times[kind].append(time.perf_counter() - start)
@@ -257,16 +287,22 @@ def test_lookups_are_limited_per_ip(client: FlaskClient) -> None:
     assert api.get_json()["error"] == "rate_limited"
     assert "Retry-After" in api.headers
     # another address is not affected
-    other = client.post("/lapak", data={"code": "QQQQQQQQ97", "phone4": "1234"},
-                        environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    other = client.post(
+        "/lapak",
+        data={"code": "QQQQQQQQ97", "phone4": "1234"},
+        environ_base={"REMOTE_ADDR": "10.1.2.3"},
+    )
     assert other.status_code == 401
 
 
 def test_lookups_are_limited_per_code(client: FlaskClient, booked: Assignment) -> None:
     vendor = booked.vendor
     for i in range(5):
-        resp = client.post("/api/lapak", json={"code": vendor.access_code, "phone4": "0000"},
-                           environ_base={"REMOTE_ADDR": f"10.0.0.{i + 1}"})
+        resp = client.post(
+            "/api/lapak",
+            json={"code": vendor.access_code, "phone4": "0000"},
+            environ_base={"REMOTE_ADDR": f"10.0.0.{i + 1}"},
+        )
         assert resp.status_code == 401
     # the right digits from a fresh address are refused too while the code is limited
     limited = _login(client, vendor, REMOTE_ADDR="10.0.0.50")
@@ -274,25 +310,32 @@ def test_lookups_are_limited_per_code(client: FlaskClient, booked: Assignment) -
     assert 60 < int(limited.headers["Retry-After"]) <= 900
     # ...and so is an unknown code: the limit says nothing about which codes exist
     for i in range(5):
-        client.post("/api/lapak", json={"code": UNKNOWN_CODE, "phone4": "0000"},
-                    environ_base={"REMOTE_ADDR": f"10.0.1.{i + 1}"})
-    unknown = client.post("/api/lapak", json={"code": UNKNOWN_CODE, "phone4": "0000"},
-                          environ_base={"REMOTE_ADDR": "10.0.1.50"})
+        client.post(
+            "/api/lapak",
+            json={"code": UNKNOWN_CODE, "phone4": "0000"},
+            environ_base={"REMOTE_ADDR": f"10.0.1.{i + 1}"},
+        )
+    unknown = client.post(
+        "/api/lapak",
+        json={"code": UNKNOWN_CODE, "phone4": "0000"},
+        environ_base={"REMOTE_ADDR": "10.0.1.50"},
+    )
     assert unknown.status_code == 429
 
 
 def test_scale_raises_the_limits_for_benchmarks(app: Flask, client: FlaskClient) -> None:
     app.config["RATELIMIT_SCALE"] = 10
-    codes = [client.post("/api/lapak", json={"code": f"QQQQQQQQ{i:02d}", "phone4": "1234"})
-             .status_code for i in range(25)]
+    codes = [
+        client.post("/api/lapak", json={"code": f"QQQQQQQQ{i:02d}", "phone4": "1234"}).status_code
+        for i in range(25)
+    ]
     assert set(codes) == {401}
 
 
 # -- signed links ------------------------------------------------------------------------------
 
 
-def test_signed_link_opens_the_page(app: Flask, client: FlaskClient,
-                                   booked: Assignment) -> None:
+def test_signed_link_opens_the_page(app: Flask, client: FlaskClient, booked: Assignment) -> None:
     link = vendor_link(booked.vendor, secret_key=app.config["SECRET_KEY"], base_url="http://x")
     path = link.removeprefix("http://x")
     assert path.startswith("/lapak/v/")
@@ -303,20 +346,26 @@ def test_signed_link_opens_the_page(app: Flask, client: FlaskClient,
     assert booked.booth.code in client.get("/lapak").get_data(as_text=True)
 
 
-def test_tampered_or_foreign_link_fails(app: Flask, client: FlaskClient,
-                                        booked: Assignment) -> None:
+def test_tampered_or_foreign_link_fails(
+    app: Flask, client: FlaskClient, booked: Assignment
+) -> None:
     link = vendor_link(booked.vendor, secret_key=app.config["SECRET_KEY"], base_url="")
     flipped = link[:-3] + ("A" if link[-3] != "A" else "B") + link[-2:]
-    for bad in (flipped, link.replace(".", "x", 1), "/lapak/v/abc",
-                vendor_link(booked.vendor, secret_key="another-secret-0123456789", base_url="")):
+    for bad in (
+        flipped,
+        link.replace(".", "x", 1),
+        "/lapak/v/abc",
+        vendor_link(booked.vendor, secret_key="another-secret-0123456789", base_url=""),
+    ):
         resp = client.get(bad)
         assert resp.status_code == 404, bad
         assert "tidak sah atau sudah kedaluwarsa" in resp.get_data(as_text=True)
     assert client.get("/api/lapak").status_code == 401
 
 
-def test_link_expires_and_ends_with_a_new_code(app: Flask, db: Session,
-                                               booked: Assignment, client: FlaskClient) -> None:
+def test_link_expires_and_ends_with_a_new_code(
+    app: Flask, db: Session, booked: Assignment, client: FlaskClient
+) -> None:
     vendor = booked.vendor
     secret = app.config["SECRET_KEY"]
     token = vendor_link(vendor, secret_key=secret, base_url="").rsplit("/", 1)[1]
@@ -333,8 +382,9 @@ def test_link_expires_and_ends_with_a_new_code(app: Flask, db: Session,
 
 def test_cli_prints_the_link(app: Flask, booked: Assignment) -> None:
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["vendor-link", str(booked.vendor_id),
-                                 "--base-url", "https://lapak.example"])
+    result = runner.invoke(
+        args=["vendor-link", str(booked.vendor_id), "--base-url", "https://lapak.example"]
+    )
     assert result.exit_code == 0, result.output
     link = result.output.strip()
     assert link.startswith("https://lapak.example/lapak/v/")
@@ -347,13 +397,16 @@ def test_cli_prints_the_link(app: Flask, booked: Assignment) -> None:
 
 
 def _audit(db: Session, assignment_id: int) -> list[AuditEntry]:
-    return list(db.scalars(select(AuditEntry).where(AuditEntry.entity == "assignment",
-                                                    AuditEntry.entity_id == assignment_id)
-                           .order_by(AuditEntry.id)))
+    return list(
+        db.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.entity == "assignment", AuditEntry.entity_id == assignment_id)
+            .order_by(AuditEntry.id)
+        )
+    )
 
 
-def test_vendor_confirms_attendance(client: FlaskClient, db: Session,
-                                    booked: Assignment) -> None:
+def test_vendor_confirms_attendance(client: FlaskClient, db: Session, booked: Assignment) -> None:
     _login(client, booked.vendor)
     resp = client.post(f"/lapak/hadir/{booked.id}")
     assert resp.status_code == 303
@@ -373,8 +426,9 @@ def test_vendor_confirms_attendance(client: FlaskClient, db: Session,
     assert len([e for e in _audit(db, booked.id) if e.action == "update"]) == 1
 
 
-def test_vendor_cancels_and_the_waitlist_gets_the_booth(client: FlaskClient, db: Session,
-                                                        booked: Assignment) -> None:
+def test_vendor_cancels_and_the_waitlist_gets_the_booth(
+    client: FlaskClient, db: Session, booked: Assignment
+) -> None:
     _login(client, booked.vendor)
     before = db.scalar(select(func.max(AuditEntry.id))) or 0
     resp = client.post(f"/api/lapak/assignments/{booked.id}/cancel")
@@ -385,16 +439,24 @@ def test_vendor_cancels_and_the_waitlist_gets_the_booth(client: FlaskClient, db:
     assert not data["bookings"][0]["can_cancel"]
     db.refresh(booked)
     assert booked.status == "cancelled"
-    offer = db.scalars(select(Assignment).where(
-        Assignment.booth_id == booked.booth_id, Assignment.status.in_(HOLDING_STATUSES))).one()
-    run = db.scalars(select(AllocationRun).where(AllocationRun.event_id == booked.event_id)
-                     .order_by(AllocationRun.id.desc())).first()
+    offer = db.scalars(
+        select(Assignment).where(
+            Assignment.booth_id == booked.booth_id, Assignment.status.in_(HOLDING_STATUSES)
+        )
+    ).one()
+    run = db.scalars(
+        select(AllocationRun)
+        .where(AllocationRun.event_id == booked.event_id)
+        .order_by(AllocationRun.id.desc())
+    ).first()
     assert run is not None
     assert offer.vendor_id in run.result["waitlist"]
     assert offer.vendor_id != booked.vendor_id
     entries = [e for e in _audit(db, booked.id) + _audit(db, offer.id) if e.id > before]
-    assert {(e.entity_id, e.action) for e in entries} == {(booked.id, "update"),
-                                                         (offer.id, "create")}
+    assert {(e.entity_id, e.action) for e in entries} == {
+        (booked.id, "update"),
+        (offer.id, "create"),
+    }
     assert {e.actor for e in entries} == {f"vendor:{booked.vendor_id}"}
     # cancelling twice is refused cleanly
     again = client.post(f"/api/lapak/assignments/{booked.id}/cancel")
@@ -404,11 +466,16 @@ def test_vendor_cancels_and_the_waitlist_gets_the_booth(client: FlaskClient, db:
     assert "Saya hadir" not in page
 
 
-def test_vendor_cannot_answer_for_someone_else(client: FlaskClient, db: Session,
-                                               booked: Assignment) -> None:
-    other = db.scalars(select(Assignment).where(Assignment.event_id == booked.event_id,
-                                                Assignment.id != booked.id,
-                                                Assignment.status == "assigned")).first()
+def test_vendor_cannot_answer_for_someone_else(
+    client: FlaskClient, db: Session, booked: Assignment
+) -> None:
+    other = db.scalars(
+        select(Assignment).where(
+            Assignment.event_id == booked.event_id,
+            Assignment.id != booked.id,
+            Assignment.status == "assigned",
+        )
+    ).first()
     assert other is not None
     assert client.post(f"/api/lapak/assignments/{other.id}/cancel").status_code == 401
     _login(client, booked.vendor)
@@ -418,10 +485,18 @@ def test_vendor_cannot_answer_for_someone_else(client: FlaskClient, db: Session,
     assert other.status == "assigned"
 
 
-def test_csrf_is_required_for_form_and_json(database_url: str, db: Session,
-                                            booked: Assignment) -> None:
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret-key-0123456789",
-                      "SQLALCHEMY_DATABASE_URI": database_url, "FIXED_NOW": NOW}, session=db)
+def test_csrf_is_required_for_form_and_json(
+    database_url: str, db: Session, booked: Assignment
+) -> None:
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key-0123456789",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "FIXED_NOW": NOW,
+        },
+        session=db,
+    )
     client = app.test_client()
     vendor = booked.vendor
     body = {"code": vendor.access_code, "phone4": vendor.phone[-4:]}
@@ -429,11 +504,14 @@ def test_csrf_is_required_for_form_and_json(database_url: str, db: Session,
     missing = client.post("/api/lapak", json=body)
     assert missing.status_code == 400
     assert missing.get_json()["error"] == "csrf"
-    token = re.search(r'name="csrf_token" value="([^"]+)"',
-                      client.get("/lapak").get_data(as_text=True))
+    token = re.search(
+        r'name="csrf_token" value="([^"]+)"', client.get("/lapak").get_data(as_text=True)
+    )
     assert token
-    assert client.post("/api/lapak", json=body,
-                       headers={"X-CSRFToken": token.group(1)}).status_code == 200
+    assert (
+        client.post("/api/lapak", json=body, headers={"X-CSRFToken": token.group(1)}).status_code
+        == 200
+    )
     assert client.post("/lapak", data=body | {"csrf_token": token.group(1)}).status_code == 303
 
 
@@ -442,13 +520,25 @@ def test_csrf_is_required_for_form_and_json(database_url: str, db: Session,
 
 def test_vendor_names_show_as_text(client: FlaskClient, db: Session, event: Event) -> None:
     city = db.scalars(select(City).where(City.slug == "pontianak")).one()
-    vendor = vendor_svc.create_vendor(db, city=city, today=TODAY, data={
-        "owner_name": XSS, "business_name": BACKTICK, "category": "kerajinan",
-        "phone": "081299990123"})
-    taken = select(Assignment.booth_id).where(Assignment.event_id == event.id,
-                                              Assignment.status.in_(HOLDING_STATUSES))
-    booth = db.scalars(select(Booth).where(Booth.event_id == event.id, Booth.kind == "vendor",
-                                           Booth.id.not_in(taken)).order_by(Booth.code)).first()
+    vendor = vendor_svc.create_vendor(
+        db,
+        city=city,
+        today=TODAY,
+        data={
+            "owner_name": XSS,
+            "business_name": BACKTICK,
+            "category": "kerajinan",
+            "phone": "081299990123",
+        },
+    )
+    taken = select(Assignment.booth_id).where(
+        Assignment.event_id == event.id, Assignment.status.in_(HOLDING_STATUSES)
+    )
+    booth = db.scalars(
+        select(Booth)
+        .where(Booth.event_id == event.id, Booth.kind == "vendor", Booth.id.not_in(taken))
+        .order_by(Booth.code)
+    ).first()
     assert booth is not None
     db.add(Assignment(event=event, booth=booth, vendor=vendor, status="assigned"))
     db.commit()
@@ -468,8 +558,7 @@ def _local_assets(page: str) -> list[str]:
     return [r for r in refs if r.startswith("/") and not r.startswith("//")]
 
 
-def test_page_weight_without_tiles_is_under_300_kb(client: FlaskClient,
-                                                   booked: Assignment) -> None:
+def test_page_weight_without_tiles_is_under_300_kb(client: FlaskClient, booked: Assignment) -> None:
     """HTML plus every local asset it references (and the CSS's images), as served gzipped."""
     _login(client, booked.vendor)
     gzip = {"Accept-Encoding": "gzip, deflate"}

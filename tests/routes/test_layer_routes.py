@@ -14,10 +14,20 @@ from sqlalchemy.orm import Session
 
 from app.models import Assignment, Event, Vendor, Zone
 
-GOOD = [[109.3400, -0.0400], [109.3402, -0.0400], [109.3402, -0.0402], [109.3400, -0.0402],
-        [109.3400, -0.0400]]
-BOWTIE = [[109.3410, -0.0400], [109.3412, -0.0402], [109.3412, -0.0400], [109.3410, -0.0402],
-          [109.3410, -0.0400]]
+GOOD = [
+    [109.3400, -0.0400],
+    [109.3402, -0.0400],
+    [109.3402, -0.0402],
+    [109.3400, -0.0402],
+    [109.3400, -0.0400],
+]
+BOWTIE = [
+    [109.3410, -0.0400],
+    [109.3412, -0.0402],
+    [109.3412, -0.0400],
+    [109.3410, -0.0402],
+    [109.3410, -0.0400],
+]
 PHONE, NIB = "081299887766", "9876543210123"
 
 
@@ -25,8 +35,9 @@ PHONE, NIB = "081299887766", "9876543210123"
 def event(db: Session) -> Event:
     """The MikroDOTS event, with one booth assigned to a vendor with private data."""
     event = db.scalars(select(Event).where(Event.slug == "cfd-mikrodots-2025-11-23")).one()
-    assigned = db.scalars(select(Assignment).where(Assignment.event_id == event.id)
-                          .order_by(Assignment.id)).first()  # from the demo allocation
+    assigned = db.scalars(
+        select(Assignment).where(Assignment.event_id == event.id).order_by(Assignment.id)
+    ).first()  # from the demo allocation
     assert assigned is not None
     assigned.status = "checked_in"
     assigned.vendor.phone, assigned.vendor.nib = PHONE, NIB
@@ -36,17 +47,22 @@ def event(db: Session) -> Event:
 
 def _zones_geojson(*rings: list[list[float]]) -> bytes:
     features = [
-        {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [ring]},
-         "properties": {"Nama": f"Zona unggah {i}", "jenis": "pkl_legal"}}
+        {
+            "type": "Feature",
+            "geometry": {"type": "Polygon", "coordinates": [ring]},
+            "properties": {"Nama": f"Zona unggah {i}", "jenis": "pkl_legal"},
+        }
         for i, ring in enumerate(rings)
     ]
     return json.dumps({"type": "FeatureCollection", "features": features}).encode()
 
 
 def _upload(client: FlaskClient, data: bytes, filename: str, query: str = "") -> Any:
-    return client.post(f"/api/layers/pontianak/zones/import{query}",
-                       data={"file": (io.BytesIO(data), filename)},
-                       content_type="multipart/form-data")
+    return client.post(
+        f"/api/layers/pontianak/zones/import{query}",
+        data={"file": (io.BytesIO(data), filename)},
+        content_type="multipart/form-data",
+    )
 
 
 def _zone_count(db: Session) -> int:
@@ -58,14 +74,18 @@ def test_export_needs_login(client: FlaskClient) -> None:
     assert resp.status_code == 401
 
 
-@pytest.mark.parametrize(("fmt", "mimetype", "magic"), [
-    ("geojson", "application/geo+json", b"{"),
-    ("gpkg", "application/geopackage+sqlite3", b"SQLite format 3"),
-    ("csv", "text/csv", "\ufeff".encode()),
-    ("kml", "application/vnd.google-earth.kml+xml", b"<?xml"),
-])
-def test_crew_can_export_every_format(client: FlaskClient, auth: Any, fmt: str, mimetype: str,
-                                      magic: bytes) -> None:
+@pytest.mark.parametrize(
+    ("fmt", "mimetype", "magic"),
+    [
+        ("geojson", "application/geo+json", b"{"),
+        ("gpkg", "application/geopackage+sqlite3", b"SQLite format 3"),
+        ("csv", "text/csv", "\ufeff".encode()),
+        ("kml", "application/vnd.google-earth.kml+xml", b"<?xml"),
+    ],
+)
+def test_crew_can_export_every_format(
+    client: FlaskClient, auth: Any, fmt: str, mimetype: str, magic: bytes
+) -> None:
     auth.login("crew")
     resp = client.get(f"/api/layers/pontianak/facilities/export?format={fmt}")
     assert resp.status_code == 200
@@ -74,8 +94,9 @@ def test_crew_can_export_every_format(client: FlaskClient, auth: Any, fmt: str, 
     assert f"pontianak-facilities.{fmt}" in resp.headers["Content-Disposition"]
 
 
-def test_crew_booth_export_hides_private_vendor_data(client: FlaskClient, auth: Any,
-                                                    event: Event, db: Session) -> None:
+def test_crew_booth_export_hides_private_vendor_data(
+    client: FlaskClient, auth: Any, event: Event, db: Session
+) -> None:
     auth.login("crew")
     vendor = db.scalars(select(Vendor).where(Vendor.phone == PHONE)).one()
     for fmt in ("csv", "geojson", "gpkg", "kml"):
@@ -83,8 +104,9 @@ def test_crew_booth_export_hides_private_vendor_data(client: FlaskClient, auth: 
         assert resp.status_code == 200
         for secret in (PHONE, NIB, vendor.access_code, vendor.owner_name):
             assert secret.encode() not in resp.data, (fmt, secret)
-    text = client.get(f"/api/layers/pontianak/booths/export?format=csv&event={event.slug}"
-                      ).data.decode("utf-8-sig")
+    text = client.get(
+        f"/api/layers/pontianak/booths/export?format=csv&event={event.slug}"
+    ).data.decode("utf-8-sig")
     header = text.splitlines()[0]
     assert "vendor_business_name" in header
     assert "vendor_phone" not in header
@@ -92,17 +114,24 @@ def test_crew_booth_export_hides_private_vendor_data(client: FlaskClient, auth: 
     assert "checked_in" in text
 
 
-def test_planner_booth_export_includes_private_vendor_data(client: FlaskClient, auth: Any,
-                                                          event: Event, db: Session) -> None:
+def test_planner_booth_export_includes_private_vendor_data(
+    client: FlaskClient, auth: Any, event: Event, db: Session
+) -> None:
     auth.login("planner")
     resp = client.get(f"/api/layers/pontianak/booths/export?format=geojson&event={event.slug}")
     assert resp.status_code == 200
     assert "no-store" in resp.headers["Cache-Control"]
     vendor = db.scalars(select(Vendor).where(Vendor.phone == PHONE)).one()
-    props = next(f["properties"] for f in resp.get_json()["features"]
-                 if f["properties"]["vendor_phone"] == PHONE)
+    props = next(
+        f["properties"]
+        for f in resp.get_json()["features"]
+        if f["properties"]["vendor_phone"] == PHONE
+    )
     assert (props["vendor_phone"], props["vendor_nib"], props["vendor_access_code"]) == (
-        PHONE, NIB, vendor.access_code)
+        PHONE,
+        NIB,
+        vendor.access_code,
+    )
 
 
 def test_export_errors(client: FlaskClient, auth: Any) -> None:
@@ -154,8 +183,10 @@ def test_bad_feature_is_reported_by_index_and_nothing_is_written(
 
 def test_import_csv_upload(client: FlaskClient, auth: Any, db: Session) -> None:
     auth.login("planner")
-    csv = "Nama,Jenis,WKT\nZona CSV,no_vending,\"POLYGON ((109.34 -0.04, 109.3402 -0.04, " \
-          "109.3402 -0.0402, 109.34 -0.0402, 109.34 -0.04))\"\n"
+    csv = (
+        'Nama,Jenis,WKT\nZona CSV,no_vending,"POLYGON ((109.34 -0.04, 109.3402 -0.04, '
+        '109.3402 -0.0402, 109.34 -0.0402, 109.34 -0.04))"\n'
+    )
     resp = _upload(client, csv.encode(), "zona.csv")
     assert resp.status_code == 200, resp.get_json()
     assert resp.get_json()["source"]["format"] == "csv"
@@ -174,8 +205,9 @@ def test_zip_path_traversal_upload_is_refused(client: FlaskClient, auth: Any) ->
 def test_import_needs_a_supported_file(client: FlaskClient, auth: Any) -> None:
     auth.login("planner")
     assert _upload(client, b"MZ\x90\x00", "program.exe").status_code == 400
-    resp = client.post("/api/layers/pontianak/zones/import", data={},
-                       content_type="multipart/form-data")
+    resp = client.post(
+        "/api/layers/pontianak/zones/import", data={}, content_type="multipart/form-data"
+    )
     assert resp.status_code == 400
     assert resp.get_json()["error"] == "no_file"
 

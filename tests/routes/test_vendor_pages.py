@@ -29,10 +29,20 @@ def city(db: Session) -> City:
 
 @pytest.fixture
 def vendor(db: Session, city: City) -> Vendor:
-    return svc.create_vendor(db, city=city, today=TODAY, data={
-        "owner_name": "Tini Lestari", "business_name": "Pisang Goreng Srikaya Tini",
-        "category": "makanan", "nib": "9120000000101", "phone": "081234560101",
-        "halal_cert_no": "ID61110000001", "halal_cert_expiry": "2020-01-01"})
+    return svc.create_vendor(
+        db,
+        city=city,
+        today=TODAY,
+        data={
+            "owner_name": "Tini Lestari",
+            "business_name": "Pisang Goreng Srikaya Tini",
+            "category": "makanan",
+            "nib": "9120000000101",
+            "phone": "081234560101",
+            "halal_cert_no": "ID61110000001",
+            "halal_cert_expiry": "2020-01-01",
+        },
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -53,8 +63,14 @@ def _csrf_token(client: FlaskClient, path: str = "/planner/vendors/") -> str:
 
 # -- roles ------------------------------------------------------------------------------------
 
-PAGES = ["/planner/vendors/", "/planner/vendors/new", "/planner/vendors/documents",
-         "/planner/vendors/import", "/planner/vendors/export.csv", "/planner/vendors/export.xlsx"]
+PAGES = [
+    "/planner/vendors/",
+    "/planner/vendors/new",
+    "/planner/vendors/documents",
+    "/planner/vendors/import",
+    "/planner/vendors/export.csv",
+    "/planner/vendors/export.xlsx",
+]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -64,10 +80,16 @@ def test_pages_need_login(client: FlaskClient, path: str) -> None:
     assert "/login" in resp.headers["Location"]
 
 
-@pytest.mark.parametrize(("method", "path"), [
-    ("get", "/api/vendors"), ("get", "/api/vendors/1"), ("post", "/api/vendors"),
-    ("patch", "/api/vendors/1"), ("post", "/api/vendors/1/deactivate"),
-])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/api/vendors"),
+        ("get", "/api/vendors/1"),
+        ("post", "/api/vendors"),
+        ("patch", "/api/vendors/1"),
+        ("post", "/api/vendors/1/deactivate"),
+    ],
+)
 def test_api_needs_login(client: FlaskClient, method: str, path: str) -> None:
     resp = getattr(client, method)(path, json={})
     assert resp.status_code == 401
@@ -80,21 +102,25 @@ def test_crew_is_refused(client: FlaskClient, auth: AuthActions, path: str) -> N
     assert client.get(path).status_code == 403
 
 
-def test_crew_cannot_write_or_read_access_codes(client: FlaskClient, auth: AuthActions,
-                                                vendor: Vendor) -> None:
+def test_crew_cannot_write_or_read_access_codes(
+    client: FlaskClient, auth: AuthActions, vendor: Vendor
+) -> None:
     auth.login("crew")
-    for resp in (client.get(f"/api/vendors/{vendor.id}"),
-                 client.get(f"/planner/vendors/{vendor.id}"),
-                 client.post("/api/vendors", json={"owner_name": "x"}),
-                 client.patch(f"/api/vendors/{vendor.id}", json={"notes": "x"}),
-                 client.post(f"/planner/vendors/{vendor.id}/deactivate")):
+    for resp in (
+        client.get(f"/api/vendors/{vendor.id}"),
+        client.get(f"/planner/vendors/{vendor.id}"),
+        client.post("/api/vendors", json={"owner_name": "x"}),
+        client.patch(f"/api/vendors/{vendor.id}", json={"notes": "x"}),
+        client.post(f"/planner/vendors/{vendor.id}/deactivate"),
+    ):
         assert resp.status_code == 403
         assert vendor.access_code not in resp.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("role", ["planner", "admin"])
-def test_planners_and_admins_see_the_registry(client: FlaskClient, auth: AuthActions,
-                                              role: str) -> None:
+def test_planners_and_admins_see_the_registry(
+    client: FlaskClient, auth: AuthActions, role: str
+) -> None:
     auth.login(role)
     resp = client.get("/planner/vendors/")
     assert resp.status_code == 200
@@ -105,15 +131,28 @@ def test_planners_and_admins_see_the_registry(client: FlaskClient, auth: AuthAct
 
 
 @pytest.mark.parametrize("name", [XSS, BACKTICK])
-def test_vendor_names_render_as_text(client: FlaskClient, auth: AuthActions, db: Session,
-                                     city: City, name: str) -> None:
-    created = svc.create_vendor(db, city=city, today=TODAY, data={
-        "owner_name": name, "business_name": name, "category": "mainan",
-        "halal_cert_expiry": "2020-01-01", "notes": name})
+def test_vendor_names_render_as_text(
+    client: FlaskClient, auth: AuthActions, db: Session, city: City, name: str
+) -> None:
+    created = svc.create_vendor(
+        db,
+        city=city,
+        today=TODAY,
+        data={
+            "owner_name": name,
+            "business_name": name,
+            "category": "mainan",
+            "halal_cert_expiry": "2020-01-01",
+            "notes": name,
+        },
+    )
     auth.login("planner")
     escaped = name.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    for path in (f"/planner/vendors/?q={name[:12]}", f"/planner/vendors/{created.id}",
-                 f"/planner/vendors/{created.id}/edit"):
+    for path in (
+        f"/planner/vendors/?q={name[:12]}",
+        f"/planner/vendors/{created.id}",
+        f"/planner/vendors/{created.id}/edit",
+    ):
         html = client.get(path).get_data(as_text=True)
         assert escaped in html, path
         if name == XSS:
@@ -121,7 +160,7 @@ def test_vendor_names_render_as_text(client: FlaskClient, auth: AuthActions, db:
     # the documents page (expired certificate) shows active vendors only
     html = client.get("/planner/vendors/documents").get_data(as_text=True)
     assert escaped in html
-    assert (name != XSS or "<img" not in html)
+    assert name != XSS or "<img" not in html
 
 
 # -- pages ------------------------------------------------------------------------------------
@@ -146,8 +185,9 @@ def test_list_pages(client: FlaskClient, auth: AuthActions) -> None:
     assert 'rel="prev"' in html
 
 
-def test_detail_shows_documents_and_access_code(client: FlaskClient, auth: AuthActions,
-                                                vendor: Vendor) -> None:
+def test_detail_shows_documents_and_access_code(
+    client: FlaskClient, auth: AuthActions, vendor: Vendor
+) -> None:
     auth.login("planner")
     html = client.get(f"/planner/vendors/{vendor.id}").get_data(as_text=True)
     assert vendor.access_code in html
@@ -157,26 +197,48 @@ def test_detail_shows_documents_and_access_code(client: FlaskClient, auth: AuthA
     assert client.get("/planner/vendors/999999").status_code == 404
 
 
-def test_create_edit_and_deactivate_through_forms(client: FlaskClient, auth: AuthActions,
-                                                  db: Session) -> None:
+def test_create_edit_and_deactivate_through_forms(
+    client: FlaskClient, auth: AuthActions, db: Session
+) -> None:
     auth.login("planner")
-    resp = client.post("/planner/vendors/new", data={
-        "owner_name": "Asiang", "business_name": "Kwetiau Asiang", "category": "makanan",
-        "phone": "12", "nib": ""})
+    resp = client.post(
+        "/planner/vendors/new",
+        data={
+            "owner_name": "Asiang",
+            "business_name": "Kwetiau Asiang",
+            "category": "makanan",
+            "phone": "12",
+            "nib": "",
+        },
+    )
     assert resp.status_code == 400
     assert "tidak sah" in resp.get_data(as_text=True)
-    resp = client.post("/planner/vendors/new", data={
-        "owner_name": "Asiang", "business_name": "Kwetiau Asiang", "category": "makanan",
-        "phone": "0812-1111-2222", "halal_cert_expiry": "2027-05-01", "needs_electricity": "y"})
+    resp = client.post(
+        "/planner/vendors/new",
+        data={
+            "owner_name": "Asiang",
+            "business_name": "Kwetiau Asiang",
+            "category": "makanan",
+            "phone": "0812-1111-2222",
+            "halal_cert_expiry": "2027-05-01",
+            "needs_electricity": "y",
+        },
+    )
     assert resp.status_code == 302
     vendor = db.scalars(select(Vendor).where(Vendor.business_name == "Kwetiau Asiang")).one()
     assert vendor.phone == "081211112222"
     assert vendor.needs_electricity
     assert resp.headers["Location"] == f"/planner/vendors/{vendor.id}"
 
-    resp = client.post(f"/planner/vendors/{vendor.id}/edit", data={
-        "owner_name": "Asiang", "business_name": "Kwetiau Siram Asiang", "category": "makanan",
-        "phone": "081211112222"})
+    resp = client.post(
+        f"/planner/vendors/{vendor.id}/edit",
+        data={
+            "owner_name": "Asiang",
+            "business_name": "Kwetiau Siram Asiang",
+            "category": "makanan",
+            "phone": "081211112222",
+        },
+    )
     assert resp.status_code == 302
     assert vendor.business_name == "Kwetiau Siram Asiang"
     assert not vendor.needs_electricity
@@ -220,23 +282,40 @@ def test_api_list_and_get(client: FlaskClient, auth: AuthActions, vendor: Vendor
     assert "active" in resp.json["fields"]
 
 
-def test_api_create_validation(client: FlaskClient, auth: AuthActions, db: Session,
-                               vendor: Vendor) -> None:
+def test_api_create_validation(
+    client: FlaskClient, auth: AuthActions, db: Session, vendor: Vendor
+) -> None:
     auth.login("planner")
     count = _count(db)
-    resp = client.post("/api/vendors", json={
-        "owner_name": "Yanti", "business_name": "", "category": "sayur", "phone": "0812",
-        "nib": vendor.nib, "needs_electricity": "kadang"})
+    resp = client.post(
+        "/api/vendors",
+        json={
+            "owner_name": "Yanti",
+            "business_name": "",
+            "category": "sayur",
+            "phone": "0812",
+            "nib": vendor.nib,
+            "needs_electricity": "kadang",
+        },
+    )
     assert resp.status_code == 400
     fields = resp.json["fields"]
     assert set(fields) == {"business_name", "category", "phone", "needs_electricity"}
-    assert fields["category"] == {"message": "Kategori 'sayur' tidak dikenal.",
-                                  "message_en": "Unknown category 'sayur'."}
+    assert fields["category"] == {
+        "message": "Kategori 'sayur' tidak dikenal.",
+        "message_en": "Unknown category 'sayur'.",
+    }
     assert _count(db) == count
 
-    resp = client.post("/api/vendors", json={
-        "owner_name": "Yanti", "business_name": "Es Tebu Yanti", "category": "minuman",
-        "nib": vendor.nib})
+    resp = client.post(
+        "/api/vendors",
+        json={
+            "owner_name": "Yanti",
+            "business_name": "Es Tebu Yanti",
+            "category": "minuman",
+            "nib": vendor.nib,
+        },
+    )
     assert resp.status_code == 400
     assert f"#{vendor.id}" in resp.json["fields"]["nib"]["message"]
 
@@ -244,9 +323,16 @@ def test_api_create_validation(client: FlaskClient, auth: AuthActions, db: Sessi
     assert resp.status_code == 400
     assert resp.json["message_en"].startswith("The request body")
 
-    resp = client.post("/api/vendors", json={
-        "owner_name": "Yanti", "business_name": "Es Tebu Yanti", "category": "minuman",
-        "phone": "+6281234560202", "needs_electricity": True})
+    resp = client.post(
+        "/api/vendors",
+        json={
+            "owner_name": "Yanti",
+            "business_name": "Es Tebu Yanti",
+            "category": "minuman",
+            "phone": "+6281234560202",
+            "needs_electricity": True,
+        },
+    )
     assert resp.status_code == 201
     assert resp.headers["Location"] == f"/api/vendors/{resp.json['id']}"
     assert resp.json["phone"] == "081234560202"
@@ -254,8 +340,7 @@ def test_api_create_validation(client: FlaskClient, auth: AuthActions, db: Sessi
     assert _count(db) == count + 1
 
 
-def test_api_patch_and_deactivate(client: FlaskClient, auth: AuthActions,
-                                  vendor: Vendor) -> None:
+def test_api_patch_and_deactivate(client: FlaskClient, auth: AuthActions, vendor: Vendor) -> None:
     auth.login("planner")
     resp = client.patch(f"/api/vendors/{vendor.id}", json={"phone": "x", "access_code": "ABC"})
     assert resp.status_code == 400
@@ -273,17 +358,23 @@ def test_api_patch_and_deactivate(client: FlaskClient, auth: AuthActions,
     assert not vendor.active
 
 
-def test_json_writes_need_the_csrf_token(app: Flask, client: FlaskClient, auth: AuthActions,
-                                         db: Session, vendor: Vendor) -> None:
+def test_json_writes_need_the_csrf_token(
+    app: Flask, client: FlaskClient, auth: AuthActions, db: Session, vendor: Vendor
+) -> None:
     auth.login("planner")
     app.config["WTF_CSRF_ENABLED"] = True
-    body: dict[str, Any] = {"owner_name": "Yanti", "business_name": "Es Tebu Yanti",
-                            "category": "minuman"}
+    body: dict[str, Any] = {
+        "owner_name": "Yanti",
+        "business_name": "Es Tebu Yanti",
+        "category": "minuman",
+    }
     count = _count(db)
-    for resp in (client.post("/api/vendors", json=body),
-                 client.patch(f"/api/vendors/{vendor.id}", json={"notes": "x"}),
-                 client.post(f"/api/vendors/{vendor.id}/deactivate"),
-                 client.post("/api/vendors", json=body, headers={"X-CSRFToken": "palsu"})):
+    for resp in (
+        client.post("/api/vendors", json=body),
+        client.patch(f"/api/vendors/{vendor.id}", json={"notes": "x"}),
+        client.post(f"/api/vendors/{vendor.id}/deactivate"),
+        client.post("/api/vendors", json=body, headers={"X-CSRFToken": "palsu"}),
+    ):
         assert resp.status_code == 400
         assert resp.json["error"] == "csrf"
     assert _count(db) == count
@@ -307,12 +398,16 @@ GOOD_CSV = (
 
 
 def _upload(client: FlaskClient, content: bytes, filename: str) -> Any:
-    return client.post("/planner/vendors/import", content_type="multipart/form-data",
-                       data={"file": (io.BytesIO(content), filename)})
+    return client.post(
+        "/planner/vendors/import",
+        content_type="multipart/form-data",
+        data={"file": (io.BytesIO(content), filename)},
+    )
 
 
-def test_import_preview_then_confirm(client: FlaskClient, auth: AuthActions, db: Session,
-                                     tmp_path: Path) -> None:
+def test_import_preview_then_confirm(
+    client: FlaskClient, auth: AuthActions, db: Session, tmp_path: Path
+) -> None:
     auth.login("planner")
     count = _count(db)
     resp = _upload(client, GOOD_CSV.encode(), "pedagang.csv")
@@ -337,9 +432,9 @@ def test_import_preview_then_confirm(client: FlaskClient, auth: AuthActions, db:
     assert _count(db) == count + 2
 
 
-def test_import_with_a_bad_row_offers_no_confirmation(client: FlaskClient, auth: AuthActions,
-                                                      db: Session, vendor: Vendor,
-                                                      tmp_path: Path) -> None:
+def test_import_with_a_bad_row_offers_no_confirmation(
+    client: FlaskClient, auth: AuthActions, db: Session, vendor: Vendor, tmp_path: Path
+) -> None:
     auth.login("planner")
     count = _count(db)
     bad = GOOD_CSV + f"Cici,Tenun Cici,pakaian,{vendor.nib},08123,\n"
@@ -352,9 +447,9 @@ def test_import_with_a_bad_row_offers_no_confirmation(client: FlaskClient, auth:
     assert list((tmp_path / "imports").iterdir()) == []
 
 
-def test_confirm_needs_a_token_from_this_session(app: Flask, client: FlaskClient,
-                                                 auth: AuthActions, db: Session,
-                                                 make_user: Any) -> None:
+def test_confirm_needs_a_token_from_this_session(
+    app: Flask, client: FlaskClient, auth: AuthActions, db: Session, make_user: Any
+) -> None:
     auth.login("planner")
     html = _upload(client, GOOD_CSV.encode(), "pedagang.csv").get_data(as_text=True)
     token = re.search(r'name="token" type="hidden" value="([^"]+)"', html)
@@ -376,8 +471,9 @@ def test_import_refuses_other_files(client: FlaskClient, auth: AuthActions) -> N
     assert "XLSX" in resp.get_data(as_text=True)
 
 
-def test_exported_xlsx_uploads_back_as_updates(client: FlaskClient, auth: AuthActions,
-                                               db: Session, vendor: Vendor) -> None:
+def test_exported_xlsx_uploads_back_as_updates(
+    client: FlaskClient, auth: AuthActions, db: Session, vendor: Vendor
+) -> None:
     auth.login("planner")
     data = client.get("/planner/vendors/export.xlsx?q=Srikaya+Tini").data
     count = _count(db)
@@ -391,19 +487,31 @@ def test_exported_xlsx_uploads_back_as_updates(client: FlaskClient, auth: AuthAc
     assert vendor.business_name == "Pisang Goreng Srikaya Tini"
 
 
-@pytest.mark.parametrize(("fmt", "mimetype"), [
-    ("csv", "text/csv"),
-    ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-])
-def test_export_downloads(client: FlaskClient, auth: AuthActions, db: Session, city: City,
-                          fmt: str, mimetype: str) -> None:
-    svc.create_vendor(db, city=city, today=TODAY, data={
-        "owner_name": "=cmd|' /C calc'!A0", "business_name": "Rujak Ekspor", "category": "makanan"})
+@pytest.mark.parametrize(
+    ("fmt", "mimetype"),
+    [
+        ("csv", "text/csv"),
+        ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ],
+)
+def test_export_downloads(
+    client: FlaskClient, auth: AuthActions, db: Session, city: City, fmt: str, mimetype: str
+) -> None:
+    svc.create_vendor(
+        db,
+        city=city,
+        today=TODAY,
+        data={
+            "owner_name": "=cmd|' /C calc'!A0",
+            "business_name": "Rujak Ekspor",
+            "category": "makanan",
+        },
+    )
     auth.login("planner")
     resp = client.get(f"/planner/vendors/export.{fmt}?q=Rujak Ekspor")
     assert resp.status_code == 200
     assert resp.mimetype == mimetype
-    assert resp.headers["Content-Disposition"].startswith("attachment; filename=\"pedagang-")
+    assert resp.headers["Content-Disposition"].startswith('attachment; filename="pedagang-')
     assert resp.headers["Cache-Control"] == "no-store"
     if fmt == "csv":
         lines = resp.data.decode("utf-8-sig").splitlines()

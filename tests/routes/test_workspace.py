@@ -16,24 +16,38 @@ from app.models import AuditEntry, Booth, Event, Facility, Zone
 
 API = "/api/workspace/pontianak"
 UPCOMING = "cfd-2026-12-06"
-SQUARE = [[109.3380, -0.0300], [109.3382, -0.0300], [109.3382, -0.0302], [109.3380, -0.0302],
-          [109.3380, -0.0300]]
-BOWTIE = [[109.3380, -0.0300], [109.3382, -0.0302], [109.3382, -0.0300], [109.3380, -0.0302],
-          [109.3380, -0.0300]]
+SQUARE = [
+    [109.3380, -0.0300],
+    [109.3382, -0.0300],
+    [109.3382, -0.0302],
+    [109.3380, -0.0302],
+    [109.3380, -0.0300],
+]
+BOWTIE = [
+    [109.3380, -0.0300],
+    [109.3382, -0.0302],
+    [109.3382, -0.0300],
+    [109.3380, -0.0302],
+    [109.3380, -0.0300],
+]
 
 
 def _zone(coords: list[list[float]] = SQUARE, **props: Any) -> dict[str, Any]:
     props.setdefault("name", "Zona hijau uji")
     props.setdefault("kind", "pkl_legal")
-    return {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [coords]},
-            "properties": props}
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Polygon", "coordinates": [coords]},
+        "properties": props,
+    }
 
 
 def test_layers_by_bbox(client: FlaskClient, auth: Any) -> None:
     auth.login("crew")
     all_booths = client.get(f"{API}/layers/booths?event={UPCOMING}").json["features"]
-    some = client.get(f"{API}/layers/booths?event={UPCOMING}"
-                      "&bbox=109.3420,-0.0480,109.3430,-0.0465").json["features"]
+    some = client.get(
+        f"{API}/layers/booths?event={UPCOMING}&bbox=109.3420,-0.0480,109.3430,-0.0465"
+    ).json["features"]
     assert 0 < len(some) < len(all_booths)
     coords = some[0]["geometry"]["coordinates"][0][0]
     assert all(len(str(c).split(".")[1]) <= 6 for c in coords)  # ~10 cm precision
@@ -48,13 +62,16 @@ def test_create_update_delete_zone(client: FlaskClient, auth: Any, db: Session) 
     feat = resp.json["feature"]
     assert feat["properties"]["version"] == 1
     moved = [[x + 0.0001, y] for x, y in SQUARE]
-    resp = client.put(f"{API}/layers/zones/{feat['id']}",
-                      json={"feature": _zone(moved, capacity=20), "version": 1})
+    resp = client.put(
+        f"{API}/layers/zones/{feat['id']}",
+        json={"feature": _zone(moved, capacity=20), "version": 1},
+    )
     assert resp.status_code == 200, resp.json
     assert resp.json["feature"]["properties"]["capacity"] == 20
     assert resp.json["feature"]["properties"]["version"] == 2
-    audit = db.scalars(select(AuditEntry).where(AuditEntry.entity == "zone",
-                                                AuditEntry.entity_id == feat["id"])).all()
+    audit = db.scalars(
+        select(AuditEntry).where(AuditEntry.entity == "zone", AuditEntry.entity_id == feat["id"])
+    ).all()
     assert [a.action for a in audit] == ["create", "update"]
     assert all(a.user_id == user.id for a in audit)
     resp = client.delete(f"{API}/layers/zones/{feat['id']}?version=2")
@@ -66,11 +83,16 @@ def test_stale_version_gets_409_with_the_newer_geometry(client: FlaskClient, aut
     auth.login("planner")
     feat = client.post(f"{API}/layers/zones", json={"feature": _zone()}).json["feature"]
     first = [[x + 0.0001, y] for x, y in SQUARE]
-    assert client.put(f"{API}/layers/zones/{feat['id']}",
-                      json={"feature": _zone(first), "version": 1}).status_code == 200
+    assert (
+        client.put(
+            f"{API}/layers/zones/{feat['id']}", json={"feature": _zone(first), "version": 1}
+        ).status_code
+        == 200
+    )
     second = [[x, y + 0.0001] for x, y in SQUARE]
-    resp = client.put(f"{API}/layers/zones/{feat['id']}",
-                      json={"feature": _zone(second), "version": 1})
+    resp = client.put(
+        f"{API}/layers/zones/{feat['id']}", json={"feature": _zone(second), "version": 1}
+    )
     assert resp.status_code == 409
     current = resp.json["current"]
     assert current["properties"]["version"] == 2
@@ -78,8 +100,9 @@ def test_stale_version_gets_409_with_the_newer_geometry(client: FlaskClient, aut
     assert client.delete(f"{API}/layers/zones/{feat['id']}?version=1").status_code == 409
 
 
-def test_invalid_polygon_is_refused_with_the_reason(client: FlaskClient, auth: Any,
-                                                   db: Session) -> None:
+def test_invalid_polygon_is_refused_with_the_reason(
+    client: FlaskClient, auth: Any, db: Session
+) -> None:
     auth.login("planner")
     before = db.scalar(select(func.count()).select_from(Zone))
     resp = client.post(f"{API}/layers/zones", json={"feature": _zone(BOWTIE)})
@@ -99,48 +122,61 @@ def test_writes_need_a_planner(client: FlaskClient, auth: Any, role: str | None)
     assert resp.status_code == (403 if role else 401)
 
 
-def test_moving_a_booth_onto_a_hydrant_reports_the_conflict(client: FlaskClient, auth: Any,
-                                                           db: Session) -> None:
+def test_moving_a_booth_onto_a_hydrant_reports_the_conflict(
+    client: FlaskClient, auth: Any, db: Session
+) -> None:
     auth.login("planner")
     event = db.scalars(select(Event).where(Event.slug == UPCOMING)).one()
-    booth = db.scalars(select(Booth).where(Booth.event_id == event.id, Booth.kind == "vendor")
-                       .order_by(Booth.code)).first()
+    booth = db.scalars(
+        select(Booth).where(Booth.event_id == event.id, Booth.kind == "vendor").order_by(Booth.code)
+    ).first()
     assert booth is not None
     corridor = to_shape(event.corridors[0].geom).buffer(0.0002)
-    hydrant = next(f for f in db.scalars(select(Facility).where(Facility.kind == "hydrant"))
-                   if corridor.contains(to_shape(f.geom)))
+    hydrant = next(
+        f
+        for f in db.scalars(select(Facility).where(Facility.kind == "hydrant"))
+        if corridor.contains(to_shape(f.geom))
+    )
     epsg = event.city.metric_epsg
     square = to_metric(to_shape(booth.geom), epsg)
     target = to_metric(to_shape(hydrant.geom), epsg)
     from shapely import affinity
 
-    moved = to_wgs84(affinity.translate(square, target.x - square.centroid.x,
-                                        target.y - square.centroid.y), epsg)
-    resp = client.put(f"{API}/layers/booths/{booth.id}?event={UPCOMING}", json={
-        "feature": {"type": "Feature", "geometry": mapping(moved), "properties": {}},
-        "version": booth.version})
+    moved = to_wgs84(
+        affinity.translate(square, target.x - square.centroid.x, target.y - square.centroid.y), epsg
+    )
+    resp = client.put(
+        f"{API}/layers/booths/{booth.id}?event={UPCOMING}",
+        json={
+            "feature": {"type": "Feature", "geometry": mapping(moved), "properties": {}},
+            "version": booth.version,
+        },
+    )
     assert resp.status_code == 200, resp.json
     rules = {(c["rule"], c["other_kind"], c["severity"]) for c in resp.json["conflicts"]}
     assert ("facility_clearance", "hydrant", "blocking") in rules
     assert any("hidran" in c["message"] for c in resp.json["conflicts"])
 
 
-def test_booths_of_a_closed_event_cannot_be_edited(client: FlaskClient, auth: Any,
-                                                   db: Session) -> None:
+def test_booths_of_a_closed_event_cannot_be_edited(
+    client: FlaskClient, auth: Any, db: Session
+) -> None:
     auth.login("planner")
     booth = db.scalars(select(Booth).join(Event).where(Event.status == "closed")).first()
     assert booth is not None
-    resp = client.put(f"{API}/layers/booths/{booth.id}",
-                      json={"feature": {"properties": {"accessible": True}},
-                            "version": booth.version})
+    resp = client.put(
+        f"{API}/layers/booths/{booth.id}",
+        json={"feature": {"properties": {"accessible": True}}, "version": booth.version},
+    )
     assert resp.status_code == 400 and "closed" in resp.json["message_en"]
 
 
 def test_undo_reverses_the_last_edit(client: FlaskClient, auth: Any, db: Session) -> None:
     auth.login("planner")
     feat = client.post(f"{API}/layers/zones", json={"feature": _zone()}).json["feature"]
-    client.put(f"{API}/layers/zones/{feat['id']}",
-               json={"feature": _zone(capacity=99), "version": 1})
+    client.put(
+        f"{API}/layers/zones/{feat['id']}", json={"feature": _zone(capacity=99), "version": 1}
+    )
     assert client.post(f"{API}/undo").json["undone"] == "update"
     db.expire_all()
     assert db.get(Zone, feat["id"]).capacity is None
@@ -150,7 +186,8 @@ def test_undo_reverses_the_last_edit(client: FlaskClient, auth: Any, db: Session
     assert client.post(f"{API}/undo").json["undone"] == "delete"
     restored = db.scalars(select(Zone).where(Zone.name == "Zona hijau uji")).one()
     assert to_shape(restored.geom).equals_exact(
-        to_shape(restored.geom).__class__([tuple(p) for p in SQUARE]), 1e-9)
+        to_shape(restored.geom).__class__([tuple(p) for p in SQUARE]), 1e-9
+    )
 
 
 def test_workspace_page_loads_for_planners(client: FlaskClient, auth: Any) -> None:
@@ -172,13 +209,13 @@ def _workspace_config(html: str) -> dict[str, Any]:
 def test_a_big_event_comes_as_vector_tiles(app: Any, client: FlaskClient, auth: Any) -> None:
     """Above the threshold the page asks for tiles and preloads no GeoJSON of every booth."""
     auth.login("planner")
-    small = _workspace_config(client.get("/planner/map?event=cfd-2026-12-06")
-                              .get_data(as_text=True))
+    small = _workspace_config(
+        client.get("/planner/map?event=cfd-2026-12-06").get_data(as_text=True)
+    )
     assert small["boothTiles"] is None
     assert any("layers/booths" in url for url in small["preload"])
     app.config["WORKSPACE_TILE_MIN_BOOTHS"] = 100
-    big = _workspace_config(client.get("/planner/map?event=cfd-2026-12-06")
-                            .get_data(as_text=True))
+    big = _workspace_config(client.get("/planner/map?event=cfd-2026-12-06").get_data(as_text=True))
     tiles = big["boothTiles"]
     assert tiles["booths"] == 1351 and tiles["editZoom"] == 17
     assert tiles["url"].startswith("/tiles/booths/{z}/{x}/{y}.mvt?event=cfd-2026-12-06")
@@ -190,8 +227,7 @@ def test_a_big_event_comes_as_vector_tiles(app: Any, client: FlaskClient, auth: 
     assert len(tile.data) > 100
 
 
-def test_many_facilities_come_for_the_view_only(app: Any, client: FlaskClient,
-                                                auth: Any) -> None:
+def test_many_facilities_come_for_the_view_only(app: Any, client: FlaskClient, auth: Any) -> None:
     auth.login("planner")
     normal = _workspace_config(client.get("/planner/map").get_data(as_text=True))
     assert normal["facilitiesByView"] is False

@@ -30,10 +30,11 @@ def _event(db: Session, slug: str = UPCOMING) -> Event:
 
 
 def _holding(db: Session, event: Event) -> dict[int, str]:
-    rows = db.execute(select(Assignment.vendor_id, Booth.code)
-                      .join(Booth, Booth.id == Assignment.booth_id)
-                      .where(Assignment.event_id == event.id,
-                             Assignment.status.in_(("assigned", "checked_in")))).all()
+    rows = db.execute(
+        select(Assignment.vendor_id, Booth.code)
+        .join(Booth, Booth.id == Assignment.booth_id)
+        .where(Assignment.event_id == event.id, Assignment.status.in_(("assigned", "checked_in")))
+    ).all()
     return dict(rows)
 
 
@@ -47,9 +48,12 @@ def test_demo_vendors_return_to_their_booths(db: Session) -> None:
 def test_cap_sends_food_vendors_to_the_waitlist(db: Session) -> None:
     event = _event(db)
     run = db.scalars(select(AllocationRun).where(AllocationRun.event_id == event.id)).one()
-    food = db.scalar(select(func.count()).select_from(Assignment).join(
-        Vendor, Vendor.id == Assignment.vendor_id).where(
-        Assignment.event_id == event.id, Vendor.category == "makanan"))
+    food = db.scalar(
+        select(func.count())
+        .select_from(Assignment)
+        .join(Vendor, Vendor.id == Assignment.vendor_id)
+        .where(Assignment.event_id == event.id, Vendor.category == "makanan")
+    )
     assert food == 45
     assert run.result["waitlist"]
     assert {u["reason_code"] for u in run.result["unplaced"]} == {"cap_reached"}
@@ -72,11 +76,16 @@ def test_pins_are_kept_on_rerun(db: Session) -> None:
     event = _event(db)
     holding = _holding(db, event)
     vendor_id = sorted(holding)[0]
-    a = db.scalars(select(Assignment).where(Assignment.event_id == event.id,
-                                            Assignment.vendor_id == vendor_id)).one()
-    free = db.scalars(select(Booth).where(Booth.event_id == event.id, Booth.kind == "vendor",
-                                          Booth.code.not_in(holding.values()))
-                      .order_by(Booth.code.desc())).first()
+    a = db.scalars(
+        select(Assignment).where(Assignment.event_id == event.id, Assignment.vendor_id == vendor_id)
+    ).one()
+    free = db.scalars(
+        select(Booth)
+        .where(
+            Booth.event_id == event.id, Booth.kind == "vendor", Booth.code.not_in(holding.values())
+        )
+        .order_by(Booth.code.desc())
+    ).first()
     assert free is not None
     a.booth = free
     a.pinned = True
@@ -94,8 +103,13 @@ def test_booths_with_blocking_conflicts_are_not_used(db: Session) -> None:
     epsg = event.city.metric_epsg
     square = to_metric(to_shape(booth.geom), epsg)
     target = to_metric(to_shape(hydrant.geom), epsg)
-    booth.geom = from_shape(to_wgs84(affinity.translate(
-        square, target.x - square.centroid.x, target.y - square.centroid.y), epsg), srid=4326)
+    booth.geom = from_shape(
+        to_wgs84(
+            affinity.translate(square, target.x - square.centroid.x, target.y - square.centroid.y),
+            epsg,
+        ),
+        srid=4326,
+    )
     db.commit()
     run_allocation(db, event, AllocationSettings(seed=1))
     assert code not in _holding(db, event).values()
@@ -105,9 +119,11 @@ def test_no_show_releases_the_booth_to_the_waitlist(db: Session) -> None:
     event = _event(db)
     run = db.scalars(select(AllocationRun).where(AllocationRun.event_id == event.id)).one()
     waitlisted = run.result["waitlist"][0]
-    food_booth = db.scalars(select(Assignment).join(Vendor, Vendor.id == Assignment.vendor_id)
-                            .where(Assignment.event_id == event.id,
-                                   Vendor.category == "makanan")).first()
+    food_booth = db.scalars(
+        select(Assignment)
+        .join(Vendor, Vendor.id == Assignment.vendor_id)
+        .where(Assignment.event_id == event.id, Vendor.category == "makanan")
+    ).first()
     offer = release_and_offer(db, food_booth, status="no_show")
     db.commit()
     assert offer is not None and offer.vendor_id == waitlisted
@@ -133,8 +149,19 @@ def test_two_planners_cannot_allocate_one_event_at_once(engine: Engine) -> None:
 
 
 def test_cli_allocate_json(runner) -> None:  # type: ignore[no-untyped-def]
-    result = runner.invoke(args=["allocate", UPCOMING, "--seed", "3", "--cap", "makanan=40",
-                                 "--dry-run", "--format", "json"])
+    result = runner.invoke(
+        args=[
+            "allocate",
+            UPCOMING,
+            "--seed",
+            "3",
+            "--cap",
+            "makanan=40",
+            "--dry-run",
+            "--format",
+            "json",
+        ]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["seed"] == 3 and data["placements"] and data["unplaced"]

@@ -27,9 +27,14 @@ def event(db: Session) -> Event:
 
 
 def _assigned(db: Session, event: Event, n: int = 1) -> list[Assignment]:
-    return list(db.scalars(select(Assignment).where(Assignment.event_id == event.id,
-                                                    Assignment.status == "assigned")
-                           .order_by(Assignment.id).limit(n)))
+    return list(
+        db.scalars(
+            select(Assignment)
+            .where(Assignment.event_id == event.id, Assignment.status == "assigned")
+            .order_by(Assignment.id)
+            .limit(n)
+        )
+    )
 
 
 def test_rows_list_every_booth_once_and_search(db: Session, event: Event) -> None:
@@ -52,12 +57,19 @@ def test_mark_is_audited_and_last_write_wins(db: Session, event: Event) -> None:
     assert (first.previous, first.changed) == ("assigned", True)
     assert (second.previous, second.assignment.status) == ("checked_in", "no_show")
     assert not same.changed
-    entries = db.scalars(select(AuditEntry).where(AuditEntry.entity == "assignment",
-                                                  AuditEntry.entity_id == a.id,
-                                                  AuditEntry.actor == "crew-test")
-                         .order_by(AuditEntry.id)).all()
+    entries = db.scalars(
+        select(AuditEntry)
+        .where(
+            AuditEntry.entity == "assignment",
+            AuditEntry.entity_id == a.id,
+            AuditEntry.actor == "crew-test",
+        )
+        .order_by(AuditEntry.id)
+    ).all()
     assert [(e.before["status"], e.after["status"]) for e in entries] == [
-        ("assigned", "checked_in"), ("checked_in", "no_show")]
+        ("assigned", "checked_in"),
+        ("checked_in", "no_show"),
+    ]
 
 
 def test_mark_refuses_bad_input(db: Session, event: Event) -> None:
@@ -84,11 +96,18 @@ def test_release_waits_for_the_cutoff(db: Session, event: Event) -> None:
     [a] = _assigned(db, event)
     checkin.mark(db, event, a.id, "no_show")
     with pytest.raises(ServiceError, match="06.30"):
-        checkin.release_no_shows(db, event, now=datetime(2026, 12, 6, 6, 29, tzinfo=WIB),
-                                 cutoff_minutes=30, tz=TZ)
+        checkin.release_no_shows(
+            db, event, now=datetime(2026, 12, 6, 6, 29, tzinfo=WIB), cutoff_minutes=30, tz=TZ
+        )
     db.refresh(a)
-    assert db.scalar(select(func.count()).select_from(Assignment).where(
-        Assignment.booth_id == a.booth_id, Assignment.status.in_(HOLDING_STATUSES))) == 0
+    assert (
+        db.scalar(
+            select(func.count())
+            .select_from(Assignment)
+            .where(Assignment.booth_id == a.booth_id, Assignment.status.in_(HOLDING_STATUSES))
+        )
+        == 0
+    )
 
 
 def test_release_offers_no_show_booths_to_the_waitlist(db: Session, event: Event) -> None:
@@ -100,42 +119,52 @@ def test_release_offers_no_show_booths_to_the_waitlist(db: Session, event: Event
         checkin.mark(db, event, present.id, "checked_in")
         start = time.perf_counter()
         released = checkin.release_no_shows(
-            db, event, now=datetime(2026, 12, 6, 6, 31, tzinfo=WIB), cutoff_minutes=30, tz=TZ)
+            db, event, now=datetime(2026, 12, 6, 6, 31, tzinfo=WIB), cutoff_minutes=30, tz=TZ
+        )
         took = time.perf_counter() - start
     assert {r.no_show_assignment_id for r in released} == {a.id for a in absent}
-    run = db.scalars(select(AllocationRun).where(AllocationRun.event_id == event.id)
-                     .order_by(AllocationRun.id.desc())).first()
+    run = db.scalars(
+        select(AllocationRun)
+        .where(AllocationRun.event_id == event.id)
+        .order_by(AllocationRun.id.desc())
+    ).first()
     assert run is not None
     waitlist = [int(v) for v in run.result["waitlist"]]
     offers = [r.offer for r in released]
     assert all(o is not None for o in offers)
-    assert [o.vendor_id for o in offers if o] == sorted((o.vendor_id for o in offers if o),
-                                                        key=waitlist.index)
+    assert [o.vendor_id for o in offers if o] == sorted(
+        (o.vendor_id for o in offers if o), key=waitlist.index
+    )
     for r in released:
         assert r.offer is not None
         assert r.offer.booth.code == r.booth_code
         assert r.offer.status == "assigned"
         assert "daftar tunggu" in (r.offer.explanation or "")
-    creates = db.scalars(select(AuditEntry).where(
-        AuditEntry.entity == "assignment", AuditEntry.action == "create",
-        AuditEntry.entity_id.in_([o.id for o in offers if o]))).all()
+    creates = db.scalars(
+        select(AuditEntry).where(
+            AuditEntry.entity == "assignment",
+            AuditEntry.action == "create",
+            AuditEntry.entity_id.in_([o.id for o in offers if o]),
+        )
+    ).all()
     assert {e.actor for e in creates} == {"crew-test"}
     assert len(creates) == 2
     # pressing again releases nothing more; the checked-in vendor kept the booth
-    again = checkin.release_no_shows(db, event, now=datetime(2026, 12, 6, 7, 0, tzinfo=WIB),
-                                     cutoff_minutes=30, tz=TZ)
+    again = checkin.release_no_shows(
+        db, event, now=datetime(2026, 12, 6, 7, 0, tzinfo=WIB), cutoff_minutes=30, tz=TZ
+    )
     assert again == []
     db.refresh(present)
     assert present.status == "checked_in"
     assert took < 30
 
 
-def test_late_vendor_cannot_take_back_a_booth_already_offered(db: Session,
-                                                              event: Event) -> None:
+def test_late_vendor_cannot_take_back_a_booth_already_offered(db: Session, event: Event) -> None:
     [a] = _assigned(db, event)
     checkin.mark(db, event, a.id, "no_show")
     [released] = checkin.release_no_shows(
-        db, event, now=datetime(2026, 12, 6, 6, 45, tzinfo=WIB), cutoff_minutes=30, tz=TZ)
+        db, event, now=datetime(2026, 12, 6, 6, 45, tzinfo=WIB), cutoff_minutes=30, tz=TZ
+    )
     assert released.offer is not None
     with pytest.raises(Conflict):
         checkin.mark(db, event, a.id, "checked_in")
@@ -161,9 +190,12 @@ def test_cancelled_vendor_cannot_be_marked(db: Session, event: Event) -> None:
 def test_two_crew_members_marking_the_same_booth(engine: Engine) -> None:
     with Session(engine) as s:
         event_id = s.scalars(select(Event.id).where(Event.slug == EVENT)).one()
-        a = s.scalars(select(Assignment).where(Assignment.event_id == event_id,
-                                               Assignment.status == "assigned")
-                      .order_by(Assignment.id.desc()).limit(1)).one()
+        a = s.scalars(
+            select(Assignment)
+            .where(Assignment.event_id == event_id, Assignment.status == "assigned")
+            .order_by(Assignment.id.desc())
+            .limit(1)
+        ).one()
         aid, version = a.id, a.version
         audit_before = s.scalar(select(func.max(AuditEntry.id))) or 0
     results: list[tuple[str, str, str]] = []
@@ -183,8 +215,10 @@ def test_two_crew_members_marking_the_same_booth(engine: Engine) -> None:
     try:
         # Hold the row so both marks queue behind the same lock and really meet.
         blocker.execute(select(Assignment.id).where(Assignment.id == aid).with_for_update())
-        threads = [threading.Thread(target=crew, args=("checked_in", "crew-a")),
-                   threading.Thread(target=crew, args=("no_show", "crew-b"))]
+        threads = [
+            threading.Thread(target=crew, args=("checked_in", "crew-a")),
+            threading.Thread(target=crew, args=("no_show", "crew-b")),
+        ]
         for t in threads:
             t.start()
         time.sleep(0.5)
@@ -198,9 +232,15 @@ def test_two_crew_members_marking_the_same_booth(engine: Engine) -> None:
         with Session(engine) as s:
             final = s.get(Assignment, aid)
             assert final is not None
-            entries = s.scalars(select(AuditEntry).where(
-                AuditEntry.entity == "assignment", AuditEntry.entity_id == aid,
-                AuditEntry.id > audit_before).order_by(AuditEntry.id)).all()
+            entries = s.scalars(
+                select(AuditEntry)
+                .where(
+                    AuditEntry.entity == "assignment",
+                    AuditEntry.entity_id == aid,
+                    AuditEntry.id > audit_before,
+                )
+                .order_by(AuditEntry.id)
+            ).all()
             # both marks are logged, in commit order; the later one is what is stored
             assert [e.actor for e in entries] == [who for who, _p, _s in results]
             assert entries[0].before["status"] == "assigned"
@@ -209,8 +249,14 @@ def test_two_crew_members_marking_the_same_booth(engine: Engine) -> None:
     finally:
         blocker.close()
         with engine.begin() as conn:
-            conn.execute(text("UPDATE assignment SET status = 'assigned', version = :v "
-                              "WHERE id = :id"), {"v": version, "id": aid})
-            conn.execute(delete(AuditEntry).where(AuditEntry.id > audit_before,
-                                                  AuditEntry.entity == "assignment",
-                                                  AuditEntry.entity_id == aid))
+            conn.execute(
+                text("UPDATE assignment SET status = 'assigned', version = :v WHERE id = :id"),
+                {"v": version, "id": aid},
+            )
+            conn.execute(
+                delete(AuditEntry).where(
+                    AuditEntry.id > audit_before,
+                    AuditEntry.entity == "assignment",
+                    AuditEntry.entity_id == aid,
+                )
+            )

@@ -36,15 +36,21 @@ def test_every_table_behind_public_answers_counts(db: Session) -> None:
     event = _event(db)
     changes = [
         lambda: db.execute(update(Zone).where(Zone.city_id == city.id).values(name=Zone.name)),
-        lambda: db.execute(update(Facility).where(Facility.city_id == city.id)
-                           .values(name=Facility.name)),
+        lambda: db.execute(
+            update(Facility).where(Facility.city_id == city.id).values(name=Facility.name)
+        ),
         lambda: setattr(event, "name", event.name + " (ubah)"),
-        lambda: db.execute(update(Assignment).where(Assignment.event_id == event.id)
-                           .values(explanation="x")),
-        lambda: db.execute(update(Vendor).where(Vendor.city_id == city.id)
-                           .values(owner_name=Vendor.owner_name)),
-        lambda: db.delete(db.scalars(select(Booth).where(Booth.event_id == event.id)
-                                     .order_by(Booth.id.desc()).limit(1)).one()),
+        lambda: db.execute(
+            update(Assignment).where(Assignment.event_id == event.id).values(explanation="x")
+        ),
+        lambda: db.execute(
+            update(Vendor).where(Vendor.city_id == city.id).values(owner_name=Vendor.owner_name)
+        ),
+        lambda: db.delete(
+            db.scalars(
+                select(Booth).where(Booth.event_id == event.id).order_by(Booth.id.desc()).limit(1)
+            ).one()
+        ),
     ]
     for change in changes:
         before = city_version(db, city.id)
@@ -70,13 +76,20 @@ def test_another_city_keeps_its_counter(db: Session) -> None:
 
     from app.services.cities import create_city
 
-    other = create_city(db, name="Singkawang", slug="singkawang",
-                        extent=(108.9, 0.85, 109.05, 0.98))
+    other = create_city(
+        db, name="Singkawang", slug="singkawang", extent=(108.9, 0.85, 109.05, 0.98)
+    )
     db.commit()
     mine = city_version(db, _city(db).id)
     total = any_version(db)
-    db.add(Zone(city_id=other.id, name="Zona uji", kind="pkl_legal",
-                geom="SRID=4326;POLYGON((108.95 0.9,108.951 0.9,108.951 0.901,108.95 0.9))"))
+    db.add(
+        Zone(
+            city_id=other.id,
+            name="Zona uji",
+            kind="pkl_legal",
+            geom="SRID=4326;POLYGON((108.95 0.9,108.951 0.9,108.951 0.901,108.95 0.9))",
+        )
+    )
     db.commit()
     assert city_version(db, _city(db).id) == mine
     assert any_version(db) == total + 1
@@ -88,28 +101,38 @@ def test_a_write_outside_the_app_counts_when_it_commits(engine: Engine) -> None:
         city_id = conn.scalar(text("SELECT id FROM city WHERE slug = 'pontianak'"))
         before = conn.scalar(select(DataVersion.version).where(DataVersion.city_id == city_id))
     with engine.begin() as conn:
-        conn.execute(text("UPDATE facility SET name = name WHERE id = "
-                          "(SELECT min(id) FROM facility WHERE city_id = :c)"), {"c": city_id})
+        conn.execute(
+            text(
+                "UPDATE facility SET name = name WHERE id = "
+                "(SELECT min(id) FROM facility WHERE city_id = :c)"
+            ),
+            {"c": city_id},
+        )
         conn.execute(text("UPDATE zone SET name = name WHERE city_id = :c"), {"c": city_id})
         # not counted before the commit: readers keep the old answers until the data is visible
-        assert conn.scalar(select(DataVersion.version)
-                           .where(DataVersion.city_id == city_id)) == before
+        assert (
+            conn.scalar(select(DataVersion.version).where(DataVersion.city_id == city_id)) == before
+        )
     with engine.connect() as conn:
         after = conn.scalar(select(DataVersion.version).where(DataVersion.city_id == city_id))
     assert after == before + 1
 
 
 def _layout(db: Session, city_id: int) -> int:
-    return int(db.scalar(select(DataVersion.layout_version)
-                         .where(DataVersion.city_id == city_id)) or 0)
+    return int(
+        db.scalar(select(DataVersion.layout_version).where(DataVersion.city_id == city_id)) or 0
+    )
 
 
 def test_layout_counter_skips_what_cannot_change_another_vendors_view(db: Session) -> None:
     city = _city(db)
     event = _event(db)
-    holder = db.scalars(select(Assignment).where(Assignment.event_id == event.id,
-                                                 Assignment.status == "assigned")
-                        .order_by(Assignment.id).limit(1)).one()
+    holder = db.scalars(
+        select(Assignment)
+        .where(Assignment.event_id == event.id, Assignment.status == "assigned")
+        .order_by(Assignment.id)
+        .limit(1)
+    ).one()
     steps = [
         # (change, counts in layout_version)
         (lambda: setattr(holder, "status", "checked_in"), False),  # still holds the booth
@@ -130,9 +153,12 @@ def test_freeing_a_booth_by_deleting_its_vendor_counts_in_the_layout(db: Session
     """The vendor row is gone when the cascaded assignment's trigger runs: the assignment's city
     comes from its event, so the freed booth still moves the layout counter."""
     city = _city(db)
-    holder = db.scalars(select(Assignment).where(Assignment.event_id == _event(db).id,
-                                                 Assignment.status == "assigned")
-                        .order_by(Assignment.id).limit(1)).one()
+    holder = db.scalars(
+        select(Assignment)
+        .where(Assignment.event_id == _event(db).id, Assignment.status == "assigned")
+        .order_by(Assignment.id)
+        .limit(1)
+    ).one()
     layout = _layout(db, city.id)
     db.execute(text("DELETE FROM vendor WHERE id = :v"), {"v": holder.vendor_id})
     db.commit()
@@ -143,8 +169,9 @@ def test_a_row_moved_to_another_city_counts_in_both(db: Session) -> None:
     from app.services.cities import create_city
 
     home = _city(db)
-    other = create_city(db, name="Singkawang", slug="singkawang",
-                        extent=(108.9, 0.85, 109.05, 0.98))
+    other = create_city(
+        db, name="Singkawang", slug="singkawang", extent=(108.9, 0.85, 109.05, 0.98)
+    )
     db.commit()
     before = {c: (city_version(db, c), _layout(db, c)) for c in (home.id, other.id)}
     facility = db.scalars(select(Facility).where(Facility.city_id == home.id).limit(1)).one()

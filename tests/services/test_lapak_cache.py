@@ -34,9 +34,12 @@ def _statements(db: Session) -> Iterator[list[str]]:
 
 def _holder(db: Session) -> Assignment:
     ev = db.scalars(select(Event).where(Event.slug == EVENT)).one()
-    return db.scalars(select(Assignment).where(Assignment.event_id == ev.id,
-                                               Assignment.status == "assigned")
-                      .order_by(Assignment.id).limit(1)).one()
+    return db.scalars(
+        select(Assignment)
+        .where(Assignment.event_id == ev.id, Assignment.status == "assigned")
+        .order_by(Assignment.id)
+        .limit(1)
+    ).one()
 
 
 def test_second_look_is_two_cheap_reads_and_the_same_answer(db: Session) -> None:
@@ -61,14 +64,21 @@ def test_a_neighbour_giving_up_shows_at_once(db: Session) -> None:
     vendor = mine.vendor
     cache = MemoryCache()
     before = lapak.vendor_view(db, vendor, today=TODAY, cache=cache, ttl=600).to_dict()
-    occupied = [f for f in before["bookings"][0]["map"]["features"]
-                if f["properties"].get("role") == "occupied"]
+    occupied = [
+        f
+        for f in before["bookings"][0]["map"]["features"]
+        if f["properties"].get("role") == "occupied"
+    ]
     assert occupied
     ev = db.get(Event, mine.event_id)
     assert ev is not None
-    neighbours = db.scalars(select(Assignment).where(
-        Assignment.event_id == ev.id, Assignment.status.in_(HOLDING_STATUSES),
-        Assignment.vendor_id != vendor.id)).all()
+    neighbours = db.scalars(
+        select(Assignment).where(
+            Assignment.event_id == ev.id,
+            Assignment.status.in_(HOLDING_STATUSES),
+            Assignment.vendor_id != vendor.id,
+        )
+    ).all()
     for other in neighbours:
         other.status = "cancelled"
     db.commit()
@@ -84,8 +94,10 @@ def test_names_come_from_the_vendor_row_not_the_cache(db: Session) -> None:
     lapak.vendor_view(db, vendor, today=TODAY, cache=cache, ttl=600)
     vendor.business_name = "Warung Baru"
     db.flush()  # not even committed: the name is read from the row in hand
-    assert lapak.vendor_view(db, vendor, today=TODAY, cache=cache,
-                             ttl=600).business_name == "Warung Baru"
+    assert (
+        lapak.vendor_view(db, vendor, today=TODAY, cache=cache, ttl=600).business_name
+        == "Warung Baru"
+    )
 
 
 def test_json_from_the_cache_is_the_view_itself(db: Session) -> None:
@@ -101,9 +113,11 @@ def test_json_from_the_cache_is_the_view_itself(db: Session) -> None:
 
 
 def test_a_vendor_with_nothing_coming_gets_an_empty_view(db: Session) -> None:
-    vendor = db.scalars(select(Vendor).where(~Vendor.id.in_(
-        select(Assignment.vendor_id).where(Assignment.event_id.is_not(None))))
-        .limit(1)).one()
+    vendor = db.scalars(
+        select(Vendor)
+        .where(~Vendor.id.in_(select(Assignment.vendor_id).where(Assignment.event_id.is_not(None))))
+        .limit(1)
+    ).one()
     cache = MemoryCache()
     lapak.vendor_view_json(db, vendor, today=TODAY, cache=cache, ttl=600)
     body = json.loads(lapak.vendor_view_json(db, vendor, today=TODAY, cache=cache, ttl=600))
@@ -114,9 +128,16 @@ def test_a_check_in_elsewhere_keeps_the_cache_and_ones_own_refreshes_it(db: Sess
     """Check-ins move no one's booth: other vendors' cached views stay; the vendor's own view
     shows the new status at once."""
     mine = _holder(db)
-    other = db.scalars(select(Assignment).where(
-        Assignment.event_id == mine.event_id, Assignment.status == "assigned",
-        Assignment.id != mine.id).order_by(Assignment.id).limit(1)).one()
+    other = db.scalars(
+        select(Assignment)
+        .where(
+            Assignment.event_id == mine.event_id,
+            Assignment.status == "assigned",
+            Assignment.id != mine.id,
+        )
+        .order_by(Assignment.id)
+        .limit(1)
+    ).one()
     cache = MemoryCache()
     lapak.vendor_view(db, mine.vendor, today=TODAY, cache=cache, ttl=600)
     other.status = "checked_in"

@@ -33,10 +33,20 @@ PONTIANAK_EXTENT = (109.25, -0.12, 109.42, 0.06)
 KNOWN_LONLAT = (109.3425, -0.0473)
 KNOWN_UTM = (315535.9071, 9994769.7257)
 
-GOOD = [(109.3400, -0.0400), (109.3402, -0.0400), (109.3402, -0.0402), (109.3400, -0.0402),
-        (109.3400, -0.0400)]
-BOWTIE = [(109.3400, -0.0400), (109.3402, -0.0402), (109.3402, -0.0400), (109.3400, -0.0402),
-          (109.3400, -0.0400)]
+GOOD = [
+    (109.3400, -0.0400),
+    (109.3402, -0.0400),
+    (109.3402, -0.0402),
+    (109.3400, -0.0402),
+    (109.3400, -0.0400),
+]
+BOWTIE = [
+    (109.3400, -0.0400),
+    (109.3402, -0.0402),
+    (109.3402, -0.0400),
+    (109.3400, -0.0402),
+    (109.3400, -0.0400),
+]
 
 
 def _shifted(coords: list[tuple[float, float]], dx: float) -> list[tuple[float, float]]:
@@ -44,8 +54,11 @@ def _shifted(coords: list[tuple[float, float]], dx: float) -> list[tuple[float, 
 
 
 def _poly(coords: list[tuple[float, float]], **props: Any) -> dict[str, Any]:
-    return {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [coords]},
-            "properties": props}
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Polygon", "coordinates": [coords]},
+        "properties": props,
+    }
 
 
 @pytest.fixture
@@ -56,13 +69,20 @@ def city(db: Session) -> City:
 @pytest.fixture
 def fresh_city(db: Session) -> City:
     """An empty city over the same ground: the name space a round trip imports into."""
-    return create_city(db, name="Kota Uji", slug="kota-uji", metric_epsg=32749,
-                       extent=PONTIANAK_EXTENT)
+    return create_city(
+        db, name="Kota Uji", slug="kota-uji", metric_epsg=32749, extent=PONTIANAK_EXTENT
+    )
 
 
 def _event(db: Session, city: City, slug: str) -> Event:
-    event = Event(city=city, slug=slug, name=slug, date=date(2026, 12, 6), start_time=time(6),
-                  end_time=time(9))
+    event = Event(
+        city=city,
+        slug=slug,
+        name=slug,
+        date=date(2026, 12, 6),
+        start_time=time(6),
+        end_time=time(9),
+    )
     db.add(event)
     db.flush()
     return event
@@ -71,11 +91,23 @@ def _event(db: Session, city: City, slug: str) -> Event:
 @pytest.fixture
 def tricky_zone(db: Session, city: City) -> None:
     """A zone with every property set, and text a spreadsheet would run as a formula."""
-    report = import_layer(db, city=city, layer="zones", features=[_poly(
-        _shifted(GOOD, 0.001), name="=Zona rumus", kind="pkl_timed", capacity=12,
-        allowed_categories=["makanan", "minuman"], hours_start="16:00", hours_end="22:00",
-        description="-5 m dari trotoar; @pkl 'kutip' \"ganda\", koma",
-    )])
+    report = import_layer(
+        db,
+        city=city,
+        layer="zones",
+        features=[
+            _poly(
+                _shifted(GOOD, 0.001),
+                name="=Zona rumus",
+                kind="pkl_timed",
+                capacity=12,
+                allowed_categories=["makanan", "minuman"],
+                hours_start="16:00",
+                hours_end="22:00",
+                description="-5 m dari trotoar; @pkl 'kutip' \"ganda\", koma",
+            )
+        ],
+    )
     assert report.written, report.to_dict()
 
 
@@ -83,13 +115,27 @@ def tricky_zone(db: Session, city: City) -> None:
 def small_event(db: Session, city: City) -> Event:
     """An event with three booths of different kinds and one assigned vendor."""
     event = _event(db, city, "cfd-uji-format")
-    report = import_layer(db, city=city, layer="booths", event=event, features=[
-        _poly(GOOD, code="UJ-001", kind="vendor", width_m=3.0, depth_m=2.5,
-              has_electricity=True),
-        _poly(_shifted(GOOD, 0.0003), code="UJ-002", kind="service_desk", service="halal",
-              label="+Halal MUI", locked=True, accessible=True),
-        _poly(_shifted(GOOD, 0.0006), code="UJ-003", kind="reserved", label="Ambulans"),
-    ])
+    report = import_layer(
+        db,
+        city=city,
+        layer="booths",
+        event=event,
+        features=[
+            _poly(
+                GOOD, code="UJ-001", kind="vendor", width_m=3.0, depth_m=2.5, has_electricity=True
+            ),
+            _poly(
+                _shifted(GOOD, 0.0003),
+                code="UJ-002",
+                kind="service_desk",
+                service="halal",
+                label="+Halal MUI",
+                locked=True,
+                accessible=True,
+            ),
+            _poly(_shifted(GOOD, 0.0006), code="UJ-003", kind="reserved", label="Ambulans"),
+        ],
+    )
     assert report.written, report.to_dict()
     booth = next(b for b in event.booths if b.code == "UJ-001")
     vendor = db.scalars(select(Vendor).order_by(Vendor.id)).first()
@@ -106,8 +152,9 @@ def _read_bytes(tmp_path: Path, filename: str, data: bytes) -> Any:
     return read_layer_file(path)
 
 
-def _same_features(a: list[dict[str, Any]], b: list[dict[str, Any]],
-                   skip: tuple[str, ...] = ("id", "version")) -> None:
+def _same_features(
+    a: list[dict[str, Any]], b: list[dict[str, Any]], skip: tuple[str, ...] = ("id", "version")
+) -> None:
     assert len(a) == len(b)
     for fa, fb in zip(a, b, strict=True):
         pa = {k: v for k, v in fa["properties"].items() if k not in skip}
@@ -121,8 +168,9 @@ def _same_features(a: list[dict[str, Any]], b: list[dict[str, Any]],
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_zones_round_trip(db: Session, city: City, fresh_city: City, tricky_zone: None,
-                          tmp_path: Path, fmt: str) -> None:
+def test_zones_round_trip(
+    db: Session, city: City, fresh_city: City, tricky_zone: None, tmp_path: Path, fmt: str
+) -> None:
     exported = export_layer(db, city=city, layer="zones", fmt=fmt)
     source = _read_bytes(tmp_path, exported.filename, exported.data)
     report = import_layer(db, city=fresh_city, layer="zones", features=source.features)
@@ -131,21 +179,22 @@ def test_zones_round_trip(db: Session, city: City, fresh_city: City, tricky_zone
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_facilities_round_trip(db: Session, city: City, fresh_city: City, tmp_path: Path,
-                               fmt: str) -> None:
+def test_facilities_round_trip(
+    db: Session, city: City, fresh_city: City, tmp_path: Path, fmt: str
+) -> None:
     exported = export_layer(db, city=city, layer="facilities", fmt=fmt)
     source = _read_bytes(tmp_path, exported.filename, exported.data)
     report = import_layer(db, city=fresh_city, layer="facilities", features=source.features)
     assert report.written, report.to_dict()["problems"][:3]
-    _same_features(facilities_fc(db, city)["features"],
-                   facilities_fc(db, fresh_city)["features"])
+    _same_features(facilities_fc(db, city)["features"], facilities_fc(db, fresh_city)["features"])
     kinds = {f["geometry"]["type"] for f in facilities_fc(db, fresh_city)["features"]}
     assert len(kinds) > 1  # mixed points, lines and polygons survive every format
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_booths_round_trip(db: Session, city: City, small_event: Event, tmp_path: Path,
-                           fmt: str) -> None:
+def test_booths_round_trip(
+    db: Session, city: City, small_event: Event, tmp_path: Path, fmt: str
+) -> None:
     exported = export_layer(db, city=city, layer="booths", fmt=fmt, event=small_event)
     source = _read_bytes(tmp_path, exported.filename, exported.data)
     target = _event(db, city, f"cfd-salinan-{fmt}")
@@ -155,8 +204,10 @@ def test_booths_round_trip(db: Session, city: City, small_event: Event, tmp_path
 
     def rows(event: Event) -> list[dict[str, Any]]:
         table = layer_table(db, city=city, layer="booths", event=event)
-        return [{"type": "Feature", "geometry": g, "properties": r}
-                for r, g in zip(table.rows, table.geometries, strict=True)]
+        return [
+            {"type": "Feature", "geometry": g, "properties": r}
+            for r, g in zip(table.rows, table.geometries, strict=True)
+        ]
 
     _same_features(rows(small_event), rows(target), skip=assignment_cols)
 
@@ -182,14 +233,14 @@ def test_booth_export_private_columns_only_when_asked(
     row = next(r for r in public.rows if r["code"] == "UJ-001")
     assert row["assignment_status"] == "assigned"
     assert row["vendor_business_name"]
-    assert not {"vendor_owner_name", "vendor_phone", "vendor_nib",
-                "vendor_access_code"} & set(public.columns)
+    assert not {"vendor_owner_name", "vendor_phone", "vendor_nib", "vendor_access_code"} & set(
+        public.columns
+    )
     for fmt in FORMATS:
         data = export_layer(db, city=city, layer="booths", fmt=fmt, event=small_event).data
         assert b"081234567890" not in data
         assert b"1234567890123" not in data
-    private = layer_table(db, city=city, layer="booths", event=small_event,
-                          include_private=True)
+    private = layer_table(db, city=city, layer="booths", event=small_event, include_private=True)
     row = next(r for r in private.rows if r["code"] == "UJ-001")
     assert row["vendor_phone"] == "081234567890"
     assert len(row["vendor_access_code"]) >= 8
@@ -202,8 +253,11 @@ def test_booth_export_private_columns_only_when_asked(
 def test_geopackage_in_utm_is_reprojected_to_the_centimetre(
     db: Session, fresh_city: City, tmp_path: Path
 ) -> None:
-    frame = gpd.GeoDataFrame({"jenis": ["hydrant"], "Nama": ["Hidran uji"]},
-                             geometry=[Point(*KNOWN_UTM)], crs="EPSG:32749")
+    frame = gpd.GeoDataFrame(
+        {"jenis": ["hydrant"], "Nama": ["Hidran uji"]},
+        geometry=[Point(*KNOWN_UTM)],
+        crs="EPSG:32749",
+    )
     path = tmp_path / "hidran.gpkg"
     pyogrio.write_dataframe(frame, path, driver="GPKG", layer="hidran")
     source = read_layer_file(path)
@@ -247,14 +301,22 @@ def _shapefile_zip(tmp_path: Path, frame: gpd.GeoDataFrame, *, keep_prj: bool) -
 
 def _utm_zone_frame() -> gpd.GeoDataFrame:
     lonlat = gpd.GeoSeries([Polygon(GOOD)], crs="EPSG:4326")
-    return gpd.GeoDataFrame({"NAMA": ["Zona Shapefile"], "JENIS": ["pkl_timed"],
-                             "hours_start": ["16:00"], "hours_end": ["21:30"],
-                             "allowed_categories": ["makanan"]},
-                            geometry=lonlat.to_crs("EPSG:32749"), crs="EPSG:32749")
+    return gpd.GeoDataFrame(
+        {
+            "NAMA": ["Zona Shapefile"],
+            "JENIS": ["pkl_timed"],
+            "hours_start": ["16:00"],
+            "hours_end": ["21:30"],
+            "allowed_categories": ["makanan"],
+        },
+        geometry=lonlat.to_crs("EPSG:32749"),
+        crs="EPSG:32749",
+    )
 
 
-def test_zipped_shapefile_with_prj_is_imported(db: Session, fresh_city: City,
-                                               tmp_path: Path) -> None:
+def test_zipped_shapefile_with_prj_is_imported(
+    db: Session, fresh_city: City, tmp_path: Path
+) -> None:
     source = read_layer_file(_shapefile_zip(tmp_path, _utm_zone_frame(), keep_prj=True))
     assert source.format == "shapefile"
     assert source.source_crs == "EPSG:32749"
@@ -264,7 +326,10 @@ def test_zipped_shapefile_with_prj_is_imported(db: Session, fresh_city: City,
     zone = db.scalars(select(Zone).where(Zone.city_id == fresh_city.id)).one()
     # The DBF keeps 10 characters of "allowed_categories"; the import still finds it.
     assert (zone.name, zone.kind, zone.allowed_categories) == (
-        "Zona Shapefile", "pkl_timed", ["makanan"])
+        "Zona Shapefile",
+        "pkl_timed",
+        ["makanan"],
+    )
     assert zone.hours_end == time(21, 30)
 
 
@@ -287,8 +352,7 @@ def test_shapefile_without_prj_in_plain_lon_lat_is_accepted_with_a_note(tmp_path
 # KML and CSV from other tools
 
 
-def test_kml_from_google_my_maps_is_imported(db: Session, fresh_city: City,
-                                             tmp_path: Path) -> None:
+def test_kml_from_google_my_maps_is_imported(db: Session, fresh_city: City, tmp_path: Path) -> None:
     path = tmp_path / "peta.kml"
     path.write_text("""<?xml version="1.0" encoding="UTF-8"?>
 <kml xmlns="http://www.opengis.net/kml/2.2"><Document><name>Fasilitas</name>
@@ -307,21 +371,32 @@ def test_kml_from_google_my_maps_is_imported(db: Session, fresh_city: City,
     assert len(source.features) == 2
     report = import_layer(db, city=fresh_city, layer="facilities", features=source.features)
     assert report.written, report.to_dict()
-    rows = db.execute(select(Facility.kind, Facility.name, func.ST_X(Facility.geom))
-                      .where(Facility.city_id == fresh_city.id).order_by(Facility.id)).all()
-    assert [tuple(r) for r in rows] == [("hydrant", "Hidran depan Masjid", 109.3425),
-                                        ("bus_stop", "Halte Ahmad Yani", 109.3430)]
+    rows = db.execute(
+        select(Facility.kind, Facility.name, func.ST_X(Facility.geom))
+        .where(Facility.city_id == fresh_city.id)
+        .order_by(Facility.id)
+    ).all()
+    assert [tuple(r) for r in rows] == [
+        ("hydrant", "Hidran depan Masjid", 109.3425),
+        ("bus_stop", "Halte Ahmad Yani", 109.3430),
+    ]
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("Nama,Jenis,LNG,LAT\nHidran A,hydrant,109.3425,-0.0473\n", (109.3425, -0.0473)),
-    ("nama;jenis;Longitude;Latitude\r\nHidran A;hydrant;109,3425;-0,0473\r\n",
-     (109.3425, -0.0473)),
-    ("name,kind,x,y\nHidran A,hydrant,109.3425,-0.0473\n", (109.3425, -0.0473)),
-    ('name,kind,WKT\nHidran A,hydrant,"POINT (109.3425 -0.0473)"\n', (109.3425, -0.0473)),
-])
-def test_csv_with_lon_lat_or_wkt_columns(db: Session, fresh_city: City, tmp_path: Path,
-                                        text: str, expected: tuple[float, float]) -> None:
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Nama,Jenis,LNG,LAT\nHidran A,hydrant,109.3425,-0.0473\n", (109.3425, -0.0473)),
+        (
+            "nama;jenis;Longitude;Latitude\r\nHidran A;hydrant;109,3425;-0,0473\r\n",
+            (109.3425, -0.0473),
+        ),
+        ("name,kind,x,y\nHidran A,hydrant,109.3425,-0.0473\n", (109.3425, -0.0473)),
+        ('name,kind,WKT\nHidran A,hydrant,"POINT (109.3425 -0.0473)"\n', (109.3425, -0.0473)),
+    ],
+)
+def test_csv_with_lon_lat_or_wkt_columns(
+    db: Session, fresh_city: City, tmp_path: Path, text: str, expected: tuple[float, float]
+) -> None:
     path = tmp_path / "hidran.csv"
     path.write_text(text, encoding="utf-8")
     source = read_layer_file(path)
@@ -332,12 +407,14 @@ def test_csv_with_lon_lat_or_wkt_columns(db: Session, fresh_city: City, tmp_path
     assert report.written, report.to_dict()
 
 
-def test_csv_with_swapped_columns_gets_the_swapped_error(db: Session, city: City,
-                                                         tmp_path: Path) -> None:
+def test_csv_with_swapped_columns_gets_the_swapped_error(
+    db: Session, city: City, tmp_path: Path
+) -> None:
     path = tmp_path / "tertukar.csv"
     path.write_text("kind,lon,lat\nhydrant,109.3425,-0.0473\nhydrant,-0.0473,109.3425\n")
-    report = import_layer(db, city=city, layer="facilities",
-                          features=read_layer_file(path).features)
+    report = import_layer(
+        db, city=city, layer="facilities", features=read_layer_file(path).features
+    )
     assert not report.written
     assert [(p.index, p.field) for p in report.problems] == [(1, "geometry")]
     assert "swapped" in report.problems[0].message_en
@@ -350,12 +427,14 @@ def test_csv_without_coordinates_is_refused(tmp_path: Path) -> None:
         read_layer_file(path)
 
 
-def test_csv_with_unreadable_coordinates_names_the_row(db: Session, city: City,
-                                                       tmp_path: Path) -> None:
+def test_csv_with_unreadable_coordinates_names_the_row(
+    db: Session, city: City, tmp_path: Path
+) -> None:
     path = tmp_path / "rusak.csv"
     path.write_text("kind,lon,lat\nhydrant,109.3425,-0.0473\nhydrant,abc,-0.0473\n")
-    report = import_layer(db, city=city, layer="facilities",
-                          features=read_layer_file(path).features)
+    report = import_layer(
+        db, city=city, layer="facilities", features=read_layer_file(path).features
+    )
     assert [(p.index, p.field) for p in report.problems] == [(1, "geometry")]
 
 
@@ -368,8 +447,9 @@ def test_bad_feature_in_a_geopackage_names_its_index_and_writes_nothing(
 ) -> None:
     frame = gpd.GeoDataFrame(
         {"name": ["Baik 1", "Dasi", "Baik 2"], "kind": ["pkl_legal"] * 3},
-        geometry=[Polygon(GOOD), Polygon(_shifted(BOWTIE, 0.001)),
-                  Polygon(_shifted(GOOD, 0.002))], crs="EPSG:4326")
+        geometry=[Polygon(GOOD), Polygon(_shifted(BOWTIE, 0.001)), Polygon(_shifted(GOOD, 0.002))],
+        crs="EPSG:4326",
+    )
     path = tmp_path / "zona.gpkg"
     pyogrio.write_dataframe(frame, path, driver="GPKG", layer="zones")
     before = db.scalar(select(func.count()).select_from(Zone))
@@ -380,9 +460,7 @@ def test_bad_feature_in_a_geopackage_names_its_index_and_writes_nothing(
     assert db.scalar(select(func.count()).select_from(Zone)) == before
 
 
-def test_geopackage_with_several_layers_reads_the_one_named_like_the_target(
-    tmp_path: Path
-) -> None:
+def test_geopackage_with_several_layers_reads_the_one_named_like_the_target(tmp_path: Path) -> None:
     path = tmp_path / "semua.gpkg"
     for layer, kind in (("facilities", "hydrant"), ("zones", "pkl_legal")):
         frame = gpd.GeoDataFrame({"kind": [kind]}, geometry=[Polygon(GOOD)], crs="EPSG:4326")
@@ -392,8 +470,9 @@ def test_geopackage_with_several_layers_reads_the_one_named_like_the_target(
     assert "ignored: facilities" in source.notes[0][1]
 
 
-@pytest.mark.parametrize("member", ["../evil.shp", "/etc/evil.shp", "data/../../evil.kml",
-                                    "C:/evil.kml", "..\\evil.shp"])
+@pytest.mark.parametrize(
+    "member", ["../evil.shp", "/etc/evil.shp", "data/../../evil.kml", "C:/evil.kml", "..\\evil.shp"]
+)
 def test_zip_path_traversal_is_refused(tmp_path: Path, member: str) -> None:
     archive = tmp_path / "jahat.zip"
     with zipfile.ZipFile(archive, "w") as zf:
@@ -422,7 +501,7 @@ def test_zip_with_a_lying_size_header_is_refused(tmp_path: Path) -> None:
     data = bytearray(archive.read_bytes())
     # Rewrite the central directory's "uncompressed size" to 10 bytes.
     cd = data.rfind(b"PK\x01\x02")
-    data[cd + 24:cd + 28] = (10).to_bytes(4, "little")
+    data[cd + 24 : cd + 28] = (10).to_bytes(4, "little")
     archive.write_bytes(bytes(data))
     with pytest.raises(ServiceError) as info:
         read_layer_file(archive, max_bytes=10_000)
@@ -455,36 +534,54 @@ def test_ogrinfo_reads_the_exports(db: Session, city: City, tmp_path: Path, fmt:
     exported = export_layer(db, city=city, layer="zones", fmt=fmt)
     path = tmp_path / exported.filename
     path.write_bytes(exported.data)
-    result = subprocess.run(["ogrinfo", "-ro", "-so", "-al", str(path)], capture_output=True,
-                            text=True, timeout=60, check=False)
+    result = subprocess.run(
+        ["ogrinfo", "-ro", "-so", "-al", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     count = len(zones_fc(db, city)["features"])
     assert f"Feature Count: {count}" in result.stdout
     if fmt == "gpkg":
-        assert "EPSG\",4326" in result.stdout or "WGS 84" in result.stdout
+        assert 'EPSG",4326' in result.stdout or "WGS 84" in result.stdout
 
 
-def test_cli_export_then_import_a_geopackage(runner: Any, db: Session, fresh_city: City,
-                                             tmp_path: Path) -> None:
+def test_cli_export_then_import_a_geopackage(
+    runner: Any, db: Session, fresh_city: City, tmp_path: Path
+) -> None:
     out = tmp_path / "zona.gpkg"
-    result = runner.invoke(args=["export-layer", "--city", "pontianak", "--layer", "zones",
-                                 str(out)])
+    result = runner.invoke(
+        args=["export-layer", "--city", "pontianak", "--layer", "zones", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert out.read_bytes().startswith(b"SQLite format 3")
-    result = runner.invoke(args=["import-layer", str(out), "--city", "kota-uji", "--layer",
-                                 "zones"])
+    result = runner.invoke(
+        args=["import-layer", str(out), "--city", "kota-uji", "--layer", "zones"]
+    )
     assert result.exit_code == 0, result.output
     assert "gpkg, CRS EPSG:4326" in result.output
     assert "ditulis" in result.output
-    count = db.scalar(select(func.count()).select_from(Zone).where(
-        Zone.city_id == fresh_city.id))
-    assert count == db.scalar(select(func.count()).select_from(Zone).join(City).where(
-        City.slug == "pontianak"))
+    count = db.scalar(select(func.count()).select_from(Zone).where(Zone.city_id == fresh_city.id))
+    assert count == db.scalar(
+        select(func.count()).select_from(Zone).join(City).where(City.slug == "pontianak")
+    )
 
 
 def test_cli_export_booths_needs_an_event(runner: Any, tmp_path: Path) -> None:
-    result = runner.invoke(args=["export-layer", "--city", "pontianak", "--layer", "booths",
-                                 "--format", "csv", str(tmp_path / "x.csv")])
+    result = runner.invoke(
+        args=[
+            "export-layer",
+            "--city",
+            "pontianak",
+            "--layer",
+            "booths",
+            "--format",
+            "csv",
+            str(tmp_path / "x.csv"),
+        ]
+    )
     assert result.exit_code != 0
     assert "event" in result.output
 

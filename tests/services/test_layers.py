@@ -16,14 +16,27 @@ def _city(db: Session) -> City:
 
 
 def _poly(coords: list[tuple[float, float]], **props: Any) -> dict[str, Any]:
-    return {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [coords]},
-            "properties": props}
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Polygon", "coordinates": [coords]},
+        "properties": props,
+    }
 
 
-GOOD = [(109.3400, -0.0400), (109.3402, -0.0400), (109.3402, -0.0402), (109.3400, -0.0402),
-        (109.3400, -0.0400)]
-BOWTIE = [(109.3400, -0.0400), (109.3402, -0.0402), (109.3402, -0.0400), (109.3400, -0.0402),
-          (109.3400, -0.0400)]
+GOOD = [
+    (109.3400, -0.0400),
+    (109.3402, -0.0400),
+    (109.3402, -0.0402),
+    (109.3400, -0.0402),
+    (109.3400, -0.0400),
+]
+BOWTIE = [
+    (109.3400, -0.0400),
+    (109.3402, -0.0402),
+    (109.3402, -0.0400),
+    (109.3400, -0.0402),
+    (109.3400, -0.0400),
+]
 
 
 def _count(db: Session, model: type) -> int:
@@ -32,10 +45,15 @@ def _count(db: Session, model: type) -> int:
 
 def test_bad_polygon_is_refused_and_nothing_is_written(db: Session) -> None:
     zones_before, audit_before = _count(db, Zone), _count(db, AuditEntry)
-    report = import_layer(db, city=_city(db), layer="zones", features=[
-        _poly(GOOD, name="Zona baik", kind="pkl_legal"),
-        _poly(BOWTIE, name="Zona dasi", kind="pkl_legal"),
-    ])
+    report = import_layer(
+        db,
+        city=_city(db),
+        layer="zones",
+        features=[
+            _poly(GOOD, name="Zona baik", kind="pkl_legal"),
+            _poly(BOWTIE, name="Zona dasi", kind="pkl_legal"),
+        ],
+    )
     assert not report.written
     assert [(p.index, p.field) for p in report.problems] == [(1, "geometry")]
     assert "Self-intersection" in report.problems[0].message_en
@@ -44,9 +62,15 @@ def test_bad_polygon_is_refused_and_nothing_is_written(db: Session) -> None:
 
 
 def test_repair_is_explicit_and_reported(db: Session) -> None:
-    report = import_layer(db, city=_city(db), layer="zones", repair=True, features=[
-        _poly(BOWTIE, name="Zona dasi", kind="pkl_legal"),
-    ])
+    report = import_layer(
+        db,
+        city=_city(db),
+        layer="zones",
+        repair=True,
+        features=[
+            _poly(BOWTIE, name="Zona dasi", kind="pkl_legal"),
+        ],
+    )
     assert report.written
     assert report.repaired and report.repaired[0].index == 0
     zone = db.scalars(select(Zone).where(Zone.name == "Zona dasi")).one()
@@ -55,25 +79,36 @@ def test_repair_is_explicit_and_reported(db: Session) -> None:
 
 def test_swapped_lat_lon_gets_a_clear_error(db: Session) -> None:
     swapped = [(lat, lon) for lon, lat in GOOD]
-    report = import_layer(db, city=_city(db), layer="zones",
-                          features=[_poly(swapped, name="Tertukar", kind="pkl_legal")])
+    report = import_layer(
+        db,
+        city=_city(db),
+        layer="zones",
+        features=[_poly(swapped, name="Tertukar", kind="pkl_legal")],
+    )
     assert not report.written
     assert "swapped" in report.problems[0].message_en
 
 
 def test_outside_the_city_is_refused(db: Session) -> None:
     jakarta = [(x - 2.5, y - 6.16) for x, y in GOOD]
-    report = import_layer(db, city=_city(db), layer="zones",
-                          features=[_poly(jakarta, name="Jauh", kind="pkl_legal")])
+    report = import_layer(
+        db, city=_city(db), layer="zones", features=[_poly(jakarta, name="Jauh", kind="pkl_legal")]
+    )
     assert "outside the city" in report.problems[0].message_en
 
 
 def test_unknown_kind_names_the_feature_index(db: Session) -> None:
     feats = [
-        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [109.3425, -0.0473]},
-         "properties": {"kind": "hydrant"}},
-        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [109.3426, -0.0473]},
-         "properties": {"kind": "kios_liar"}},
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [109.3425, -0.0473]},
+            "properties": {"kind": "hydrant"},
+        },
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [109.3426, -0.0473]},
+            "properties": {"kind": "kios_liar"},
+        },
     ]
     before = _count(db, Facility)
     report = import_layer(db, city=_city(db), layer="facilities", features=feats)
@@ -83,22 +118,34 @@ def test_unknown_kind_names_the_feature_index(db: Session) -> None:
 
 
 def test_timed_zone_needs_hours(db: Session) -> None:
-    report = import_layer(db, city=_city(db), layer="zones",
-                          features=[_poly(GOOD, name="Kuning", kind="pkl_timed")])
+    report = import_layer(
+        db, city=_city(db), layer="zones", features=[_poly(GOOD, name="Kuning", kind="pkl_timed")]
+    )
     assert report.problems and report.problems[0].field == "hours_start"
 
 
 def test_reimport_updates_zones_by_name_and_audits(db: Session) -> None:
     city = _city(db)
-    import_layer(db, city=city, layer="zones",
-                 features=[_poly(GOOD, name="Zona ulang", kind="pkl_legal", capacity=10)])
-    report = import_layer(db, city=city, layer="zones",
-                          features=[_poly(GOOD, name="Zona ulang", kind="pkl_legal", capacity=12)])
+    import_layer(
+        db,
+        city=city,
+        layer="zones",
+        features=[_poly(GOOD, name="Zona ulang", kind="pkl_legal", capacity=10)],
+    )
+    report = import_layer(
+        db,
+        city=city,
+        layer="zones",
+        features=[_poly(GOOD, name="Zona ulang", kind="pkl_legal", capacity=12)],
+    )
     assert (report.created, report.updated) == (0, 1)
     zone = db.scalars(select(Zone).where(Zone.name == "Zona ulang")).one()
     assert zone.capacity == 12 and zone.version == 2
-    entries = db.scalars(select(AuditEntry).where(
-        AuditEntry.entity == "zone", AuditEntry.entity_id == zone.id).order_by(AuditEntry.id)).all()
+    entries = db.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.entity == "zone", AuditEntry.entity_id == zone.id)
+        .order_by(AuditEntry.id)
+    ).all()
     assert [e.action for e in entries] == ["create", "update"]
     assert entries[1].before["capacity"] == 10 and entries[1].after["capacity"] == 12
     assert entries[1].after["geom"]["type"] == "Polygon"
@@ -106,14 +153,20 @@ def test_reimport_updates_zones_by_name_and_audits(db: Session) -> None:
 
 def test_booths_need_an_event_and_codes(db: Session) -> None:
     event = db.scalars(select(Event).order_by(Event.id)).first()
-    report = import_layer(db, city=_city(db), layer="booths", event=event,
-                          features=[_poly(GOOD, kind="vendor")])
+    report = import_layer(
+        db, city=_city(db), layer="booths", event=event, features=[_poly(GOOD, kind="vendor")]
+    )
     assert report.problems[0].field == "code"
 
 
 def test_dry_run_writes_nothing(db: Session) -> None:
     before = _count(db, Zone)
-    report = import_layer(db, city=_city(db), layer="zones", dry_run=True,
-                          features=[_poly(GOOD, name="Uji kering", kind="pkl_legal")])
+    report = import_layer(
+        db,
+        city=_city(db),
+        layer="zones",
+        dry_run=True,
+        features=[_poly(GOOD, name="Uji kering", kind="pkl_legal")],
+    )
     assert report.ok and not report.written and report.created == 1
     assert _count(db, Zone) == before

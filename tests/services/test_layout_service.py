@@ -32,7 +32,12 @@ def test_seeded_layouts_have_no_conflicts(db: Session) -> None:
         booths = _booths(db, event)
         assert len(booths) > 500
         assert {b.service for b in booths.values() if b.kind == "service_desk"} == {
-            "halal", "nib", "kur", "ojk", "edukasi"}
+            "halal",
+            "nib",
+            "kur",
+            "ojk",
+            "edukasi",
+        }
         assert event_conflicts(db, event) == []
 
 
@@ -64,11 +69,15 @@ def test_locked_booths_are_kept_and_codes_do_not_shift(db: Session) -> None:
 def test_moving_a_booth_onto_a_hydrant_is_reported(db: Session) -> None:
     event = _event(db)
     epsg = event.city.metric_epsg
-    booth = _booths(db, event)["AY-0010"] if "AY-0010" in _booths(db, event) else next(
-        b for b in _booths(db, event).values() if b.kind == "vendor")
+    booth = (
+        _booths(db, event)["AY-0010"]
+        if "AY-0010" in _booths(db, event)
+        else next(b for b in _booths(db, event).values() if b.kind == "vendor")
+    )
     corridor = to_shape(event.corridors[0].geom)
     hydrant = next(
-        f for f in db.scalars(select(Facility).where(Facility.kind == "hydrant"))
+        f
+        for f in db.scalars(select(Facility).where(Facility.kind == "hydrant"))
         if corridor.buffer(0.0002).contains(to_shape(f.geom))
     )
     centre = to_metric(to_shape(hydrant.geom), epsg)
@@ -82,9 +91,13 @@ def test_moving_a_booth_onto_a_hydrant_is_reported(db: Session) -> None:
     hit = next(c for c in found if c.other_kind == "hydrant")
     assert hit.severity == "blocking" and hit.required_m == 3.0 and hit.distance_m == 0.0
     assert "hidran" in hit.message_id and "hydrant" in hit.message_en
-    audit = db.scalars(select(AuditEntry).where(AuditEntry.entity == "booth",
-                                                AuditEntry.entity_id == booth.id,
-                                                AuditEntry.action == "update")).all()
+    audit = db.scalars(
+        select(AuditEntry).where(
+            AuditEntry.entity == "booth",
+            AuditEntry.entity_id == booth.id,
+            AuditEntry.action == "update",
+        )
+    ).all()
     assert audit, "moving a booth must be audited"
 
 
@@ -131,5 +144,6 @@ def test_api_layout_and_conflicts(client, auth) -> None:  # type: ignore[no-unty
     bad = client.post(f"/api/events/{UPCOMING}/layout", json={"booth_depth_m": "tiga"})
     assert bad.status_code == 400 and "booth_depth_m" in bad.json["message_en"]
     fc = client.get(f"/api/events/{UPCOMING}/booths/status").json
-    assert fc["features"] and {f["properties"]["state"] for f in fc["features"]
-                               if f["properties"]["kind"] == "vendor"} == {"ok"}
+    assert fc["features"] and {
+        f["properties"]["state"] for f in fc["features"] if f["properties"]["kind"] == "vendor"
+    } == {"ok"}

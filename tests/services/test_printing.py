@@ -32,16 +32,23 @@ def _codes(text: str) -> Counter[str]:
 
 def _render(app: Flask, db: Session, event: Event, **kwargs) -> tuple[bytes, list[str]]:  # type: ignore[no-untyped-def]
     with app.test_request_context("/"):
-        pdf = printing.layout_pdf(db, event, labels=print_labels(), when=event_when(event),
-                                  printed=printed_now(), **kwargs)
+        pdf = printing.layout_pdf(
+            db,
+            event,
+            labels=print_labels(),
+            when=event_when(event),
+            printed=printed_now(),
+            **kwargs,
+        )
         pages = [p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages]
     return pdf, pages
 
 
 def test_demo_layout_prints_every_booth_once(app: Flask, db: Session, tmp_path: Path) -> None:
     event = get_event(db, SLUG)
-    assigned = db.scalars(select(Assignment).where(Assignment.event_id == event.id)
-                          .order_by(Assignment.id)).first()  # the demo allocation's first
+    assigned = db.scalars(
+        select(Assignment).where(Assignment.event_id == event.id).order_by(Assignment.id)
+    ).first()  # the demo allocation's first
     assert assigned is not None
     assigned.status = "checked_in"
     vendor = assigned.vendor
@@ -58,10 +65,10 @@ def test_demo_layout_prints_every_booth_once(app: Flask, db: Session, tmp_path: 
     with app.test_request_context("/"):
         data = printing.layout_data(db, event, when="", printed="")
     plan = plan_layout(data, "A3")
-    maps = pages[1:1 + plan.map_pages]
+    maps = pages[1 : 1 + plan.map_pages]
     assert _codes(pages[0]) == Counter()
     assert _codes("\n".join(maps)) == codes  # every code exactly once across the map sheets
-    vendor_pages = "\n".join(pages[1 + plan.map_pages:])
+    vendor_pages = "\n".join(pages[1 + plan.map_pages :])
     assert _codes(vendor_pages) == codes
     assert vendor.business_name in vendor_pages
     if vendor.phone:
@@ -80,8 +87,11 @@ def test_demo_layout_prints_every_booth_once(app: Flask, db: Session, tmp_path: 
         pytest.skip("pdftoppm (poppler-utils) missing")
     path = tmp_path / "layout.pdf"
     path.write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-png", "-r", "30", "-f", "2", "-l", "2", str(path),
-                    str(tmp_path / "page")], check=True, timeout=60)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "30", "-f", "2", "-l", "2", str(path), str(tmp_path / "page")],
+        check=True,
+        timeout=60,
+    )
     png = next(tmp_path.glob("page*.png"))
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 

@@ -24,8 +24,11 @@ def test_second_autogenerate_is_empty(engine: Engine) -> None:
     with engine.connect() as conn:
         ctx = MigrationContext.configure(
             conn,
-            opts={"include_object": _include, "compare_type": True,
-                  "render_item": alembic_helpers.render_item},
+            opts={
+                "include_object": _include,
+                "compare_type": True,
+                "render_item": alembic_helpers.render_item,
+            },
         )
         diff = compare_metadata(ctx, Base.metadata)
     assert diff == []
@@ -41,16 +44,18 @@ def _include(obj, name, type_, reflected, compare_to):  # type: ignore[no-untype
 
 @pytest.mark.parametrize("table", ["zone", "facility", "booth", "city"])
 def test_gist_index_exists(db: Session, table: str) -> None:
-    rows = db.execute(
-        text("SELECT indexdef FROM pg_indexes WHERE tablename = :t"), {"t": table}
-    ).scalars().all()
+    rows = (
+        db.execute(text("SELECT indexdef FROM pg_indexes WHERE tablename = :t"), {"t": table})
+        .scalars()
+        .all()
+    )
     assert any("USING gist" in r for r in rows), rows
 
 
 def test_geometry_columns_have_srid_4326(db: Session) -> None:
-    rows = db.execute(text(
-        "SELECT f_table_name, srid FROM geometry_columns WHERE f_table_schema = 'public'"
-    )).all()
+    rows = db.execute(
+        text("SELECT f_table_name, srid FROM geometry_columns WHERE f_table_schema = 'public'")
+    ).all()
     assert rows and all(srid == 4326 for _, srid in rows), rows
 
 
@@ -63,8 +68,9 @@ SQUARE = box(109.3420, -0.0470, 109.34203, -0.04697)
 
 def test_every_geometry_round_trips(db: Session) -> None:
     city = _city(db)
-    zone = Zone(city_id=city.id, name="Uji bolak-balik", kind="pkl_legal",
-                geom=from_shape(SQUARE, 4326))
+    zone = Zone(
+        city_id=city.id, name="Uji bolak-balik", kind="pkl_legal", geom=from_shape(SQUARE, 4326)
+    )
     pt = Point(109.3425, -0.0473)
     fac = Facility(city_id=city.id, kind="hydrant", name="Hidran uji", geom=from_shape(pt, 4326))
     event = db.scalars(select(Event).order_by(Event.id)).first()
@@ -81,8 +87,14 @@ def test_every_geometry_round_trips(db: Session) -> None:
 
 def test_database_refuses_invalid_polygon(db: Session) -> None:
     bowtie = Polygon([(109.342, -0.047), (109.343, -0.046), (109.343, -0.047), (109.342, -0.046)])
-    db.add(Zone(city_id=_city(db).id, name="Dasi kupu-kupu", kind="no_vending",
-                geom=from_shape(bowtie, 4326)))
+    db.add(
+        Zone(
+            city_id=_city(db).id,
+            name="Dasi kupu-kupu",
+            kind="no_vending",
+            geom=from_shape(bowtie, 4326),
+        )
+    )
     with pytest.raises(IntegrityError, match="geom_valid"):
         db.flush()
     db.rollback()
@@ -94,14 +106,21 @@ def two_vendors_two_booths(db: Session) -> tuple[Event, list[Vendor], list[Booth
     event = db.scalars(select(Event).order_by(Event.id)).first()
     assert event is not None
     vendors = [
-        Vendor(city=city, owner_name=f"Uji {i}", business_name=f"Usaha {i}", category="makanan",
-               access_code=new_access_code())
+        Vendor(
+            city=city,
+            owner_name=f"Uji {i}",
+            business_name=f"Usaha {i}",
+            category="makanan",
+            access_code=new_access_code(),
+        )
         for i in range(2)
     ]
     booths = [
-        Booth(event=event, code=f"DB-{i:03d}",
-              geom=from_shape(box(109.342 + i * 1e-4, -0.047, 109.34203 + i * 1e-4, -0.04697),
-                              4326))
+        Booth(
+            event=event,
+            code=f"DB-{i:03d}",
+            geom=from_shape(box(109.342 + i * 1e-4, -0.047, 109.34203 + i * 1e-4, -0.04697), 4326),
+        )
         for i in range(2)
     ]
     db.add_all(vendors + booths)
@@ -153,8 +172,9 @@ def test_booth_of_another_event_cannot_be_assigned(db: Session, two_vendors_two_
 def _permit_booth(db: Session) -> Booth:
     zone = db.scalars(select(Zone).where(Zone.kind == "pkl_legal")).first()
     assert zone is not None
-    booth = Booth(zone=zone, code="PT-001",
-                  geom=from_shape(box(109.3432, -0.0259, 109.34323, -0.02587), 4326))
+    booth = Booth(
+        zone=zone, code="PT-001", geom=from_shape(box(109.3432, -0.0259, 109.34323, -0.02587), 4326)
+    )
     db.add(booth)
     db.flush()
     return booth
@@ -163,11 +183,17 @@ def _permit_booth(db: Session) -> Booth:
 def test_overlapping_permits_on_one_spot_are_refused(db: Session, two_vendors_two_booths) -> None:  # type: ignore[no-untyped-def]
     _, vendors, _ = two_vendors_two_booths
     spot = _permit_booth(db)
-    db.add(Assignment(booth=spot, vendor=vendors[0], valid_from=date(2026, 1, 1),
-                      valid_to=date(2026, 6, 30)))
+    db.add(
+        Assignment(
+            booth=spot, vendor=vendors[0], valid_from=date(2026, 1, 1), valid_to=date(2026, 6, 30)
+        )
+    )
     db.flush()
-    db.add(Assignment(booth=spot, vendor=vendors[1], valid_from=date(2026, 6, 1),
-                      valid_to=date(2026, 12, 31)))
+    db.add(
+        Assignment(
+            booth=spot, vendor=vendors[1], valid_from=date(2026, 6, 1), valid_to=date(2026, 12, 31)
+        )
+    )
     with pytest.raises(IntegrityError, match="ex_assignment_permit_booth"):
         db.flush()
     db.rollback()
@@ -176,25 +202,38 @@ def test_overlapping_permits_on_one_spot_are_refused(db: Session, two_vendors_tw
 def test_consecutive_permits_on_one_spot_are_fine(db: Session, two_vendors_two_booths) -> None:  # type: ignore[no-untyped-def]
     _, vendors, _ = two_vendors_two_booths
     spot = _permit_booth(db)
-    db.add(Assignment(booth=spot, vendor=vendors[0], valid_from=date(2026, 1, 1),
-                      valid_to=date(2026, 6, 30)))
-    db.add(Assignment(booth=spot, vendor=vendors[1], valid_from=date(2026, 7, 1),
-                      valid_to=date(2026, 12, 31)))
+    db.add(
+        Assignment(
+            booth=spot, vendor=vendors[0], valid_from=date(2026, 1, 1), valid_to=date(2026, 6, 30)
+        )
+    )
+    db.add(
+        Assignment(
+            booth=spot, vendor=vendors[1], valid_from=date(2026, 7, 1), valid_to=date(2026, 12, 31)
+        )
+    )
     db.flush()
 
 
 def test_vendor_cannot_hold_two_spots_in_overlapping_permits(  # type: ignore[no-untyped-def]
-        db: Session, two_vendors_two_booths) -> None:
+    db: Session, two_vendors_two_booths
+) -> None:
     _, vendors, _ = two_vendors_two_booths
     spot = _permit_booth(db)
     zone = spot.zone
-    other = Booth(zone=zone, code="PT-002",
-                  geom=from_shape(box(109.34324, -0.0259, 109.34327, -0.02587), 4326))
+    other = Booth(
+        zone=zone,
+        code="PT-002",
+        geom=from_shape(box(109.34324, -0.0259, 109.34327, -0.02587), 4326),
+    )
     db.add(other)
     db.add(Assignment(booth=spot, vendor=vendors[0], valid_from=date(2026, 1, 1), valid_to=None))
     db.flush()
-    db.add(Assignment(booth=other, vendor=vendors[0], valid_from=date(2027, 1, 1),
-                      valid_to=date(2027, 2, 1)))
+    db.add(
+        Assignment(
+            booth=other, vendor=vendors[0], valid_from=date(2027, 1, 1), valid_to=date(2027, 2, 1)
+        )
+    )
     with pytest.raises(IntegrityError, match="ex_assignment_permit_vendor"):
         db.flush()
     db.rollback()

@@ -19,7 +19,7 @@ from tests.conftest import TODAY
 
 HEADER = "owner_name,business_name,category,nib,halal_cert_no,halal_cert_expiry,phone,needs"
 NASTY = {
-    "owner_name": "=HYPERLINK(\"http://evil.example\",\"klik\")",
+    "owner_name": '=HYPERLINK("http://evil.example","klik")',
     "business_name": "+Warung -1 @Pak",
     "halal_cert_no": "@SUM(A1:A9)",
     "notes": "-2+3\nbaris kedua",
@@ -38,8 +38,10 @@ def _count(db: Session) -> int:
 def _snapshot(db: Session, city: City) -> dict[int, dict[str, Any]]:
     db.expire_all()
     fields = (*svc.EDITABLE_FIELDS, "active", "access_code")
-    return {v.id: {f: getattr(v, f) for f in fields}
-            for v in db.scalars(select(Vendor).where(Vendor.city_id == city.id))}
+    return {
+        v.id: {f: getattr(v, f) for f in fields}
+        for v in db.scalars(select(Vendor).where(Vendor.city_id == city.id))
+    }
 
 
 def _vendor(db: Session, city: City, **data: Any) -> Vendor:
@@ -73,7 +75,7 @@ def test_csv_export_escapes_formulas(db: Session, city: City) -> None:
     _vendor(db, city, **NASTY)
     text = svc.export_csv(db, city=city).decode("utf-8-sig")
     assert text.startswith(",".join(svc.COLUMNS))
-    assert "\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"klik\"\")\"" in text
+    assert '"\'=HYPERLINK(""http://evil.example"",""klik"")"' in text
     assert "'+Warung -1 @Pak" in text
     assert "'@SUM(A1:A9)" in text
     assert "'-2+3" in text
@@ -90,7 +92,7 @@ def test_xlsx_export_has_no_formula_cells(db: Session, city: City) -> None:
     cells = [c for row in sheet.iter_rows() for c in row]
     assert all(c.data_type != "f" for c in cells)
     texts = {c.value for c in cells if isinstance(c.value, str)}
-    assert "'=HYPERLINK(\"http://evil.example\",\"klik\")" in texts
+    assert '\'=HYPERLINK("http://evil.example","klik")' in texts
     assert "'@SUM(A1:A9)" in texts
     workbook.close()
 
@@ -99,9 +101,17 @@ def test_xlsx_export_has_no_formula_cells(db: Session, city: City) -> None:
 
 
 def test_csv_round_trip_changes_nothing(db: Session, city: City, tmp_path: Path) -> None:
-    _vendor(db, city, **NASTY, nib="9120000000001", phone="0812 3456 7890",
-            halal_cert_expiry=TODAY + timedelta(days=30), registered_on=date(2024, 5, 2),
-            needs_electricity=True, needs_accessibility=True)
+    _vendor(
+        db,
+        city,
+        **NASTY,
+        nib="9120000000001",
+        phone="0812 3456 7890",
+        halal_cert_expiry=TODAY + timedelta(days=30),
+        registered_on=date(2024, 5, 2),
+        needs_electricity=True,
+        needs_accessibility=True,
+    )
     _vendor(db, city, owner_name="'Ndut", business_name="Kopi `Asiang`", category="minuman")
     before, count = _snapshot(db, city), _count(db)
     path = tmp_path / "pedagang.csv"
@@ -135,11 +145,16 @@ def test_xlsx_round_trip_changes_nothing(db: Session, city: City, tmp_path: Path
 
 def test_one_bad_row_writes_nothing(db: Session, city: City) -> None:
     count = _count(db)
-    report = svc.import_vendors(db, city=city, today=TODAY, rows=_csv(
-        "Ani,Es Lidah Buaya Ani,minuman,9120000000011,,,081234567801,",
-        "Budi,Choipan Budi,makanan,9120000000012,,,12345,",
-        "Cici,Kain Tenun Cici,pakaian,,,,081234567803,listrik",
-    ))
+    report = svc.import_vendors(
+        db,
+        city=city,
+        today=TODAY,
+        rows=_csv(
+            "Ani,Es Lidah Buaya Ani,minuman,9120000000011,,,081234567801,",
+            "Budi,Choipan Budi,makanan,9120000000012,,,12345,",
+            "Cici,Kain Tenun Cici,pakaian,,,,081234567803,listrik",
+        ),
+    )
     assert not report.written
     assert [(p.row, p.column) for p in report.errors] == [(3, "phone")]
     assert "12345" in report.errors[0].message_en
@@ -149,10 +164,15 @@ def test_one_bad_row_writes_nothing(db: Session, city: City) -> None:
 
 
 def test_duplicate_nib_in_the_file(db: Session, city: City) -> None:
-    report = svc.import_vendors(db, city=city, today=TODAY, rows=_csv(
-        "Ani,Es Ani,minuman,9120000000021,,,,",
-        "Budi,Choipan Budi,makanan,9120000000021,,,,",
-    ))
+    report = svc.import_vendors(
+        db,
+        city=city,
+        today=TODAY,
+        rows=_csv(
+            "Ani,Es Ani,minuman,9120000000021,,,,",
+            "Budi,Choipan Budi,makanan,9120000000021,,,,",
+        ),
+    )
     assert not report.written
     assert [(p.row, p.column) for p in report.errors] == [(3, "nib")]
     assert "row 2" in report.errors[0].message_en
@@ -161,9 +181,14 @@ def test_duplicate_nib_in_the_file(db: Session, city: City) -> None:
 def test_duplicate_nib_against_the_database(db: Session, city: City) -> None:
     holder = _vendor(db, city, nib="9120000000031")
     count = _count(db)
-    report = svc.import_vendors(db, city=city, today=TODAY, rows=_csv(
-        "Ani,Es Ani,minuman,9120000000031,,,,",
-    ))
+    report = svc.import_vendors(
+        db,
+        city=city,
+        today=TODAY,
+        rows=_csv(
+            "Ani,Es Ani,minuman,9120000000031,,,,",
+        ),
+    )
     assert not report.written
     assert _count(db) == count
     [problem] = report.errors
@@ -181,10 +206,12 @@ def test_duplicate_nib_against_the_database(db: Session, city: City) -> None:
 
 
 def test_unknown_category_bad_nib_and_unknown_id(db: Session, city: City) -> None:
-    rows = svc.read_csv_text(f"id,{HEADER}\n"
-                             ",Ani,Es Ani,sayur,,,,,\n"
-                             ",Budi,Choipan,makanan,12345,,,,\n"
-                             "999999,Cici,Tenun,pakaian,,,,,\n")
+    rows = svc.read_csv_text(
+        f"id,{HEADER}\n"
+        ",Ani,Es Ani,sayur,,,,,\n"
+        ",Budi,Choipan,makanan,12345,,,,\n"
+        "999999,Cici,Tenun,pakaian,,,,,\n"
+    )
     report = svc.import_vendors(db, city=city, today=TODAY, rows=rows)
     assert [(p.row, p.column) for p in report.errors] == [(2, "category"), (3, "nib"), (4, "id")]
     assert "sayur" in report.errors[0].message_id
@@ -192,9 +219,14 @@ def test_unknown_category_bad_nib_and_unknown_id(db: Session, city: City) -> Non
 
 def test_expired_halal_certificate_is_a_warning_only(db: Session, city: City) -> None:
     expired = (TODAY - timedelta(days=1)).isoformat()
-    report = svc.import_vendors(db, city=city, today=TODAY, rows=_csv(
-        f"Ani,Kue Bingke Ani,makanan,,ID611100001,{expired},,",
-    ))
+    report = svc.import_vendors(
+        db,
+        city=city,
+        today=TODAY,
+        rows=_csv(
+            f"Ani,Kue Bingke Ani,makanan,,ID611100001,{expired},,",
+        ),
+    )
     assert report.written
     assert report.created == 1
     [warning] = report.problems
@@ -203,15 +235,27 @@ def test_expired_halal_certificate_is_a_warning_only(db: Session, city: City) ->
 
 
 def test_missing_required_column_and_blank_rows(db: Session, city: City) -> None:
-    report = svc.import_vendors(db, city=city, today=TODAY, rows=svc.read_csv_text(
-        "owner_name,category,colour\nAni,makanan,merah\n"))
+    report = svc.import_vendors(
+        db,
+        city=city,
+        today=TODAY,
+        rows=svc.read_csv_text("owner_name,category,colour\nAni,makanan,merah\n"),
+    )
     assert not report.written
     assert (1, "business_name", "error") in [(p.row, p.column, p.severity) for p in report.problems]
     assert (1, "colour", "warning") in [(p.row, p.column, p.severity) for p in report.problems]
 
-    report = svc.import_vendors(db, city=city, today=TODAY, dry_run=True, rows=_csv(
-        "Ani,Es Ani,minuman,,,,,", "", "Budi,Choipan,makanan,,,,0812,",
-    ))
+    report = svc.import_vendors(
+        db,
+        city=city,
+        today=TODAY,
+        dry_run=True,
+        rows=_csv(
+            "Ani,Es Ani,minuman,,,,,",
+            "",
+            "Budi,Choipan,makanan,,,,0812,",
+        ),
+    )
     assert report.total == 2
     assert [(p.row, p.column) for p in report.errors] == [(4, "phone")]
 
@@ -220,13 +264,43 @@ def test_xlsx_import(db: Session, city: City, tmp_path: Path) -> None:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
-    sheet.append(["Owner_Name", "business_name", "category", "nib", "phone", "halal_cert_expiry",
-                  "needs", "active"])
-    sheet.append(["Ani", "'=Es Ani", "Minuman", 9120000000041, 81234567890,
-                  datetime(2027, 3, 1), "listrik", True])
+    sheet.append(
+        [
+            "Owner_Name",
+            "business_name",
+            "category",
+            "nib",
+            "phone",
+            "halal_cert_expiry",
+            "needs",
+            "active",
+        ]
+    )
+    sheet.append(
+        [
+            "Ani",
+            "'=Es Ani",
+            "Minuman",
+            9120000000041,
+            81234567890,
+            datetime(2027, 3, 1),
+            "listrik",
+            True,
+        ]
+    )
     sheet.append([None] * 8)
-    sheet.append(["Budi", "Choipan Budi", "makanan", "9120000000042", "+62 812-3456-7891",
-                  "2027-04-01", "", "tidak"])
+    sheet.append(
+        [
+            "Budi",
+            "Choipan Budi",
+            "makanan",
+            "9120000000042",
+            "+62 812-3456-7891",
+            "2027-04-01",
+            "",
+            "tidak",
+        ]
+    )
     path = tmp_path / "pedagang.xlsx"
     workbook.save(path)
     count = _count(db)
@@ -263,8 +337,9 @@ def test_unreadable_files_are_refused(tmp_path: Path) -> None:
         svc.read_rows(empty)
 
 
-def test_cli_imports_xlsx_with_dry_run(runner: FlaskCliRunner, db: Session, city: City,
-                                       tmp_path: Path) -> None:
+def test_cli_imports_xlsx_with_dry_run(
+    runner: FlaskCliRunner, db: Session, city: City, tmp_path: Path
+) -> None:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
@@ -295,19 +370,43 @@ def test_cli_imports_xlsx_with_dry_run(runner: FlaskCliRunner, db: Session, city
 
 def test_create_validates_fields(db: Session, city: City) -> None:
     with pytest.raises(svc.VendorValidationError) as info:
-        svc.create_vendor(db, city=city, today=TODAY, data={
-            "owner_name": "", "business_name": "x" * 201, "category": "sayur",
-            "phone": "12345", "halal_cert_expiry": "31-31-2026", "nib": 123, "colour": "red"})
-    assert set(info.value.fields) == {"owner_name", "business_name", "category", "phone",
-                                      "halal_cert_expiry", "nib", "colour"}
+        svc.create_vendor(
+            db,
+            city=city,
+            today=TODAY,
+            data={
+                "owner_name": "",
+                "business_name": "x" * 201,
+                "category": "sayur",
+                "phone": "12345",
+                "halal_cert_expiry": "31-31-2026",
+                "nib": 123,
+                "colour": "red",
+            },
+        )
+    assert set(info.value.fields) == {
+        "owner_name",
+        "business_name",
+        "category",
+        "phone",
+        "halal_cert_expiry",
+        "nib",
+        "colour",
+    }
     body = info.value.to_dict()
     assert body["fields"]["phone"]["message_en"].startswith("Bad phone")
     assert body["fields"]["phone"]["message"].startswith("Nomor HP")
 
 
 def test_create_gives_an_access_code_and_normalises(db: Session, city: City) -> None:
-    vendor = _vendor(db, city, phone="+62 812-3456-7890", nib=" 9120000000051 ",
-                     halal_cert_expiry="2027-01-31", needs_electricity="ya")
+    vendor = _vendor(
+        db,
+        city,
+        phone="+62 812-3456-7890",
+        nib=" 9120000000051 ",
+        halal_cert_expiry="2027-01-31",
+        needs_electricity="ya",
+    )
     assert len(vendor.access_code) == 10
     assert vendor.active
     assert (vendor.phone, vendor.nib) == ("081234567890", "9120000000051")
@@ -323,8 +422,9 @@ def test_nib_must_be_unique_on_create_and_update(db: Session, city: City) -> Non
     second = _vendor(db, city, nib="9120000000062")
     with pytest.raises(svc.VendorValidationError):
         svc.update_vendor(db, second, data={"nib": "9120000000061"}, today=TODAY)
-    svc.update_vendor(db, first, data={"nib": "9120000000061", "phone": "081299990000"},
-                      today=TODAY)
+    svc.update_vendor(
+        db, first, data={"nib": "9120000000061", "phone": "081299990000"}, today=TODAY
+    )
     assert first.phone == "081299990000"
 
 
@@ -332,7 +432,10 @@ def test_partial_update_touches_only_given_fields(db: Session, city: City) -> No
     vendor = _vendor(db, city, nib="9120000000071", phone="081234567890")
     svc.update_vendor(db, vendor, data={"notes": "Pindah ke Jl. Gajah Mada"}, today=TODAY)
     assert (vendor.nib, vendor.phone, vendor.notes) == (
-        "9120000000071", "081234567890", "Pindah ke Jl. Gajah Mada")
+        "9120000000071",
+        "081234567890",
+        "Pindah ke Jl. Gajah Mada",
+    )
     with pytest.raises(svc.VendorValidationError) as info:
         svc.update_vendor(db, vendor, data={"active": False, "access_code": "X"}, today=TODAY)
     assert set(info.value.fields) == {"active", "access_code"}
@@ -347,8 +450,15 @@ def test_deactivate_and_reactivate(db: Session, city: City) -> None:
 
 
 def test_search(db: Session, city: City) -> None:
-    a = _vendor(db, city, owner_name="Hendra Wijaya", business_name="Kopi Aming 100%",
-                nib="9120000000081", phone="081299887766", category="minuman")
+    a = _vendor(
+        db,
+        city,
+        owner_name="Hendra Wijaya",
+        business_name="Kopi Aming 100%",
+        nib="9120000000081",
+        phone="081299887766",
+        category="minuman",
+    )
     b = _vendor(db, city, owner_name="Rina", business_name="Hendra Tenun", category="pakaian")
     svc.set_vendor_active(db, b, active=False)
 
@@ -384,9 +494,16 @@ def test_paging(db: Session, city: City) -> None:
 # -- documents ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("days", "status"), [
-    (None, "none"), (-1, "expired"), (0, "expiring"), (60, "expiring"), (61, "valid"),
-])
+@pytest.mark.parametrize(
+    ("days", "status"),
+    [
+        (None, "none"),
+        (-1, "expired"),
+        (0, "expiring"),
+        (60, "expiring"),
+        (61, "valid"),
+    ],
+)
 def test_halal_status(days: int | None, status: str) -> None:
     expiry = None if days is None else TODAY + timedelta(days=days)
     assert svc.halal_status(expiry, today=TODAY) == status
