@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.gis import rules
 from app.gis.crs import to_metric, to_wgs84
-from app.gis.layout import LayoutResult, ReservedSlot, generate_layout
+from app.gis.layout import LayoutResult, LayoutSpec, ReservedSlot, generate_layout
 from app.gis.shapes import BoothShape, FacilityShape
 from app.models import Booth, Event
 from app.services.conflicts import checker_for, summary
@@ -205,14 +205,16 @@ def _run_generator(
         ctx.area if len(ctx.areas) > 1 else ctx.areas[0],
         facilities=[*ctx.facilities, *obstacles],
         clearances_m=clearances,
-        booth_width_m=params.booth_width_m,
-        booth_depth_m=params.booth_depth_m,
-        gap_m=params.gap_m,
-        break_m=params.break_m,
-        break_every_m=params.break_every_m,
-        emergency_lane_m=params.emergency_lane_m,
-        kerb_setback_m=params.kerb_setback_m,
-        prefix=params.prefix,
+        spec=LayoutSpec(
+            booth_width_m=params.booth_width_m,
+            booth_depth_m=params.booth_depth_m,
+            gap_m=params.gap_m,
+            break_m=params.break_m,
+            break_every_m=params.break_every_m,
+            emergency_lane_m=params.emergency_lane_m,
+            kerb_setback_m=params.kerb_setback_m,
+            prefix=params.prefix,
+        ),
         reserved_slots=slots,
     )
 

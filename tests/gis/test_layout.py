@@ -6,6 +6,7 @@ small coordinates would look like degrees and be refused, as they should. No app
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from collections.abc import Sequence
@@ -24,7 +25,7 @@ from app.gis.bounds import booths_in_stretch, row_bound
 from app.gis.centreline import derive_centreline
 from app.gis.conflicts import ConflictChecker
 from app.gis.crs import CRSError, to_metric, to_wgs84
-from app.gis.layout import LayoutResult, ReservedSlot, generate_layout
+from app.gis.layout import LayoutResult, LayoutSpec, ReservedSlot, generate_layout
 from app.gis.rules import DEFAULT_CLEARANCES_M
 from app.gis.shapes import BoothShape, FacilityShape, ZoneShape
 
@@ -66,10 +67,15 @@ def bent_street(width_m: float = 12.0) -> tuple[LineString, Polygon]:
     return line, line.buffer(width_m / 2.0, cap_style="flat")
 
 
+SPEC_FIELDS = {f.name for f in dataclasses.fields(LayoutSpec)}
+
+
 def layout(corridor: Polygon | MultiPolygon, **kw: object) -> LayoutResult:
+    """The generator with the test's clearances; spec settings may be given as keywords."""
     kw.setdefault("facilities", [])
     kw.setdefault("clearances_m", CLEARANCES)
-    return generate_layout(corridor, **kw)  # type: ignore[arg-type]
+    settings = {k: kw.pop(k) for k in list(kw) if k in SPEC_FIELDS}
+    return generate_layout(corridor, spec=LayoutSpec(**settings), **kw)  # type: ignore[arg-type]
 
 
 # -- invariants --------------------------------------------------------------------------------
