@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-from sqlalchemy.orm import Session
+if TYPE_CHECKING:
+    # Only for annotations: importing the pure engines (``app.gis``, ``app.allocation``,
+    # ``app.printing``) runs this module first, and they must not pull in Flask or SQLAlchemy.
+    from flask import Flask
+    from sqlalchemy.orm import Session
 
 
 def create_app(config: Mapping[str, Any] | None = None, *, session: Session | None = None) -> Flask:
@@ -16,6 +19,8 @@ def create_app(config: Mapping[str, Any] | None = None, *, session: Session | No
     ``config`` overrides settings read from the environment; ``session`` (tests only) makes every
     request use one given session bound to an outer transaction.
     """
+    from flask import Flask
+
     from app.config import load_config
 
     root = Path(__file__).resolve().parent.parent

@@ -99,9 +99,9 @@ def naive_page(url: str) -> str:
     """
     import folium
 
-    from app import maps
     from app.models import Event
     from app.services.geojson import booths_fc
+    from app.views import maps
 
     engine = create_engine(url)
     with Session(engine) as s:

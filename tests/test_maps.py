@@ -1,4 +1,4 @@
-"""Tests of app.maps: self-hosted assets, escaping of user text, page parts. No app, no database."""
+"""Tests of app.views.maps: self-hosted assets, escaping of user text, page parts (no database)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import folium
 import folium.plugins
 import pytest
 
-from app import maps
 from app.gis.rules import FACILITY_KINDS, ZONE_KINDS
+from app.views import maps
 
 VENDOR_DIR = Path(__file__).resolve().parents[1] / "app" / "static" / "vendor"
 STATIC_BASE = "/static/vendor"

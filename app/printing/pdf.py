@@ -8,7 +8,7 @@ One document per call:
    its centroid (neighbours' booths drawn grey, unlabelled, past the dashed match lines);
 3. optionally the vendor check-in list, sorted by booth code, with the segment of every booth.
 
-Colours are the web map's (:data:`app.maps.BOOTH_STYLES`, ``FACILITY_STYLES``, ``ZONE_STYLES``).
+Colours are the web map's (:data:`app.styles.BOOTH_STYLES`, ``FACILITY_STYLES``, ``ZONE_STYLES``).
 Page furniture is laid out in millimetres on a full-page axes; each strip is an axes whose limits
 in metres make the scale exact.
 """
@@ -42,9 +42,9 @@ from shapely.geometry import LineString, Polygon, box
 from shapely.geometry.base import BaseGeometry
 
 from app.gis.centreline import derive_centreline
-from app.maps import BOOTH_STYLES, FACILITY_STYLES, ZONE_STYLES, MarkerStyle, PathStyle
 from app.printing.model import PAPERS, LayoutData, Paper, PrintBooth, PrintLabels, VendorRow
 from app.printing.sheets import Sheet, assign_to_sheets, split_corridor
+from app.styles import BOOTH_STYLES, FACILITY_STYLES, ZONE_STYLES, MarkerStyle, PathStyle
 
 __all__ = ["LABEL_PT", "LayoutPlan", "plan_layout", "render_layout_pdf", "render_vendor_list_pdf"]
 

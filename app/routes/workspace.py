@@ -19,7 +19,6 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 
-from app import maps
 from app.auth import role_required
 from app.db import get_session
 from app.models import Booth, City, Event, Facility
@@ -39,6 +38,7 @@ from app.services.features import (
     undo_last,
     update_feature,
 )
+from app.views import maps
 from app.views.labels import (
     BOOTH_LABELS,
     CATEGORY_LABELS,

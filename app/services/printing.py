@@ -12,7 +12,6 @@ from collections.abc import Callable, Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.maps import booth_state
 from app.models import HOLDING_STATUSES, Assignment, Booth, Event, Vendor
 from app.printing.booth_labels import BoothLabel, LabelTexts, render_booth_labels_pdf
 from app.printing.model import PAPERS, LayoutData, PrintBooth, PrintFeature, PrintLabels, VendorRow
@@ -20,6 +19,7 @@ from app.printing.pdf import natural_key, plan_layout, render_layout_pdf, render
 from app.services.conflicts import booth_states, event_conflicts
 from app.services.context import load_event
 from app.services.errors import ServiceError
+from app.styles import booth_state
 
 __all__ = ["booth_labels_pdf", "layout_data", "layout_pdf", "paper_size", "vendor_list_pdf"]
 

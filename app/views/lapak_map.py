@@ -1,7 +1,7 @@
 """The vendor page's small maps: the vendor's booth highlighted among occupied/free shapes, with
 the service desks, crossings, bus stops and the emergency lane as landmarks.
 
-Built with folium through :mod:`app.maps` (self-hosted Leaflet, no jQuery, no tiles unless
+Built with folium through :mod:`app.views.maps` (self-hosted Leaflet, no jQuery, no tiles unless
 ``MAP_TILES`` is set), drawn with SVG so the highlighted booth is a DOM element (the browser test
 finds ``path.pl-own-booth``). A page may hold one map per coming event: Leaflet's script and
 stylesheet are stripped from each map's header and loaded once by the template.
@@ -16,8 +16,8 @@ from typing import Any, Final
 import folium
 from folium.utilities import JsCode
 
-from app import maps
-from app.maps import PathStyle
+from app.styles import PathStyle
+from app.views import maps
 
 #: Booth shapes by role in the vendor's map; only "own" carries a label (its code).
 ROLE_STYLES: Final[Mapping[str, PathStyle]] = {
@@ -71,7 +71,7 @@ def booking_map_parts(
     tiles: str | None = None,
     tiles_attribution: str | None = None,
 ) -> dict[str, str]:
-    """One booking's map as header/html/script parts (see :func:`app.maps.render_parts`).
+    """One booking's map as header/html/script parts (see :func:`app.views.maps.render_parts`).
 
     ``fc`` is :attr:`app.services.lapak.Booking.map`: features with a ``role`` property (own,
     occupied, free, service_desk, facility, emergency_lane). Every text shown is escaped here.

@@ -7,7 +7,7 @@ from typing import Any
 import folium
 from flask_babel import gettext as _
 
-from app import maps
+from app.views import maps
 from app.views.labels import BOOTH_LABELS, FACILITY_LABELS, ZONE_LABELS, as_text
 
 PONTIANAK_CENTRE = (-0.045, 109.342)

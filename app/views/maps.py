@@ -22,6 +22,9 @@ Two folium behaviours shape it (see ``docs``/stack notes):
   files under ``app/static/vendor`` and drops everything else; :func:`self_host` does the same for
   the Draw, GeoMan and VectorGridProtobuf plugins.
 
+The styles themselves are data in :mod:`app.styles` (the print-outs use them too, without folium);
+they are re-exported here for the pages.
+
 Embedding a layer inline costs about 1 KB per booth; for thousands of features load them in the
 browser from a bbox GeoJSON endpoint or vector tiles instead.
 """
@@ -31,7 +34,6 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Final, Literal, TypeVar, cast
 
 import folium
@@ -40,6 +42,16 @@ from branca.element import Figure, MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
 from folium.utilities import JsCode
+
+from app.styles import (
+    BOOTH_STYLES,
+    FACILITY_STYLES,
+    ZONE_FALLBACK_STYLE,
+    ZONE_STYLES,
+    MarkerStyle,
+    PathStyle,
+    booth_state,
+)
 
 __all__ = [
     "BOOTH_STYLES",
@@ -53,6 +65,7 @@ __all__ = [
     "add_zones",
     "base_map",
     "booth_state",
+    "div_icon_html",
     "escape_for_folium",
     "fit_bounds_of",
     "legend_entries",
@@ -177,156 +190,22 @@ def self_host(plugin: _Plugin, *, static_base: str) -> _Plugin:
     raise TypeError(f"no vendored assets for {type(plugin).__name__}")
 
 
-# --------------------------------------------------------------------------------------------------
-# Styles
-# --------------------------------------------------------------------------------------------------
-
-LegendShape = Literal["area", "dashed", "line", "circle", "square", "diamond"]
-
-
-@dataclass(frozen=True)
-class PathStyle:
-    """Stroke and fill of a polygon or line layer (Leaflet path options)."""
-
-    color: str
-    fill_color: str
-    weight: float = 2.0
-    opacity: float = 0.9
-    fill_opacity: float = 0.25
-    dash_array: str | None = None
-
-    def leaflet(self) -> dict[str, Any]:
-        """Return the Leaflet ``style`` options.
-
-        Examples
-        --------
-        >>> PathStyle("#000", "#fff", dash_array="4 4").leaflet()["dashArray"]
-        '4 4'
-        """
-        style: dict[str, Any] = {
-            "color": self.color,
-            "weight": self.weight,
-            "opacity": self.opacity,
-            "fillColor": self.fill_color,
-            "fillOpacity": self.fill_opacity,
-        }
-        if self.dash_array:
-            style["dashArray"] = self.dash_array
-        return style
-
-    @property
-    def legend_colour(self) -> str:
-        """Colour shown in the legend."""
-        return self.color
-
-    @property
-    def legend_shape(self) -> LegendShape:
-        """Legend swatch: a dashed outline for dashed styles, else a filled area."""
-        return "dashed" if self.dash_array else "area"
-
-
-@dataclass(frozen=True)
-class MarkerStyle:
-    """Point symbol: a canvas circle, or a small square/diamond with a letter (no icon fonts)."""
-
-    shape: Literal["circle", "square", "diamond"]
-    fill: str
-    stroke: str
-    size_px: int
-    glyph: str = ""
-    glyph_colour: str = "#ffffff"
-
-    @property
-    def legend_colour(self) -> str:
-        """Colour shown in the legend."""
-        return self.fill
-
-    @property
-    def legend_shape(self) -> LegendShape:
-        """Legend swatch shape."""
-        return self.shape
-
-    def div_icon_html(self) -> str:
-        """HTML of the DivIcon for squares, diamonds and lettered circles (constants only)."""
-        radius = "50%" if self.shape == "circle" else "2px"
-        rotate = "transform:rotate(45deg);" if self.shape == "diamond" else ""
-        unrotate = "transform:rotate(-45deg);" if self.shape == "diamond" else ""
-        box = (
-            f"box-sizing:border-box;width:{self.size_px}px;height:{self.size_px}px;"
-            f"background:{self.fill};border:2px solid {self.stroke};border-radius:{radius};"
-            f"display:flex;align-items:center;justify-content:center;{rotate}"
-        )
-        text = (
-            f"font:bold {max(self.size_px - 6, 8)}px/1 sans-serif;color:{self.glyph_colour};"
-            f"{unrotate}"
-        )
-        glyph = escape_for_folium(self.glyph)
-        return f'<div style="{box}"><span style="{text}">{glyph}</span></div>'
-
-
-#: Zone polygons by ``zone.kind`` (codes from :data:`app.gis.rules.ZONE_KINDS`).
-ZONE_STYLES: Final[Mapping[str, PathStyle]] = {
-    "pkl_legal": PathStyle("#2e7d32", "#66bb6a", fill_opacity=0.25),
-    "pkl_timed": PathStyle("#f9a825", "#fdd835", fill_opacity=0.3),
-    "no_vending": PathStyle("#c62828", "#e53935", fill_opacity=0.3),
-    "cfd_corridor": PathStyle("#546e7a", "#90a4ae", fill_opacity=0.15),
-    # Canvas paths cannot take an SVG hatch pattern: a dashed orange outline reads as "hatched".
-    "emergency_lane": PathStyle(
-        "#ef6c00", "#ffb74d", weight=3, fill_opacity=0.35, dash_array="8 6"
-    ),
-    "service_area": PathStyle("#6a1b9a", "#ab47bc", fill_opacity=0.25),
-}
-_ZONE_FALLBACK: Final = PathStyle("#616161", "#9e9e9e", fill_opacity=0.2)
-
-#: Facility points by ``facility.kind`` (codes from :data:`app.gis.rules.FACILITY_KINDS`).
-FACILITY_STYLES: Final[Mapping[str, MarkerStyle]] = {
-    "hydrant": MarkerStyle("circle", "#d32f2f", "#7f0000", 14),
-    "bus_stop": MarkerStyle("square", "#1565c0", "#0d47a1", 18, "B"),
-    "crossing": MarkerStyle("square", "#ffffff", "#000000", 18, "Z", glyph_colour="#000000"),
-    "intersection": MarkerStyle("circle", "#9e9e9e", "#424242", 12),
-    "ramp": MarkerStyle("diamond", "#0277bd", "#01579b", 14, "R"),
-    "driveway": MarkerStyle("square", "#8d6e63", "#4e342e", 16, "D"),
-    "building_entrance": MarkerStyle("square", "#455a64", "#263238", 16, "E"),
-    "tree": MarkerStyle("circle", "#43a047", "#1b5e20", 8),
-    "pole": MarkerStyle("circle", "#37474f", "#000000", 7),
-    "drainage_inlet": MarkerStyle("circle", "#00897b", "#004d40", 10),
-    "manhole": MarkerStyle("circle", "#795548", "#3e2723", 10),
-    "bench": MarkerStyle("square", "#a1887f", "#5d4037", 14, "b"),
-    "other": MarkerStyle("circle", "#bdbdbd", "#616161", 8),
-}
-
-#: Booth footprints by state (see :func:`booth_state`).
-BOOTH_STYLES: Final[Mapping[str, PathStyle]] = {
-    "ok": PathStyle("#2e7d32", "#a5d6a7", weight=1.5, fill_opacity=0.2),
-    "warning": PathStyle("#f9a825", "#ffe082", weight=2, fill_opacity=0.45),
-    "blocking": PathStyle("#b71c1c", "#e53935", weight=2, fill_opacity=0.7),
-    "service_desk": PathStyle("#6a1b9a", "#ce93d8", weight=1.5, fill_opacity=0.5),
-    "reserved": PathStyle("#757575", "#bdbdbd", weight=1.5, fill_opacity=0.4, dash_array="4 3"),
-}
-
-
-def booth_state(properties: Mapping[str, Any]) -> str:
-    """Return the style key of a booth feature.
-
-    ``properties["state"]`` wins when it is one of :data:`BOOTH_STYLES`; otherwise the booth kind
-    decides (``service_desk``, ``reserved``) and anything else is ``"ok"``.
-
-    Examples
-    --------
-    >>> booth_state({"state": "blocking", "kind": "vendor"})
-    'blocking'
-    >>> booth_state({"kind": "service_desk"})
-    'service_desk'
-    >>> booth_state({})
-    'ok'
-    """
-    state = properties.get("state")
-    if isinstance(state, str) and state in BOOTH_STYLES:
-        return state
-    kind = properties.get("kind")
-    if isinstance(kind, str) and kind in BOOTH_STYLES:
-        return kind
-    return "ok"
+def div_icon_html(style: MarkerStyle) -> str:
+    """HTML of the DivIcon for squares, diamonds and lettered circles (constants only)."""
+    radius = "50%" if style.shape == "circle" else "2px"
+    rotate = "transform:rotate(45deg);" if style.shape == "diamond" else ""
+    unrotate = "transform:rotate(-45deg);" if style.shape == "diamond" else ""
+    box = (
+        f"box-sizing:border-box;width:{style.size_px}px;height:{style.size_px}px;"
+        f"background:{style.fill};border:2px solid {style.stroke};border-radius:{radius};"
+        f"display:flex;align-items:center;justify-content:center;{rotate}"
+    )
+    text = (
+        f"font:bold {max(style.size_px - 6, 8)}px/1 sans-serif;color:{style.glyph_colour};"
+        f"{unrotate}"
+    )
+    glyph = escape_for_folium(style.glyph)
+    return f'<div style="{box}"><span style="{text}">{glyph}</span></div>'
 
 
 # --------------------------------------------------------------------------------------------------
@@ -567,7 +446,10 @@ def add_zones(
         )
     return {
         kind: _path_layer(
-            m, groups[kind], name=_label(labels, kind), style=ZONE_STYLES.get(kind, _ZONE_FALLBACK)
+            m,
+            groups[kind],
+            name=_label(labels, kind),
+            style=ZONE_STYLES.get(kind, ZONE_FALLBACK_STYLE),
         )
         for kind in _ordered(groups, ZONE_STYLES)
     }
@@ -680,7 +562,7 @@ def add_facilities(
         else:
             half = style.size_px // 2
             icon = folium.DivIcon(
-                html=style.div_icon_html(),
+                html=div_icon_html(style),
                 icon_size=(style.size_px, style.size_px),
                 icon_anchor=(half, half),
                 class_name="pl-facility",
