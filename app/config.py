@@ -122,6 +122,9 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "WORKSPACE_VIEW_MIN_FACILITIES": int(
             os.environ.get("WORKSPACE_VIEW_MIN_FACILITIES", "5000")
         ),
+        # Geometry: a feature with more coordinates than this is refused on every write path
+        # (imports, the planner's map, the API), or simplified when the import asks for it.
+        "MAX_VERTICES": int(os.environ.get("MAX_VERTICES", "10000")),
         # Crew check-in: no-show booths may be released this many minutes after the start.
         "CHECKIN_CUTOFF_MINUTES": int(os.environ.get("CHECKIN_CUTOFF_MINUTES", "30")),
     }

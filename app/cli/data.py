@@ -92,6 +92,11 @@ def create_event_command(
 @click.option(
     "--repair", is_flag=True, help="Perbaiki poligon tidak sah (make_valid) dan laporkan."
 )
+@click.option(
+    "--simplify",
+    is_flag=True,
+    help="Sederhanakan fitur yang melebihi MAX_VERTICES titik (bukan menolaknya) dan laporkan.",
+)
 @click.option("--dry-run", is_flag=True, help="Periksa saja; tidak menulis apa pun.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @with_appcontext
@@ -102,6 +107,7 @@ def import_layer_command(
     layer: str,
     event_slug: str | None,
     repair: bool,
+    simplify: bool,
     dry_run: bool,
     fmt: str,
 ) -> None:
@@ -125,6 +131,8 @@ def import_layer_command(
             event=event,
             repair=repair,
             dry_run=dry_run,
+            max_vertices=current_app.config["MAX_VERTICES"],
+            simplify=simplify,
         )
     if fmt == "json":
         click.echo(dump({**report.to_dict(), "source": source.to_dict()}))
@@ -135,8 +143,8 @@ def import_layer_command(
         )
         for note_id, _note_en in source.notes:
             click.echo(f"  catatan: {note_id}")
-        for p in report.repaired:
-            click.echo(f"  fitur #{p.index}: {p.message_id}")
+        for p in (*report.repaired, *report.simplified):
+            click.echo(f"  fitur #{p.index}: {p.message_id} ({p.message_en})")
         for p in report.problems:
             click.echo(f"  fitur #{p.index} [{p.field}]: {p.message_id} ({p.message_en})", err=True)
         state = (

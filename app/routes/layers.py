@@ -2,8 +2,9 @@
 
 ``GET  /api/layers/<city>/<layer>/export?format=gpkg[&event=SLUG]`` — staff (crew and up); an
 event's booths carry vendors' private data only for planners.
-``POST /api/layers/<city>/<layer>/import[?event=SLUG][&dry_run=1][&repair=1]`` — planners; a
-multipart ``file``. ``dry_run=1`` returns the per-feature report for a preview and writes nothing.
+``POST /api/layers/<city>/<layer>/import[?event=SLUG][&dry_run=1][&repair=1][&simplify=1]`` —
+planners; a multipart ``file``. ``dry_run=1`` returns the per-feature report for a preview and
+writes nothing; ``simplify=1`` simplifies features over ``MAX_VERTICES`` instead of refusing them.
 """
 
 from __future__ import annotations
@@ -102,6 +103,8 @@ def import_(city_slug: str, layer: str) -> Any:
             event=event,
             repair=_flag("repair"),
             dry_run=dry_run,
+            max_vertices=current_app.config["MAX_VERTICES"],
+            simplify=_flag("simplify"),
         )
     body = {**report.to_dict(), "ok": report.ok, "dry_run": dry_run, "source": source.to_dict()}
     if dry_run:  # the planner sees the file on the map before anything is written

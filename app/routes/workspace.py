@@ -132,7 +132,13 @@ def create(city_slug: str, layer: str) -> tuple[Response, int]:
     event = _event_arg(session, city)
     try:
         with acting_as(current_user.id, current_user.email):
-            obj = create_feature(session, layer, data.get("feature") or {}, Target(city, event))
+            obj = create_feature(
+                session,
+                layer,
+                data.get("feature") or {},
+                Target(city, event),
+                max_vertices=current_app.config["MAX_VERTICES"],
+            )
     except ServiceError as exc:
         return _error(exc)
     return jsonify(_after_edit(session, layer, obj, event)), 201
@@ -152,7 +158,15 @@ def update(city_slug: str, layer: str, ident: int) -> tuple[Response, int]:
         return jsonify(error="version_required", message=_("Versi fitur wajib dikirim.")), 400
     try:
         with acting_as(current_user.id, current_user.email):
-            obj = update_feature(session, layer, ident, data.get("feature") or {}, version, city)
+            obj = update_feature(
+                session,
+                layer,
+                ident,
+                data.get("feature") or {},
+                version,
+                city,
+                max_vertices=current_app.config["MAX_VERTICES"],
+            )
     except ServiceError as exc:
         return _error(exc)
     return jsonify(_after_edit(session, layer, obj, event)), 200
@@ -251,6 +265,7 @@ def workspace_page() -> str:
             "css": url_for("static", filename=f"{GEOMAN}/leaflet-geoman.css"),
         },
         "eventClosed": bool(event and event.status == "closed"),
+        "lang": _lang(),
         "csrf": generate_csrf(),
         "api": url_for("workspace.layer", city_slug=city.slug, layer="LAYER").replace("/LAYER", ""),
         "undo": url_for("workspace.undo", city_slug=city.slug),
@@ -287,6 +302,7 @@ def workspace_page() -> str:
         facility_labels=fac_labels,
         booth_labels=booth_labels,
         category_labels=as_text(CATEGORY_LABELS),
+        max_vertices=current_app.config["MAX_VERTICES"],
     )
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.gis.validate import DEFAULT_MAX_VERTICES
 from app.models import AuditEntry, Booth, City, Event, Facility, Zone
 from app.services.cities import city_extent
 from app.services.errors import Conflict, NotFound, ServiceError
@@ -122,6 +123,7 @@ def _values(
     *,
     base: dict[str, Any] | None,
     repair: bool = False,
+    max_vertices: int | None = DEFAULT_MAX_VERTICES,
 ) -> dict[str, Any]:
     """Merge the sent properties over the stored ones and validate the whole feature."""
     props = dict(base or {})
@@ -129,7 +131,12 @@ def _values(
     merged = {"type": "Feature", "geometry": feature.get("geometry"), "properties": props}
     report = ImportReport(layer=layer)
     values = check_feature(
-        merged, layer=layer, extent=city_extent(city), repair=repair, report=report
+        merged,
+        layer=layer,
+        extent=city_extent(city),
+        repair=repair,
+        report=report,
+        max_vertices=max_vertices,
     )
     if values is None:
         raise InvalidFeature(report)
@@ -144,15 +151,22 @@ def _closed(event: Event | None) -> None:
         )
 
 
-def create_feature(session: Session, layer: str, feature: dict[str, Any], target: Target) -> Any:
-    """Validate and store a new zone, facility or booth."""
+def create_feature(
+    session: Session,
+    layer: str,
+    feature: dict[str, Any],
+    target: Target,
+    *,
+    max_vertices: int | None = DEFAULT_MAX_VERTICES,
+) -> Any:
+    """Validate and store a new zone, facility or booth (at most ``max_vertices`` coordinates)."""
     if layer not in MODELS:
         raise NotFound(f"Lapisan '{layer}' tidak dikenal.", f"Unknown layer '{layer}'.")
     if layer == "booths":
         if target.event is None:
             raise ServiceError("Lapak baru perlu acara.", "A new booth needs an event.")
         _closed(target.event)
-    values = _values(feature, layer, target.city, base=None)
+    values = _values(feature, layer, target.city, base=None, max_vertices=max_vertices)
     if layer == "booths":
         obj: Any = Booth(event=target.event, **values)
     else:
@@ -164,7 +178,14 @@ def create_feature(session: Session, layer: str, feature: dict[str, Any], target
 
 
 def update_feature(
-    session: Session, layer: str, ident: int, feature: dict[str, Any], version: int, city: City
+    session: Session,
+    layer: str,
+    ident: int,
+    feature: dict[str, Any],
+    version: int,
+    city: City,
+    *,
+    max_vertices: int | None = DEFAULT_MAX_VERTICES,
 ) -> Any:
     """Apply an edit made on ``version``; a newer stored version raises :class:`StaleVersion`."""
     obj = _get(session, layer, ident, city)
@@ -175,7 +196,7 @@ def update_feature(
     base = feature_json(session, layer, obj)
     if feature.get("geometry") is None:
         feature = {**feature, "geometry": base["geometry"]}
-    values = _values(feature, layer, city, base=base["properties"])
+    values = _values(feature, layer, city, base=base["properties"], max_vertices=max_vertices)
     for key, value in values.items():
         setattr(obj, key, value)
     try:

@@ -28,7 +28,7 @@ from app.gis.rules import (
     VENDOR_CATEGORIES,
     ZONE_KINDS,
 )
-from app.gis.validate import check_geometry
+from app.gis.validate import DEFAULT_MAX_VERTICES, check_geometry, close_rings, unclosed_rings
 from app.models import Booth, City, Event, Facility, Zone
 from app.services.cities import city_extent
 from app.services.errors import ServiceError
@@ -81,6 +81,7 @@ class ImportReport:
     updated: int = 0
     problems: list[Problem] = field(default_factory=list)
     repaired: list[Problem] = field(default_factory=list)
+    simplified: list[Problem] = field(default_factory=list)
     written: bool = False
 
     @property
@@ -98,6 +99,7 @@ class ImportReport:
             "written": self.written,
             "problems": [p.to_dict() for p in self.problems],
             "repaired": [p.to_dict() for p in self.repaired],
+            "simplified": [p.to_dict() for p in self.simplified],
         }
 
 
@@ -123,7 +125,7 @@ class _Checker:
         self.bad = True
 
 
-def _geometry(feature: Mapping[str, Any], chk: _Checker) -> BaseGeometry | None:
+def _geometry(feature: Mapping[str, Any], chk: _Checker, *, repair: bool) -> BaseGeometry | None:
     read_error = feature.get("geometry_error")  # set by a reader that could not parse it
     if read_error:
         chk.problem("geometry", str(read_error[0]), str(read_error[1]))
@@ -132,6 +134,27 @@ def _geometry(feature: Mapping[str, Any], chk: _Checker) -> BaseGeometry | None:
     if not raw:
         chk.problem("geometry", "Fitur tanpa geometri.", "Feature has no geometry.")
         return None
+    open_rings = unclosed_rings(raw) if isinstance(raw, Mapping) else 0
+    if open_rings:  # shapely would close them without a word
+        if not repair:
+            chk.problem(
+                "geometry",
+                f"Cincin poligon tidak tertutup ({open_rings} cincin): titik terakhir harus sama "
+                "dengan titik pertama. Perbaiki berkasnya, atau impor dengan pilihan perbaikan "
+                "(--repair).",
+                f"Unclosed polygon ring ({open_rings} ring(s)): the last position must equal "
+                "the first. Fix the file, or import with the repair option (--repair).",
+            )
+            return None
+        raw = close_rings(raw)
+        chk.report.repaired.append(
+            Problem(
+                chk.index,
+                "geometry",
+                f"Diperbaiki: {open_rings} cincin yang tidak tertutup ditutup.",
+                f"Repaired: closed {open_rings} unclosed ring(s).",
+            )
+        )
     try:
         return shape(raw)
     except Exception as exc:  # noqa: BLE001 - shapely raises several types for broken GeoJSON
@@ -160,12 +183,16 @@ def import_layer(
     event: Event | None = None,
     repair: bool = False,
     dry_run: bool = False,
+    max_vertices: int | None = DEFAULT_MAX_VERTICES,
+    simplify: bool = False,
 ) -> ImportReport:
     """Check every feature, then write them all in one transaction, or nothing.
 
     Zones are matched by name and booths by code (re-importing updates them); facilities are
     added. The caller's transaction is committed only when every feature passed and
     ``dry_run`` is False (then the service commits); otherwise it is rolled back to where it was.
+    A feature with more than ``max_vertices`` coordinates is refused, or simplified to fit
+    (and reported) when ``simplify`` is True; open rings are refused unless ``repair``.
     """
     if layer not in LAYERS:
         raise ServiceError(f"Lapisan '{layer}' tidak dikenal.", f"Unknown layer '{layer}'.")
@@ -176,7 +203,14 @@ def import_layer(
     rows: list[tuple[int, dict[str, Any]]] = []
     for index, feature in enumerate(features):
         values = check_feature(
-            feature, layer=layer, extent=extent, repair=repair, report=report, index=index
+            feature,
+            layer=layer,
+            extent=extent,
+            repair=repair,
+            report=report,
+            index=index,
+            max_vertices=max_vertices,
+            simplify=simplify,
         )
         if values is not None:
             rows.append((index, values))
@@ -214,19 +248,27 @@ def check_feature(
     repair: bool,
     report: ImportReport,
     index: int = 0,
+    max_vertices: int | None = DEFAULT_MAX_VERTICES,
+    simplify: bool = False,
 ) -> dict[str, Any] | None:
     """Validate one GeoJSON feature for ``layer``; the model's column values, or None.
 
-    Problems (and repairs) are added to ``report`` under ``index``. The import and the map
-    editor share this, so a feature drawn on the map passes exactly the checks a file does.
+    Problems (and repairs and simplifications) are added to ``report`` under ``index``. The
+    import and the map editor share this, so a feature drawn on the map passes exactly the
+    checks a file does, the vertex limit (``max_vertices``) included.
     """
     report.total += 1
     chk = _Checker(report, index)
     props = dict(feature.get("properties") or {})
-    geom = _geometry(feature, chk)
+    geom = _geometry(feature, chk, repair=repair)
     if geom is not None:
         result = check_geometry(
-            geom, allowed_types=_GEOM_TYPES[layer], extent=extent, repair=repair
+            geom,
+            allowed_types=_GEOM_TYPES[layer],
+            extent=extent,
+            repair=repair,
+            max_vertices=max_vertices,
+            simplify=simplify,
         )
         for msg_id, msg_en in result.problems:
             chk.problem("geometry", msg_id, msg_en)
@@ -239,6 +281,8 @@ def check_feature(
                     f"Repaired: {result.repaired}",
                 )
             )
+        if result.simplified:
+            report.simplified.append(Problem(index, "geometry", *result.simplified))
         geom = result.geometry
     values = _PARSERS[layer](props, chk)
     if chk.bad or geom is None:

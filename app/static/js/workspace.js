@@ -676,7 +676,7 @@
         putFeature(name, res.data.current);
         say(res.data.message);
       } else {
-        var problems = (res.data.problems || []).map(function (p) { return (p.field ? p.field + ": " : "") + p.message_id; });
+        var problems = (res.data.problems || []).map(function (p) { return (p.field ? p.field + ": " : "") + inLang(p); });
         formError.textContent = problems.length ? problems.join(" · ") : (res.data.message || ("HTTP " + res.status));
         say("");
       }
@@ -761,21 +761,24 @@
     var layerName = data.get("layer");
     var q = ["dry_run=" + (dryRun ? 1 : 0)];
     if (data.get("repair")) { q.push("repair=1"); }
+    if (data.get("simplify")) { q.push("simplify=1"); }
     if (cfg.event) { q.push("event=" + encodeURIComponent(cfg.event)); }
-    data.delete("layer"); data.delete("repair");
+    data.delete("layer"); data.delete("repair"); data.delete("simplify");
     busy(t("ui", dryRun ? "checking" : "saving"));
     return fetch(cfg.importUrl.replace("LAYER", layerName) + "?" + q.join("&"), {
       method: "POST", body: data, credentials: "same-origin",
       headers: { "X-CSRFToken": cfg.csrf, Accept: "application/json" },
     }).then(function (r) { return r.json().then(function (d) { return { status: r.status, data: d, layer: layerName }; }); });
   }
+  // A report line in the page's language (the API sends both).
+  function inLang(p) { return (cfg.lang === "en" && p.message_en) ? p.message_en : p.message_id; }
   function showReport(res) {
     importReport.innerHTML = "";
     var d = res.data;
     var lines = [];
-    if (d.source && d.source.notes) { d.source.notes.forEach(function (n) { lines.push(["", n.message_id || n[0] || n]); }); }
-    (d.repaired || []).forEach(function (p) { lines.push(["warning", "#" + p.index + ": " + p.message_id]); });
-    (d.problems || []).forEach(function (p) { lines.push(["blocking", (p.index >= 0 ? "#" + p.index + " " : "") + (p.field ? "[" + p.field + "] " : "") + p.message_id]); });
+    if (d.source && d.source.notes) { d.source.notes.forEach(function (n) { lines.push(["", inLang(n) || n[0] || n]); }); }
+    (d.repaired || []).concat(d.simplified || []).forEach(function (p) { lines.push(["warning", "#" + p.index + ": " + inLang(p)]); });
+    (d.problems || []).forEach(function (p) { lines.push(["blocking", (p.index >= 0 ? "#" + p.index + " " : "") + (p.field ? "[" + p.field + "] " : "") + inLang(p)]); });
     if (d.message && !d.problems) { lines.push(["blocking", d.message]); }
     lines.forEach(function (l) { var li = document.createElement("li"); li.className = l[0]; li.textContent = l[1]; importReport.appendChild(li); });
     return d;
