@@ -25,9 +25,8 @@ def init_auth(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
-    def _load(user_id: str) -> User | None:
-        user = get_session().get(User, int(user_id))
-        return user if user is not None and user.active else None
+    def _load(token: str) -> User | None:
+        return user_from_token(token)
 
     @login_manager.unauthorized_handler
     def _unauthorized() -> Any:
@@ -36,6 +35,23 @@ def init_auth(app: Flask) -> None:
         from flask import redirect, url_for
 
         return redirect(url_for("auth.login", next=request.full_path))
+
+
+def user_from_token(token: str) -> User | None:
+    """The active user a session or remember cookie names, if issued under their current version.
+
+    ``token`` is :meth:`User.get_id` at login: ``"<id>:<session_version>"``. Logout, a password
+    change, deactivation and a role change raise the version, so every older cookie of that user,
+    in any browser, stops loading them. Cookies from before versions existed (a bare id) are
+    refused too: one more login.
+    """
+    user_id, sep, version = str(token).partition(":")
+    if not sep or not user_id.isdigit() or not version.isdigit() or len(user_id) > 18:
+        return None
+    user = get_session().get(User, int(user_id))
+    if user is None or not user.active or str(user.session_version) != version:
+        return None
+    return user
 
 
 def _wants_json() -> bool:

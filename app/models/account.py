@@ -27,6 +27,11 @@ class User(UserMixin, Timestamped, Base):
     password_hash: Mapped[str] = mapped_column(String(300), nullable=False)
     role: Mapped[str] = mapped_column(String(10), nullable=False)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    #: Part of every session and "remember me" cookie (see :meth:`get_id`): raising it on logout,
+    #: a password change, deactivation or a role change ends every session of this user at once.
+    session_version: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=1, server_default="1"
+    )
 
     def set_password(self, password: str) -> None:
         """Store a salted scrypt hash; the plain password is never kept."""
@@ -35,6 +40,14 @@ class User(UserMixin, Timestamped, Base):
     def check_password(self, password: str) -> bool:
         """Compare in constant time through werkzeug."""
         return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:
+        """The session token Flask-Login stores: ``"<id>:<session_version>"``.
+
+        Flask-Login's "alternative tokens": a session or remember cookie names the version it was
+        issued under, and :func:`app.auth.user_from_token` accepts only the current one.
+        """
+        return f"{self.id}:{self.session_version}"
 
     @property
     def is_active(self) -> bool:  # type: ignore[override]

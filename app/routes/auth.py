@@ -5,26 +5,45 @@ from __future__ import annotations
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from werkzeug.security import check_password_hash, generate_password_hash
 from werkzeug.wrappers import Response
-from wtforms import BooleanField, EmailField, PasswordField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms import BooleanField, EmailField, Field, PasswordField
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from app import ratelimit
 from app.db import get_session
-from app.services.users import find_user
+from app.services.audit import acting_as
+from app.services.errors import ServiceError
+from app.services.users import change_password as change_password_of
+from app.services.users import end_sessions, find_user, normalise_email
 
 bp = Blueprint("auth", __name__)
+
+
+def pick(exc: ServiceError) -> str:
+    """A service's message in the interface language."""
+    locale = get_locale()
+    return exc.message_en if locale is not None and locale.language == "en" else exc.message_id
+
+
+def staff_email(form: FlaskForm, field: Field) -> None:
+    """The same e-mail rule as ``create-user`` (:func:`app.services.users.normalise_email`)."""
+    try:
+        normalise_email(field.data or "")
+    except ServiceError as exc:
+        raise ValidationError(pick(exc)) from exc
 
 
 class LoginForm(FlaskForm):
     """E-mail and password; CSRF-protected by Flask-WTF."""
 
-    email = EmailField("E-mail", validators=[DataRequired(), Email(check_deliverability=False)])
+    email = EmailField("E-mail", validators=[DataRequired(), staff_email])
     password = PasswordField("Kata sandi", validators=[DataRequired(), Length(max=200)])
     remember = BooleanField("Ingat saya")
 
@@ -86,6 +105,48 @@ def login() -> str | Response | tuple[str, int, dict[str, str]]:
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Response:
-    """End the session (POST with CSRF token, so a link elsewhere cannot log a user out)."""
+    """End every session of the user: this one, other browsers', and every "remember me" cookie.
+
+    POST with CSRF token, so a link elsewhere cannot log a user out.
+    """
+    if current_user.is_authenticated:
+        end_sessions(get_session(), current_user._get_current_object())
     logout_user()
     return redirect(url_for("main.home"))
+
+
+class PasswordForm(FlaskForm):
+    """A user's own password change: the current password, then the new one twice."""
+
+    current = PasswordField(_l("Kata sandi saat ini"), validators=[DataRequired(), Length(max=200)])
+    new = PasswordField(_l("Kata sandi baru"), validators=[DataRequired(), Length(max=200)])
+    repeat = PasswordField(
+        _l("Ulangi kata sandi baru"),
+        validators=[DataRequired(), EqualTo("new", message=_l("Kedua kata sandi baru berbeda."))],
+    )
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> str | Response | tuple[str, int]:
+    """ "Ubah kata sandi" for every staff user; ends every other session and remember cookie.
+
+    This browser stays logged in (under the new session version).
+    """
+    form = PasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            with acting_as(user.id, user.email):
+                change_password_of(
+                    get_session(), user, current=form.current.data or "", new=form.new.data or ""
+                )
+        except ServiceError as exc:
+            flash(pick(exc), "error")
+            return render_template("auth/password.html", form=form), 400
+        remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+        login_user(user, remember=remember_cookie in request.cookies)
+        flash(_("Kata sandi diubah. Semua sesi lain sudah diakhiri."), "info")
+        return redirect(url_for("main.home"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/password.html", form=form), status

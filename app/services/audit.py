@@ -44,6 +44,35 @@ def acting_as(user_id: int | None, label: str | None) -> Iterator[None]:
         _actor.reset(token)
 
 
+def record(
+    session: Session,
+    *,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """Add an entry for a change the listener does not watch (staff accounts, access codes).
+
+    Written in the caller's transaction and attributed like the listener's entries (see
+    :func:`acting_as`). ``action`` is at most 10 characters; ``before``/``after`` must hold no
+    secrets (no password hashes, no access codes).
+    """
+    user_id, label = _actor.get()
+    session.add(
+        AuditEntry(
+            user_id=user_id,
+            actor=label,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            before=before,
+            after=after,
+        )
+    )
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, WKBElement):
         return mapping(to_shape(value))
