@@ -34,6 +34,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, session: Session | No
         app.config.update(config)
 
     _configure_db(app, session)
+    _limit_request_bodies(app)  # before CSRF, which reads the form
     _configure_extensions(app)
     _configure_cache(app)
     _add_blueprints(app)
@@ -68,6 +69,12 @@ def _configure_db(app: Flask, session: Session | None) -> None:
     )
 
     init_db(app, session)
+
+
+def _limit_request_bodies(app: Flask) -> None:
+    from app.request_limits import init_request_limits
+
+    init_request_limits(app)
 
 
 def _configure_extensions(app: Flask) -> None:

@@ -65,6 +65,9 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "REMEMBER_COOKIE_SECURE": env == "production",
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "25")) * 1024 * 1024,
+        # Requests without a staff login (vendor page, login form) may send this much; their
+        # forms and JSON hold a code and four digits (app/request_limits.py).
+        "MAX_ANONYMOUS_BODY_KB": int(os.environ.get("MAX_ANONYMOUS_BODY_KB", "16")),
         "BABEL_DEFAULT_LOCALE": "id",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Pontianak",
         "LANGUAGES": ("id", "en"),

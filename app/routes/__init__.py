@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
 
+from app.request_limits import size_text
 from app.services.errors import ServiceError
 
 
@@ -62,8 +64,8 @@ def register_blueprints(app: Flask) -> None:
 
     @app.errorhandler(413)
     def _too_large(exc):  # type: ignore[no-untyped-def]
-        limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
-        msg = f"Berkas terlalu besar (maksimal {limit} MB)."
-        if request.path.startswith("/api/"):
+        limit = request.max_content_length or app.config["MAX_CONTENT_LENGTH"]
+        msg = _("Kiriman terlalu besar (paling besar %(size)s).", size=size_text(limit))
+        if request.path.startswith("/api/") or request.is_json:
             return jsonify(error="too_large", message=msg), 413
         return render_template("error.html", message=msg, code=413), 413

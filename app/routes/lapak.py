@@ -45,7 +45,6 @@ from app.db import get_session
 from app.models import Vendor
 from app.services import lapak as svc
 from app.services import vendor_access as access
-from app.services.access_codes import normalise_code
 from app.services.audit import acting_as
 from app.services.errors import ServiceError
 from app.views.labels import FACILITY_LABELS, ZONE_LABELS, as_text
@@ -150,7 +149,7 @@ def _lookup(code: str, phone4_raw: str) -> Vendor:
     """Rate limits, input shape, then the constant-work lookup; raises :class:`_Failure`."""
     ip = request.remote_addr or "unknown"
     wait = ratelimit.hit("lapak-ip", ip, "LAPAK_LIMIT_PER_IP")
-    normalised = normalise_code(code or "")[: access.MAX_CODE_LENGTH]
+    normalised = access.typed_code(code)
     if not wait and normalised:
         wait = ratelimit.hit("lapak-code", normalised, "LAPAK_LIMIT_PER_CODE")
     if wait:
