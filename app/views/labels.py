@@ -53,3 +53,10 @@ CATEGORY_LABELS = {
 def as_text(labels: dict[str, object]) -> dict[str, str]:
     """Resolve lazy strings for the current request's locale."""
     return {k: str(v) for k, v in labels.items()}
+
+
+ROLE_LABELS = {
+    "admin": _l("Admin"),
+    "planner": _l("Perencana"),
+    "crew": _l("Petugas lapangan"),
+}
