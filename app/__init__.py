@@ -99,7 +99,7 @@ def _configure_serving(app: Flask) -> None:
     from app.request_log import init_request_log
 
     init_request_log(app)
-    if app.config.get("PROXY_FIX"):
+    if app.config["PROXY_FIX"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         # X-Forwarded-Prefix is not trusted: the documented nginx does not set it, so a client

@@ -99,18 +99,14 @@ class RedisCache:
 
 def init_cache(app: Flask) -> None:
     """Pick the backend from ``REDIS_URL``; ``CACHE_TTL = 0`` turns caching off."""
-    url = app.config.get("REDIS_URL")
-    cache: Cache = (
-        RedisCache(url, prefix=app.config.get("CACHE_KEY_PREFIX", "petalapak:"))
-        if url
-        else MemoryCache()
-    )
+    url = app.config["REDIS_URL"]
+    cache: Cache = RedisCache(url, prefix=app.config["CACHE_KEY_PREFIX"]) if url else MemoryCache()
     app.extensions["petalapak.cache"] = cache
 
 
 def get_cache() -> Cache | None:
     """The app's cache, or None when caching is off."""
-    if int(current_app.config.get("CACHE_TTL", 0)) <= 0:
+    if int(current_app.config["CACHE_TTL"]) <= 0:
         return None
     cache: Cache | None = current_app.extensions.get("petalapak.cache")
     return cache

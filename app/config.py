@@ -1,15 +1,22 @@
 """Configuration read from the environment.
 
-Nothing is read at import time: :func:`load_config` is called by the app factory, so tests and
-the CLI can build apps with different settings in one process.
+Every setting the app reads is declared once in :data:`SETTINGS` (key, type, default, the
+environment variable it comes from, and why it exists); use sites read ``app.config[KEY]`` with no
+default of their own. Nothing is read at import time: :func:`load_config` is called by the app
+factory, so tests and the CLI can build apps with different settings in one process.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from app.gis.validate import DEFAULT_MAX_VERTICES
 
 DEV_SECRET_PLACEHOLDER = "dev-not-secret"  # noqa: S105 - a marker that production refuses
 DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/petalapak"
@@ -40,10 +47,253 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
-def load_config(instance_path: Path) -> dict[str, Any]:
+def _flag(on: tuple[str, ...]) -> Callable[[str], bool]:
+    return lambda raw: raw.strip().lower() in on
+
+
+def _tokens(raw: str) -> tuple[str, ...]:
+    return tuple(t.strip() for t in raw.split(",") if t.strip())
+
+
+def _optional(raw: str) -> str | None:
+    return raw or None
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One configuration key: its type, its default, and where it comes from.
+
+    ``env`` names the environment variable it is read from (``None``: set only by code, such as
+    tests and demos); ``parse`` turns that variable's text into ``type``.
+    """
+
+    key: str
+    type: type | tuple[type, ...]
+    default: Any
+    env: str | None
+    parse: Callable[[str], Any] | None
+    doc: str
+
+    def read(self, environ: dict[str, str]) -> Any:
+        """The value from ``environ``, or the default when the variable is not set."""
+        if self.env is None or self.env not in environ:
+            return self.default
+        assert self.parse is not None
+        return self.parse(environ[self.env])
+
+
+_NONE = type(None)
+
+#: Every setting the app reads, once. Keys Flask and its extensions define themselves (cookies,
+#: CSRF, compression, Babel) are fixed in :func:`load_config`.
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "ENV_NAME",
+        str,
+        "development",
+        "PETALAPAK_ENV",
+        str,
+        "development or production (production requires a real SECRET_KEY)",
+    ),
+    Setting(
+        "DEFAULT_CITY",
+        str,
+        "pontianak",
+        "PETALAPAK_CITY",
+        str,
+        "the city the home map and the vendor registry show",
+    ),
+    Setting(
+        "MAX_UPLOAD_MB",
+        int,
+        25,
+        "MAX_UPLOAD_MB",
+        int,
+        "the upload limit in MB (MAX_CONTENT_LENGTH is derived from it)",
+    ),
+    Setting(
+        "MAP_TILES",
+        (str, _NONE),
+        None,
+        "MAP_TILES",
+        _optional,
+        "an optional tile URL template; none by default: the maps work offline",
+    ),
+    Setting(
+        "MAP_TILES_ATTRIBUTION",
+        (str, _NONE),
+        None,
+        "MAP_TILES_ATTRIBUTION",
+        _optional,
+        "required with MAP_TILES, e.g. '© OpenStreetMap contributors' (ODbL) for OSM tiles",
+    ),
+    Setting(
+        "API_TOKENS",
+        tuple,
+        (),
+        "PETALAPAK_API_TOKENS",
+        _tokens,
+        "OGC API tokens: read-only access to planner-only collections for GIS clients (QGIS, "
+        "GDAL) that cannot log in; comma-separated, rotate by editing and restarting",
+    ),
+    Setting(
+        "REDIS_URL",
+        (str, _NONE),
+        None,
+        "REDIS_URL",
+        _optional,
+        "shares the cache and the rate limits between workers; else each worker's memory",
+    ),
+    Setting(
+        "CACHE_TTL",
+        int,
+        600,
+        "CACHE_TTL",
+        int,
+        "seconds an unused cache entry may take up room (0: no caching). Public OGC item "
+        "pages, tiles and each vendor's page are cached; keys carry the city's change "
+        "counter (app/services/data_version.py), so a cached answer is exact",
+    ),
+    Setting(
+        "CACHE_KEY_PREFIX",
+        str,
+        "petalapak:",
+        "CACHE_KEY_PREFIX",
+        str,
+        "prefix of every cache and rate-limit key in Redis",
+    ),
+    Setting(
+        "REQUEST_LOG",
+        bool,
+        True,
+        "REQUEST_LOG",
+        lambda raw: raw not in ("0", "false", "no"),
+        "one JSON line per request on stderr (method, path, status, duration_ms, user)",
+    ),
+    Setting(
+        "PROXY_FIX",
+        bool,
+        False,
+        "PETALAPAK_PROXY_FIX",
+        _flag(("1", "true", "yes")),
+        "behind nginx: trust one proxy's X-Forwarded-For/-Proto/-Host",
+    ),
+    Setting(
+        "LAPAK_LIMIT_PER_IP",
+        str,
+        "10/60",
+        "LAPAK_LIMIT_PER_IP",
+        str,
+        "vendor page lookups per client IP ('count/seconds')",
+    ),
+    Setting(
+        "LAPAK_LIMIT_PER_CODE",
+        str,
+        "5/900",
+        "LAPAK_LIMIT_PER_CODE",
+        str,
+        "vendor page lookups per access code ('count/seconds')",
+    ),
+    Setting(
+        "RATELIMIT_SCALE",
+        float,
+        1.0,
+        "RATELIMIT_SCALE",
+        float,
+        "multiplies every rate limit (benchmarks); 0 turns limiting off",
+    ),
+    Setting(
+        "LOGIN_LIMIT_PER_IP",
+        str,
+        "30/600",
+        "LOGIN_LIMIT_PER_IP",
+        str,
+        "staff login attempts per client IP ('count/seconds')",
+    ),
+    Setting(
+        "LOGIN_LIMIT_PER_EMAIL",
+        str,
+        "10/900",
+        "LOGIN_LIMIT_PER_EMAIL",
+        str,
+        "staff login attempts per e-mail address ('count/seconds')",
+    ),
+    Setting(
+        "VENDOR_LINK_MAX_AGE_DAYS",
+        int,
+        180,
+        "VENDOR_LINK_MAX_AGE_DAYS",
+        int,
+        "days a signed vendor link / QR code (/lapak/v/<token>) stays valid",
+    ),
+    Setting(
+        "WORKSPACE_TILE_MIN_BOOTHS",
+        int,
+        8000,
+        "WORKSPACE_TILE_MIN_BOOTHS",
+        int,
+        "planner map: an event with more booths is drawn from vector tiles at city scale and "
+        "fetched as editable features only from street level (zoom 17) on",
+    ),
+    Setting(
+        "WORKSPACE_VIEW_MIN_FACILITIES",
+        int,
+        5000,
+        "WORKSPACE_VIEW_MIN_FACILITIES",
+        int,
+        "planner map: a city with more facilities gets them for the view only, from zoom 16",
+    ),
+    Setting(
+        "CHECKIN_CUTOFF_MINUTES",
+        int,
+        30,
+        "CHECKIN_CUTOFF_MINUTES",
+        int,
+        "crew check-in: no-show booths may be released this many minutes after the start",
+    ),
+    Setting(
+        "MAX_ANONYMOUS_BODY_KB",
+        int,
+        16,
+        "MAX_ANONYMOUS_BODY_KB",
+        int,
+        "requests without a staff login (vendor page, login form) may send this much; their "
+        "forms and JSON hold a code and four digits (app/request_limits.py)",
+    ),
+    Setting(
+        "MAX_VERTICES",
+        int,
+        DEFAULT_MAX_VERTICES,
+        "MAX_VERTICES",
+        int,
+        "geometry: a feature with more coordinates is refused on every write path (imports, the "
+        "planner's map, the API), or simplified when the import asks for it",
+    ),
+    Setting(
+        "VENDOR_IMPORT_DIR",
+        (str, _NONE),
+        None,
+        "VENDOR_IMPORT_DIR",
+        _optional,
+        "where previewed vendor spreadsheets wait for confirmation; None: instance folder",
+    ),
+    Setting(
+        "FIXED_NOW",
+        (datetime, _NONE),
+        None,
+        None,
+        None,
+        "tests and demos: a datetime that stands in for the clock (naive: city time)",
+    ),
+)
+
+
+def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> dict[str, Any]:
     """Build the configuration mapping from environment variables."""
-    env = os.environ.get("PETALAPAK_ENV", "development")
-    secret = os.environ.get("SECRET_KEY", "")
+    env_vars = dict(os.environ if environ is None else environ)
+    values = {s.key: s.read(env_vars) for s in SETTINGS}
+    env = values["ENV_NAME"]
+    secret = env_vars.get("SECRET_KEY", "")
     if env == "production":
         if not secret or secret == DEV_SECRET_PLACEHOLDER or len(secret) < 16:
             raise ConfigError(
@@ -52,45 +302,23 @@ def load_config(instance_path: Path) -> dict[str, Any]:
     elif not secret:
         secret = _dev_secret(instance_path)
     return {
-        "ENV_NAME": env,
+        **values,
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(
-            os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
+            env_vars.get("DATABASE_URL", DEFAULT_DATABASE_URL)
         ),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env == "production",
+        "REMEMBER_COOKIE_NAME": "remember_token",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": env == "production",
         "WTF_CSRF_TIME_LIMIT": None,
-        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "25")) * 1024 * 1024,
-        # Requests without a staff login (vendor page, login form) may send this much; their
-        # forms and JSON hold a code and four digits (app/request_limits.py).
-        "MAX_ANONYMOUS_BODY_KB": int(os.environ.get("MAX_ANONYMOUS_BODY_KB", "16")),
+        "MAX_CONTENT_LENGTH": values["MAX_UPLOAD_MB"] * 1024 * 1024,
         "BABEL_DEFAULT_LOCALE": "id",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Pontianak",
         "LANGUAGES": ("id", "en"),
-        "DEFAULT_CITY": os.environ.get("PETALAPAK_CITY", "pontianak"),
-        "MAP_TILES": os.environ.get("MAP_TILES") or None,
-        # Required with MAP_TILES, e.g. "© OpenStreetMap contributors" (ODbL) for OSM tiles.
-        "MAP_TILES_ATTRIBUTION": os.environ.get("MAP_TILES_ATTRIBUTION") or None,
-        # OGC API tokens: read-only access to planner-only collections for GIS clients (QGIS,
-        # GDAL) that cannot log in. Comma-separated; rotate by editing the list and restarting.
-        "API_TOKENS": tuple(
-            t.strip() for t in os.environ.get("PETALAPAK_API_TOKENS", "").split(",") if t.strip()
-        ),
-        # Public OGC item pages, tiles and each vendor's page are cached (0: off), in Redis when
-        # REDIS_URL is set (shared by all workers), else in each worker's memory. Keys carry the
-        # city's change counter (app/services/data_version.py), so a cached answer is exact;
-        # CACHE_TTL only says how long an unused entry may take up room.
-        "REDIS_URL": os.environ.get("REDIS_URL") or None,
-        "CACHE_TTL": int(os.environ.get("CACHE_TTL", "600")),
-        "CACHE_KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "petalapak:"),
-        # One JSON line per request on stderr (method, path, status, duration_ms, user).
-        "REQUEST_LOG": os.environ.get("REQUEST_LOG", "1") not in ("0", "false", "no"),
-        # Behind nginx: trust one proxy's X-Forwarded-For/-Proto/-Host (links use the public URL).
-        "PROXY_FIX": os.environ.get("PETALAPAK_PROXY_FIX", "0") in ("1", "true", "yes"),
         # Booth layers and the map scripts travel gzip-compressed: a CFD of 5,000 booths is
         # ~1.2 MB of GeoJSON raw and ~150 KB compressed, which matters on a phone connection.
         "COMPRESS_ALGORITHM": ["gzip"],
@@ -106,28 +334,4 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         # Compress whole bodies (static files are small); the streaming path would leave
         # send_file's file handle to the garbage collector.
         "COMPRESS_STREAMS": False,
-        # Vendor page (/lapak): lookups by access code + last four phone digits are limited per
-        # client IP and per code ("count/seconds"), in Redis when REDIS_URL is set. Benchmarks
-        # raise every limit with RATELIMIT_SCALE (a multiplier; 0 turns limiting off).
-        "LAPAK_LIMIT_PER_IP": os.environ.get("LAPAK_LIMIT_PER_IP", "10/60"),
-        "LAPAK_LIMIT_PER_CODE": os.environ.get("LAPAK_LIMIT_PER_CODE", "5/900"),
-        "RATELIMIT_SCALE": float(os.environ.get("RATELIMIT_SCALE", "1")),
-        # Staff login attempts, per client IP and per e-mail address (password guessing).
-        "LOGIN_LIMIT_PER_IP": os.environ.get("LOGIN_LIMIT_PER_IP", "30/600"),
-        "LOGIN_LIMIT_PER_EMAIL": os.environ.get("LOGIN_LIMIT_PER_EMAIL", "10/900"),
-        # Signed vendor links / QR codes (/lapak/v/<token>) stay valid this many days.
-        "VENDOR_LINK_MAX_AGE_DAYS": int(os.environ.get("VENDOR_LINK_MAX_AGE_DAYS", "180")),
-        # Planner map: an event with more booths than this is drawn from vector tiles at city
-        # scale and fetched as editable features only from street level (zoom 17) on.
-        "WORKSPACE_TILE_MIN_BOOTHS": int(os.environ.get("WORKSPACE_TILE_MIN_BOOTHS", "8000")),
-        # ... and a city with more facilities than this gets them for the view only, from
-        # street level (zoom 16, where facility symbols show) on.
-        "WORKSPACE_VIEW_MIN_FACILITIES": int(
-            os.environ.get("WORKSPACE_VIEW_MIN_FACILITIES", "5000")
-        ),
-        # Geometry: a feature with more coordinates than this is refused on every write path
-        # (imports, the planner's map, the API), or simplified when the import asks for it.
-        "MAX_VERTICES": int(os.environ.get("MAX_VERTICES", "10000")),
-        # Crew check-in: no-show booths may be released this many minutes after the start.
-        "CHECKIN_CUTOFF_MINUTES": int(os.environ.get("CHECKIN_CUTOFF_MINUTES", "30")),
     }

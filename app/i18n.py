@@ -1,7 +1,8 @@
 """Language selection: Bahasa Indonesia by default, English on request.
 
 Interface strings are written in Indonesian in the source (the default locale needs no
-catalogue); ``app/translations/en`` holds the English catalogue.
+catalogue); ``app/translations/en`` holds the English catalogue. Messages made by the engines and
+services (:class:`app.messages.Msg`) are rendered here, at the edge, by :func:`localize`.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from flask import Flask, request, session
 
 from app.extensions import babel
+from app.messages import Lang, Msg, language, render
 
 
 def select_locale() -> str:
@@ -40,3 +42,15 @@ def init_i18n(app: Flask) -> None:
         from flask_babel import get_locale
 
         return {"current_locale": str(get_locale() or "id"), "languages": app.config["LANGUAGES"]}
+
+
+def current_language() -> Lang:
+    """The reader's language in this request (Flask-Babel's locale): ``"id"`` or ``"en"``."""
+    from flask_babel import get_locale
+
+    return language(get_locale())
+
+
+def localize(msg: Msg, lang: str | None = None) -> str:
+    """``msg`` in the reader's language (``lang`` when given, else the request's locale)."""
+    return render(msg, lang if lang is not None else current_language())

@@ -144,11 +144,9 @@ def _limiter() -> Limiter:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     limiter = app.extensions.get(_EXTENSION)
     if limiter is None:
-        url = app.config.get("REDIS_URL")
+        url = app.config["REDIS_URL"]
         made: Limiter = (
-            RedisLimiter(url, prefix=app.config.get("CACHE_KEY_PREFIX", "petalapak:"))
-            if url
-            else MemoryLimiter()
+            RedisLimiter(url, prefix=app.config["CACHE_KEY_PREFIX"]) if url else MemoryLimiter()
         )
         limiter = app.extensions.setdefault(_EXTENSION, made)
     return limiter  # type: ignore[no-any-return]
@@ -160,7 +158,7 @@ def hit(bucket: str, key: str, config_key: str) -> int:
     Returns 0 when allowed, else the whole seconds to wait (for ``Retry-After``).
     """
     limit = Limit.parse(
-        current_app.config[config_key], scale=float(current_app.config.get("RATELIMIT_SCALE", 1))
+        current_app.config[config_key], scale=float(current_app.config["RATELIMIT_SCALE"])
     )
     if limit is None:
         return 0

@@ -85,7 +85,7 @@ class RequestLogMiddleware:
 
 def init_request_log(app: Flask) -> None:
     """Install the middleware and the handler (once per process)."""
-    if not app.config.get("REQUEST_LOG", True):
+    if not app.config["REQUEST_LOG"]:
         return
     if not any(isinstance(h, _StderrHandler) for h in log.handlers):
         log.addHandler(_StderrHandler())

@@ -31,3 +31,30 @@ def test_development_keeps_a_random_key(monkeypatch: pytest.MonkeyPatch, tmp_pat
     monkeypatch.delenv("SECRET_KEY", raising=False)
     first = load_config(tmp_path)["SECRET_KEY"]
     assert len(first) >= 32 and load_config(tmp_path)["SECRET_KEY"] == first
+
+
+def test_every_setting_read_is_declared_once_with_its_default() -> None:
+    """app.config[KEY] is read only for declared keys, and never with a default of its own."""
+    import re
+
+    from app.config import SETTINGS
+
+    declared = {s.key for s in SETTINGS}
+    assert len(declared) == len(SETTINGS)
+    for s in SETTINGS:
+        assert isinstance(s.default, s.type), s.key
+    fixed = set(load_config(Path("/nonexistent-instance-not-used"), {"SECRET_KEY": "x" * 20}))
+    app_dir = Path(__file__).resolve().parent.parent / "app"
+    read: set[str] = set()
+    for path in app_dir.rglob("*.py"):
+        text = path.read_text()
+        assert "config.get(" not in text, f"{path.name} reads a setting with a default of its own"
+        read |= set(re.findall(r"config\[\"([A-Z_]+)\"\]", text))
+    assert read <= fixed, read - fixed
+    assert {"FIXED_NOW", "VENDOR_IMPORT_DIR", "CACHE_TTL"} <= declared
+
+
+def test_settings_come_from_the_environment(tmp_path: Path) -> None:
+    cfg = load_config(tmp_path, {"CACHE_TTL": "0", "PETALAPAK_PROXY_FIX": "yes", "SECRET_KEY": ""})
+    assert cfg["CACHE_TTL"] == 0 and cfg["PROXY_FIX"] is True
+    assert cfg["FIXED_NOW"] is None and cfg["VENDOR_IMPORT_DIR"] is None

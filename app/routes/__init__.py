@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 
+from app.i18n import localize
 from app.request_limits import size_text
 from app.services.errors import ServiceError
 
@@ -50,7 +51,7 @@ def register_blueprints(app: Flask) -> None:
             return jsonify(
                 error=type(exc).__name__, message=exc.message_id, message_en=exc.message_en
             ), exc.status
-        return render_template("error.html", message=exc.message_id), exc.status
+        return render_template("error.html", message=localize(exc.msg)), exc.status
 
     @app.errorhandler(403)
     def _forbidden(exc):  # type: ignore[no-untyped-def]

@@ -144,7 +144,7 @@ def change_password() -> str | Response | tuple[str, int]:
         except ServiceError as exc:
             flash(pick(exc), "error")
             return render_template("auth/password.html", form=form), 400
-        remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+        remember_cookie = current_app.config["REMEMBER_COOKIE_NAME"]
         login_user(user, remember=remember_cookie in request.cookies)
         flash(_("Kata sandi diubah. Semua sesi lain sudah diakhiri."), "info")
         return redirect(url_for("main.home"))

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -27,15 +26,17 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_date, get_locale, ngettext
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from app import clock
 from app.auth import role_required
 from app.db import get_session
+from app.i18n import localize
 from app.models import Event
 from app.services import checkin as svc
 from app.services.audit import acting_as
@@ -52,25 +53,12 @@ STATUS_LABELS = {
 }
 
 
-def _tz() -> str:
-    return str(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-
-def _now() -> datetime:
-    """Now in the city's time zone; ``FIXED_NOW`` (tests, demos) stands in for the clock."""
-    fixed = current_app.config.get("FIXED_NOW")
-    if fixed is not None:
-        return fixed if fixed.tzinfo else fixed.replace(tzinfo=ZoneInfo(_tz()))  # type: ignore[no-any-return]
-    return datetime.now(ZoneInfo(_tz()))
-
-
-def _pick(exc: ServiceError) -> str:
-    locale = get_locale()
-    return exc.message_en if locale is not None and locale.language == "en" else exc.message_id
-
-
 def _cutoff(event: Event) -> datetime:
-    return svc.cutoff(event, minutes=int(current_app.config["CHECKIN_CUTOFF_MINUTES"]), tz=_tz())
+    return svc.cutoff(
+        event,
+        minutes=int(current_app.config["CHECKIN_CUTOFF_MINUTES"]),
+        tz=clock.city_timezone_name(),
+    )
 
 
 def _row_json(row: svc.CheckinRow) -> dict[str, Any]:
@@ -118,7 +106,7 @@ def page(slug: str) -> Any:
         status_labels=STATUS_LABELS,
         status_text={k: str(v) for k, v in STATUS_LABELS.items()},
         cutoff=cut,
-        after_cutoff=_now() >= cut,
+        after_cutoff=clock.now() >= cut,
         api_base=api_base,
         title=_("Check-in %(name)s", name=event.name),
         long_date=lambda d: format_date(d, "full"),
@@ -142,7 +130,7 @@ def mark(slug: str, assignment_id: int) -> Any:
     except ServiceError as exc:
         if exc.status == 404:
             raise
-        flash(_pick(exc), "error")
+        flash(localize(exc.msg), "error")
     back = url_for("checkin.page", slug=slug, q=request.form.get("q") or None)
     return redirect(f"{back}#a-{assignment_id}", 303)
 
@@ -158,14 +146,14 @@ def release(slug: str) -> Any:
             released = svc.release_no_shows(
                 session,
                 event,
-                now=_now(),
+                now=clock.now(),
                 cutoff_minutes=int(current_app.config["CHECKIN_CUTOFF_MINUTES"]),
-                tz=_tz(),
+                tz=clock.city_timezone_name(),
             )
     except ServiceError as exc:
         if exc.status == 404:
             raise
-        flash(_pick(exc), "error")
+        flash(localize(exc.msg), "error")
         return redirect(url_for("checkin.page", slug=slug), 303)
     offered = [r for r in released if r.offer is not None]
     if not released:

@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from app.allocation import Weights
 from app.auth import role_required
 from app.db import get_session
+from app.i18n import localize
 from app.models import Assignment, Booth, Vendor
 from app.routes.events import parse_layout_params
 from app.services import assignments as assignment_service
@@ -33,7 +34,7 @@ def _back(slug: str) -> Response:
 
 
 def _flash_error(exc: ServiceError) -> None:
-    flash(exc.message_en if str(get_locale()) == "en" else exc.message_id, "error")
+    flash(localize(exc.msg), "error")
 
 
 @bp.get("/<slug>")

@@ -16,9 +16,8 @@ fingerprint, see :mod:`app.services.vendor_access`) is kept in the Flask session
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import time
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -39,9 +38,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response as BaseResponse
 
-from app import ratelimit
+from app import clock, ratelimit
 from app.cache import get_cache
 from app.db import get_session
+from app.i18n import localize
 from app.models import Vendor
 from app.services import lapak as svc
 from app.services import vendor_access as access
@@ -85,40 +85,19 @@ class _Failure(Exception):
 # Helpers
 
 
-def _tz() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-
-def _now() -> datetime:
-    """Now in the city's time zone; ``FIXED_NOW`` (tests, demos) stands in for the clock."""
-    fixed = current_app.config.get("FIXED_NOW")
-    if fixed is not None:
-        return fixed if fixed.tzinfo else fixed.replace(tzinfo=_tz())  # type: ignore[no-any-return]
-    return datetime.now(_tz())
-
-
-def _today() -> date:
-    return _now().astimezone(_tz()).date()
-
-
 def _vendor_view(vendor: Vendor) -> svc.VendorView:
     """The vendor's view, from the cache when nothing it is built from changed since."""
     return svc.vendor_view(
         get_session(),
         vendor,
-        today=_today(),
+        today=clock.today(),
         cache=get_cache(),
-        ttl=int(current_app.config.get("CACHE_TTL", 0)),
+        ttl=int(current_app.config["CACHE_TTL"]),
     )
 
 
 def _secret() -> str:
     return str(current_app.config["SECRET_KEY"])
-
-
-def _pick(exc: ServiceError) -> str:
-    locale = get_locale()
-    return exc.message_en if locale is not None and locale.language == "en" else exc.message_id
 
 
 def _current_vendor() -> Vendor | None:
@@ -208,7 +187,7 @@ def _render(
     parts: dict[int, dict[str, str]] = {}
     if view is not None:
         static_base = url_for("static", filename="vendor").rstrip("/")
-        tiles = current_app.config.get("MAP_TILES")
+        tiles = current_app.config["MAP_TILES"]
         parts = {
             b.assignment_id: booking_map_parts(
                 b.map,
@@ -216,7 +195,7 @@ def _render(
                 labels=labels,
                 static_base=static_base,
                 tiles=tiles,
-                tiles_attribution=current_app.config.get("MAP_TILES_ATTRIBUTION")
+                tiles_attribution=current_app.config["MAP_TILES_ATTRIBUTION"]
                 or "© OpenStreetMap contributors",
             )
             for b in view.bookings
@@ -233,7 +212,7 @@ def _render(
         landmark_labels=LANDMARK_LABELS,
         long_date=lambda d: format_date(d, "full"),
         hours=_hours,
-        zone=_now().tzname() or "",
+        zone=clock.now().tzname() or "",
     )
     resp = make_response(html, status)
     if retry_after:
@@ -318,9 +297,9 @@ def _answer(assignment_id: int, action: str) -> tuple[Vendor | None, str | None]
     db = get_session()
     with acting_as(None, f"vendor:{vendor.id}"):
         if action == "confirm":
-            svc.confirm_attendance(db, vendor, assignment_id, today=_today(), now=_now())
+            svc.confirm_attendance(db, vendor, assignment_id, today=clock.today(), now=clock.now())
             return vendor, _("Terima kasih, kehadiran Anda sudah dicatat.")
-        svc.cancel_attendance(db, vendor, assignment_id, today=_today())
+        svc.cancel_attendance(db, vendor, assignment_id, today=clock.today())
         return vendor, _("Lapak Anda sudah dilepas untuk pedagang di daftar tunggu.")
 
 
@@ -328,7 +307,7 @@ def _answer_page(assignment_id: int, action: str) -> BaseResponse:
     try:
         vendor, message = _answer(assignment_id, action)
     except ServiceError as exc:
-        flash(_pick(exc), "error")
+        flash(localize(exc.msg), "error")
         return _private(redirect(url_for("lapak.page"), 303))
     if vendor is None:
         return _private(redirect(url_for("lapak.page"), 303))
@@ -356,9 +335,9 @@ def _view_json(vendor: Vendor) -> Response:
     text = svc.vendor_view_json(
         get_session(),
         vendor,
-        today=_today(),
+        today=clock.today(),
         cache=get_cache(),
-        ttl=int(current_app.config.get("CACHE_TTL", 0)),
+        ttl=int(current_app.config["CACHE_TTL"]),
     )
     return _private(Response(text, mimetype="application/json"))
 

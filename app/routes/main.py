@@ -51,7 +51,7 @@ def home() -> str:
         booths=booths,
         static_base=url_for("static", filename="vendor").rstrip("/"),
         tiles=current_app.config["MAP_TILES"],
-        tiles_attribution=current_app.config.get("MAP_TILES_ATTRIBUTION"),
+        tiles_attribution=current_app.config["MAP_TILES_ATTRIBUTION"],
     )
     return render_template("home.html", city=city, event=event, map=parts, title=_("Peta Zona PKL"))
 

@@ -33,7 +33,7 @@ def bearer_token_status() -> bool | None:
     if scheme.lower() != "bearer":
         return None
     token = token.strip()
-    for known in current_app.config.get("API_TOKENS", ()):
+    for known in current_app.config["API_TOKENS"]:
         if token and hmac.compare_digest(token.encode(), known.encode()):
             g.api_token = True  # the request log names the caller "api-token"
             return True

@@ -12,10 +12,9 @@ deleted once written; unconfirmed files are removed after a day.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -29,7 +28,6 @@ from flask import (
     url_for,
 )
 from flask import session as web_session
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -39,9 +37,11 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 
+from app import clock
 from app.auth import role_required
 from app.db import get_session
 from app.gis.rules import VENDOR_CATEGORIES
+from app.i18n import localize
 from app.models import City, Vendor
 from app.services import vendors as svc
 from app.services.cities import get_city
@@ -113,19 +113,8 @@ def _city() -> City:
     return get_city(get_session(), current_app.config["DEFAULT_CITY"])
 
 
-def _today() -> date:
-    """Today in the city's time zone (Pontianak: WIB)."""
-    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
-
-
-def _pick(message_id: str, message_en: str) -> str:
-    """The service message in the interface language."""
-    locale = get_locale()
-    return message_en if locale is not None and locale.language == "en" else message_id
-
-
 def _upload_dir() -> Path:
-    configured = current_app.config.get("VENDOR_IMPORT_DIR")
+    configured = current_app.config["VENDOR_IMPORT_DIR"]
     return Path(configured) if configured else Path(current_app.instance_path) / "vendor_imports"
 
 
@@ -139,7 +128,7 @@ def _render_labels() -> dict[str, Any]:
 
 def _vendor_json(vendor: Vendor) -> dict[str, Any]:
     return svc.vendor_to_dict(
-        vendor, today=_today(), include_access_code=current_user.can("planner")
+        vendor, today=clock.today(), include_access_code=current_user.can("planner")
     )
 
 
@@ -147,10 +136,8 @@ def _vendor_json(vendor: Vendor) -> dict[str, Any]:
 def _validation_error(exc: svc.VendorValidationError) -> Any:
     if request.path.startswith("/api/"):
         return jsonify(exc.to_dict()), 400
-    details = "; ".join(f"{k}: {_pick(p.message_id, p.message_en)}" for k, p in exc.fields.items())
-    return render_template(
-        "error.html", message=f"{_pick(exc.message_id, exc.message_en)} {details}"
-    ), 400
+    details = "; ".join(f"{k}: {localize(p.msg)}" for k, p in exc.fields.items())
+    return render_template("error.html", message=f"{localize(exc.msg)} {details}"), 400
 
 
 @bp.errorhandler(CSRFError)
@@ -186,7 +173,7 @@ def index() -> str:
         query=query,
         args=args,
         categories=VENDOR_CATEGORIES,
-        status_of=_status_of(_today()),
+        status_of=_status_of(clock.today()),
         **_render_labels(),
     )
 
@@ -196,7 +183,7 @@ def index() -> str:
 def detail(vendor_id: int) -> str:
     """One vendor with their documents and access code."""
     vendor = svc.get_vendor(get_session(), vendor_id, city=_city())
-    today = _today()
+    today = clock.today()
     return render_template(
         "vendors/detail.html",
         vendor=vendor,
@@ -215,7 +202,7 @@ def create() -> Any:
     if form.validate_on_submit():
         try:
             vendor = svc.create_vendor(
-                get_session(), city=_city(), data=form.service_data(), today=_today()
+                get_session(), city=_city(), data=form.service_data(), today=clock.today()
             )
         except svc.VendorValidationError as exc:
             _form_errors(form, exc)
@@ -233,7 +220,7 @@ def edit(vendor_id: int) -> Any:
     form = VendorForm(obj=vendor)
     if form.validate_on_submit():
         try:
-            svc.update_vendor(get_session(), vendor, data=form.service_data(), today=_today())
+            svc.update_vendor(get_session(), vendor, data=form.service_data(), today=clock.today())
         except svc.VendorValidationError as exc:
             _form_errors(form, exc)
             return render_template("vendors/form.html", form=form, vendor=vendor), 400
@@ -244,7 +231,7 @@ def edit(vendor_id: int) -> Any:
 
 def _form_errors(form: VendorForm, exc: svc.VendorValidationError) -> None:
     for name, problem in exc.fields.items():
-        message = _pick(problem.message_id, problem.message_en)
+        message = localize(problem.msg)
         if name in form:
             form[name].errors = [*form[name].errors, message]
         else:
@@ -275,7 +262,7 @@ def reactivate(vendor_id: int) -> WerkzeugResponse:
 @role_required("planner")
 def documents() -> str:
     """Active vendors whose halal certificate has expired or expires within 60 days."""
-    today = _today()
+    today = clock.today()
     due = svc.documents_due(get_session(), city=_city(), today=today)
     return render_template(
         "vendors/documents.html",
@@ -299,7 +286,7 @@ def export(fmt: str) -> Response:
     else:
         data = svc.export_xlsx(get_session(), city=city, query=query)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    filename = f"pedagang-{city.slug}-{_today().isoformat()}.{fmt}"
+    filename = f"pedagang-{city.slug}-{clock.today().isoformat()}.{fmt}"
     return Response(
         data,
         mimetype=mimetype,
@@ -328,10 +315,10 @@ def import_upload() -> Any:
     except ServiceError as exc:
         if token:
             svc.discard_upload(directory, token)
-        form.file.errors = [*form.file.errors, _pick(exc.message_id, exc.message_en)]
+        form.file.errors = [*form.file.errors, localize(exc.msg)]
         return render_template("vendors/import.html", form=form, report=None), 400
     report = svc.import_vendors(
-        get_session(), city=_city(), rows=rows, today=_today(), dry_run=True
+        get_session(), city=_city(), rows=rows, today=clock.today(), dry_run=True
     )
     if report.errors:
         svc.discard_upload(directory, token)
@@ -360,7 +347,7 @@ def import_confirm() -> Any:
         return redirect(url_for("vendors.import_upload"))
     directory = _upload_dir()
     rows = svc.read_rows(svc.upload_path(directory, token))
-    report = svc.import_vendors(get_session(), city=_city(), rows=rows, today=_today())
+    report = svc.import_vendors(get_session(), city=_city(), rows=rows, today=clock.today())
     if not report.written:
         return render_template(
             "vendors/import.html",
@@ -424,7 +411,7 @@ def api_get(vendor_id: int) -> Any:
 @role_required("planner")
 def api_create() -> Any:
     """Register a vendor; 201 with the vendor (and its access code)."""
-    vendor = svc.create_vendor(get_session(), city=_city(), data=_json_body(), today=_today())
+    vendor = svc.create_vendor(get_session(), city=_city(), data=_json_body(), today=clock.today())
     return _vendor_json(vendor), 201, {"Location": url_for("vendors.api_get", vendor_id=vendor.id)}
 
 
@@ -433,7 +420,7 @@ def api_create() -> Any:
 def api_update(vendor_id: int) -> Any:
     """Change the given fields only."""
     vendor = svc.get_vendor(get_session(), vendor_id, city=_city())
-    svc.update_vendor(get_session(), vendor, data=_json_body(), today=_today())
+    svc.update_vendor(get_session(), vendor, data=_json_body(), today=clock.today())
     return _vendor_json(vendor)
 
 

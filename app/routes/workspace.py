@@ -319,7 +319,7 @@ def _booth_tiles(session: Any, event: Event) -> dict[str, Any] | None:
     """
     from sqlalchemy import func
 
-    limit = int(current_app.config.get("WORKSPACE_TILE_MIN_BOOTHS", 8000))
+    limit = int(current_app.config["WORKSPACE_TILE_MIN_BOOTHS"])
     count = (
         session.scalar(select(func.count()).select_from(Booth).where(Booth.event_id == event.id))
         or 0
@@ -348,7 +348,7 @@ def _facilities_by_view(session: Any, city: City) -> bool:
     inlet of a big city): then the map fetches those around the view from street level on."""
     from sqlalchemy import func
 
-    limit = int(current_app.config.get("WORKSPACE_VIEW_MIN_FACILITIES", 5000))
+    limit = int(current_app.config["WORKSPACE_VIEW_MIN_FACILITIES"])
     count = (
         session.scalar(
             select(func.count()).select_from(Facility).where(Facility.city_id == city.id)

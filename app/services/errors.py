@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+from app.messages import Msg, render
+
 
 class ServiceError(Exception):
-    """A request that cannot be carried out as given; nothing was written."""
+    """A request that cannot be carried out as given; nothing was written.
+
+    ``message`` is a :class:`app.messages.Msg`, or the Indonesian sentence with its English
+    beside it (``ServiceError("…", "…")``); the edge renders :attr:`msg` in the reader's language.
+    """
 
     status = 400
 
-    def __init__(self, message_id: str, message_en: str | None = None) -> None:
-        super().__init__(message_id)
-        self.message_id = message_id
-        self.message_en = message_en or message_id
+    def __init__(self, message: Msg | str, message_en: str | None = None) -> None:
+        self.msg = message if isinstance(message, Msg) else Msg.text(message, message_en)
+        super().__init__(self.message_id)
+
+    @property
+    def message_id(self) -> str:
+        """The message in Indonesian."""
+        return render(self.msg, "id")
+
+    @property
+    def message_en(self) -> str:
+        """The message in English."""
+        return render(self.msg, "en")
 
 
 class NotFound(ServiceError):

@@ -33,6 +33,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.gis.rules import VENDOR_CATEGORIES
+from app.messages import Msg
 from app.models import City, Vendor
 from app.services.access_codes import new_access_code
 from app.services.errors import Conflict, NotFound, ServiceError
@@ -105,6 +106,11 @@ class FieldProblem:
     message_id: str
     message_en: str
     severity: str = "error"  # "error" refuses the change; "warning" is shown but not blocking
+
+    @property
+    def msg(self) -> Msg:
+        """The problem as a message for :func:`app.i18n.localize`."""
+        return Msg.text(self.message_id, self.message_en)
 
 
 class VendorValidationError(ServiceError):

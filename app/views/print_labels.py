@@ -76,7 +76,7 @@ def event_when(event: Event) -> str:
 
 def printed_now(now: datetime | None = None) -> str:
     """``Dicetak …`` with the time in the app's time zone (Asia/Pontianak: WIB)."""
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Pontianak"))
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     now = (now or datetime.now(zone)).astimezone(zone)
     when = format_datetime(now, "d MMMM yyyy, HH.mm")
     return str(_("Dicetak %(when)s %(zone)s", when=when, zone=now.tzname() or ""))

@@ -1,0 +1,184 @@
+"""One bilingual message type: a code plus parameters, rendered in the reader's language late.
+
+Engines, services and the CLI say things to people (an allocation reason, a conflict, a row of an
+import report, a refused request) as a :class:`Msg`: a code from the catalogue and the values
+that fill it. Nothing is rendered where the message is made; the edge renders it once, in the
+reader's language: :func:`app.i18n.localize` in a request (Flask-Babel's locale), the CLI's
+``--lang id|en`` option, or :func:`render` given a language. Bahasa Indonesia is the default.
+
+Templates are ``str.format`` strings over the parameters, with two additions:
+
+* ``{x:m}`` writes a number of metres as a person writes it: ``2,5`` in Indonesian, ``2.5`` in
+  English (at most two decimals, no trailing zeros);
+* a parameter that is itself a :class:`Msg` (a facility's label, say) is rendered in the same
+  language.
+
+Each module that speaks defines its messages next to the code that uses them with
+:func:`define`, which registers the templates in the one catalogue and refuses a code defined
+twice; ``Msg.text(id, en)`` carries a sentence not (yet) in the catalogue, such as a service
+error written where it is raised.
+
+This module is pure (no Flask): the engines in ``app/gis`` and ``app/allocation`` import it.
+
+Examples
+--------
+>>> TOO_SHORT = define(
+...     "example.too_short",
+...     id="Koridor {length:m} m terlalu pendek.",
+...     en="The {length:m} m corridor is too short.",
+... )
+>>> msg = TOO_SHORT(length=2.5)
+>>> msg.code, render(msg, "id"), render(msg, "en")
+('example.too_short', 'Koridor 2,5 m terlalu pendek.', 'The 2.5 m corridor is too short.')
+>>> render(Msg.text("Halo", "Hello"), "en")
+'Hello'
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Final, Literal
+
+__all__ = [
+    "LANGUAGES",
+    "Lang",
+    "Msg",
+    "MsgTemplate",
+    "bilingual",
+    "define",
+    "language",
+    "metres_text",
+    "render",
+    "templates",
+]
+
+Lang = Literal["id", "en"]
+#: The languages every message exists in; the first is the default.
+LANGUAGES: Final[tuple[Lang, ...]] = ("id", "en")
+
+_CATALOGUE: dict[str, tuple[str, str]] = {}
+_EMPTY: Mapping[str, object] = MappingProxyType({})
+
+
+@dataclass(frozen=True, eq=True)
+class Msg:
+    """A message to a person: a catalogue ``code`` and the ``params`` that fill its templates.
+
+    Compare messages by value; render them only at the edge (:func:`render`,
+    :func:`app.i18n.localize`).
+    """
+
+    code: str
+    params: Mapping[str, object] = field(default_factory=lambda: _EMPTY)
+
+    def __post_init__(self) -> None:
+        if self.code not in _CATALOGUE:
+            raise KeyError(f"message code {self.code!r} is not in the catalogue")
+        object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
+
+    def __hash__(self) -> int:
+        return hash((self.code, tuple(sorted((k, repr(v)) for k, v in self.params.items()))))
+
+    @classmethod
+    def text(cls, text_id: str, text_en: str | None = None) -> Msg:
+        """A sentence given whole in both languages (English falls back to the Indonesian).
+
+        >>> Msg.text("Acara sudah ditutup.", "The event is closed.").params["en"]
+        'The event is closed.'
+        """
+        return cls("text", {"id": text_id, "en": text_en if text_en is not None else text_id})
+
+    def render(self, lang: str) -> str:
+        """This message in ``lang`` (``"id"`` or ``"en"``; anything else gives Indonesian)."""
+        return render(self, lang)
+
+
+@dataclass(frozen=True)
+class MsgTemplate:
+    """A registered message code; calling it with the parameters makes a :class:`Msg`."""
+
+    code: str
+
+    def __call__(self, **params: object) -> Msg:
+        """The message with these parameters."""
+        return Msg(self.code, params)
+
+
+def define(code: str, *, id: str, en: str) -> MsgTemplate:  # noqa: A002 - the language's code
+    """Register a message's Indonesian and English templates under ``code``.
+
+    Raises
+    ------
+    ValueError
+        When ``code`` is already defined with other templates (two meanings for one code).
+    """
+    known = _CATALOGUE.get(code)
+    if known is not None and known != (id, en):
+        raise ValueError(f"message code {code!r} is defined twice")
+    _CATALOGUE[code] = (id, en)
+    return MsgTemplate(code)
+
+
+def templates(code: str) -> tuple[str, str]:
+    """The Indonesian and English templates of ``code``."""
+    return _CATALOGUE[code]
+
+
+def language(lang: object) -> Lang:
+    """``"en"`` for English (``"en"``, ``"en_GB"``, a Babel locale of English), else ``"id"``.
+
+    >>> language("en_US"), language("id"), language(None), language("fr")
+    ('en', 'id', 'id', 'id')
+    """
+    text = str(lang or "")
+    return "en" if text == "en" or text.startswith(("en_", "en-")) else "id"
+
+
+def metres_text(value: float, lang: str) -> str:
+    """Metres as a person writes them: ``2,5`` in Indonesian, ``2.5`` in English.
+
+    >>> metres_text(2.50, "id"), metres_text(2.50, "en"), metres_text(4.0, "id")
+    ('2,5', '2.5', '4')
+    """
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") if language(lang) == "id" else text
+
+
+class _Formatter(string.Formatter):
+    def __init__(self, lang: Lang) -> None:
+        super().__init__()
+        self.lang = lang
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if isinstance(value, Msg):
+            return render(value, self.lang)
+        if format_spec == "m" and isinstance(value, int | float):
+            return metres_text(float(value), self.lang)
+        return super().format_field(value, format_spec)
+
+
+def render(msg: Msg, lang: str) -> str:
+    """``msg`` in ``lang`` (``"id"`` or ``"en"``; anything else gives Indonesian).
+
+    >>> render(Msg.text("Ya", "Yes"), "id")
+    'Ya'
+    """
+    which = language(lang)
+    template = _CATALOGUE[msg.code][LANGUAGES.index(which)]
+    return _Formatter(which).vformat(template, (), dict(msg.params))
+
+
+def bilingual(msg: Msg) -> str:
+    """Both languages in one line, Indonesian first: ``"… / …"`` (logs, files read by both).
+
+    >>> bilingual(Msg.text("Ya", "Yes"))
+    'Ya / Yes'
+    """
+    text_id, text_en = render(msg, "id"), render(msg, "en")
+    return text_id if text_id == text_en else f"{text_id} / {text_en}"
+
+
+define("text", id="{id}", en="{en}")
