@@ -67,8 +67,12 @@ def _configure_db(app: Flask, session: Session | None) -> None:
         audit,  # noqa: F401 - registers the audit listeners on Session
         data_version,  # noqa: F401 - counts each commit's changes
     )
+    from app.services.context_cache import ContextCache
 
     init_db(app, session)
+    events = int(app.config["CONFLICT_CONTEXT_EVENTS"])
+    # Each worker process keeps its own: the counters make every entry exact (no sharing needed).
+    app.extensions["petalapak.context_cache"] = ContextCache(events) if events > 0 else None
 
 
 def _limit_request_bodies(app: Flask) -> None:

@@ -227,6 +227,15 @@ SETTINGS: tuple[Setting, ...] = (
         "days a signed vendor link / QR code (/lapak/v/<token>) stays valid",
     ),
     Setting(
+        "CONFLICT_CONTEXT_EVENTS",
+        int,
+        4,
+        "CONFLICT_CONTEXT_EVENTS",
+        int,
+        "planner map: each worker keeps the conflict context of this many events warm, so a save "
+        "re-checks one booth in memory (exact: keyed on the layout counter; 0 reloads every time)",
+    ),
+    Setting(
         "WORKSPACE_TILE_MIN_BOOTHS",
         int,
         8000,

@@ -57,6 +57,11 @@ def _event_arg(session: Any, city: City) -> Event | None:
     return get_event(session, slug, city) if slug else None
 
 
+def _context_cache() -> Any:
+    """This worker's warm conflict contexts (None when turned off)."""
+    return current_app.extensions.get("petalapak.context_cache")
+
+
 def _lang() -> str:
     return str(get_locale() or "id")
 
@@ -84,7 +89,7 @@ def layer(city_slug: str, layer: str) -> Response:
             return Response(
                 booths_geojson_text(session, event, bbox), mimetype="application/geo+json"
             )
-        states = booth_states(event_conflicts(session, event))
+        states = booth_states(event_conflicts(session, event, cache=_context_cache()))
         return jsonify(layer_fc(session, layer, city, event=event, bbox=bbox, states=states))
     return jsonify(layer_fc(session, layer, city, event=event, bbox=bbox))
 
@@ -95,17 +100,17 @@ def conflicts(city_slug: str, event_slug: str) -> dict[str, Any]:
     """Every conflict of the event, in the viewer's language, for the list beside the map."""
     session = get_session()
     event = get_event(session, event_slug, get_city(session, city_slug))
-    return {"conflicts": _messages(event_conflicts(session, event))}
+    return {"conflicts": _messages(event_conflicts(session, event, cache=_context_cache()))}
 
 
 def _after_edit(session: Any, layer: str, obj: Any, event: Event | None) -> dict[str, Any]:
     """The saved feature plus the conflicts it changed (one booth incrementally, else the event)."""
     body: dict[str, Any] = {"feature": feature_json(session, layer, obj)}
     if layer == "booths" and isinstance(obj, Booth) and obj.event is not None:
-        body["conflicts"] = _messages(booth_conflicts(session, obj))
+        body["conflicts"] = _messages(booth_conflicts(session, obj, cache=_context_cache()))
         body["booth_code"] = obj.code
     elif event is not None:
-        body["event_conflicts"] = _messages(event_conflicts(session, event))
+        body["event_conflicts"] = _messages(event_conflicts(session, event, cache=_context_cache()))
     return body
 
 
@@ -190,7 +195,7 @@ def delete(city_slug: str, layer: str, ident: int) -> tuple[Response, int]:
         return _error(exc)
     body: dict[str, Any] = {"deleted": ident}
     if event is not None:
-        body["event_conflicts"] = _messages(event_conflicts(session, event))
+        body["event_conflicts"] = _messages(event_conflicts(session, event, cache=_context_cache()))
     return jsonify(body), 200
 
 

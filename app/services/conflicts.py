@@ -7,38 +7,34 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.gis.conflicts import Conflict, ConflictChecker
-from app.gis.shapes import BoothShape
+from app.gis.conflicts import Conflict
 from app.models import Booth, Event
-from app.services.context import SiteContext, booth_shape, load_event
+from app.services.context import booth_shape, checker_for
+from app.services.context_cache import ContextCache, event_checker
+
+__all__ = ["booth_conflicts", "booth_states", "checker_for", "event_conflicts", "summary"]
 
 
-def checker_for(ctx: SiteContext) -> ConflictChecker:
-    """A warm checker over the context's booths, facilities, rule zones and corridors."""
-    return ConflictChecker(
-        booths=ctx.booths,
-        facilities=ctx.facilities,
-        zones=ctx.zones,
-        clearances_m=ctx.clearances_m,
-        areas=ctx.areas,
-        event_window=ctx.event_window,
-    )
+def event_conflicts(
+    session: Session, event: Event, *, cache: ContextCache | None = None
+) -> list[Conflict]:
+    """Every conflict of every booth of the event (from ``cache`` when it holds it warm)."""
+    with event_checker(session, event, cache) as (checker, _epsg, booths):
+        return checker.check_all() if booths else []
 
 
-def event_conflicts(session: Session, event: Event) -> list[Conflict]:
-    """Every conflict of every booth of the event."""
-    ctx = load_event(session, event)
-    if not ctx.booths:
-        return []
-    return checker_for(ctx).check_all()
+def booth_conflicts(
+    session: Session, booth: Booth, *, cache: ContextCache | None = None
+) -> list[Conflict]:
+    """The conflicts of one booth (after an edit), checked against its event's ground.
 
-
-def booth_conflicts(session: Session, booth: Booth) -> list[Conflict]:
-    """The conflicts of one booth (after an edit), checked against its event's ground."""
+    With a ``cache`` the event's ground stays in memory between saves: a save this session just
+    committed is applied to it instead of reloading the event (same answer, see
+    :mod:`app.services.context_cache`).
+    """
     assert booth.event is not None
-    ctx = load_event(session, booth.event)
-    moved: BoothShape = booth_shape(booth, ctx.epsg)
-    return checker_for(ctx).move_booth(moved)
+    with event_checker(session, booth.event, cache) as (checker, epsg, _booths):
+        return checker.check_booth(booth_shape(booth, epsg))
 
 
 def booth_states(conflicts: list[Conflict]) -> dict[str, str]:

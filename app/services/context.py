@@ -16,6 +16,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.gis.conflicts import ConflictChecker
 from app.gis.crs import to_metric, to_metric_all
 from app.gis.shapes import BoothShape, FacilityShape, ZoneShape
 from app.models import Booth, City, Event, Facility, Zone
@@ -135,3 +136,15 @@ def load_event(session: Session, event: Event) -> SiteContext:
     ]
     ctx.booth_rows = {b.code: b for b in booths}
     return ctx
+
+
+def checker_for(ctx: SiteContext) -> ConflictChecker:
+    """A warm checker over the context's booths, facilities, rule zones and corridors."""
+    return ConflictChecker(
+        booths=ctx.booths,
+        facilities=ctx.facilities,
+        zones=ctx.zones,
+        clearances_m=ctx.clearances_m,
+        areas=ctx.areas,
+        event_window=ctx.event_window,
+    )

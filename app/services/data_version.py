@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import TextClause, event, func, select
+from sqlalchemy import String, TextClause, cast, event, func, select, text
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from app.models import DataVersion
 
 _WROTE = "petalapak_data_version_wrote"
+_WATCH = "petalapak_data_version_watch"
+_BUMPED = "petalapak_data_version_bumped"
+_BULK = "petalapak_data_version_bulk"
 
 
 def city_version(session: Session, city_id: int) -> int:
@@ -33,6 +36,51 @@ def city_version(session: Session, city_id: int) -> int:
 def any_version(session: Session) -> int:
     """A counter that grows whenever any city's does (their sum; each only ever grows)."""
     return int(session.scalar(select(func.coalesce(func.sum(DataVersion.version), 0))) or 0)
+
+
+def state_of(session: Session, city_id: int) -> tuple[int, str | None]:
+    """The city's layout counter as this transaction sees it, and the transaction's own id.
+
+    The id is ``None`` while the transaction has written nothing (it sees committed data only);
+    otherwise it names the uncommitted state the counter was read in, which no other transaction
+    will ever see. Both in one round trip.
+    """
+    row = session.execute(
+        select(
+            select(DataVersion.layout_version)
+            .where(DataVersion.city_id == city_id)
+            .scalar_subquery(),
+            cast(func.pg_current_xact_id_if_assigned(), String),
+        )
+    ).one()
+    return int(row[0] or 0), (None if row[1] is None else str(row[1]))
+
+
+def has_uncounted_writes(session: Session) -> bool:
+    """Whether the session wrote since its last commit (those writes have bumped no counter yet)."""
+    return bool(session.info.get(_WROTE))
+
+
+def note_bulk_write(session: Session) -> None:
+    """Count a write made outside the ORM's view (a ``COPY`` on the driver connection)."""
+    session.info[_WROTE] = True
+    session.info[_BULK] = True
+
+
+def watch_layout_version(session: Session, city_id: int) -> None:
+    """Ask the next commit to report the city's layout counter as that commit left it."""
+    session.info.setdefault(_WATCH, set()).add(city_id)
+
+
+def committed_layout_versions(session: Session) -> dict[int, int]:
+    """The watched cities whose layout counter the last commit bumped, with the new value.
+
+    A city is here only when that very commit added one to its ``layout_version``: the state
+    with that number is then exactly the state before it plus this commit's changes. Nothing is
+    reported for a commit with bulk writes (statements or ``COPY``): its changed rows passed no
+    session listener, so no one can say what they were.
+    """
+    return dict(session.info.get(_BUMPED) or {})
 
 
 @event.listens_for(Session, "after_flush")
@@ -53,12 +101,16 @@ def _note_bulk_write(state: ORMExecuteState) -> None:
         )
     ):
         state.session.info[_WROTE] = True
+        state.session.info[_BULK] = True
 
 
 @event.listens_for(Session, "before_commit")
 def _count_this_commit(session: Session) -> None:
     if session.new or session.dirty or session.deleted:
         session.flush()
+    watched = session.info.pop(_WATCH, None)
+    session.info[_BUMPED] = {}
+    bulk = session.info.pop(_BULK, False)
     if not session.info.pop(_WROTE, False):
         return
     # One round trip: a fresh token, the pending triggers fired under it, then deferred again
@@ -67,8 +119,27 @@ def _count_this_commit(session: Session) -> None:
         f"SELECT set_config('petalapak.dv_epoch', '{uuid.uuid4().hex}', true); "
         "SET CONSTRAINTS ALL IMMEDIATE; SET CONSTRAINTS ALL DEFERRED"
     )
+    if watched and not bulk:
+        # The counter rows this commit bumped are locked by it until it ends, so the values read
+        # here are the ones it commits; the trigger marks a bump with this commit's token.
+        rows = (
+            session.connection()
+            .execute(
+                text(
+                    "SELECT city_id, layout_version FROM data_version WHERE city_id = ANY(:cities) "
+                    "AND current_setting('petalapak.dvl_' || city_id, true) "
+                    "= current_setting('petalapak.dv_epoch', true)"
+                ),
+                {"cities": sorted(watched)},
+            )
+            .all()
+        )
+        session.info[_BUMPED] = {int(c): int(v) for c, v in rows}
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop(_WROTE, None)
+    session.info.pop(_WATCH, None)
+    session.info.pop(_BUMPED, None)
+    session.info.pop(_BULK, None)

@@ -236,3 +236,47 @@ def test_many_facilities_come_for_the_view_only(app: Any, client: FlaskClient, a
     big = _workspace_config(client.get("/planner/map").get_data(as_text=True))
     assert big["facilitiesByView"] is True
     assert not any("layers/facilities" in url for url in big["preload"])
+
+
+def test_a_save_is_checked_in_memory_with_the_answer_of_a_full_reload(
+    client: FlaskClient, auth: Any, db: Session, app: Any
+) -> None:
+    """The workspace keeps the event's ground warm: a PUT re-checks one booth without a reload,
+    and answers exactly what a reload answers."""
+    from app.services.conflicts import booth_conflicts
+
+    auth.login("planner")
+    cache = app.extensions["petalapak.context_cache"]
+    assert client.get(f"{API}/events/{UPCOMING}/conflicts").status_code == 200
+    assert cache.loads == 1
+    event = db.scalars(select(Event).where(Event.slug == UPCOMING)).one()
+    first, second = db.scalars(
+        select(Booth)
+        .where(Booth.event_id == event.id, Booth.kind == "vendor")
+        .order_by(Booth.code)
+        .limit(2)
+    ).all()
+    epsg = event.city.metric_epsg
+    square = to_metric(to_shape(first.geom), epsg)
+    goal = to_metric(to_shape(second.geom), epsg).centroid
+    from shapely import affinity
+
+    for dx in (0.8, 1.6):
+        moved = to_wgs84(
+            affinity.translate(square, goal.x - square.centroid.x + dx, goal.y - square.centroid.y),
+            epsg,
+        )
+        resp = client.put(
+            f"{API}/layers/booths/{first.id}?event={UPCOMING}",
+            json={
+                "feature": {"type": "Feature", "geometry": mapping(moved), "properties": {}},
+                "version": first.version,
+            },
+        )
+        assert resp.status_code == 200, resp.json
+        cold = [c.to_dict() for c in booth_conflicts(db, first)]
+        assert [{k: v for k, v in c.items() if k != "message"} for c in resp.json["conflicts"]] == (
+            cold
+        )
+        assert any(c["rule"] == "booth_overlap" for c in cold)
+    assert (cache.loads, cache.steps) == (1, 2)
