@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+import hmac
+from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, abort, jsonify, request
+from flask import Flask, abort, current_app, jsonify, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from itsdangerous import BadData, URLSafeTimedSerializer
 
+from app import ratelimit
 from app.db import get_session
 from app.extensions import login_manager
 from app.models import User
@@ -75,3 +79,68 @@ def role_required(role: str) -> Callable[[F], F]:
         return wrapped  # type: ignore[return-value]
 
     return decorator
+
+
+# --- login attempts ---------------------------------------------------------------------------
+#
+# Failed logins only are counted. Per client address a hard limit (LOGIN_LIMIT_PER_IP); per
+# account a growing delay (LOGIN_BACKOFF_*), so guessing from many addresses is slowed to a
+# trickle. The owner is never locked out by it: a browser that has logged in to the account
+# before carries a signed "known browser" mark and skips the account's delay (its address's limit
+# still holds), and from any other browser the delay is at most LOGIN_BACKOFF_MAX_S.
+
+KNOWN_BROWSER_COOKIE = "petalapak_known"
+_KNOWN_SALT = "petalapak.known-browser.v1"
+_KNOWN_MAX_ACCOUNTS = 5
+_KNOWN_MAX_AGE_S = 365 * 24 * 3600
+
+
+def _account_mark(email: str) -> str:
+    """A keyed hash of the account's e-mail: the cookie names no address."""
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(secret, f"known\x1f{email}".encode(), hashlib.sha256).hexdigest()[:20]
+
+
+def _known_marks(cookies: Mapping[str, str]) -> list[str]:
+    raw = cookies.get(KNOWN_BROWSER_COOKIE)
+    if not raw:
+        return []
+    serializer = URLSafeTimedSerializer(str(current_app.config["SECRET_KEY"]), salt=_KNOWN_SALT)
+    try:
+        marks = serializer.loads(raw, max_age=_KNOWN_MAX_AGE_S)
+    except BadData:
+        return []
+    if not isinstance(marks, list):
+        return []
+    return [m for m in marks if isinstance(m, str)][:_KNOWN_MAX_ACCOUNTS]
+
+
+def login_wait(email: str, address: str, cookies: Mapping[str, str]) -> int:
+    """Seconds before this client may try to log in to ``email`` (normalised), or 0."""
+    wait = ratelimit.failure_wait("login-ip", address, "LOGIN_LIMIT_PER_IP")
+    if not wait and _account_mark(email) not in _known_marks(cookies):
+        wait = ratelimit.backoff_wait("login-account", email)
+    return wait
+
+
+def login_failed(email: str, address: str) -> None:
+    """Count a failed attempt against the client address and the account."""
+    config = current_app.config
+    limit = ratelimit.Limit.parse(config["LOGIN_LIMIT_PER_IP"])
+    ratelimit.record_failure("login-ip", address, limit.window_s if limit else 600)
+    ratelimit.record_failure("login-account", email, int(config["LOGIN_BACKOFF_WINDOW_S"]))
+
+
+def remember_browser(response: Any, email: str, cookies: Mapping[str, str]) -> None:
+    """After a successful login: mark this browser as known for the account (the newest five)."""
+    mark = _account_mark(email)
+    marks = [m for m in _known_marks(cookies) if m != mark][-(_KNOWN_MAX_ACCOUNTS - 1) :] + [mark]
+    serializer = URLSafeTimedSerializer(str(current_app.config["SECRET_KEY"]), salt=_KNOWN_SALT)
+    response.set_cookie(
+        KNOWN_BROWSER_COOKIE,
+        serializer.dumps(marks),
+        max_age=_KNOWN_MAX_AGE_S,
+        httponly=True,
+        samesite="Lax",
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+    )

@@ -7,6 +7,10 @@ through. Keys are keyed hashes (HMAC with ``SECRET_KEY``): codes and addresses a
 
 Limits are written ``"count/seconds"`` (``"10/60"``: ten per minute). ``RATELIMIT_SCALE``
 multiplies every count (benchmarks raise them; ``0`` turns limiting off).
+
+Staff logins count *failures* only (:func:`failure_wait`, :func:`backoff_wait`,
+:func:`record_failure`): a hard limit per client address, and per account a growing delay
+(:func:`backoff_delay_s`) that slows a guesser without locking the owner out.
 """
 
 from __future__ import annotations
@@ -56,11 +60,30 @@ class Limit:
         return cls(max(1, int(count * scale)), window_s)
 
 
+@dataclass(frozen=True)
+class Recent:
+    """The hits on a key in the last window: how many, and how long ago the oldest and newest."""
+
+    count: int
+    oldest_age_s: float = 0.0
+    newest_age_s: float = 0.0
+
+
 class Limiter(Protocol):
-    """Record a hit on ``key`` if ``limit`` allows it."""
+    """Record a hit on ``key`` if ``limit`` allows it; or count and record hits separately."""
 
     def hit(self, key: str, limit: Limit) -> float:
         """0 when allowed (and recorded); else the seconds until a hit would be allowed."""
+
+    def recent(self, key: str, window_s: int) -> Recent:
+        """The hits recorded on ``key`` in the last ``window_s`` seconds (nothing recorded)."""
+
+    def add(self, key: str, window_s: int) -> None:
+        """Record one hit on ``key``, kept for ``window_s`` seconds."""
+
+
+#: Hits kept per key by :meth:`Limiter.add`: enough for any limit or delay configured here.
+MAX_HITS_KEPT = 10_000
 
 
 class MemoryLimiter:
@@ -88,6 +111,31 @@ class MemoryLimiter:
                 self._hits.popitem(last=False)
             return 0.0
 
+    def recent(self, key: str, window_s: int) -> Recent:
+        """Count the hits of the last window."""
+        now = time.monotonic()
+        with self._lock:
+            hits = self._hits.get(key)
+            while hits and hits[0] <= now - window_s:
+                hits.popleft()
+            if not hits:
+                return Recent(0)
+            return Recent(len(hits), now - hits[0], now - hits[-1])
+
+    def add(self, key: str, window_s: int) -> None:
+        """Record a hit; at most :data:`MAX_HITS_KEPT` per key (the newest)."""
+        now = time.monotonic()
+        with self._lock:
+            hits = self._hits.get(key)
+            if hits is None:
+                hits = self._hits[key] = deque(maxlen=MAX_HITS_KEPT)
+            self._hits.move_to_end(key)
+            while hits and hits[0] <= now - window_s:
+                hits.popleft()
+            hits.append(now)
+            while len(self._hits) > self.max_keys:
+                self._hits.popitem(last=False)
+
 
 # KEYS[1]: the key; ARGV: now (ms), window (ms), count, a unique member.
 # Returns 0 when recorded, else the milliseconds until the oldest hit leaves the window.
@@ -102,6 +150,24 @@ redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return 0
 """
 
+# KEYS[1]: the key; ARGV: now (ms), window (ms). Returns {count, oldest (ms), newest (ms)}.
+_RECENT_LUA = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], 0, tonumber(ARGV[1]) - tonumber(ARGV[2]))
+local count = redis.call('ZCARD', KEYS[1])
+if count == 0 then return {0, 0, 0} end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+local newest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+return {count, tonumber(oldest[2]), tonumber(newest[2])}
+"""
+
+# KEYS[1]: the key; ARGV: now (ms), window (ms), a unique member, the most hits kept.
+_ADD_LUA = """
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[3])
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -tonumber(ARGV[4]) - 1)
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 0
+"""
+
 
 class RedisLimiter:
     """The same sliding window in Redis; falls back to memory while Redis fails."""
@@ -112,6 +178,8 @@ class RedisLimiter:
         self.client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
         self.prefix = prefix + "rl:"
         self._script: Any = self.client.register_script(_SLIDING_WINDOW_LUA)
+        self._recent: Any = self.client.register_script(_RECENT_LUA)
+        self._add: Any = self.client.register_script(_ADD_LUA)
         self._fallback = MemoryLimiter()
         self._warned = False
 
@@ -131,12 +199,48 @@ class RedisLimiter:
                 ],
             )
         except redis.RedisError as exc:
-            if not self._warned:
-                log.warning("Redis rate limiter unavailable, limiting per worker: %s", exc)
-                self._warned = True
+            self._warn(exc)
             return self._fallback.hit(key, limit)
         self._warned = False
         return int(wait_ms) / 1000.0
+
+    def recent(self, key: str, window_s: int) -> Recent:
+        """Count the hits of the last window (per worker while Redis is down)."""
+        import redis
+
+        now_ms = int(time.time() * 1000)
+        try:
+            count, oldest, newest = self._recent(
+                keys=[self.prefix + key], args=[now_ms, window_s * 1000]
+            )
+        except redis.RedisError as exc:
+            self._warn(exc)
+            return self._fallback.recent(key, window_s)
+        self._warned = False
+        if not int(count):
+            return Recent(0)
+        return Recent(int(count), (now_ms - int(oldest)) / 1000, (now_ms - int(newest)) / 1000)
+
+    def add(self, key: str, window_s: int) -> None:
+        """Record a hit (per worker while Redis is down)."""
+        import redis
+
+        now_ms = int(time.time() * 1000)
+        try:
+            self._add(
+                keys=[self.prefix + key],
+                args=[now_ms, window_s * 1000, f"{now_ms}-{secrets.token_hex(4)}", MAX_HITS_KEPT],
+            )
+        except redis.RedisError as exc:
+            self._warn(exc)
+            self._fallback.add(key, window_s)
+            return
+        self._warned = False
+
+    def _warn(self, exc: Exception) -> None:
+        if not self._warned:
+            log.warning("Redis rate limiter unavailable, limiting per worker: %s", exc)
+            self._warned = True
 
 
 def _limiter() -> Limiter:
@@ -152,17 +256,78 @@ def _limiter() -> Limiter:
     return limiter  # type: ignore[no-any-return]
 
 
+def _scale() -> float:
+    return float(current_app.config["RATELIMIT_SCALE"])
+
+
+def _limit(config_key: str) -> Limit | None:
+    return Limit.parse(current_app.config[config_key], scale=_scale())
+
+
+def keyed(bucket: str, key: str) -> str:
+    """The stored key: a keyed hash, so no code, address or e-mail is kept in the store."""
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    digest = hmac.new(secret, f"{bucket}\x1f{key}".encode(), hashlib.sha256).hexdigest()[:32]
+    return f"{bucket}:{digest}"
+
+
+def _whole_seconds(wait: float) -> int:
+    return 0 if wait <= 0 else max(1, math.ceil(wait))
+
+
 def hit(bucket: str, key: str, config_key: str) -> int:
     """Count one hit of ``key`` in ``bucket`` against the limit in ``config[config_key]``.
 
     Returns 0 when allowed, else the whole seconds to wait (for ``Retry-After``).
     """
-    limit = Limit.parse(
-        current_app.config[config_key], scale=float(current_app.config["RATELIMIT_SCALE"])
-    )
+    limit = _limit(config_key)
     if limit is None:
         return 0
-    secret = str(current_app.config["SECRET_KEY"]).encode()
-    digest = hmac.new(secret, f"{bucket}\x1f{key}".encode(), hashlib.sha256).hexdigest()[:32]
-    wait = _limiter().hit(f"{bucket}:{digest}", limit)
-    return 0 if wait <= 0 else max(1, math.ceil(wait))
+    return _whole_seconds(_limiter().hit(keyed(bucket, key), limit))
+
+
+def failure_wait(bucket: str, key: str, config_key: str) -> int:
+    """Seconds until ``key`` may try again under the hard limit ``config[config_key]`` on its
+    recorded failures (:func:`record_failure`), or 0. Nothing is recorded."""
+    limit = _limit(config_key)
+    if limit is None:
+        return 0
+    recent = _limiter().recent(keyed(bucket, key), limit.window_s)
+    if recent.count < limit.count:
+        return 0
+    # The oldest failures leave the window first; when enough have left, the key may try again.
+    return _whole_seconds(limit.window_s - recent.oldest_age_s)
+
+
+def backoff_delay_s(failures: int, *, free: int, max_delay_s: int) -> int:
+    """The wait after ``failures`` recent failures: none for the first ``free``, then 1 s,
+    doubling with each further failure, never more than ``max_delay_s``.
+
+    >>> [backoff_delay_s(n, free=5, max_delay_s=60) for n in (4, 5, 6, 7, 10, 11, 50)]
+    [0, 1, 2, 4, 32, 60, 60]
+    """
+    if failures < free:
+        return 0
+    return min(max_delay_s, 2 ** min(failures - free, 32))
+
+
+def backoff_wait(bucket: str, key: str) -> int:
+    """Seconds ``key`` must still wait since its newest failure (``LOGIN_BACKOFF_*``), or 0."""
+    config = current_app.config
+    scale = _scale()
+    if scale <= 0:
+        return 0
+    window_s = int(config["LOGIN_BACKOFF_WINDOW_S"])
+    recent = _limiter().recent(keyed(bucket, key), window_s)
+    delay = backoff_delay_s(
+        recent.count,
+        free=max(1, int(int(config["LOGIN_BACKOFF_AFTER"]) * scale)),
+        max_delay_s=int(config["LOGIN_BACKOFF_MAX_S"]),
+    )
+    return _whole_seconds(delay - recent.newest_age_s)
+
+
+def record_failure(bucket: str, key: str, window_s: int) -> None:
+    """Remember one failure of ``key`` for ``window_s`` seconds."""
+    if _scale() > 0:
+        _limiter().add(keyed(bucket, key), window_s)

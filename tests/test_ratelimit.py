@@ -134,3 +134,40 @@ def test_app_uses_redis_when_configured(redis_url: str, database_url: str, db: S
                 backend = each.extensions.get(name)
                 if hasattr(backend, "client"):
                     backend.client.close()
+
+
+def test_memory_counts_and_records_failures_separately(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = [1000.0]
+    monkeypatch.setattr(ratelimit.time, "monotonic", lambda: clock[0])
+    limiter = MemoryLimiter()
+    assert limiter.recent("k", 60).count == 0
+    limiter.add("k", 60)
+    clock[0] += 10
+    limiter.add("k", 60)
+    clock[0] += 5
+    recent = limiter.recent("k", 60)
+    assert (recent.count, recent.oldest_age_s, recent.newest_age_s) == (2, 15.0, 5.0)
+    assert limiter.recent("k", 60).count == 2  # looking records nothing
+    clock[0] += 46
+    assert limiter.recent("k", 60).count == 1
+
+
+def test_redis_counts_and_records_failures(redis_url: str) -> None:
+    limiter = RedisLimiter(redis_url, prefix="test-rl:")
+    key = f"f-{time.time_ns()}"
+    try:
+        assert limiter.recent(key, 60).count == 0
+        limiter.add(key, 60)
+        limiter.add(key, 60)
+        recent = limiter.recent(key, 60)
+        assert recent.count == 2 and 0 <= recent.newest_age_s <= recent.oldest_age_s < 60
+        assert 0 < limiter.client.pttl(limiter.prefix + key) <= 60_000
+    finally:
+        limiter.client.close()
+
+
+def test_redis_down_counts_failures_in_memory(tmp_path: Path) -> None:
+    limiter = RedisLimiter(f"unix://{tmp_path}/nobody.sock")
+    limiter.add("k", 60)
+    assert limiter.recent("k", 60).count == 1
+    limiter.client.close()

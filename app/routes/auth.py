@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 from wtforms import BooleanField, EmailField, Field, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
-from app import ratelimit
+from app.auth import login_failed, login_wait, remember_browser
 from app.db import get_session
 from app.services.audit import acting_as
 from app.services.errors import ServiceError
@@ -65,42 +65,40 @@ def _decoy_hash() -> str:
     return generate_password_hash("no account has this address")
 
 
-def _too_many(email: str) -> int:
-    """Seconds to wait before another attempt from this client or for this address, or 0."""
-    wait = ratelimit.hit("login-ip", request.remote_addr or "unknown", "LOGIN_LIMIT_PER_IP")
-    if not wait:
-        wait = ratelimit.hit("login-email", email.strip().lower(), "LOGIN_LIMIT_PER_EMAIL")
-    return wait
-
-
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> str | Response | tuple[str, int, dict[str, str]]:
     """Show the form; on valid credentials start a session and go back where the user was.
 
-    Attempts are limited per client and per address (password guessing); a refused attempt
-    checks no password.
+    Failed attempts are limited per client address and slowed per account (password guessing,
+    :func:`app.auth.login_wait`); a refused attempt checks no password.
     """
     form = LoginForm()
     if form.validate_on_submit():
-        email, password = form.email.data or "", form.password.data or ""
-        wait = _too_many(email)
+        email, password = normalise_email(form.email.data or ""), form.password.data or ""
+        address = request.remote_addr or "unknown"
+        wait = login_wait(email, address, request.cookies)
         if wait:
-            flash(
-                _(
-                    "Terlalu banyak percobaan masuk. Silakan coba lagi dalam %(n)s menit.",
-                    n=max(1, -(-wait // 60)),
-                ),
-                "error",
-            )
+            flash(_too_many_message(wait), "error")
             return render_template("auth/login.html", form=form), 429, {"Retry-After": str(wait)}
         user = find_user(get_session(), email)
         if user is None:
             check_password_hash(_decoy_hash(), password)
         elif user.active and user.check_password(password):
             login_user(user, remember=bool(form.remember.data))
-            return redirect(_safe_next(request.args.get("next")))
+            response = redirect(_safe_next(request.args.get("next")))
+            remember_browser(response, email, request.cookies)
+            return response
+        login_failed(email, address)
         flash(_("E-mail atau kata sandi salah."), "error")
     return render_template("auth/login.html", form=form)
+
+
+def _too_many_message(wait: int) -> str:
+    if wait < 120:
+        return _("Terlalu banyak percobaan masuk. Silakan coba lagi dalam %(n)s detik.", n=wait)
+    return _(
+        "Terlalu banyak percobaan masuk. Silakan coba lagi dalam %(n)s menit.", n=-(-wait // 60)
+    )
 
 
 @bp.route("/logout", methods=["POST"])

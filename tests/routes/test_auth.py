@@ -85,19 +85,30 @@ def test_session_cookie_is_httponly_and_samesite(client: FlaskClient, make_user)
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-def test_login_attempts_are_limited_per_address(app: Flask, client: FlaskClient, make_user) -> None:  # type: ignore[no-untyped-def]
-    app.config["LOGIN_LIMIT_PER_EMAIL"] = "3/900"
+def test_login_attempts_are_slowed_per_account(
+    app: Flask, client: FlaskClient, make_user, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from app import ratelimit
+
+    clock = [1000.0]
+    monkeypatch.setattr(ratelimit.time, "monotonic", lambda: clock[0])
+    app.config["LOGIN_BACKOFF_AFTER"] = 3
     user = make_user(role="planner")
     for _ in range(3):
         resp = client.post("/login", data={"email": user.email, "password": "salah-sekali"})
         assert resp.status_code == 200
     refused = client.post("/login", data={"email": user.email, "password": "password123!"})
-    assert refused.status_code == 429  # even the right password: guessing must stop
+    assert refused.status_code == 429  # from a browser new to the account: guessing must slow
     assert int(refused.headers["Retry-After"]) > 0
     assert "Terlalu banyak percobaan" in refused.get_data(as_text=True)
     other = make_user(role="crew")
     assert (
         client.post("/login", data={"email": other.email, "password": "password123!"}).status_code
+        == 302
+    )
+    clock[0] += int(refused.headers["Retry-After"])
+    assert (
+        client.post("/login", data={"email": user.email, "password": "password123!"}).status_code
         == 302
     )
 
