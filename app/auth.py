@@ -142,5 +142,5 @@ def remember_browser(response: Any, email: str, cookies: Mapping[str, str]) -> N
         max_age=_KNOWN_MAX_AGE_S,
         httponly=True,
         samesite="Lax",
-        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+        secure=bool(current_app.config["SESSION_COOKIE_SECURE"]),
     )

@@ -6,7 +6,6 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
@@ -18,6 +17,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from app.auth import login_failed, login_wait, remember_browser
 from app.db import get_session
+from app.i18n import localize
 from app.services.audit import acting_as
 from app.services.errors import ServiceError
 from app.services.users import change_password as change_password_of
@@ -26,18 +26,12 @@ from app.services.users import end_sessions, find_user, normalise_email
 bp = Blueprint("auth", __name__)
 
 
-def pick(exc: ServiceError) -> str:
-    """A service's message in the interface language."""
-    locale = get_locale()
-    return exc.message_en if locale is not None and locale.language == "en" else exc.message_id
-
-
 def staff_email(form: FlaskForm, field: Field) -> None:
     """The same e-mail rule as ``create-user`` (:func:`app.services.users.normalise_email`)."""
     try:
         normalise_email(field.data or "")
     except ServiceError as exc:
-        raise ValidationError(pick(exc)) from exc
+        raise ValidationError(localize(exc.msg)) from exc
 
 
 class LoginForm(FlaskForm):
@@ -140,7 +134,7 @@ def change_password() -> str | Response | tuple[str, int]:
                     get_session(), user, current=form.current.data or "", new=form.new.data or ""
                 )
         except ServiceError as exc:
-            flash(pick(exc), "error")
+            flash(localize(exc.msg), "error")
             return render_template("auth/password.html", form=form), 400
         remember_cookie = current_app.config["REMEMBER_COOKIE_NAME"]
         login_user(user, remember=remember_cookie in request.cookies)

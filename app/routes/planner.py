@@ -10,8 +10,8 @@ from werkzeug.wrappers import Response
 
 from app.auth import role_required
 from app.db import get_session
+from app.i18n import localize
 from app.models import ROLES, Booth, Event, Vendor
-from app.routes.auth import pick
 from app.services import users as user_svc
 from app.services.audit import acting_as
 from app.services.errors import NotFound, ServiceError
@@ -73,7 +73,7 @@ def _account_action(user_id: int, action: str) -> Response | str:
     except NotFound:
         raise  # the 404 page, not a message on the list
     except ServiceError as exc:
-        flash(pick(exc), "error")
+        flash(localize(exc.msg), "error")
     return redirect(url_for("planner.users"))
 
 
