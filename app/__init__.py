@@ -19,12 +19,11 @@ def create_app(config: Mapping[str, Any] | None = None, *, session: Session | No
     ``config`` overrides settings read from the environment; ``session`` (tests only) makes every
     request use one given session bound to an outer transaction.
     """
-    from flask import Flask
-
     from app.config import load_config
+    from app.faults import PetaLapakFlask
 
     root = Path(__file__).resolve().parent.parent
-    app = Flask(
+    app = PetaLapakFlask(
         __name__,
         template_folder=str(root / "templates"),
         instance_path=str(root / "instance"),
@@ -41,6 +40,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, session: Session | No
     _serve_static_compressed(app)
     _add_cli(app)
     _configure_serving(app)
+    _answer_database_outages(app)
     _keep_staff_pages_out_of_caches(app)
     return app
 
@@ -59,6 +59,13 @@ def _keep_staff_pages_out_of_caches(app: Flask) -> None:
         if request.path.startswith(STAFF_PREFIXES) and "Cache-Control" not in response.headers:
             response.headers["Cache-Control"] = "private, no-store"
         return response
+
+
+def _answer_database_outages(app: Flask) -> None:
+    """503 + Retry-After (never 500) while PostgreSQL restarts; reads are retried once."""
+    from app.faults import init_faults
+
+    init_faults(app)
 
 
 def _configure_db(app: Flask, session: Session | None) -> None:

@@ -288,6 +288,23 @@ SETTINGS: tuple[Setting, ...] = (
         "forms and JSON hold a code and four digits (app/request_limits.py)",
     ),
     Setting(
+        "DB_RETRY_DELAY_S",
+        float,
+        0.5,
+        "DB_RETRY_DELAY_S",
+        float,
+        "PostgreSQL away for a moment (a restart): a read caught by a dropped connection is tried "
+        "once more after this pause (app/faults.py)",
+    ),
+    Setting(
+        "DB_RETRY_AFTER_S",
+        int,
+        5,
+        "DB_RETRY_AFTER_S",
+        int,
+        "... and otherwise answers 503 with Retry-After this many seconds",
+    ),
+    Setting(
         "MAX_VERTICES",
         int,
         DEFAULT_MAX_VERTICES,

@@ -10,7 +10,10 @@ from typing import Any
 
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+
+from app.faults import watch_commits
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -25,6 +28,7 @@ def init_db(app: Flask, session: Session | None = None) -> None:
         app.extensions["petalapak.engine"] = session.get_bind()
     else:
         engine = make_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+        watch_commits(engine)
         app.extensions["petalapak.engine"] = engine
         app.extensions["petalapak.sessionmaker"] = sessionmaker(bind=engine, expire_on_commit=False)
 
@@ -32,9 +36,12 @@ def init_db(app: Flask, session: Session | None = None) -> None:
     def _close_session(exc: BaseException | None) -> None:
         sess = g.pop("db_session", None)
         if sess is not None and "petalapak.session" not in app.extensions:
-            if exc is not None:
-                sess.rollback()
-            sess.close()
+            try:
+                if exc is not None:
+                    sess.rollback()
+                sess.close()
+            except DBAPIError:  # the connection died (a server restart): nothing left to undo
+                sess.invalidate()
 
 
 def get_session() -> Session:

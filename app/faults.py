@@ -1,0 +1,148 @@
+"""What a request sees when PostgreSQL goes away for a moment (a restart, a failover).
+
+The rules:
+
+* never a 500: a dropped, refused or exhausted database connection answers **503 with
+  Retry-After**, in the format of the path: OGC exception JSON on ``/ogc``, JSON on ``/api``,
+  ``/tiles`` and JSON requests, a page otherwise, in the reader's language;
+* a **read** (GET, HEAD) caught by a dropped connection is tried **once more**, after a short
+  pause, on a fresh session: repeating a read changes nothing. The engine's ``pool_pre_ping``
+  replaces the dead pooled connections on the way;
+* a **write** is never repeated here. Every write is one transaction, so a connection that drops
+  before COMMIT leaves nothing half-done (PostgreSQL rolls it back) and the 503 says that nothing
+  was saved and the request may be sent again. Only a drop *during* COMMIT leaves the outcome
+  unknown: the 503 then says so and asks to reload before sending it again (map saves carry a
+  version, so a repeated edit is refused as stale rather than applied twice).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from flask import Flask, current_app, g, has_app_context, jsonify, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy import Engine, event
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
+
+#: Methods a retry cannot harm.
+READS = frozenset({"GET", "HEAD"})
+#: ``g`` keys: a COMMIT was sent and not yet confirmed; this request was already retried.
+_COMMIT_SENT = "petalapak_commit_sent"
+_RETRIED = "petalapak_read_retried"
+
+
+class _ReadAgain(Exception):
+    """Raised out of Flask's exception handling so that the dispatch can run the read again."""
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """True for errors that mean "the database cannot be reached right now".
+
+    A dropped connection (server restart: ``terminating connection due to administrator
+    command``; ``server closed the connection unexpectedly``), a refused one (``Connection
+    refused``, ``the database system is starting up``), and a pool with no connection to give.
+    """
+    if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError | sa_exc.TimeoutError)
+
+
+class PetaLapakFlask(Flask):
+    """Flask with one retry of reads that a dropped database connection interrupted."""
+
+    def handle_user_exception(self, e: Exception) -> Any:
+        """Hand a read's first database outage back to :meth:`full_dispatch_request`."""
+        if database_unavailable(e) and request.method in READS and not g.get(_RETRIED):
+            raise _ReadAgain from e
+        return super().handle_user_exception(e)
+
+    def full_dispatch_request(self) -> Response:
+        """Dispatch; a read interrupted by a dropped connection runs once more, fresh."""
+        try:
+            return super().full_dispatch_request()
+        except _ReadAgain:
+            setattr(g, _RETRIED, True)
+            _discard_session()
+            time.sleep(float(self.config["DB_RETRY_DELAY_S"]))
+            return super().full_dispatch_request()
+
+
+def _discard_session() -> None:
+    """Drop this request's session (its connection is dead); the next use opens a new one."""
+    sess = g.pop("db_session", None)
+    if sess is None:
+        return
+    try:
+        sess.close()
+    except sa_exc.DBAPIError:
+        sess.invalidate()
+
+
+def watch_commits(engine: Engine) -> None:
+    """Note in ``g`` when a COMMIT is sent, so that a failure during it is told as "unknown"."""
+
+    @event.listens_for(engine, "commit")
+    def _commit_sent(conn: Any) -> None:
+        if has_app_context():
+            setattr(g, _COMMIT_SENT, True)
+
+
+@event.listens_for(Session, "after_commit")
+def _commit_done(session: Session) -> None:
+    """The COMMIT was confirmed: a later outage in the same request did not touch it."""
+    if has_app_context() and g.get(_COMMIT_SENT):
+        setattr(g, _COMMIT_SENT, False)
+
+
+def _message(in_doubt: bool) -> str:
+    if request.method in READS:
+        return _(
+            "Basis data sedang tidak dapat dihubungi (mungkin sedang dimulai ulang). Coba lagi "
+            "dalam beberapa detik."
+        )
+    if in_doubt:
+        return _(
+            "Basis data terputus saat menyimpan: belum pasti apakah perubahan Anda tersimpan. "
+            "Muat ulang halaman untuk memeriksa sebelum mengirimnya lagi."
+        )
+    return _(
+        "Basis data sedang tidak dapat dihubungi (mungkin sedang dimulai ulang). Perubahan Anda "
+        "belum tersimpan; kirim lagi dalam beberapa detik."
+    )
+
+
+def _wants_json() -> bool:
+    if request.path.startswith(("/api/", "/tiles/")) or request.is_json:
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and not request.accept_mimetypes.accept_html
+
+
+def unavailable_response(exc: BaseException) -> Any:
+    """The 503 for a database outage, in the path's format, with ``Retry-After``."""
+    in_doubt = request.method not in READS and bool(g.get(_COMMIT_SENT))
+    message = _message(in_doubt)
+    retry_after = str(int(current_app.config["DB_RETRY_AFTER_S"]))
+    if request.path == "/ogc" or request.path.startswith("/ogc/"):
+        resp = jsonify(code="ServiceUnavailable", description=message)
+    elif _wants_json():
+        saved: bool | str = "unknown" if in_doubt else False
+        body: dict[str, Any] = {"error": "database_unavailable", "message": message}
+        if request.method not in READS:
+            body["saved"] = saved
+        resp = jsonify(body)
+    else:
+        resp = current_app.make_response(render_template("error.html", message=message, code=503))
+    resp.status_code = 503
+    resp.headers["Retry-After"] = retry_after
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+def init_faults(app: Flask) -> None:
+    """Answer database outages with 503 + Retry-After (see the module's docstring)."""
+    for exc_type in (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError):
+        app.register_error_handler(exc_type, unavailable_response)

@@ -1,0 +1,117 @@
+"""A database outage answers 503 + Retry-After in the path's format; reads are retried once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import exc as sa_exc
+
+from app.faults import database_unavailable
+
+
+def _dropped() -> sa_exc.OperationalError:
+    return sa_exc.OperationalError(
+        "SELECT 1",
+        {},
+        psycopg.OperationalError("terminating connection due to administrator command"),
+    )
+
+
+class Flaky:
+    """A view that fails with a dropped connection the first ``failures`` times it runs."""
+
+    def __init__(self, failures: int) -> None:
+        self.failures, self.calls = failures, 0
+
+    def __call__(self) -> Any:
+        self.calls += 1
+        if self.calls <= self.failures:
+            raise _dropped()
+        return {"ok": True}
+
+
+@pytest.fixture
+def flaky(app: Flask) -> Any:
+    """Install a flaky view under each kind of path; returns a function to set the failures."""
+    app.config["DB_RETRY_DELAY_S"] = 0
+    views: dict[str, Flaky] = {}
+
+    def install(path: str, failures: int, methods: tuple[str, ...] = ("GET",)) -> Flaky:
+        view = Flaky(failures)
+        views[path] = view
+        app.add_url_rule(path, endpoint=path, view_func=view, methods=list(methods))
+        return view
+
+    return install
+
+
+def test_a_read_is_retried_once_and_succeeds(flaky: Any, client: FlaskClient) -> None:
+    view = flaky("/api/uji-baca", failures=1)
+    resp = client.get("/api/uji-baca")
+    assert resp.status_code == 200 and resp.get_json() == {"ok": True}
+    assert view.calls == 2
+
+
+def test_a_read_failing_twice_is_503_json_with_retry_after(flaky: Any, client: FlaskClient) -> None:
+    view = flaky("/api/uji-baca-2", failures=5)
+    resp = client.get("/api/uji-baca-2")
+    assert resp.status_code == 503
+    assert resp.headers["Retry-After"] == "5"
+    assert resp.get_json()["error"] == "database_unavailable"
+    assert "Coba lagi" in resp.get_json()["message"]
+    assert view.calls == 2  # one retry, not more
+
+
+def test_ogc_gets_an_ogc_exception(flaky: Any, client: FlaskClient) -> None:
+    flaky("/ogc/uji", failures=5)
+    resp = client.get("/ogc/uji?lang=en")
+    assert resp.status_code == 503 and resp.headers["Retry-After"]
+    body = resp.get_json()
+    assert body["code"] == "ServiceUnavailable"
+    assert "database cannot be reached" in body["description"]
+
+
+def test_a_page_gets_a_page_in_the_readers_language(flaky: Any, client: FlaskClient) -> None:
+    flaky("/uji-halaman", failures=5)
+    resp = client.get("/uji-halaman")
+    assert resp.status_code == 503 and resp.mimetype == "text/html"
+    assert "Basis data sedang tidak dapat dihubungi" in resp.get_data(as_text=True)
+    client.get("/?lang=en")
+    resp = client.get("/uji-halaman")
+    assert "The database cannot be reached right now" in resp.get_data(as_text=True)
+
+
+def test_a_write_is_not_repeated_and_says_nothing_was_saved(
+    flaky: Any, client: FlaskClient
+) -> None:
+    view = flaky("/api/uji-tulis", failures=1, methods=("POST",))
+    resp = client.post("/api/uji-tulis", json={})
+    assert resp.status_code == 503 and resp.headers["Retry-After"]
+    assert view.calls == 1
+    body = resp.get_json()
+    assert body["saved"] is False
+    assert "belum tersimpan" in body["message"]
+
+
+def test_a_drop_during_commit_is_said_to_be_unknown(app: Flask, client: FlaskClient) -> None:
+    from flask import g
+
+    def committing() -> Any:
+        g.petalapak_commit_sent = True  # as the engine's commit event sets it
+        raise _dropped()
+
+    app.add_url_rule("/api/uji-commit", view_func=committing, methods=["POST"])
+    resp = client.post("/api/uji-commit", json={})
+    assert resp.status_code == 503
+    assert resp.get_json()["saved"] == "unknown"
+    assert "belum pasti" in resp.get_json()["message"]
+
+
+def test_other_database_errors_are_not_outages() -> None:
+    integrity = sa_exc.IntegrityError("INSERT", {}, psycopg.errors.UniqueViolation("dup"))
+    assert not database_unavailable(integrity)
+    assert database_unavailable(_dropped())
