@@ -151,8 +151,8 @@ SETTINGS: tuple[Setting, ...] = (
         "CACHE_TTL",
         int,
         "seconds an unused cache entry may take up room (0: no caching). Public OGC item "
-        "pages, tiles and each vendor's page are cached; keys carry the city's change "
-        "counter (app/services/data_version.py), so a cached answer is exact",
+        "pages, tiles, each vendor's page and the crew's PDFs are cached; keys carry the "
+        "city's change counter (app/services/data_version.py), so a cached answer is exact",
     ),
     Setting(
         "CACHE_KEY_PREFIX",

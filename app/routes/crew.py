@@ -6,31 +6,88 @@
 ``/crew/b/<booth id>``              where that QR code leads: the check-in list at that booth
 
 ``?size=A3`` (default, landscape) or ``?size=A4``; the segment numbers in the list match the map
-printed on the same size.
+printed on the same size. ``?booths=all`` puts every booth on the list and the labels (default:
+the placed vendors only); ``?names=1`` prints each stall's name under its code, at 1:500.
+
+A finished PDF is kept in the app's cache under the city's change counter, so the next download
+of the same print-out is instant until something it shows changes. The PDF code (reportlab, the
+QR encoder) is imported by the views that use it, not when the app starts (every CLI command
+starts the app).
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, redirect, request, url_for
+from collections.abc import Callable
+
+from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 
 from app.auth import role_required
+from app.cache import get_cache
 from app.db import get_session
-from app.models import Booth
-from app.printing.booth_labels import LabelTexts
-from app.services import printing
+from app.models import Booth, Event
+from app.services.errors import ServiceError
 from app.services.events import get_event
 from app.views.labels import BOOTH_LABELS, as_text
 from app.views.print_labels import event_when, print_labels, printed_now
 
 bp = Blueprint("crew", __name__, url_prefix="/crew")
 
+_YES = {"1", "true", "yes", "ya"}
+_NO = {"", "0", "false", "no", "tidak"}
 
-def _pdf(body: bytes, filename: str) -> Response:
+
+def _flag(name: str) -> bool:
+    """A yes/no query parameter; anything else is a clear 400."""
+    value = (request.args.get(name) or "").strip().lower()
+    if value in _YES | _NO:
+        return value in _YES
+    raise ServiceError(
+        f"Nilai '{value}' untuk '{name}' tidak dikenal (1 atau 0).",
+        f"Unknown value '{value}' for '{name}' (1 or 0).",
+    )
+
+
+def _everyone() -> bool:
+    """``?booths=all``: every booth; ``placed`` (default): the placed vendors only."""
+    value = (request.args.get("booths") or "placed").strip().lower()
+    if value not in ("placed", "all"):
+        raise ServiceError(
+            f"Pilihan lapak '{value}' tidak dikenal (placed atau all).",
+            f"Unknown booth choice '{value}' (placed or all).",
+        )
+    return value == "all"
+
+
+def _cached(
+    session: Session,
+    event: Event,
+    parts: list[str],
+    build: Callable[[], bytes],
+    *,
+    layout_only: bool = False,
+) -> tuple[bytes, bool]:
+    from app.services import printing
+
+    return printing.cached_pdf(
+        session,
+        event,
+        cache=get_cache(),
+        ttl=int(current_app.config["CACHE_TTL"]),
+        parts=[*parts, str(get_locale() or "")],
+        build=build,
+        layout_only=layout_only,
+    )
+
+
+def _pdf(body: bytes, filename: str, hit: bool) -> Response:
     resp = Response(body, mimetype="application/pdf")
     resp.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     resp.headers["Cache-Control"] = "private, no-store"  # vendors' phone numbers
+    resp.headers["X-Cache"] = "hit" if hit else "miss"
     return resp
 
 
@@ -38,58 +95,91 @@ def _pdf(body: bytes, filename: str) -> Response:
 @role_required("crew")
 def layout_pdf(slug: str) -> Response:
     """The event's layout for the crew, on A3 (default) or A4 landscape."""
+    from app.services import printing
+
     session = get_session()
     event = get_event(session, slug)
     size = printing.paper_size(request.args.get("size"))
-    body = printing.layout_pdf(
+    names, everyone = _flag("names"), _everyone()
+    body, hit = _cached(
         session,
         event,
-        labels=print_labels(),
-        when=event_when(event),
-        printed=printed_now(),
-        paper=size,
+        ["layout", size, str(names), str(everyone)],
+        lambda: printing.layout_pdf(
+            session,
+            event,
+            labels=print_labels(),
+            when=event_when(event),
+            printed=printed_now(),
+            paper=size,
+            names=names,
+            everyone=everyone,
+        ),
     )
-    return _pdf(body, f"{event.slug}-tata-letak-{size}.pdf")
+    suffix = "-nama" if names else ""
+    return _pdf(body, f"{event.slug}-tata-letak-{size}{suffix}.pdf", hit)
 
 
 @bp.get("/events/<slug>/vendors.pdf")
 @role_required("crew")
 def vendors_pdf(slug: str) -> Response:
     """The vendor check-in list alone (segments as on the map of the same size)."""
+    from app.services import printing
+
     session = get_session()
     event = get_event(session, slug)
     size = printing.paper_size(request.args.get("size"))
-    body = printing.vendor_list_pdf(
+    everyone = _everyone()
+    body, hit = _cached(
         session,
         event,
-        labels=print_labels(),
-        when=event_when(event),
-        printed=printed_now(),
-        paper=size,
+        ["vendors", size, str(everyone)],
+        lambda: printing.vendor_list_pdf(
+            session,
+            event,
+            labels=print_labels(),
+            when=event_when(event),
+            printed=printed_now(),
+            paper=size,
+            everyone=everyone,
+        ),
     )
-    return _pdf(body, f"{event.slug}-pedagang-{size}.pdf")
+    return _pdf(body, f"{event.slug}-pedagang-{size}.pdf", hit)
 
 
 @bp.get("/events/<slug>/labels.pdf")
 @role_required("crew")
 def booth_labels_pdf(slug: str) -> Response:
-    """A card per booth, 21 to an A4 sheet, each with a QR code that opens its check-in."""
+    """A card per placed vendor's booth (``?booths=all``: per booth), 21 to an A4 sheet, each
+    with a QR code that opens its check-in."""
+    from app.printing.booth_labels import LabelTexts
+    from app.services import printing
+
     session = get_session()
     event = get_event(session, slug)
+    everyone = _everyone()
     texts = LabelTexts(
         event=event.name,
         when=event_when(event),
         hint=_("Petugas: pindai untuk check-in lapak ini"),
         page=_("Halaman %(n)s dari %(total)s", n="{n}", total="{total}"),
     )
-    body = printing.booth_labels_pdf(
+    body, hit = _cached(
         session,
         event,
-        texts=texts,
-        kind_captions=as_text(BOOTH_LABELS),
-        url_of=lambda ident: url_for("crew.booth_checkin", booth_id=ident, _external=True),
+        ["labels", str(everyone), request.url_root],
+        lambda: printing.booth_labels_pdf(
+            session,
+            event,
+            texts=texts,
+            kind_captions=as_text(BOOTH_LABELS),
+            url_of=lambda ident: url_for("crew.booth_checkin", booth_id=ident, _external=True),
+            everyone=everyone,
+        ),
+        layout_only=True,
     )
-    return _pdf(body, f"{event.slug}-label-lapak.pdf")
+    suffix = "-semua" if everyone else ""
+    return _pdf(body, f"{event.slug}-label-lapak{suffix}.pdf", hit)
 
 
 @bp.get("/b/<int:booth_id>")

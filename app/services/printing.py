@@ -1,27 +1,44 @@
 """Crew print-outs of an event: its stored layout, conflict states and vendors, as PDF.
 
-Loads through :func:`app.services.context.load_event` and colours booths with the one conflict
-engine (:func:`app.services.conflicts.event_conflicts`), then hands plain data to
-:mod:`app.printing`. Texts (labels, formatted dates) come from the caller, already translated.
+Loads the event once (:func:`app.services.context.load_event`) and colours its booths with the one
+conflict engine run over that same context, then hands plain data to :mod:`app.printing`. Texts
+(labels, formatted dates) come from the caller, already translated.
+
+By default the check-in list and the labels carry the placed vendors only (booths held by an
+assignment); ``everyone`` gives every booth, service desks and empty booths included.
+
+Finished PDFs are cached (:func:`cached_pdf`) under the city's change counter read before the
+data: the layout and the check-in list under ``version`` (vendors' names, phones and check-ins
+show on them), the labels under ``layout_version`` (a check-in does not change a label).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import HOLDING_STATUSES, Assignment, Booth, Event, Vendor
+from app.cache import Cache, cache_key
+from app.models import HOLDING_STATUSES, Assignment, Booth, DataVersion, Event, Vendor
 from app.printing.booth_labels import BoothLabel, LabelTexts, render_booth_labels_pdf
 from app.printing.model import PAPERS, LayoutData, PrintBooth, PrintFeature, PrintLabels, VendorRow
-from app.printing.pdf import natural_key, plan_layout, render_layout_pdf, render_vendor_list_pdf
-from app.services.conflicts import booth_states, event_conflicts
+from app.printing.pdf import render_layout_pdf, render_vendor_list_pdf
+from app.printing.plan import plan_layout
+from app.printing.typeset import natural_key
+from app.services.conflicts import booth_states, checker_for
 from app.services.context import load_event
 from app.services.errors import ServiceError
 from app.styles import booth_state
 
-__all__ = ["booth_labels_pdf", "layout_data", "layout_pdf", "paper_size", "vendor_list_pdf"]
+__all__ = [
+    "booth_labels_pdf",
+    "cached_pdf",
+    "layout_data",
+    "layout_pdf",
+    "paper_size",
+    "vendor_list_pdf",
+]
 
 
 def paper_size(value: str | None) -> str:
@@ -35,15 +52,21 @@ def paper_size(value: str | None) -> str:
     return name
 
 
-def layout_data(session: Session, event: Event, *, when: str, printed: str) -> LayoutData:
-    """The event's corridor, booths (with conflict state), facilities, zones and vendors."""
+def layout_data(
+    session: Session, event: Event, *, when: str, printed: str, everyone: bool = False
+) -> LayoutData:
+    """The event's corridor, booths (with conflict state), facilities, zones and vendors.
+
+    The event is loaded once; the conflict check runs over that same context. The vendor rows
+    are the placed vendors, or with ``everyone`` every booth.
+    """
     ctx = load_event(session, event)
     if not ctx.booths:
         raise ServiceError(
             f"Acara '{event.slug}' belum punya tata letak lapak untuk dicetak.",
             f"Event '{event.slug}' has no booth layout to print yet.",
         )
-    states = booth_states(event_conflicts(session, event))
+    states = booth_states(checker_for(ctx).check_all())
     booths = [
         PrintBooth(
             code=b.code,
@@ -76,7 +99,7 @@ def layout_data(session: Session, event: Event, *, when: str, printed: str) -> L
                     status == "checked_in",
                 )
             )
-        else:
+        elif everyone:
             desk = (row.label or "") if b.kind != "vendor" else ""
             rows.append(VendorRow(b.code, b.kind, desk))
     corridor_names = ", ".join(z.name for z in ctx.area_zones)
@@ -103,10 +126,17 @@ def layout_pdf(
     printed: str,
     paper: str = "A3",
     include_list: bool = True,
+    names: bool = False,
+    everyone: bool = False,
 ) -> bytes:
-    """Overview, map sheets and (``include_list``) the vendor check-in list."""
-    data = layout_data(session, event, when=when, printed=printed)
-    return render_layout_pdf(data, labels, paper=paper_size(paper), include_list=include_list)
+    """Overview, map sheets and (``include_list``) the vendor check-in list.
+
+    ``names`` prints each booth's stall name (or category) under its code, at 1:500.
+    """
+    data = layout_data(session, event, when=when, printed=printed, everyone=everyone)
+    return render_layout_pdf(
+        data, labels, paper=paper_size(paper), include_list=include_list, names=names
+    )
 
 
 def vendor_list_pdf(
@@ -117,9 +147,10 @@ def vendor_list_pdf(
     when: str,
     printed: str,
     paper: str = "A3",
+    everyone: bool = False,
 ) -> bytes:
     """The vendor check-in list only, with the segments of the map printed on ``paper``."""
-    data = layout_data(session, event, when=when, printed=printed)
+    data = layout_data(session, event, when=when, printed=printed, everyone=everyone)
     size = paper_size(paper)
     return render_vendor_list_pdf(data, labels, paper=size, plan=plan_layout(data, size))
 
@@ -131,17 +162,23 @@ def booth_labels_pdf(
     url_of: Callable[[int], str],
     texts: LabelTexts,
     kind_captions: Mapping[str, str],
+    everyone: bool = False,
 ) -> bytes:
-    """A card per booth of the event (code, QR code of ``url_of(booth id)``), in code order.
+    """A card per placed vendor's booth (``everyone``: per booth), code and QR code of
+    ``url_of(booth id)``, in code order.
 
     Service desks carry their desk's name, other non-vendor booths their kind; vendor booths
-    carry no name (labels are printed before the allocation settles, and hang in public).
+    carry no name (labels hang in public).
     """
-    booths = session.execute(
-        select(Booth.id, Booth.code, Booth.kind, Booth.label, Booth.service).where(
-            Booth.event_id == event.id
+    query = select(Booth.id, Booth.code, Booth.kind, Booth.label, Booth.service).where(
+        Booth.event_id == event.id
+    )
+    if not everyone:
+        held = select(Assignment.booth_id).where(
+            Assignment.event_id == event.id, Assignment.status.in_(HOLDING_STATUSES)
         )
-    ).all()
+        query = query.where(Booth.id.in_(held))
+    booths = session.execute(query).all()
     labels = [
         BoothLabel(
             code,
@@ -151,3 +188,32 @@ def booth_labels_pdf(
         for ident, code, kind, label, service in sorted(booths, key=lambda b: natural_key(b[1]))
     ]
     return render_booth_labels_pdf(labels, texts)
+
+
+def cached_pdf(
+    session: Session,
+    event: Event,
+    *,
+    cache: Cache | None,
+    ttl: int,
+    parts: Sequence[str],
+    build: Callable[[], bytes],
+    layout_only: bool = False,
+) -> tuple[bytes, bool]:
+    """The PDF ``build`` makes, from the cache when the city has not changed since.
+
+    ``parts`` are whatever else makes the document differ (which print-out, paper, options,
+    language, the address the QR codes open). The counter is read before the data, so a cached
+    PDF is never older than its key. Returns the bytes and whether they came from the cache.
+    """
+    if cache is None:
+        return build(), False
+    column = DataVersion.layout_version if layout_only else DataVersion.version
+    version = session.scalar(select(column).where(DataVersion.city_id == event.city_id)) or 0
+    key = cache_key("print", str(event.id), "L" if layout_only else "A", str(version), *parts)
+    hit = cache.get(key)
+    if hit is not None:
+        return hit, True
+    body = build()
+    cache.set(key, body, ttl)
+    return body, False

@@ -44,10 +44,11 @@ def print_labels() -> PrintLabels:
             "• Koridor dibagi menjadi segmen bernomor (kotak berwarna di atas).\n"
             "• Setiap lapak tercetak tepat satu kali, di segmen yang memuat titik tengahnya.\n"
             "• Lapak abu-abu di luar garis batas merah milik segmen sebelah.\n"
-            "• Kode lapak dibaca dari bawah ke atas; warna lapak = status konflik,\n"
-            "   sama seperti peta daring.\n"
+            "• Di setiap segmen jalan digambar dari atas ke bawah; kode lapak tertulis\n"
+            "   mendatar di samping lapaknya. Warna lapak = status konflik, sama seperti\n"
+            "   peta daring.\n"
             "• Jalur darurat (arsir oranye) harus tetap kosong sepanjang acara.\n"
-            "• Daftar pedagang untuk check-in ada di halaman setelah peta."
+            "• Daftar check-in pedagang ada di halaman setelah peta."
         ),
         col_booth=_("Lapak"),
         col_segment=_("Seg."),

@@ -124,3 +124,25 @@ def test_the_printed_qr_code_is_the_matrix_of_the_address(tmp_path: Path) -> Non
             for r in range(len(matrix))
         ]
         assert read == matrix, labels[i].url
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) missing")
+def test_a_phone_reads_the_address_off_the_printed_page(tmp_path: Path) -> None:
+    """Decode the rasterised page with a QR reader: every card opens its own booth's address."""
+    zxingcpp = pytest.importorskip("zxingcpp")
+    np = pytest.importorskip("numpy")
+    labels = _labels(21)
+    pdf = tmp_path / "labels.pdf"
+    pdf.write_bytes(render_booth_labels_pdf(labels, TEXTS))
+    subprocess.run(
+        ["pdftoppm", "-gray", "-r", "200", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")],
+        check=True,
+        timeout=60,
+    )
+    raw = next(tmp_path.glob("p*.pgm")).read_bytes()
+    header = re.match(rb"P5\s+(\d+)\s+(\d+)\s+255\s", raw)
+    assert header
+    width, height = int(header.group(1)), int(header.group(2))
+    image = np.frombuffer(raw[header.end() :], dtype=np.uint8).reshape(height, width)
+    read = {b.text for b in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)}
+    assert read == {label.url for label in labels}

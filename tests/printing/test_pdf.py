@@ -20,7 +20,8 @@ from shapely import LineString, Point, box
 from shapely.affinity import rotate
 
 from app.printing.model import LayoutData, PrintBooth, PrintFeature, PrintLabels, VendorRow
-from app.printing.pdf import plan_layout, render_layout_pdf, render_vendor_list_pdf
+from app.printing.pdf import render_layout_pdf, render_vendor_list_pdf
+from app.printing.plan import plan_layout
 
 X0, Y0 = 315000.0, 9994000.0
 LENGTH_M = 900.0
@@ -143,9 +144,44 @@ def test_a4_needs_more_segments_than_a3() -> None:
 
 
 def test_codes_are_set_large_enough_to_read() -> None:
-    from app.printing.pdf import LABEL_PT
+    from app.printing.plan import LABEL_PT
 
-    assert LABEL_PT >= 6
+    assert LABEL_PT >= 7
+
+
+def test_codes_are_horizontal_and_at_least_7_pt_on_a3() -> None:
+    """Read the map pages' text operations back: every booth code upright, 7 pt or more."""
+    data = _street()
+    plan = plan_layout(data, "A3")
+    pdf = render_layout_pdf(data, _labels(), paper="A3", plan=plan, include_list=False)
+    seen: list[tuple[float, float, float]] = []
+
+    def visit(text, cm, tm, font, size) -> None:  # type: ignore[no-untyped-def]
+        if re.fullmatch(r"\s*T-D?\d+\s*", text or ""):
+            a, b, c, d = (
+                cm[0] * tm[0] + cm[2] * tm[1],
+                cm[1] * tm[0] + cm[3] * tm[1],
+                cm[0] * tm[2] + cm[2] * tm[3],
+                cm[1] * tm[2] + cm[3] * tm[3],
+            )
+            seen.append((b, c, size * (a * d - b * c) ** 0.5))
+
+    for page in PdfReader(io.BytesIO(pdf)).pages[1 : 1 + plan.map_pages]:
+        page.extract_text(visitor_text=visit)
+    assert len(seen) == len(data.booths)
+    assert all(abs(b) < 1e-9 and abs(c) < 1e-9 for b, c, _ in seen)  # not turned
+    assert min(pt for _, _, pt in seen) >= 7 - 1e-6
+
+
+def test_stall_names_under_the_codes_at_1_500() -> None:
+    data = _street()
+    plan = plan_layout(data, "A3", names=True)
+    assert plan.paper.scale == 500
+    pdf = render_layout_pdf(data, _labels(), paper="A3", names=True, include_list=False)
+    maps = "\n".join(_texts(pdf)[1 : 1 + plan.map_pages])
+    assert "Es Teh Bu Ani" in maps  # the one stall with a vendor
+    assert "Halal" in maps  # service desks carry their desk's name
+    assert _codes(maps) == Counter(b.code for b in data.booths)
 
 
 def test_vendor_list_alone_uses_the_segments_of_the_map() -> None:
@@ -174,7 +210,18 @@ def test_a_map_page_renders_to_png(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["__init__.py", "model.py", "sheets.py", "pdf.py", "booth_labels.py"]
+    "name",
+    [
+        "__init__.py",
+        "model.py",
+        "sheets.py",
+        "plan.py",
+        "typeset.py",
+        "map_layers.py",
+        "checkin_list.py",
+        "pdf.py",
+        "booth_labels.py",
+    ],
 )
 def test_printing_modules_stay_pure(name: str) -> None:
     """No web framework or database in the renderer: the service layer feeds it plain data."""
@@ -190,6 +237,10 @@ def test_printing_modules_stay_pure(name: str) -> None:
         "app.routes",
         "app.db",
         "werkzeug",
+        "folium",
+        "matplotlib",
+        "app.maps",
+        "app.views",
     )
     for node in ast.walk(ast.parse(path.read_text())):
         names = (

@@ -153,10 +153,17 @@ def test_docstring_examples() -> None:
     """The examples in ``app/printing`` run here (the doctest run covers ``app/gis`` only)."""
     import doctest
 
-    import app.printing.pdf
+    import app.printing.booth_labels
+    import app.printing.map_layers
     import app.printing.sheets
+    import app.printing.typeset
 
-    for module in (app.printing.sheets, app.printing.pdf):
+    for module in (
+        app.printing.sheets,
+        app.printing.map_layers,
+        app.printing.typeset,
+        app.printing.booth_labels,
+    ):
         result = doctest.testmod(module)
         assert result.attempted > 0
         assert result.failed == 0

@@ -82,7 +82,11 @@ def test_booth_labels_with_qr_codes(client: FlaskClient, auth: AuthActions, db: 
     event = _small_event(db)
     assert client.get(f"/crew/events/{event.slug}/labels.pdf").status_code == 302  # login
     auth.login("crew")
-    resp = client.get(f"/crew/events/{event.slug}/labels.pdf")
+    placed_only = client.get(f"/crew/events/{event.slug}/labels.pdf")  # nobody placed yet
+    assert placed_only.status_code == 200
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(placed_only.data)).pages)
+    assert re.findall(r"(?<![\w-])L-\d+(?![\w-])", text) == []
+    resp = client.get(f"/crew/events/{event.slug}/labels.pdf?booths=all")
     assert resp.status_code == 200 and resp.mimetype == "application/pdf"
     assert "no-store" in resp.headers["Cache-Control"]
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(resp.data)).pages)
@@ -107,3 +111,29 @@ def test_a_label_qr_code_opens_the_check_in_at_that_booth(
     page = client.get(resp.headers["Location"]).get_data(as_text=True)
     assert booth.code in page
     assert client.get("/crew/b/99999999").status_code == 404
+
+
+def test_bad_options_are_refused(client: FlaskClient, auth: AuthActions) -> None:
+    auth.login("crew")
+    assert client.get(f"{URL}/layout.pdf?names=maybe").status_code == 400
+    assert client.get(f"{URL}/labels.pdf?booths=some").status_code == 400
+    assert client.get(f"{URL}/vendors.pdf?booths=<b>").status_code == 400
+
+
+def test_a_second_download_comes_from_the_cache(
+    client: FlaskClient, auth: AuthActions, db: Session
+) -> None:
+    """Cached under the city's counter: the same PDF again, until the data changes."""
+    auth.login("crew")
+    first = client.get(f"{URL}/vendors.pdf?size=A4")
+    second = client.get(f"{URL}/vendors.pdf?size=A4")
+    assert (first.headers["X-Cache"], second.headers["X-Cache"]) == ("miss", "hit")
+    assert first.data == second.data
+    other = client.get(f"{URL}/vendors.pdf?size=A4&booths=all")  # other options, other entry
+    assert other.headers["X-Cache"] == "miss"
+    event = db.scalars(select(Event).where(Event.slug == "cfd-2026-12-06")).one()
+    event.name = "CFD Ahmad Yani (diubah)"
+    db.commit()
+    changed = client.get(f"{URL}/vendors.pdf?size=A4")
+    assert changed.headers["X-Cache"] == "miss"
+    assert b"%PDF-" == changed.data[:5] and changed.data != first.data
