@@ -18,6 +18,7 @@ WORKLOADS: dict[str, tuple[str, str]] = {
     "allocate-neighbours-200": ("bench.allocate", "run_neighbours"),
     "map-5000": ("bench.map_5000", "run"),
     "serve-lookup": ("bench.serve_lookup", "run"),
+    "booth-save-5000": ("bench.booth_save", "run"),
 }
 
 

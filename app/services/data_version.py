@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import String, TextClause, cast, event, func, select, text
+from sqlalchemy import String, TextClause, cast, event, func, select
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from app.models import DataVersion
@@ -115,26 +115,28 @@ def _count_this_commit(session: Session) -> None:
         return
     # One round trip: a fresh token, the pending triggers fired under it, then deferred again
     # for whatever a joined outer transaction does next. The token is ours (hex), not input.
-    session.connection().exec_driver_sql(
+    fire = (
         f"SELECT set_config('petalapak.dv_epoch', '{uuid.uuid4().hex}', true); "
         "SET CONSTRAINTS ALL IMMEDIATE; SET CONSTRAINTS ALL DEFERRED"
     )
-    if watched and not bulk:
-        # The counter rows this commit bumped are locked by it until it ends, so the values read
-        # here are the ones it commits; the trigger marks a bump with this commit's token.
-        rows = (
-            session.connection()
-            .execute(
-                text(
-                    "SELECT city_id, layout_version FROM data_version WHERE city_id = ANY(:cities) "
-                    "AND current_setting('petalapak.dvl_' || city_id, true) "
-                    "= current_setting('petalapak.dv_epoch', true)"
-                ),
-                {"cities": sorted(watched)},
-            )
-            .all()
+    if not watched or bulk:
+        session.connection().exec_driver_sql(fire)
+        return
+    # Still one round trip when a caller watches cities: the counter rows this commit bumped are
+    # locked by it until it ends, so the values read last are the ones it commits; the trigger
+    # marks a bump with this commit's token. The ids are ints from our own session.
+    cities = ",".join(str(int(c)) for c in sorted(watched))
+    driver = session.connection().connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor:
+        cursor.execute(
+            f"{fire}; SELECT city_id, layout_version FROM data_version "
+            f"WHERE city_id IN ({cities}) AND current_setting('petalapak.dvl_' || city_id, true) "
+            "= current_setting('petalapak.dv_epoch', true)"
         )
-        session.info[_BUMPED] = {int(c): int(v) for c, v in rows}
+        while cursor.nextset():
+            pass
+        session.info[_BUMPED] = {int(c): int(v) for c, v in cursor.fetchall()}
 
 
 @event.listens_for(Session, "after_rollback")
