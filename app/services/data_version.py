@@ -129,11 +129,12 @@ def _count_this_commit(session: Session) -> None:
     driver = session.connection().connection.driver_connection
     assert driver is not None
     with driver.cursor() as cursor:
-        cursor.execute(
-            f"{fire}; SELECT city_id, layout_version FROM data_version "
-            f"WHERE city_id IN ({cities}) AND current_setting('petalapak.dvl_' || city_id, true) "
+        read_back = (
+            "SELECT city_id, layout_version FROM data_version WHERE city_id IN ({}) "
+            "AND current_setting('petalapak.dvl_' || city_id, true) "
             "= current_setting('petalapak.dv_epoch', true)"
         )
+        cursor.execute(f"{fire}; {read_back.format(cities)}")
         while cursor.nextset():
             pass
         session.info[_BUMPED] = {int(c): int(v) for c, v in cursor.fetchall()}
