@@ -8,22 +8,27 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app.allocation import Weights
 from app.auth import role_required
 from app.db import get_session
 from app.i18n import localize
-from app.models import Assignment, Booth, Vendor
 from app.routes.events import parse_layout_params
 from app.services import assignments as assignment_service
 from app.services.allocation import AllocationSettings, latest_run, run_allocation
 from app.services.audit import acting_as
 from app.services.conflicts import event_conflicts, summary
 from app.services.errors import ServiceError
-from app.services.events import copy_event, get_event, set_status
+from app.services.events import (
+    booth_count,
+    copy_event,
+    event_assignments,
+    get_event,
+    set_status,
+)
 from app.services.layout import generate_event_layout
+from app.services.vendors import vendors_by_id
 from app.views.labels import CATEGORY_LABELS, as_text
 
 bp = Blueprint("event_page", __name__, url_prefix="/planner/events")
@@ -44,18 +49,12 @@ def show(slug: str) -> str:
     session = get_session()
     event = get_event(session, slug)
     conflicts = event_conflicts(session, event)
-    rows = session.execute(
-        select(Assignment, Booth.code, Vendor)
-        .join(Booth, Booth.id == Assignment.booth_id)
-        .join(Vendor, Vendor.id == Assignment.vendor_id)
-        .where(Assignment.event_id == event.id)
-        .order_by(Booth.code, Assignment.id)
-    ).all()
+    rows = event_assignments(session, event)
     run = latest_run(session, event)
     unplaced, waitlist = [], []
     if run is not None:
         ids = [u["vendor_id"] for u in run.result.get("unplaced", [])]
-        names = {v.id: v for v in session.scalars(select(Vendor).where(Vendor.id.in_(ids)))}
+        names = vendors_by_id(session, ids)
         lang = str(get_locale())
         unplaced = [
             (
@@ -66,7 +65,6 @@ def show(slug: str) -> str:
             for u in run.result.get("unplaced", [])
         ]
         waitlist = [names.get(v) for v in run.result.get("waitlist", [])]
-    booth_total = session.scalar(select(Booth.id).where(Booth.event_id == event.id).limit(1))
     return render_template(
         "planner/event.html",
         event=event,
@@ -76,7 +74,7 @@ def show(slug: str) -> str:
         run=run,
         unplaced=unplaced,
         waitlist=waitlist,
-        has_booths=booth_total is not None,
+        has_booths=booth_count(session, event) > 0,
         categories=as_text(CATEGORY_LABELS),
         lang=str(get_locale()),
         today=date.today(),

@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response as BaseResponse
 
 from app.db import get_session
-from app.models import City, Event
+from app.models import City
+from app.services.cities import database_error, default_city
 from app.services.conflicts import event_conflicts
+from app.services.events import latest_published
 from app.services.geojson import annotate_conflicts, booths_fc, facilities_fc, zones_fc
 from app.views.map_page import city_map_parts
 
@@ -19,10 +19,7 @@ bp = Blueprint("main", __name__)
 
 
 def _default_city() -> City | None:
-    session = get_session()
-    slug = current_app.config["DEFAULT_CITY"]
-    city = session.scalars(select(City).where(City.slug == slug)).one_or_none()
-    return city or session.scalars(select(City).order_by(City.id).limit(1)).one_or_none()
+    return default_city(get_session(), current_app.config["DEFAULT_CITY"])
 
 
 @bp.route("/")
@@ -32,12 +29,7 @@ def home() -> str:
     if city is None:
         return render_template("home_empty.html")
     session = get_session()
-    event = session.scalars(
-        select(Event)
-        .where(Event.city_id == city.id, Event.status == "published")
-        .order_by(Event.date.desc())
-        .limit(1)
-    ).one_or_none()
+    event = latest_published(session, city)
     booths = None
     if event is not None:
         booths = annotate_conflicts(
@@ -60,10 +52,9 @@ def home() -> str:
 def healthz() -> tuple[dict[str, str], int, dict[str, str]]:
     """Liveness plus a database round trip: 503 when the database does not answer."""
     headers = {"Cache-Control": "no-store"}
-    try:
-        get_session().execute(select(1))
-    except SQLAlchemyError as exc:
-        current_app.logger.warning("healthz: database unavailable: %s", type(exc).__name__)
+    error = database_error(get_session())
+    if error is not None:
+        current_app.logger.warning("healthz: database unavailable: %s", error)
         return {"status": "unavailable", "database": "down"}, 503, headers
     return {"status": "ok", "database": "ok"}, 200, headers
 

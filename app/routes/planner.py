@@ -5,16 +5,17 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from app.auth import role_required
 from app.db import get_session
 from app.i18n import localize
-from app.models import ROLES, Booth, Event, Vendor
+from app.models import ROLES
 from app.services import users as user_svc
 from app.services.audit import acting_as
 from app.services.errors import NotFound, ServiceError
+from app.services.events import events_with_booth_counts
+from app.services.vendors import active_vendor_count
 from app.views.labels import ROLE_LABELS
 
 bp = Blueprint("planner", __name__, url_prefix="/planner")
@@ -25,13 +26,8 @@ bp = Blueprint("planner", __name__, url_prefix="/planner")
 def dashboard() -> str:
     """Events with their booth counts, and the vendor registry size."""
     session = get_session()
-    rows = session.execute(
-        select(Event, func.count(Booth.id))
-        .outerjoin(Booth, Booth.event_id == Event.id)
-        .group_by(Event.id)
-        .order_by(Event.date.desc())
-    ).all()
-    vendors = session.scalar(select(func.count()).select_from(Vendor).where(Vendor.active))
+    rows = events_with_booth_counts(session)
+    vendors = active_vendor_count(session)
     return render_template("planner/dashboard.html", events=rows, vendor_count=vendors)
 
 

@@ -17,17 +17,16 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import select
 
 from app.auth import role_required
 from app.db import get_session
-from app.models import Booth, City, Event, Facility
+from app.models import Booth, City, Event
 from app.services.audit import acting_as
 from app.services.bbox import booths_geojson_text, layer_fc, parse_bbox
-from app.services.cities import get_city
+from app.services.cities import facility_count, get_city
 from app.services.conflicts import booth_conflicts, booth_states, event_conflicts
 from app.services.errors import ServiceError
-from app.services.events import get_event
+from app.services.events import booth_count, corridor_bounds, events_of_city, get_event
 from app.services.features import (
     InvalidFeature,
     StaleVersion,
@@ -220,9 +219,7 @@ def workspace_page() -> str:
     session = get_session()
     city_slug = request.args.get("city", "pontianak")
     city = get_city(session, city_slug)
-    events = session.scalars(
-        select(Event).where(Event.city_id == city.id).order_by(Event.date.desc())
-    ).all()
+    events = events_of_city(session, city)
     event = _event_arg(session, city) or next((e for e in events if e.status != "closed"), None)
     static_base = url_for("static", filename="vendor").rstrip("/")
     bounds = corridor_bounds(session, event) if event else None
@@ -322,13 +319,8 @@ def _booth_tiles(session: Any, event: Event) -> dict[str, Any] | None:
     PostGIS, only the tiles in view) at city scale, and fetches booths as features by bounding
     box only from :data:`TILE_EDIT_ZOOM` on, where they are edited.
     """
-    from sqlalchemy import func
-
     limit = int(current_app.config["WORKSPACE_TILE_MIN_BOOTHS"])
-    count = (
-        session.scalar(select(func.count()).select_from(Booth).where(Booth.event_id == event.id))
-        or 0
-    )
+    count = booth_count(session, event)
     if count <= limit:
         return None
     url = url_for(
@@ -351,15 +343,8 @@ def _booth_tiles(session: Any, event: Event) -> dict[str, Any] | None:
 def _facilities_by_view(session: Any, city: City) -> bool:
     """Whether the city has too many facilities to send at once (every tree, pole and drain
     inlet of a big city): then the map fetches those around the view from street level on."""
-    from sqlalchemy import func
-
     limit = int(current_app.config["WORKSPACE_VIEW_MIN_FACILITIES"])
-    count = (
-        session.scalar(
-            select(func.count()).select_from(Facility).where(Facility.city_id == city.id)
-        )
-        or 0
-    )
+    count = facility_count(session, city)
     return bool(count > limit)
 
 
@@ -368,27 +353,6 @@ def _padded(bounds: list[list[float]], ratio: float) -> list[float]:
     (s, w), (n, e) = bounds
     dy, dx = (n - s) * ratio, (e - w) * ratio
     return [w - dx, s - dy, e + dx, n + dy]
-
-
-def corridor_bounds(session: Any, event: Event) -> list[list[float]] | None:
-    """``[[south, west], [north, east]]`` of the event's corridors, to open the map there."""
-    from sqlalchemy import func
-
-    from app.models import Zone, event_corridor
-
-    box = session.execute(
-        select(
-            func.ST_XMin(func.ST_Extent(Zone.geom)),
-            func.ST_YMin(func.ST_Extent(Zone.geom)),
-            func.ST_XMax(func.ST_Extent(Zone.geom)),
-            func.ST_YMax(func.ST_Extent(Zone.geom)),
-        )
-        .join(event_corridor, event_corridor.c.zone_id == Zone.id)
-        .where(event_corridor.c.event_id == event.id)
-    ).one()
-    if box[0] is None:
-        return None
-    return [[box[1], box[0]], [box[3], box[2]]]
 
 
 def _ui_labels() -> dict[str, str]:

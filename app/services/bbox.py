@@ -13,6 +13,7 @@ from sqlalchemy import JSON, Text, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from app.models import Booth, City, Event, Facility, Zone
+from app.ogc import params as ogc_params
 from app.services.errors import ServiceError
 
 #: 6 decimals of a degree ≈ 11 cm at the equator: enough to draw and edit a 3 m booth.
@@ -20,21 +21,23 @@ DECIMALS = 6
 
 
 def parse_bbox(raw: str | None) -> tuple[float, float, float, float] | None:
-    """``minlon,minlat,maxlon,maxlat`` → tuple; None when absent; 400 when malformed."""
+    """``minlon,minlat,maxlon,maxlat`` → tuple; None when absent; 400 when malformed.
+
+    The OGC parser (:func:`app.ogc.params.parse_bbox`) reads the numbers; the map's view never
+    crosses the antimeridian, so a box that does is refused here.
+    """
     if not raw:
         return None
     try:
-        parts = tuple(float(p) for p in raw.split(","))
-    except ValueError as exc:
+        boxes = ogc_params.parse_bbox(raw)
+    except ogc_params.OgcError as exc:
         raise ServiceError(
             "bbox harus empat angka: minlon,minlat,maxlon,maxlat.",
             "bbox must be four numbers: minlon,minlat,maxlon,maxlat.",
         ) from exc
-    if len(parts) != 4 or not (
-        -180 <= parts[0] <= parts[2] <= 180 and -90 <= parts[1] <= parts[3] <= 90
-    ):
+    if boxes is None or len(boxes) != 1:
         raise ServiceError("bbox tidak sah.", "Invalid bbox.")
-    return parts  # type: ignore[return-value]
+    return boxes[0]
 
 
 def _fc_rows(

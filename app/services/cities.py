@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from geoalchemy2.shape import from_shape, to_shape
 from shapely.geometry import Polygon, box
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app.gis.crs import CRSError, require_metric, utm_epsg_for
 from app.gis.rules import DEFAULT_CLEARANCE_SOURCES, DEFAULT_CLEARANCES_M
-from app.models import City, ClearanceRule
+from app.models import City, ClearanceRule, Facility
 from app.services.errors import NotFound, ServiceError
 
 
@@ -76,3 +77,26 @@ def clearances_for(city: City) -> dict[str, float]:
 def city_extent(city: City) -> Polygon | None:
     """The city's extent as a shapely polygon in EPSG:4326, if set."""
     return to_shape(city.extent) if city.extent is not None else None  # type: ignore[return-value]
+
+
+def default_city(session: Session, slug: str) -> City | None:
+    """The city named ``slug``, else the first city there is, else None (an empty database)."""
+    city = session.scalars(select(City).where(City.slug == slug)).one_or_none()
+    return city or session.scalars(select(City).order_by(City.id).limit(1)).one_or_none()
+
+
+def facility_count(session: Session, city: City) -> int:
+    """How many facilities the city has."""
+    count = session.scalar(
+        select(func.count()).select_from(Facility).where(Facility.city_id == city.id)
+    )
+    return int(count or 0)
+
+
+def database_error(session: Session) -> str | None:
+    """None when the database answers a round trip, else the error's type name (no details)."""
+    try:
+        session.execute(select(1))
+    except SQLAlchemyError as exc:
+        return type(exc).__name__
+    return None

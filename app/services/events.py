@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, time
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import City, Event, Zone
+from app.models import Assignment, Booth, City, Event, Vendor, Zone, event_corridor
 from app.services.errors import NotFound, ServiceError
 
 
@@ -169,3 +169,74 @@ def _renamed(name: str, on: date) -> str:
     """Replace a trailing date in the name ("… — 6 Desember 2026") with the new one."""
     base = name.split(" — ")[0]
     return f"{base} — {on.day} {_MONTHS[on.month]} {on.year}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Queries the planner's pages show
+
+
+def latest_published(session: Session, city: City) -> Event | None:
+    """The city's most recent published event (the home map shows its booths)."""
+    return session.scalars(
+        select(Event)
+        .where(Event.city_id == city.id, Event.status == "published")
+        .order_by(Event.date.desc())
+        .limit(1)
+    ).one_or_none()
+
+
+def events_of_city(session: Session, city: City) -> list[Event]:
+    """The city's events, newest first."""
+    return list(
+        session.scalars(
+            select(Event).where(Event.city_id == city.id).order_by(Event.date.desc())
+        ).all()
+    )
+
+
+def events_with_booth_counts(session: Session) -> list[tuple[Event, int]]:
+    """Every event with its number of booths, newest first (the planner's dashboard)."""
+    rows = session.execute(
+        select(Event, func.count(Booth.id))
+        .outerjoin(Booth, Booth.event_id == Event.id)
+        .group_by(Event.id)
+        .order_by(Event.date.desc())
+    ).all()
+    return [(event, int(count)) for event, count in rows]
+
+
+def booth_count(session: Session, event: Event) -> int:
+    """How many booths the event has."""
+    count = session.scalar(
+        select(func.count()).select_from(Booth).where(Booth.event_id == event.id)
+    )
+    return int(count or 0)
+
+
+def event_assignments(session: Session, event: Event) -> list[tuple[Assignment, str, Vendor]]:
+    """The event's assignments with their booth's code and their vendor, by booth code."""
+    rows = session.execute(
+        select(Assignment, Booth.code, Vendor)
+        .join(Booth, Booth.id == Assignment.booth_id)
+        .join(Vendor, Vendor.id == Assignment.vendor_id)
+        .where(Assignment.event_id == event.id)
+        .order_by(Booth.code, Assignment.id)
+    ).all()
+    return [(assignment, code, vendor) for assignment, code, vendor in rows]
+
+
+def corridor_bounds(session: Session, event: Event) -> list[list[float]] | None:
+    """``[[south, west], [north, east]]`` of the event's corridors, to open the map there."""
+    box = session.execute(
+        select(
+            func.ST_XMin(func.ST_Extent(Zone.geom)),
+            func.ST_YMin(func.ST_Extent(Zone.geom)),
+            func.ST_XMax(func.ST_Extent(Zone.geom)),
+            func.ST_YMax(func.ST_Extent(Zone.geom)),
+        )
+        .join(event_corridor, event_corridor.c.zone_id == Zone.id)
+        .where(event_corridor.c.event_id == event.id)
+    ).one()
+    if box[0] is None:
+        return None
+    return [[box[1], box[0]], [box[3], box[2]]]

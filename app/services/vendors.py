@@ -1027,3 +1027,17 @@ def export_xlsx(session: Session, *, city: City, query: VendorQuery | None = Non
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def vendors_by_id(session: Session, ids: Iterable[int]) -> dict[int, Vendor]:
+    """The vendors with these ids, by id (ids that do not exist are left out)."""
+    wanted = list(ids)
+    if not wanted:
+        return {}
+    return {v.id: v for v in session.scalars(select(Vendor).where(Vendor.id.in_(wanted)))}
+
+
+def active_vendor_count(session: Session) -> int:
+    """How many vendors are active (may be allocated booths)."""
+    count = session.scalar(select(func.count()).select_from(Vendor).where(Vendor.active))
+    return int(count or 0)
