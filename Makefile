@@ -70,7 +70,7 @@ serve: setup
 lint: setup
 	$(VENV)/bin/ruff format --check app tests bench scripts
 	$(VENV)/bin/ruff check app tests bench scripts
-	$(VENV)/bin/mypy --follow-imports=silent app/gis app/allocation app/printing
+	$(VENV)/bin/mypy app
 
 bench: setup
 	@set -euo pipefail; \

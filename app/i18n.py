@@ -19,7 +19,7 @@ def select_locale() -> str:
 
     languages = current_app.config["LANGUAGES"]
     asked = request.args.get("lang")
-    if asked in languages:
+    if asked is not None and asked in languages:
         session["lang"] = asked
         return asked
     chosen = session.get("lang")

@@ -157,7 +157,7 @@ class _Formatter(string.Formatter):
             return render(value, self.lang)
         if format_spec == "m" and isinstance(value, int | float):
             return metres_text(float(value), self.lang)
-        return super().format_field(value, format_spec)
+        return str(super().format_field(value, format_spec))
 
 
 def render(msg: Msg, lang: str) -> str:
@@ -168,7 +168,7 @@ def render(msg: Msg, lang: str) -> str:
     """
     which = language(lang)
     template = _CATALOGUE[msg.code][LANGUAGES.index(which)]
-    return _Formatter(which).vformat(template, (), dict(msg.params))
+    return str(_Formatter(which).vformat(template, (), dict(msg.params)))
 
 
 def bilingual(msg: Msg) -> str:

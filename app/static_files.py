@@ -12,7 +12,7 @@ import mimetypes
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, make_response, request
 from werkzeug.security import safe_join
 
 COMPRESSIBLE = {".js", ".css", ".svg", ".json", ".html", ".txt", ".map"}
@@ -40,7 +40,7 @@ def init_static_gzip(app: Flask) -> None:
             or not path.is_file()
             or "gzip" not in request.headers.get("Accept-Encoding", "")
         ):
-            return plain(filename=filename)  # type: ignore[no-any-return]
+            return make_response(plain(filename=filename))
         stat = path.stat()
         etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}-gz"'
         if request.if_none_match.contains(etag.strip('"')):

@@ -50,7 +50,7 @@ class User(UserMixin, Timestamped, Base):
         return f"{self.id}:{self.session_version}"
 
     @property
-    def is_active(self) -> bool:  # type: ignore[override]
+    def is_active(self) -> bool:
         """Deactivated accounts cannot log in (Flask-Login reads this)."""
         return self.active
 

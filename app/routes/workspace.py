@@ -157,8 +157,8 @@ def update(city_slug: str, layer: str, ident: int) -> tuple[Response, int]:
     data = request.get_json(silent=True) or {}
     event = _event_arg(session, city)
     try:
-        version = int(data.get("version"))
-    except (TypeError, ValueError):
+        version = int(data["version"])
+    except (KeyError, TypeError, ValueError):
         return jsonify(error="version_required", message=_("Versi fitur wajib dikirim.")), 400
     try:
         with acting_as(current_user.id, current_user.email):

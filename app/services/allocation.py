@@ -9,10 +9,10 @@ unplaced reasons and the waitlist order used for no-show releases on the day.
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from geoalchemy2.shape import to_shape
@@ -73,10 +73,11 @@ class AllocationOutcome:
     def to_dict(self) -> dict[str, Any]:
         """Every placement with its explanation and every unplaced vendor with its reason."""
         data = self.result.to_dict()
-        for p in data["placements"]:  # type: ignore[union-attr]
-            v = self.vendors[p["vendor_id"]]
-            p["business_name"] = v.business_name
-        for u in data["unplaced"]:  # type: ignore[union-attr]
+        placements = cast("list[dict[str, Any]]", data["placements"])
+        unplaced = cast("list[dict[str, Any]]", data["unplaced"])
+        for p in placements:
+            p["business_name"] = self.vendors[p["vendor_id"]].business_name
+        for u in unplaced:
             u["business_name"] = self.vendors[u["vendor_id"]].business_name
         data["run_id"] = self.run_id
         data["kept_pins"] = self.kept_pins
@@ -137,10 +138,11 @@ def _quality(centres: np.ndarray, desks: np.ndarray) -> np.ndarray:
     if len(desks) == 0:
         return np.full(len(centres), 0.5)
     d = np.sqrt(((centres[:, None, :] - desks[None, :, :]) ** 2).sum(-1)).min(axis=1)
-    return np.round(np.clip(1.0 - d / 600.0, 0.05, 1.0), 3)
+    quality: np.ndarray = np.round(np.clip(1.0 - d / 600.0, 0.05, 1.0), 3)
+    return quality
 
 
-def _neighbours(booths: list[Booth], centres: np.ndarray) -> list[list[str]]:
+def _neighbours(booths: Sequence[Booth], centres: np.ndarray) -> list[list[str]]:
     """Booths next to each other in the same row (same side, consecutive along the corridor)."""
     result: list[list[str]] = [[] for _ in booths]
     by_side: dict[str | None, list[int]] = {}
@@ -148,11 +150,11 @@ def _neighbours(booths: list[Booth], centres: np.ndarray) -> list[list[str]]:
         by_side.setdefault(b.side, []).append(i)
     for idx in by_side.values():
         idx.sort(key=lambda i: booths[i].chainage_m or 0.0)
-        for a, b in zip(idx, idx[1:], strict=False):
-            limit = max(booths[a].width_m, booths[b].width_m) + NEIGHBOUR_SLACK_M
-            if float(np.hypot(*(centres[a] - centres[b]))) <= limit:
-                result[a].append(booths[b].code)
-                result[b].append(booths[a].code)
+        for here, after in zip(idx, idx[1:], strict=False):
+            limit = max(booths[here].width_m, booths[after].width_m) + NEIGHBOUR_SLACK_M
+            if float(np.hypot(*(centres[here] - centres[after]))) <= limit:
+                result[here].append(booths[after].code)
+                result[after].append(booths[here].code)
     return result
 
 

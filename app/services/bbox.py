@@ -45,9 +45,10 @@ def _fc_rows(
 ) -> list[tuple[Any, str]]:
     if bbox is not None:
         where.append(model.geom.intersects(func.ST_MakeEnvelope(*bbox, 4326)))
-    return session.execute(
+    rows = session.execute(
         select(model, func.ST_AsGeoJSON(model.geom, DECIMALS)).where(*where).order_by(model.id)
     ).all()
+    return [(obj, str(text)) for obj, text in rows]
 
 
 def layer_fc(

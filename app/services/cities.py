@@ -76,7 +76,10 @@ def clearances_for(city: City) -> dict[str, float]:
 
 def city_extent(city: City) -> Polygon | None:
     """The city's extent as a shapely polygon in EPSG:4326, if set."""
-    return to_shape(city.extent) if city.extent is not None else None  # type: ignore[return-value]
+    if city.extent is None:
+        return None
+    shape = to_shape(city.extent)
+    return shape if isinstance(shape, Polygon) else None
 
 
 def default_city(session: Session, slug: str) -> City | None:

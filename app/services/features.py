@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from geoalchemy2.shape import from_shape
 from shapely.geometry import shape
@@ -278,7 +278,11 @@ def undo_last(session: Session, *, user_id: int, city: City) -> dict[str, Any]:
         raise NotFound("Tidak ada perubahan untuk dibatalkan.", "Nothing to undo.")
     layer = LAYER_OF[entry.entity]
     model = MODELS[layer]
-    current = session.get(model, entry.entity_id) if entry.entity_id else None
+    # session.get of a union of model classes is typed as their base; MODELS holds only these
+    current = cast(
+        "Zone | Facility | Booth | None",
+        session.get(model, entry.entity_id) if entry.entity_id else None,
+    )
     if entry.action in ("update", "create") and current is not None:
         expected = (entry.after or {}).get("version")
         if expected is not None and current.version != expected:

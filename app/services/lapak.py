@@ -24,6 +24,7 @@ from shapely import box
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import (
     JSON,
+    BindParameter,
     Text,
     bindparam,
     case,
@@ -412,8 +413,10 @@ def _booking_statements() -> tuple[Any, Any]:
     Building SQLAlchemy expressions costs more than running them here, and this is the hottest
     read on CFD morning.
     """
-    event_id, booth_id, city_id = bindparam("event_id"), bindparam("booth_id"), bindparam("city_id")
-    epsg = bindparam("epsg")
+    event_id: BindParameter[int] = bindparam("event_id")
+    booth_id: BindParameter[int] = bindparam("booth_id")
+    city_id: BindParameter[int] = bindparam("city_id")
+    epsg: BindParameter[int] = bindparam("epsg")
     near, far = _box("near"), _box("far")
     own_m = func.ST_Transform(
         select(Booth.geom).where(Booth.id == booth_id).scalar_subquery(), epsg

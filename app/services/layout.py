@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from geoalchemy2.shape import from_shape
 from shapely.geometry import Point
@@ -156,7 +156,9 @@ def generate_event_layout(
                 width_m=params.booth_width_m,
                 depth_m=params.booth_depth_m,
                 side=str(props.get("side")) if props.get("side") else None,
-                chainage_m=float(props["chainage_m"]) if "chainage_m" in props else None,
+                chainage_m=float(cast(float, props["chainage_m"]))
+                if "chainage_m" in props
+                else None,
                 locked=shape.kind == "service_desk",
                 has_electricity=shape.kind == "service_desk" or _near(shape.geometry, power),
                 # a CFD booth stands on the closed, level carriageway: reachable without steps
