@@ -21,11 +21,11 @@ import time
 from typing import Any
 
 from flask import Flask, current_app, g, has_app_context, jsonify, render_template, request
+from flask import Response as FlaskResponse
 from flask_babel import gettext as _
 from sqlalchemy import Engine, event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
-from werkzeug.wrappers import Response
 
 #: Methods a retry cannot harm.
 READS = frozenset({"GET", "HEAD"})
@@ -59,7 +59,7 @@ class PetaLapakFlask(Flask):
             raise _ReadAgain from e
         return super().handle_user_exception(e)
 
-    def full_dispatch_request(self) -> Response:
+    def full_dispatch_request(self) -> FlaskResponse:
         """Dispatch; a read interrupted by a dropped connection runs once more, fresh."""
         try:
             return super().full_dispatch_request()
@@ -99,18 +99,24 @@ def _commit_done(session: Session) -> None:
 
 def _message(in_doubt: bool) -> str:
     if request.method in READS:
-        return _(
-            "Basis data sedang tidak dapat dihubungi (mungkin sedang dimulai ulang). Coba lagi "
-            "dalam beberapa detik."
+        return str(
+            _(
+                "Basis data sedang tidak dapat dihubungi (mungkin sedang dimulai ulang). Coba lagi "
+                "dalam beberapa detik."
+            )
         )
     if in_doubt:
-        return _(
-            "Basis data terputus saat menyimpan: belum pasti apakah perubahan Anda tersimpan. "
-            "Muat ulang halaman untuk memeriksa sebelum mengirimnya lagi."
+        return str(
+            _(
+                "Basis data terputus saat menyimpan: belum pasti apakah perubahan Anda tersimpan. "
+                "Muat ulang halaman untuk memeriksa sebelum mengirimnya lagi."
+            )
         )
-    return _(
-        "Basis data sedang tidak dapat dihubungi (mungkin sedang dimulai ulang). Perubahan Anda "
-        "belum tersimpan; kirim lagi dalam beberapa detik."
+    return str(
+        _(
+            "Basis data sedang tidak dapat dihubungi (mungkin sedang dimulai ulang). "
+            "Perubahan Anda belum tersimpan; kirim lagi dalam beberapa detik."
+        )
     )
 
 

@@ -308,7 +308,7 @@ def backoff_delay_s(failures: int, *, free: int, max_delay_s: int) -> int:
     """
     if failures < free:
         return 0
-    return min(max_delay_s, 2 ** min(failures - free, 32))
+    return min(max_delay_s, int(2 ** min(failures - free, 32)))
 
 
 def backoff_wait(bucket: str, key: str) -> int:

@@ -89,9 +89,11 @@ def login() -> str | Response | tuple[str, int, dict[str, str]]:
 
 def _too_many_message(wait: int) -> str:
     if wait < 120:
-        return _("Terlalu banyak percobaan masuk. Silakan coba lagi dalam %(n)s detik.", n=wait)
-    return _(
-        "Terlalu banyak percobaan masuk. Silakan coba lagi dalam %(n)s menit.", n=-(-wait // 60)
+        return str(
+            _("Terlalu banyak percobaan masuk. Silakan coba lagi dalam %(n)s detik.", n=wait)
+        )
+    return str(
+        _("Terlalu banyak percobaan masuk. Silakan coba lagi dalam %(n)s menit.", n=-(-wait // 60))
     )
 
 
