@@ -43,7 +43,9 @@ from app.db import get_session
 from app.gis.rules import VENDOR_CATEGORIES
 from app.i18n import localize
 from app.models import City, Vendor
+from app.services import vendor_access
 from app.services import vendors as svc
+from app.services.audit import acting_as
 from app.services.cities import get_city
 from app.services.errors import ServiceError
 from app.views.labels import CATEGORY_LABELS
@@ -446,13 +448,50 @@ def api_reactivate(vendor_id: int) -> Any:
 @role_required("planner")
 def card(vendor_id: int) -> str:
     """A printable vendor card: access code and a QR code of the vendor's signed link."""
-    from app.services.vendor_access import vendor_link
     from app.views.qr import qr_svg
 
     vendor = svc.get_vendor(get_session(), vendor_id, city=_city())
-    link = vendor_link(
-        vendor, secret_key=current_app.config["SECRET_KEY"], base_url=request.host_url
-    )
+    link = _signed_link(vendor)
     return render_template(
         "vendors/card.html", vendor=vendor, link=link, qr=qr_svg(link), **_render_labels()
     )
+
+
+def _signed_link(vendor: Vendor) -> str:
+    return vendor_access.vendor_link(
+        vendor, secret_key=current_app.config["SECRET_KEY"], base_url=request.host_url
+    )
+
+
+def _issue_new_code(vendor_id: int) -> Vendor:
+    vendor = svc.get_vendor(get_session(), vendor_id, city=_city())
+    with acting_as(current_user.id, current_user.email):
+        vendor_access.issue_new_code(get_session(), vendor)
+    return vendor
+
+
+@bp.post("/planner/vendors/<int:vendor_id>/new-code")
+@role_required("planner")
+def new_code(vendor_id: int) -> WerkzeugResponse:
+    """A new access code: the old code, links and QR codes stop working; print the new card."""
+    vendor = _issue_new_code(vendor_id)
+    flash(
+        _(
+            "Kode akses baru dibuat. Kode lama, tautan, dan kode QR lama tidak berlaku lagi: "
+            "cetak kartu baru ini untuk pedagang."
+        ),
+        "info",
+    )
+    return redirect(url_for("vendors.card", vendor_id=vendor.id))
+
+
+@bp.post("/api/vendors/<int:vendor_id>/new-code")
+@role_required("planner")
+def api_new_code(vendor_id: int) -> Any:
+    """Issue a new access code; the answer has it, the new signed link and the card's address."""
+    vendor = _issue_new_code(vendor_id)
+    return {
+        **_vendor_json(vendor),
+        "link": _signed_link(vendor),
+        "card_url": url_for("vendors.card", vendor_id=vendor.id, _external=True),
+    }

@@ -23,7 +23,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Vendor
-from app.services.access_codes import normalise_code
+from app.services import audit
+from app.services.access_codes import new_access_code, normalise_code
 
 #: The vendor page's path for signed links; the route is registered under the same path.
 LINK_PATH = "/lapak/v/"
@@ -121,6 +122,27 @@ def vendor_from_session(session: Session, value: Any, *, secret_key: str) -> Ven
     if not isinstance(value, dict):
         return None
     return _vendor_if_current(session, value.get("id"), value.get("k"), secret_key=secret_key)
+
+
+def issue_new_code(session: Session, vendor: Vendor) -> str:
+    """Give the vendor a new access code and return it (one transaction, audited).
+
+    The old code stops working at once, and so does every signed link, QR code and vendor-page
+    session issued before: they carry the :func:`key_fingerprint` of the old code. The vendor
+    needs a new card (the vendor card page prints it).
+    """
+    for _ in range(5):  # 46 bits: a clash with another vendor's code is all but impossible
+        code = new_access_code()
+        taken = session.scalar(select(Vendor.id).where(Vendor.access_code == code))
+        if taken is None and code != vendor.access_code:
+            break
+    else:  # pragma: no cover - five clashes in a row
+        raise RuntimeError("no free access code after five tries")
+    vendor.access_code = code
+    # The log says that and when a code was replaced, never the codes themselves.
+    audit.record(session, action="new_code", entity="vendor", entity_id=vendor.id)
+    session.commit()
+    return code
 
 
 def _serializer(secret_key: str) -> URLSafeTimedSerializer:
