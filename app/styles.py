@@ -1,7 +1,8 @@
 """Map and print styles as data: one table per layer, shared by the web maps and the print-outs.
 
 No map or drawing library here: :mod:`app.views.maps` turns these into folium/Leaflet options and
-:mod:`app.printing` into PDF strokes and fills, so a colour is chosen once and both agree.
+:mod:`app.printing` into PDF strokes and fills, so a colour is chosen once and both agree. Facility
+symbols belong to each kind's entry in :mod:`app.kinds` (``FACILITY_STYLES`` there).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from typing import Any, Final, Literal
 
 __all__ = [
     "BOOTH_STYLES",
-    "FACILITY_STYLES",
     "ZONE_FALLBACK_STYLE",
     "ZONE_STYLES",
     "LegendShape",
@@ -101,23 +101,6 @@ ZONE_STYLES: Final[Mapping[str, PathStyle]] = {
 }
 #: A zone of a kind with no style of its own.
 ZONE_FALLBACK_STYLE: Final = PathStyle("#616161", "#9e9e9e", fill_opacity=0.2)
-
-#: Facility points by ``facility.kind`` (codes from :data:`app.gis.rules.FACILITY_KINDS`).
-FACILITY_STYLES: Final[Mapping[str, MarkerStyle]] = {
-    "hydrant": MarkerStyle("circle", "#d32f2f", "#7f0000", 14),
-    "bus_stop": MarkerStyle("square", "#1565c0", "#0d47a1", 18, "B"),
-    "crossing": MarkerStyle("square", "#ffffff", "#000000", 18, "Z", glyph_colour="#000000"),
-    "intersection": MarkerStyle("circle", "#9e9e9e", "#424242", 12),
-    "ramp": MarkerStyle("diamond", "#0277bd", "#01579b", 14, "R"),
-    "driveway": MarkerStyle("square", "#8d6e63", "#4e342e", 16, "D"),
-    "building_entrance": MarkerStyle("square", "#455a64", "#263238", 16, "E"),
-    "tree": MarkerStyle("circle", "#43a047", "#1b5e20", 8),
-    "pole": MarkerStyle("circle", "#37474f", "#000000", 7),
-    "drainage_inlet": MarkerStyle("circle", "#00897b", "#004d40", 10),
-    "manhole": MarkerStyle("circle", "#795548", "#3e2723", 10),
-    "bench": MarkerStyle("square", "#a1887f", "#5d4037", 14, "b"),
-    "other": MarkerStyle("circle", "#bdbdbd", "#616161", 8),
-}
 
 #: Booth footprints by state (see :func:`booth_state`).
 BOOTH_STYLES: Final[Mapping[str, PathStyle]] = {

@@ -42,6 +42,22 @@ def _configure(**kwargs):  # type: ignore[no-untyped-def]
     )
 
 
+def _sync_registries(connection) -> None:  # type: ignore[no-untyped-def]
+    """After an upgrade (or stamp) that leaves the database at the head, rewrite the lookup tables
+    that mirror the code's registries (app.migrate explains why). Read-only commands such as
+    ``alembic current`` pass no target revision and write nothing."""
+    from sqlalchemy import inspect
+
+    from app.migrate import sync_facility_kinds
+
+    # upgrade, downgrade and stamp name a destination; current, check and history do not.
+    if "destination_rev" not in context.get_context().opts:
+        return
+    at_head = set(context.get_context().get_current_heads()) == set(context.script.get_heads())
+    if at_head and inspect(connection).has_table("facility_kind"):
+        sync_facility_kinds(connection)
+
+
 def run_offline() -> None:
     _configure(url=_url(), literal_binds=True)
     with context.begin_transaction():
@@ -54,12 +70,14 @@ def run_online() -> None:
         _configure(connection=connection)
         with context.begin_transaction():
             context.run_migrations()
+            _sync_registries(connection)
         return
     engine = create_engine(_url(), poolclass=pool.NullPool)
     with engine.connect() as conn:
         _configure(connection=conn)
         with context.begin_transaction():
             context.run_migrations()
+            _sync_registries(conn)
 
 
 if context.is_offline_mode():

@@ -21,8 +21,8 @@ The rules
 ``booth_overlap`` (blocking)
     Two booths share more than 0.01 m². Each booth of the pair gets its own conflict naming the
     other, so a booth's list is complete on its own (the map colours both).
-``facility_clearance`` (blocking for hydrants, bus stops, crossings, intersections, ramps,
-driveways and building entrances; a warning for the rest)
+``facility_clearance`` (blocking or a warning, as each kind's entry in :mod:`app.kinds` says:
+blocking for hydrants, bus stops, crossings, intersections, ramps, driveways and building entrances)
     The exact distance from the booth polygon to the facility geometry is **strictly less** than the
     clearance for the facility's kind. A booth exactly at the required distance is allowed. No
     buffered polygons are involved: a buffered circle is a polygon inscribed in the true circle and
@@ -51,6 +51,7 @@ from shapely.geometry.base import BaseGeometry
 
 from app.gis.crs import CRSError, refuse_degrees
 from app.gis.shapes import BoothShape, FacilityShape, ZoneShape
+from app.kinds import FACILITY_KIND_REGISTRY, facility_kind
 
 #: Rule names, in the order conflicts of one booth are listed (alphabetical).
 RULES: Final = (
@@ -66,9 +67,10 @@ RULES: Final = (
 BLOCKING: Final = "blocking"
 WARNING: Final = "warning"
 
-#: Facility kinds whose clearance blocks a booth; every other kind only warns.
+#: Facility kinds whose clearance blocks a booth (see :mod:`app.kinds`); every other kind, and a
+#: code no one registered, only warns.
 BLOCKING_FACILITY_KINDS: Final = frozenset(
-    {"hydrant", "bus_stop", "crossing", "intersection", "ramp", "driveway", "building_entrance"}
+    code for code, kind in FACILITY_KIND_REGISTRY.items() if kind.blocking
 )
 
 #: How far (metres) a booth may stick out of its areas before it counts as outside.
@@ -92,36 +94,6 @@ _SPATIAL_ORDER_MIN: Final = 1024
 #: Moved booths checked by brute force before the booth index is rebuilt.
 _STALE_LIMIT: Final = 64
 
-_FACILITY_LABELS_ID: Final = {
-    "hydrant": "hidran",
-    "bus_stop": "halte",
-    "crossing": "penyeberangan",
-    "intersection": "persimpangan",
-    "ramp": "ramp",
-    "driveway": "akses keluar-masuk kendaraan",
-    "building_entrance": "pintu masuk gedung",
-    "tree": "pohon",
-    "pole": "tiang",
-    "drainage_inlet": "lubang drainase",
-    "manhole": "lubang kontrol (manhole)",
-    "bench": "bangku",
-    "other": "fasilitas",
-}
-_FACILITY_LABELS_EN: Final = {
-    "hydrant": "hydrant",
-    "bus_stop": "bus stop",
-    "crossing": "crossing",
-    "intersection": "intersection",
-    "ramp": "ramp",
-    "driveway": "driveway",
-    "building_entrance": "building entrance",
-    "tree": "tree",
-    "pole": "pole",
-    "drainage_inlet": "drainage inlet",
-    "manhole": "manhole",
-    "bench": "bench",
-    "other": "facility",
-}
 _ZONE_LABELS_ID: Final = {
     "no_vending": "zona larangan berjualan",
     "emergency_lane": "jalur darurat",
@@ -791,8 +763,10 @@ class ConflictChecker:
     ) -> Conflict:
         kind = facility.kind
         severity = BLOCKING if kind in BLOCKING_FACILITY_KINDS else WARNING
-        label_id = _named(_FACILITY_LABELS_ID.get(kind, kind), facility.name, facility.id)
-        label_en = _named(_FACILITY_LABELS_EN.get(kind, kind), facility.name, facility.id)
+        known = facility_kind(kind)
+        noun_id, noun_en = (known.noun_id, known.noun_en) if known else (kind, kind)
+        label_id = _named(noun_id, facility.name, facility.id)
+        label_en = _named(noun_en, facility.name, facility.id)
         need_id, need_en = _fmt(required_m, lang="id"), _fmt(required_m, lang="en")
         if distance_m == 0.0:
             text_id = (

@@ -4,7 +4,7 @@ from app.models.account import ROLES, AuditEntry, User
 from app.models.base import Base
 from app.models.data_version import DataVersion
 from app.models.event import EVENT_STATUSES, Booth, Event, event_corridor
-from app.models.geo import City, ClearanceRule, Facility, Zone
+from app.models.geo import City, ClearanceRule, Facility, FacilityKindRow, Zone
 from app.models.vendor import (
     ASSIGNMENT_STATUSES,
     HOLDING_STATUSES,
@@ -28,6 +28,7 @@ __all__ = [
     "DataVersion",
     "Event",
     "Facility",
+    "FacilityKindRow",
     "User",
     "Vendor",
     "Zone",

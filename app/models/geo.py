@@ -6,6 +6,7 @@ from datetime import time
 
 from geoalchemy2 import Geometry, WKBElement
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Float,
     ForeignKey,
@@ -18,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.gis.rules import FACILITY_KINDS, ZONE_KINDS
+from app.gis.rules import ZONE_KINDS
 from app.models.base import Base, Timestamped, in_list
 
 
@@ -75,12 +76,27 @@ class Zone(Timestamped, Base):
     __mapper_args__ = {"version_id_col": version}
 
 
+class FacilityKindRow(Base):
+    """A registered facility kind: the database's copy of :data:`app.kinds.FACILITY_KIND_REGISTRY`.
+
+    ``facility.kind`` and ``clearance_rule.facility_kind`` refer to it, so the database refuses a
+    kind no one registered. Its rows are written by :func:`app.migrate.sync_facility_kinds` after
+    every migration run, never by the app.
+    """
+
+    __tablename__ = "facility_kind"
+
+    code: Mapped[str] = mapped_column(String(30), primary_key=True)
+    label_id: Mapped[str] = mapped_column(String(80), nullable=False)
+    label_en: Mapped[str] = mapped_column(String(80), nullable=False)
+    blocking: Mapped[bool] = mapped_column(Boolean, nullable=False)
+
+
 class Facility(Timestamped, Base):
     """A public facility that booths must keep clear of (hydrant, halte, crossing, drain…)."""
 
     __tablename__ = "facility"
     __table_args__ = (
-        CheckConstraint(in_list("kind", FACILITY_KINDS), name="kind"),
         CheckConstraint("ST_IsValid(geom)", name="geom_valid"),
         CheckConstraint(
             "GeometryType(geom) IN ('POINT', 'LINESTRING', 'POLYGON')", name="geom_type"
@@ -89,7 +105,9 @@ class Facility(Timestamped, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     city_id: Mapped[int] = mapped_column(ForeignKey("city.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(30), nullable=False)
+    kind: Mapped[str] = mapped_column(
+        String(30), ForeignKey("facility_kind.code", onupdate="CASCADE"), nullable=False
+    )
     name: Mapped[str | None] = mapped_column(String(200))
     source: Mapped[str | None] = mapped_column(String(200))
     geom: Mapped[WKBElement] = mapped_column(Geometry("GEOMETRY", srid=4326), nullable=False)
@@ -106,13 +124,14 @@ class ClearanceRule(Timestamped, Base):
     __tablename__ = "clearance_rule"
     __table_args__ = (
         UniqueConstraint("city_id", "facility_kind", name="uq_clearance_rule_city_kind"),
-        CheckConstraint(in_list("facility_kind", FACILITY_KINDS), name="facility_kind"),
         CheckConstraint("metres >= 0 AND metres <= 100", name="metres"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     city_id: Mapped[int] = mapped_column(ForeignKey("city.id", ondelete="CASCADE"), index=True)
-    facility_kind: Mapped[str] = mapped_column(String(30), nullable=False)
+    facility_kind: Mapped[str] = mapped_column(
+        String(30), ForeignKey("facility_kind.code", onupdate="CASCADE"), nullable=False
+    )
     metres: Mapped[float] = mapped_column(Float, nullable=False)
     source: Mapped[str | None] = mapped_column(String(300))
 

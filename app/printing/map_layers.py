@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from shapely.geometry import LineString, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from app.kinds import FACILITY_STYLES
 from app.printing.model import LayoutData, PrintLabels
 from app.printing.plan import (
     LABEL_GAP_MM,
@@ -29,7 +30,7 @@ from app.printing.plan import (
 )
 from app.printing.sheets import Sheet
 from app.printing.typeset import INK, PT_PER_MM, Pen, fit, text_width_mm
-from app.styles import BOOTH_STYLES, FACILITY_STYLES, ZONE_STYLES, MarkerStyle, PathStyle
+from app.styles import BOOTH_STYLES, ZONE_STYLES, MarkerStyle, PathStyle
 
 __all__ = ["MapLayers", "View", "dash_mm", "fmt_m", "nice_scale", "stroke_pt"]
 

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from flask_babel import LazyString, get_locale
 from flask_babel import lazy_gettext as _l
+
+from app.kinds import FACILITY_KIND_REGISTRY
+
+
+def _in_request_language(text_in: Callable[[str], str]) -> str:
+    """Text picked from a registry entry in the request's language (Indonesian by default)."""
+    locale = get_locale()
+    return text_in(locale.language if locale is not None else "id")
+
 
 ZONE_LABELS = {
     "pkl_legal": _l("Zona hijau (PKL resmi)"),
@@ -13,20 +25,10 @@ ZONE_LABELS = {
     "service_area": _l("Area layanan"),
 }
 
+#: Facility kinds' titles come with each kind's entry (both languages) in :mod:`app.kinds`.
 FACILITY_LABELS = {
-    "hydrant": _l("Hidran"),
-    "bus_stop": _l("Halte"),
-    "crossing": _l("Penyeberangan"),
-    "intersection": _l("Persimpangan"),
-    "ramp": _l("Ram difabel"),
-    "driveway": _l("Akses kendaraan"),
-    "building_entrance": _l("Pintu masuk gedung"),
-    "tree": _l("Pohon"),
-    "pole": _l("Tiang"),
-    "drainage_inlet": _l("Saluran air (inlet parit)"),
-    "manhole": _l("Lubang kontrol (manhole)"),
-    "bench": _l("Bangku"),
-    "other": _l("Lainnya"),
+    code: LazyString(_in_request_language, kind.label)
+    for code, kind in FACILITY_KIND_REGISTRY.items()
 }
 
 BOOTH_LABELS = {

@@ -43,9 +43,9 @@ from folium.elements import JSCSSMixin
 from folium.template import Template
 from folium.utilities import JsCode
 
+from app.kinds import FACILITY_STYLES
 from app.styles import (
     BOOTH_STYLES,
-    FACILITY_STYLES,
     ZONE_FALLBACK_STYLE,
     ZONE_STYLES,
     MarkerStyle,
