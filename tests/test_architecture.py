@@ -1,6 +1,6 @@
 """The engines stay pure: no web framework, no database, no models, no map library in app/gis,
-app/allocation, app/printing and the OGC core (app/ogc may use SQLAlchemy expressions for its
-provider, but not Flask).
+app/allocation, app/printing, and no Flask or models in the OGC core (app/ogc/core, params,
+openapi, collection; only its PostGIS provider touches the database). Routes build no queries.
 
 Two checks: the ``ast`` one reads each file's own imports; the transitive one imports the module
 in a fresh interpreter and looks at ``sys.modules``, so an import through a neighbour (the print
@@ -32,9 +32,40 @@ FORBIDDEN = (
     "branca",
 )
 PURE = sorted([*APP.glob("gis/*.py"), *APP.glob("allocation/*.py"), *APP.glob("printing/*.py")])
+#: The OGC core: it may not use Flask or the models (the PostGIS provider may; the core reaches it
+#: only through the ``FeatureProvider`` protocol).
+OGC_CORE = sorted(
+    APP / "ogc" / f"{name}.py" for name in ("core", "params", "openapi", "collection")
+)
+OGC_FORBIDDEN = (
+    "flask",
+    "werkzeug",
+    "folium",
+    "branca",
+    "app.models",
+    "app.db",
+    "app.ogc.provider",
+)
+ROUTES = sorted((APP / "routes").glob("*.py"))
+
+#: Route modules that still build queries themselves (``sqlalchemy.select``). Queries belong in
+#: services; this list only ever shrinks, and is empty now that every route calls a service.
+ROUTES_STILL_SELECTING: frozenset[str] = frozenset()
 
 #: Packages the pure modules must not load, even through another module.
-FORBIDDEN_TRANSITIVE = ("flask", "werkzeug", "folium", "branca", "app.models", "app.db")
+FORBIDDEN_TRANSITIVE = (
+    "flask",
+    "werkzeug",
+    "folium",
+    "branca",
+    "sqlalchemy",
+    "geoalchemy2",
+    "app.models",
+    "app.db",
+    "app.services",
+    "app.routes",
+    "app.ogc.provider",
+)
 
 
 def _module_name(path: Path) -> str:
@@ -58,8 +89,34 @@ def test_engine_module_is_pure(path: Path) -> None:
         assert not name.startswith(FORBIDDEN), f"{path.name} imports {name}"
 
 
+@pytest.mark.parametrize("path", OGC_CORE, ids=lambda p: f"ogc/{p.name}")
+def test_ogc_core_module_uses_no_flask_or_models(path: Path) -> None:
+    for name in _imported_names(path):
+        assert not name.startswith(OGC_FORBIDDEN), f"{path.name} imports {name}"
+
+
+def _imports_select(path: Path) -> bool:
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("sqlalchemy"):
+            if any(alias.name == "select" for alias in node.names):
+                return True
+        elif isinstance(node, ast.Attribute) and node.attr == "select":
+            value = node.value
+            if isinstance(value, ast.Name) and value.id in ("sa", "sqlalchemy"):
+                return True
+    return False
+
+
+@pytest.mark.parametrize("path", ROUTES, ids=lambda p: f"routes/{p.name}")
+def test_route_module_builds_no_queries(path: Path) -> None:
+    if path.stem in ROUTES_STILL_SELECTING:
+        assert _imports_select(path), f"{path.name} no longer selects: drop it from the allowlist"
+    else:
+        assert not _imports_select(path), f"{path.name} runs select(): move the query to a service"
+
+
 TRANSITIVELY_PURE = sorted(
-    {_module_name(p) for p in PURE} | {"app.styles", "app.kinds"},
+    {_module_name(p) for p in [*PURE, *OGC_CORE]} | {"app.styles", "app.kinds"},
 )
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from app.ogc.collection import Collection, FeatureProvider
 from app.ogc.openapi import openapi_document
 from app.ogc.params import (
     DEFAULT_LIMIT,
@@ -25,7 +26,6 @@ from app.ogc.params import (
     parse_datetime,
     parse_int,
 )
-from app.ogc.provider import Collection, Provider
 
 Headers = dict[str, str]
 Response = tuple[Headers, int, str]
@@ -63,11 +63,11 @@ def _dumps(obj: Any) -> str:
 
 
 class OgcApi:
-    """OGC API – Features over :class:`Provider`, rendering HTML through ``render``."""
+    """OGC API – Features over a :class:`FeatureProvider`, rendering HTML through ``render``."""
 
     def __init__(
         self,
-        provider: Provider,
+        provider: FeatureProvider,
         render: Renderer,
         *,
         title: str = "PetaLapak",

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.ogc.collection import Collection
 from app.ogc.params import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET
-from app.ogc.provider import Collection
 
 JSON, GEOJSON, HTML = "application/json", "application/geo+json", "text/html"
 OPENAPI = "application/vnd.oai.openapi+json;version=3.0"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Session
 from app.gis.rules import BOOTH_KINDS, FACILITY_KINDS, VENDOR_CATEGORIES, ZONE_KINDS
 from app.models import Assignment, Booth, City, Event, Facility, Vendor, Zone
 from app.models.vendor import HOLDING_STATUSES
+from app.ogc.collection import Collection
 from app.ogc.params import BBox
 
 #: 7 decimals of a degree ≈ 1 cm: exact enough for 3 m booths, and what the GeoJSON export uses.
@@ -30,32 +30,6 @@ FREE, UNAVAILABLE = "free", "unavailable"
 BOOTH_STATUSES = ("assigned", "checked_in", "no_show", FREE, UNAVAILABLE)
 
 WORLD = (-180.0, -90.0, 180.0, 90.0)
-
-
-@dataclass(frozen=True)
-class Collection:
-    """One OGC collection: a layer (``zones``, ``facilities``) or one event's booths."""
-
-    id: str
-    kind: str  # zones | facilities | booths | vendors
-    title: str
-    description: str
-    private: bool = False
-    event_id: int | None = None
-    event_date: date | None = None
-    event_begins: datetime | None = None
-    event_ends: datetime | None = None
-    city: str | None = None
-    extent: tuple[float, float, float, float] | None = None
-    #: property name → JSON schema, in output order (for the OpenAPI document and the HTML page)
-    properties: dict[str, dict[str, Any]] = field(default_factory=dict)
-    #: query parameters that filter on a property: name → allowed values
-    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
-
-    @property
-    def temporal(self) -> bool:
-        """Event collections have a date; zones and facilities have none."""
-        return self.event_date is not None
 
 
 def _str(nullable: bool = True, enum: Sequence[str] | None = None) -> dict[str, Any]:

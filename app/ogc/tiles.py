@@ -10,7 +10,8 @@ from __future__ import annotations
 from sqlalchemy import Text, func, literal, select
 
 from app.models import City, Event
-from app.ogc.provider import Collection, Provider
+from app.ogc.collection import Collection
+from app.ogc.provider import Provider
 
 MIN_ZOOM, MAX_ZOOM = 0, 22
 EXTENT, BUFFER = 4096, 64
