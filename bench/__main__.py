@@ -19,6 +19,7 @@ WORKLOADS: dict[str, tuple[str, str]] = {
     "map-5000": ("bench.map_5000", "run"),
     "serve-lookup": ("bench.serve_lookup", "run"),
     "booth-save-5000": ("bench.booth_save", "run"),
+    "layout-service-5000": ("bench.layout_service", "run"),
 }
 
 

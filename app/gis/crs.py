@@ -101,6 +101,22 @@ def to_wgs84(geom: G, epsg: int) -> G:
     return transform(geom, epsg, WGS84)
 
 
+def to_wgs84_all(geoms: Sequence[BaseGeometry], epsg: int) -> list[BaseGeometry]:
+    """:func:`to_wgs84` for many geometries in one PROJ call (a generated layout at once).
+
+    Each result equals :func:`to_wgs84` of the same geometry, coordinate for coordinate.
+
+    >>> from shapely import Point
+    >>> [(round(p.x, 4), round(p.y, 4)) for p in to_wgs84_all([Point(315536, 9994770)], 32749)]
+    [(109.3425, -0.0473)]
+    """
+    if not geoms:
+        return []
+    tr = _transformer(epsg, WGS84)
+    out = shapely.transform(np.asarray(geoms, dtype=object), lambda xy: _apply(tr, xy))
+    return list(out)
+
+
 def utm_epsg_for(lon: float, lat: float) -> int:
     """Estimate the WGS 84 / UTM EPSG code for a point in degrees.
 

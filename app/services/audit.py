@@ -17,7 +17,7 @@ from typing import Any
 from geoalchemy2 import WKBElement
 from geoalchemy2.shape import to_shape
 from shapely.geometry import mapping
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import Table, event, insert, inspect
 from sqlalchemy.orm import Session, UOWTransaction
 
 from app.models import Assignment, AuditEntry, Booth, Facility, Zone
@@ -71,6 +71,32 @@ def record(
             after=after,
         )
     )
+
+
+def current_actor() -> tuple[int | None, str | None]:
+    """Who the changes in this context are attributed to: ``(user_id, label)``."""
+    return _actor.get()
+
+
+def snapshot_sql(model: type, row: str) -> str:
+    """SQL building, for a row alias ``row`` of ``model``'s table, what :func:`snapshot` writes.
+
+    For bulk writes (a whole generated layout in one statement) that write their audit entries in
+    the same statement from the rows it returns: every column but the timestamps, the geometry
+    as GeoJSON with the shortest digits that give back the stored double exactly (as Python's
+    ``repr`` does). ``row`` is an alias chosen by the caller and the names come from the model,
+    never from input.
+    """
+    parts = []
+    table: Table = inspect(model).local_table
+    for column in table.columns:
+        if column.key in ("created_at", "updated_at"):
+            continue
+        value = f"{row}.{column.name}"
+        if column.key == "geom":
+            value = f"ST_AsGeoJSON({value}, 20)::jsonb"
+        parts.append(f"'{column.key}', {value}")
+    return f"jsonb_build_object({', '.join(parts)})"
 
 
 def _jsonable(value: Any) -> Any:

@@ -122,14 +122,16 @@ def booth_shape(booth: Booth, epsg: int) -> BoothShape:
     )
 
 
-def load_event(session: Session, event: Event) -> SiteContext:
-    """The event's corridors, surroundings and booths."""
+def load_event(session: Session, event: Event, *, locked_only: bool = False) -> SiteContext:
+    """The event's corridors, surroundings and booths (``locked_only``: only its locked ones,
+    for a layout that replaces all the others)."""
     ctx = load_site(
         session, event.city, list(event.corridors), event_window=(event.start_time, event.end_time)
     )
-    booths = session.scalars(
-        select(Booth).where(Booth.event_id == event.id).order_by(Booth.code)
-    ).all()
+    query = select(Booth).where(Booth.event_id == event.id)
+    if locked_only:
+        query = query.where(Booth.locked)
+    booths = session.scalars(query.order_by(Booth.code)).all()
     ctx.booths = [
         BoothShape(b.code, geom, b.kind, {"id": b.id, "locked": b.locked})
         for b, geom in zip(booths, _projected(booths, ctx.epsg), strict=True)

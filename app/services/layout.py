@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, cast
 
-from geoalchemy2.shape import from_shape
+import numpy as np
+import shapely
 from shapely.geometry import Point
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from app.gis import rules
-from app.gis.crs import to_metric, to_wgs84
+from app.gis.crs import to_metric, to_metric_all, to_wgs84_all
 from app.gis.layout import LayoutResult, LayoutSpec, ReservedSlot, generate_layout
 from app.gis.shapes import BoothShape, FacilityShape
 from app.models import Booth, Event
+from app.services.audit import current_actor, snapshot_sql
 from app.services.conflicts import checker_for, summary
 from app.services.context import SiteContext, booth_shape, load_event
 from app.services.errors import ServiceError
@@ -108,8 +112,9 @@ def generate_event_layout(
         )
     if not event.corridors:
         raise ServiceError("Acara belum punya koridor.", "The event has no corridor.")
-    ctx = load_event(session, event)
-    locked = [b for b in ctx.booths if b.properties.get("locked")]
+    # only the locked booths are read: every other booth is replaced in bulk below
+    ctx = load_event(session, event, locked_only=True)
+    locked = list(ctx.booths)
     labels = {d.service: d.label for d in desks}
     desk_slots = [
         ReservedSlot(d.service, near=to_metric(Point(d.lon, d.lat), ctx.epsg)) for d in desks
@@ -122,7 +127,7 @@ def generate_event_layout(
     }
     obstacles: list[FacilityShape] = []
     for _attempt in range(2):
-        result = _run_generator(ctx, params, [*desk_slots, *keep_slots.values()], obstacles)
+        result = run_generator(ctx, params, [*desk_slots, *keep_slots.values()], obstacles)
         matched, moved = _match_locked(result.booths, locked, keep_slots)
         if not moved:
             break
@@ -136,37 +141,18 @@ def generate_event_layout(
     generated = [b for b in result.booths if str(b.properties.get("label", "")) not in matched]
     taken = {b.code for b in locked}
     codes = _free_codes([b.code for b in generated], taken)
-    unlocked = [row for row in ctx.booth_rows.values() if not row.locked]
-    for row in unlocked:  # through the ORM, so that every removed booth is audited
-        session.delete(row)
-    session.flush()
-    removed = len(unlocked)
-    power = _power_points(ctx)
-    for shape, code in zip(generated, codes, strict=True):
-        props = shape.properties
-        service = props.get("label") if shape.kind == "service_desk" else None
-        session.add(
-            Booth(
-                event=event,
-                code=code,
-                kind=shape.kind,
-                service=service if service in rules.SERVICE_DESK_KINDS else None,
-                label=labels.get(str(service), None) if service else None,
-                geom=from_shape(to_wgs84(shape.geometry, ctx.epsg), srid=4326),
-                width_m=params.booth_width_m,
-                depth_m=params.booth_depth_m,
-                side=str(props.get("side")) if props.get("side") else None,
-                chainage_m=float(cast(float, props["chainage_m"]))
-                if "chainage_m" in props
-                else None,
-                locked=shape.kind == "service_desk",
-                has_electricity=shape.kind == "service_desk" or _near(shape.geometry, power),
-                # a CFD booth stands on the closed, level carriageway: reachable without steps
-                accessible=True,
-            )
+    removed = _delete_unlocked(session, event)
+    stored = to_wgs84_all([b.geometry for b in generated], ctx.epsg)
+    rows = _booth_rows(generated, codes, params, labels, _powered(ctx, generated))
+    ids = _insert_booths(session, event, rows, stored, params)
+    # The stored layout as a reload would read it (the stored WKB projected back), from memory.
+    new_booths = [
+        BoothShape(code, geom, row["kind"], {"id": ident, "locked": row["locked"]})
+        for code, geom, row, ident in zip(
+            codes, to_metric_all(stored, ctx.epsg), rows, ids, strict=True
         )
-    session.flush()
-    after = load_event(session, event)
+    ]
+    after = replace(ctx, booths=sorted([*locked, *new_booths], key=lambda b: b.code))
     conflicts = checker_for(after).check_all() if after.booths else []
     outcome = LayoutOutcome(
         report=result.report.to_dict(),
@@ -187,15 +173,145 @@ def generate_event_layout(
 POWER_REACH_M = 15.0
 
 
-def _power_points(ctx: SiteContext) -> list[Any]:
-    return [f.geometry for f in ctx.facilities if f.kind == "pole"]
+def _powered(ctx: SiteContext, booths: Sequence[BoothShape]) -> list[bool]:
+    """Per booth: a service desk, or within :data:`POWER_REACH_M` of a street-light pole."""
+    poles = [f.geometry for f in ctx.facilities if f.kind == "pole"]
+    near = np.zeros(len(booths), dtype=bool)
+    if poles and booths:
+        tree = shapely.STRtree(poles)
+        geoms = np.asarray([b.geometry for b in booths], dtype=object)
+        hits = tree.query(geoms, predicate="dwithin", distance=POWER_REACH_M)
+        near[hits[0]] = True
+    return [b.kind == "service_desk" or bool(n) for b, n in zip(booths, near, strict=True)]
 
 
-def _near(geometry: Any, points: list[Any]) -> bool:
-    return any(geometry.distance(p) <= POWER_REACH_M for p in points)
+def _booth_rows(
+    generated: Sequence[BoothShape],
+    codes: Sequence[str],
+    params: LayoutParams,
+    labels: dict[str, str],
+    powered: Sequence[bool],
+) -> list[dict[str, Any]]:
+    """The column values of each generated booth (geometry apart)."""
+    rows = []
+    for shape, code, power in zip(generated, codes, powered, strict=True):
+        props = shape.properties
+        service = props.get("label") if shape.kind == "service_desk" else None
+        rows.append(
+            {
+                "code": code,
+                "kind": shape.kind,
+                "service": service if service in rules.SERVICE_DESK_KINDS else None,
+                "label": labels.get(str(service), None) if service else None,
+                "side": str(props.get("side")) if props.get("side") else None,
+                "chainage_m": (
+                    float(cast(float, props["chainage_m"])) if "chainage_m" in props else None
+                ),
+                "locked": shape.kind == "service_desk",
+                "has_electricity": power,
+            }
+        )
+    return rows
 
 
-def _run_generator(
+# Bulk writes: one statement each for the removed and the new booths, audit entries included
+# (written by the statement from the rows it changed, as the session listener would write them).
+# The data_version triggers still fire per row; the CHECK constraints still refuse any invalid
+# geometry, and then the whole statement writes nothing.
+_DELETE_UNLOCKED = """
+WITH gone AS (
+    DELETE FROM booth WHERE event_id = :event_id AND NOT locked RETURNING *
+)
+INSERT INTO audit_entry (user_id, actor, action, entity, entity_id, before, after)
+SELECT :user_id, :actor, 'delete', 'booth', gone.id, {snapshot}, NULL FROM gone
+RETURNING entity_id
+"""
+
+_INSERT_NEW = """
+WITH new AS (
+    INSERT INTO booth (event_id, code, kind, service, label, geom, width_m, depth_m, side,
+                       chainage_m, locked, has_electricity, accessible, version)
+    SELECT :event_id, u.code, u.kind, u.service, u.label, ST_GeomFromWKB(u.wkb, 4326),
+           :width_m, :depth_m, u.side, u.chainage_m, u.locked, u.has_electricity, true, 1
+    FROM unnest(CAST(:code AS text[]), CAST(:kind AS text[]), CAST(:service AS text[]),
+                CAST(:label AS text[]), CAST(:wkb AS bytea[]), CAST(:side AS text[]),
+                CAST(:chainage_m AS float8[]), CAST(:locked AS boolean[]),
+                CAST(:has_electricity AS boolean[]))
+         WITH ORDINALITY AS u(code, kind, service, label, wkb, side, chainage_m, locked,
+                              has_electricity, n)
+    ORDER BY u.n
+    RETURNING *
+), audited AS (
+    INSERT INTO audit_entry (user_id, actor, action, entity, entity_id, before, after)
+    SELECT :user_id, :actor, 'create', 'booth', new.id, NULL, {snapshot} FROM new
+)
+SELECT id, code FROM new
+"""
+
+
+def _delete_unlocked(session: Session, event: Event) -> int:
+    """Delete the event's unlocked booths and audit each; the count removed."""
+    user_id, actor = current_actor()
+    session.flush()  # pending ORM changes first, in the order they were made
+    gone = session.scalars(
+        text(_DELETE_UNLOCKED.format(snapshot=snapshot_sql(Booth, "gone"))),
+        {"event_id": event.id, "user_id": user_id, "actor": actor},
+    ).all()
+    for ident in gone:  # rows gone from the database: the session must not keep or flush them
+        row = session.identity_map.get(identity_key(Booth, ident))
+        if row is not None:
+            session.expunge(row)
+    session.expire(event, ["booths"])
+    return len(gone)
+
+
+def _insert_booths(
+    session: Session,
+    event: Event,
+    rows: Sequence[dict[str, Any]],
+    stored: Sequence[Any],
+    layout: LayoutParams,
+) -> list[int]:
+    """Insert the new booths (and their audit entries) in one statement; their ids, in order."""
+    if not rows:
+        return []
+    user_id, actor = current_actor()
+    params: dict[str, Any] = {
+        key: [row[key] for row in rows]
+        for key in (
+            "code",
+            "kind",
+            "service",
+            "label",
+            "side",
+            "chainage_m",
+            "locked",
+            "has_electricity",
+        )
+    }
+    params["wkb"] = [bytes(w) for w in shapely.to_wkb(np.asarray(stored, dtype=object))]
+    params.update(
+        event_id=event.id,
+        width_m=layout.booth_width_m,
+        depth_m=layout.booth_depth_m,
+        user_id=user_id,
+        actor=actor,
+    )
+    try:
+        returned = session.execute(
+            text(_INSERT_NEW.format(snapshot=snapshot_sql(Booth, "new"))), params
+        ).all()
+    except IntegrityError as exc:
+        session.rollback()
+        raise ServiceError(
+            "Basis data menolak tata letak ini; tidak ada yang disimpan.",
+            "The database refused this layout; nothing was stored.",
+        ) from exc
+    ids = {code: int(ident) for ident, code in returned}
+    return [ids[row["code"]] for row in rows]
+
+
+def run_generator(
     ctx: SiteContext,
     params: LayoutParams,
     slots: list[ReservedSlot],

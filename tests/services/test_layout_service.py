@@ -7,12 +7,13 @@ import json
 import pytest
 from geoalchemy2.shape import from_shape, to_shape
 from shapely import affinity
-from sqlalchemy import select
+from shapely.geometry import shape
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.gis.crs import to_metric, to_wgs84
 from app.models import AuditEntry, Booth, Event, Facility
-from app.services.conflicts import event_conflicts
+from app.services.conflicts import event_conflicts, summary
 from app.services.errors import ServiceError
 from app.services.layout import LayoutParams, _free_codes, generate_event_layout
 
@@ -147,3 +148,92 @@ def test_api_layout_and_conflicts(client, auth) -> None:  # type: ignore[no-unty
     assert fc["features"] and {
         f["properties"]["state"] for f in fc["features"] if f["properties"]["kind"] == "vendor"
     } == {"ok"}
+
+
+def _same_json(a: object, b: object) -> bool:
+    """JSON values equal as read back (an int and a float of the same value are equal)."""
+    return json.loads(json.dumps(a)) == json.loads(json.dumps(b))
+
+
+def test_a_bulk_layout_is_audited_row_by_row_and_counted_once(db: Session) -> None:
+    """One statement per side, but every removed and created booth has its audit entry, as the
+    session listener writes it, and the city's counter moves once."""
+    from app.services.audit import acting_as, snapshot
+    from app.services.data_version import city_version
+
+    event = _event(db)
+    # one booth locked so that a slot is kept; the rest are replaced
+    old = _booths(db, event)
+    keep = sorted(old.values(), key=lambda b: b.code)[7]
+    keep.locked = True
+    db.commit()
+    before = {
+        b.id: snapshot(b) for b in db.scalars(select(Booth).where(Booth.event_id == event.id))
+    }
+    unlocked_ids = {b.id for b in old.values() if not b.locked}
+    first_entry = db.scalar(select(func.max(AuditEntry.id))) or 0
+    version = city_version(db, event.city_id)
+    with acting_as(None, "uji-tata-letak"):
+        outcome = generate_event_layout(db, event, LayoutParams())
+    assert city_version(db, event.city_id) == version + 1
+
+    entries = db.scalars(
+        select(AuditEntry).where(AuditEntry.id > first_entry, AuditEntry.entity == "booth")
+    ).all()
+    deleted = {e.entity_id: e for e in entries if e.action == "delete"}
+    created = {e.entity_id: e for e in entries if e.action == "create"}
+    assert set(deleted) == unlocked_ids and outcome.removed == len(unlocked_ids)
+    assert all(e.actor == "uji-tata-letak" and e.after is None for e in deleted.values())
+    for ident, entry in deleted.items():
+        assert _same_json(entry.before, before[ident]), ident
+    now = _booths(db, event)
+    new_rows = [b for b in now.values() if b.id not in before]
+    assert len(created) == outcome.created == len(new_rows)
+    for booth in new_rows:
+        entry = created[booth.id]
+        assert entry.before is None
+        assert _same_json(entry.after, snapshot(booth)), booth.code
+    # what the undo of a removal would restore is the booth exactly as it was
+    sample = next(iter(deleted.values()))
+    assert to_shape(from_shape(shape(sample.before["geom"]), srid=4326)).equals_exact(
+        to_shape(old[sample.before["code"]].geom), 0
+    )
+    # the summary from memory equals a reload's
+    assert outcome.conflicts == summary(event_conflicts(db, event))
+
+
+def test_a_layout_with_an_invalid_geometry_stores_nothing(
+    db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database's validity check refuses the whole statement: a clear error, no booth lost."""
+    from shapely.geometry import Polygon
+
+    import app.services.layout as layout_service
+
+    event = _event(db)
+    before = {c: b.id for c, b in _booths(db, event).items()}
+    project = layout_service.to_wgs84_all
+
+    def with_a_bowtie(geoms, epsg):  # type: ignore[no-untyped-def]
+        out = project(geoms, epsg)
+        x0, y0, x1, y1 = out[3].bounds
+        out[3] = Polygon([(x0, y0), (x1, y1), (x1, y0), (x0, y1), (x0, y0)])
+        return out
+
+    monkeypatch.setattr(layout_service, "to_wgs84_all", with_a_bowtie)
+    with pytest.raises(ServiceError) as refused:
+        generate_event_layout(db, event, LayoutParams())
+    assert "nothing was stored" in refused.value.message_en
+    assert {c: b.id for c, b in _booths(db, event).items()} == before
+
+
+def test_a_warm_conflict_context_is_reloaded_after_a_layout(db: Session) -> None:
+    from app.services.context_cache import ContextCache
+
+    event = _event(db)
+    cache = ContextCache()
+    event_conflicts(db, event, cache=cache)
+    generate_event_layout(db, event, LayoutParams(booth_width_m=2.5))
+    warm = [c.to_dict() for c in event_conflicts(db, event, cache=cache)]
+    assert warm == [c.to_dict() for c in event_conflicts(db, event)]
+    assert cache.loads == 2 and cache.steps == 0
