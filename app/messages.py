@@ -9,7 +9,10 @@ reader's language: :func:`app.i18n.localize` in a request (Flask-Babel's locale)
 Templates are ``str.format`` strings over the parameters, with two additions:
 
 * ``{x:m}`` writes a number of metres as a person writes it: ``2,5`` in Indonesian, ``2.5`` in
-  English (at most two decimals, no trailing zeros);
+  English (at most two decimals, no trailing zeros); any other float takes a decimal comma in
+  Indonesian (``{q:.2f}``: ``0,80`` / ``0.80``);
+* ``{n:ord}`` writes an English ordinal (``1st``, ``2nd``…) and the plain number in Indonesian,
+  whose templates say ``ke-{n}``;
 * a parameter that is itself a :class:`Msg` (a facility's label, say) is rendered in the same
   language.
 
@@ -45,12 +48,14 @@ from typing import Final, Literal
 __all__ = [
     "LANGUAGES",
     "Lang",
+    "NOTHING",
     "Msg",
     "MsgTemplate",
     "bilingual",
     "define",
     "language",
     "metres_text",
+    "ordinal_en",
     "render",
     "templates",
 ]
@@ -147,6 +152,18 @@ def metres_text(value: float, lang: str) -> str:
     return text.replace(".", ",") if language(lang) == "id" else text
 
 
+def ordinal_en(n: int) -> str:
+    """Return ``1st``, ``2nd``, ``3rd``, ``4th``… (``11th``, ``12th``, ``13th`` included).
+
+    >>> [ordinal_en(i) for i in (1, 2, 3, 4, 11, 12, 13, 21, 22)]
+    ['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd']
+    """
+    if 10 <= n % 100 <= 20:
+        return f"{n}th"
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 class _Formatter(string.Formatter):
     def __init__(self, lang: Lang) -> None:
         super().__init__()
@@ -157,7 +174,12 @@ class _Formatter(string.Formatter):
             return render(value, self.lang)
         if format_spec == "m" and isinstance(value, int | float):
             return metres_text(float(value), self.lang)
-        return str(super().format_field(value, format_spec))
+        if format_spec == "ord" and isinstance(value, int):
+            return ordinal_en(value) if self.lang == "en" else str(value)
+        text = str(super().format_field(value, format_spec))
+        if isinstance(value, float) and self.lang == "id":
+            return text.replace(".", ",")
+        return text
 
 
 def render(msg: Msg, lang: str) -> str:
@@ -182,3 +204,5 @@ def bilingual(msg: Msg) -> str:
 
 
 define("text", id="{id}", en="{en}")
+#: Nothing to say: an optional part of a sentence left out.
+NOTHING = define("nothing", id="", en="")

@@ -571,7 +571,6 @@ class _Run:
                 "position": position.get(v.id),
                 "admitted": len(position),
             }
-            text_id, text_en = explain.placed(phase, d)
             placements.append(
                 Placement(
                     v.id,
@@ -581,8 +580,7 @@ class _Run:
                     phase,
                     self.draws[v.id],
                     parts[v.id],
-                    text_id,
-                    text_en,
+                    explain.placed(phase, d),
                 )
             )
         waiting = sorted(
@@ -601,8 +599,8 @@ class _Run:
                 p.detail["decided_by"] = "draw" if by_draw else "seniority"
         unplaced = []
         for p in sorted(self.pending, key=lambda p: p.vendor.id):
-            text_id, text_en = explain.unplaced(p.reason, p.detail)
-            unplaced.append(Unplaced(p.vendor.id, p.reason, p.detail, text_id, text_en))
+            reason = explain.unplaced(p.reason, p.detail)
+            unplaced.append(Unplaced(p.vendor.id, p.reason, p.detail, reason))
         objective = math.fsum(x for d in parts.values() for x in d.values())
         return AllocationResult(
             tuple(placements), tuple(unplaced), waitlist, objective, self.seed, dict(self.draws)

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import KW_ONLY, dataclass, field
 from typing import Final, Literal, TypeAlias
 
+from app.messages import Msg
+
 #: The order in which vendors are placed, after Amsterdam's market system (fixed holders first).
 PHASES: Final = ("pinned", "returning", "priority")
 Phase: TypeAlias = Literal["pinned", "returning", "priority"]
@@ -190,8 +192,17 @@ class Placement:
     phase: Phase
     draw: int
     score_parts: Mapping[str, float]
-    explanation_id: str
-    explanation_en: str
+    explanation: Msg
+
+    @property
+    def explanation_id(self) -> str:
+        """The explanation in Indonesian."""
+        return self.explanation.render("id")
+
+    @property
+    def explanation_en(self) -> str:
+        """The explanation in English."""
+        return self.explanation.render("en")
 
     @property
     def cost(self) -> float:
@@ -225,8 +236,17 @@ class Unplaced:
     vendor_id: int
     reason_code: ReasonCode
     detail: Mapping[str, Scalar]
-    explanation_id: str
-    explanation_en: str
+    explanation: Msg
+
+    @property
+    def explanation_id(self) -> str:
+        """The explanation in Indonesian."""
+        return self.explanation.render("id")
+
+    @property
+    def explanation_en(self) -> str:
+        """The explanation in English."""
+        return self.explanation.render("en")
 
     def to_dict(self) -> dict[str, object]:
         """Return the record as a JSON-ready dict."""

@@ -6,6 +6,7 @@ from flask import Flask
 
 from app.cli.admin import admin_commands
 from app.cli.allocation import allocation_commands
+from app.cli.common import add_lang_option
 from app.cli.data import data_commands
 from app.cli.gis import gis_commands
 from app.cli.lapak import lapak_commands
@@ -20,4 +21,4 @@ def register_cli(app: Flask) -> None:
         *allocation_commands,
         *lapak_commands,
     ):
-        app.cli.add_command(command)
+        app.cli.add_command(add_lang_option(command))

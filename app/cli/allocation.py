@@ -8,12 +8,20 @@ import click
 from flask.cli import with_appcontext
 
 from app.allocation import Weights
-from app.cli.common import service_errors
+from app.cli.common import say, service_errors, text
 from app.db import get_session
+from app.messages import NOTHING, define
 from app.services.allocation import AllocationSettings, run_allocation
 from app.services.audit import acting_as
 from app.services.demo import dump
 from app.services.events import get_event
+
+_ALLOCATED = define(
+    "cli.allocate.summary",
+    id="{placed} ditempatkan, {unplaced} tidak; daftar tunggu {waitlist}; seed {seed}{dry_run}",
+    en="{placed} placed, {unplaced} not; waitlist {waitlist}; seed {seed}{dry_run}",
+)
+_DRY_RUN = define("cli.dry_run", id=" (uji saja, tidak disimpan)", en=" (dry run, not saved)")
 
 
 def parse_caps(raw: tuple[str, ...]) -> dict[tuple[str | None, str], int]:
@@ -69,20 +77,21 @@ def allocate_command(
     if fmt == "json":
         click.echo(dump(outcome.to_dict()))
         return
-    data = outcome.to_dict()
-    for p in data["placements"]:
-        click.echo(
-            f"{p['booth_code']:<9} {p['phase']:<10} {p['business_name'][:34]:<34} "
-            f"{p['explanation_id']}"
+    for p in outcome.result.placements:
+        name = outcome.vendors[p.vendor_id].business_name
+        click.echo(f"{p.booth_code:<9} {p.phase:<10} {name[:34]:<34} {text(p.explanation)}")
+    for u in outcome.result.unplaced:
+        name = outcome.vendors[u.vendor_id].business_name
+        click.echo(f"{'-':<9} {u.reason_code:<10} {name[:34]:<34} {text(u.explanation)}")
+    result = outcome.result
+    say(
+        _ALLOCATED(
+            placed=len(result.placements),
+            unplaced=len(result.unplaced),
+            waitlist=len(result.waitlist),
+            seed=seed,
+            dry_run=_DRY_RUN() if dry_run else NOTHING(),
         )
-    for u in data["unplaced"]:
-        click.echo(
-            f"{'-':<9} {u['reason_code']:<10} {u['business_name'][:34]:<34} {u['explanation_id']}"
-        )
-    click.echo(
-        f"{len(data['placements'])} ditempatkan, {len(data['unplaced'])} tidak; "
-        f"daftar tunggu {len(data['waitlist'])}; seed {seed}"
-        + (" (uji saja, tidak disimpan)" if dry_run else "")
     )
 
 

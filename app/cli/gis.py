@@ -5,13 +5,63 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from app.cli.common import service_errors
+from app.cli.common import cli_language, say, service_errors, text
 from app.db import get_session
+from app.messages import NOTHING, define
 from app.services.audit import acting_as
 from app.services.conflicts import event_conflicts, summary
 from app.services.demo import dump
 from app.services.events import get_event
 from app.services.layout import LayoutParams, generate_event_layout
+
+_PLACED = define(
+    "cli.layout.placed",
+    id="Lapak ditempatkan: {placed} (batas per baris {row_bound}, batas luas {area_bound})",
+    en="Booths placed: {placed} (per-row bound {row_bound}, area bound {area_bound})",
+)
+_KEPT = define(
+    "cli.layout.kept",
+    id="Dipertahankan (terkunci): {kept}; dihapus: {removed}",
+    en="Kept (locked): {kept}; removed: {removed}",
+)
+_REJECTED = define(
+    "cli.layout.rejected",
+    id="  posisi ditolak — {reason}: {n}",
+    en="  positions rejected — {reason}: {n}",
+)
+_CONFLICTS = define(
+    "cli.layout.conflicts", id="Konflik: {total}{dry_run}", en="Conflicts: {total}{dry_run}"
+)
+_DRY_RUN = define("cli.dry_run", id=" (uji saja, tidak disimpan)", en=" (dry run, not saved)")
+_NO_CONFLICTS = define("cli.conflicts.none", id="Tidak ada konflik.", en="No conflicts.")
+_HEADER = define(
+    "cli.conflicts.header",
+    id="{booth:<9} {severity:<9} {rule:<20} {distance:>7} {minimum:>5}  {message}",
+    en="{booth:<9} {severity:<9} {rule:<20} {distance:>7} {minimum:>5}  {message}",
+)
+_HEADER_WORDS = {
+    "id": {
+        "booth": "lapak",
+        "severity": "tingkat",
+        "rule": "aturan",
+        "distance": "jarak",
+        "minimum": "min",
+        "message": "pesan",
+    },
+    "en": {
+        "booth": "booth",
+        "severity": "severity",
+        "rule": "rule",
+        "distance": "distance",
+        "minimum": "min",
+        "message": "message",
+    },
+}
+_CONFLICT_TOTAL = define(
+    "cli.conflicts.total",
+    id="{total} konflik pada {booths} lapak",
+    en="{total} conflicts on {booths} booths",
+)
 
 
 @click.command("layout")
@@ -40,35 +90,29 @@ def layout_command(event_slug: str, fmt: str, dry_run: bool, **params: object) -
             dry_run=dry_run,
         )
     if fmt == "json":
-        click.echo(dump(outcome.to_dict()))
+        click.echo(dump(outcome.to_dict(cli_language())))
         return
     r = outcome.report
-    click.echo(
-        f"Lapak ditempatkan / booths placed: {r['placed']} "
-        f"(batas per baris / per-row bound {r['row_bound']}, batas luas / area bound "
-        f"{r['area_bound']})"
-    )
-    click.echo(
-        f"Dipertahankan (terkunci) / kept locked: {outcome.kept_locked}; "
-        f"dihapus / removed: {outcome.removed}"
-    )
+    say(_PLACED(placed=r["placed"], row_bound=r["row_bound"], area_bound=r["area_bound"]))
+    say(_KEPT(kept=outcome.kept_locked, removed=outcome.removed))
     for reason, n in sorted(r["rejected"].items()):
-        click.echo(f"  posisi ditolak / rejected — {reason}: {n}")
-    for text in r["reasons"]:
-        click.echo(f"  {text}")
-    click.echo(
-        f"Konflik / conflicts: {outcome.conflicts.get('total', 0)}"
-        + (" (uji saja, tidak disimpan / dry run)" if dry_run else "")
+        say(_REJECTED(reason=reason, n=n))
+    for note in outcome.reasons:
+        click.echo(f"  {text(note)}")
+    say(
+        _CONFLICTS(
+            total=outcome.conflicts.get("total", 0),
+            dry_run=_DRY_RUN() if dry_run else NOTHING(),
+        )
     )
 
 
 @click.command("conflicts")
 @click.argument("event_slug")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
-@click.option("--lang", type=click.Choice(["id", "en"]), default="id", show_default=True)
 @with_appcontext
 @service_errors
-def conflicts_command(event_slug: str, fmt: str, lang: str) -> None:
+def conflicts_command(event_slug: str, fmt: str) -> None:
     """Print every conflict of the event's booths with facilities and zones."""
     session = get_session()
     event = get_event(session, event_slug)
@@ -85,16 +129,17 @@ def conflicts_command(event_slug: str, fmt: str, lang: str) -> None:
         )
         return
     if not found:
-        click.echo("Tidak ada konflik. / No conflicts.")
+        say(_NO_CONFLICTS())
         return
-    click.echo(f"{'lapak':<9} {'tingkat':<9} {'aturan':<20} {'jarak':>7} {'min':>5}  pesan")
+    lang = cli_language()
+    say(_HEADER(**_HEADER_WORDS[lang]))
     for c in found:
         dist = f"{c.distance_m:.2f}" if c.distance_m is not None else "-"
         req = f"{c.required_m:g}" if c.required_m is not None else "-"
         msg = c.message_en if lang == "en" else c.message_id
         click.echo(f"{c.booth_code:<9} {c.severity:<9} {c.rule:<20} {dist:>7} {req:>5}  {msg}")
     s = summary(found)
-    click.echo(f"{s['total']} konflik pada {s['booths']} lapak / conflicts on booths")
+    say(_CONFLICT_TOTAL(total=s["total"], booths=s["booths"]))
 
 
 gis_commands = (layout_command, conflicts_command)

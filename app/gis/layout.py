@@ -51,8 +51,9 @@ from app.gis.crs import refuse_degrees
 from app.gis.layout_number import number_booths
 from app.gis.layout_place import Placed, PlacementContext, place_row
 from app.gis.layout_rows import half_widths, keep_clear_polygon, plan_rows
-from app.gis.layout_spec import LayoutSpec, Mode, ReservedSlot, Side, metres_text, say_both
+from app.gis.layout_spec import LayoutSpec, Mode, ReservedSlot, Side
 from app.gis.shapes import BoothShape, FacilityShape
+from app.messages import Msg, bilingual, define, render
 
 __all__ = [
     "LayoutReport",
@@ -68,6 +69,43 @@ __all__ = [
 
 DEFAULT_SPEC = LayoutSpec()
 
+REPAIRED = define(
+    "layout.repaired",
+    id="Geometri koridor tidak sah dan telah diperbaiki (make_valid).",
+    en="The corridor geometry was invalid and has been repaired (make_valid).",
+)
+EMPTY_CORRIDOR = define(
+    "layout.empty",
+    id="Koridor kosong: tidak ada poligon untuk ditata.",
+    en="The corridor is empty: there is no polygon to lay out.",
+)
+TOO_SHORT = define(
+    "layout.too_short",
+    id="Koridor terlalu pendek: garis tengah {length:m} m, lapak selebar {width:m} m tidak muat.",
+    en="Corridor too short: its centreline is {length:m} m, a {width:m} m booth does not fit.",
+)
+TOO_NARROW = define(
+    "layout.too_narrow",
+    id="Koridor terlalu sempit: lebar {width:m} m tidak cukup untuk jalur darurat {lane:m} m dan "
+    "satu baris lapak sedalam {depth:m} m di kedua sisi (perlu {need:m} m).",
+    en="Corridor too narrow: {width:m} m cannot hold the {lane:m} m emergency lane and a row of "
+    "{depth:m} m deep booths on each side ({need:m} m needed).",
+)
+STRIP_TOO_NARROW = define(
+    "layout.strip_too_narrow",
+    id="Lajur terlalu sempit: lebar {width:m} m tidak cukup untuk jalur pejalan kaki {walkway:m} m "
+    "dan lapak sedalam minimal {depth:m} m (perlu {need:m} m).",
+    en="Strip too narrow: {width:m} m cannot hold the {walkway:m} m walkway and booths at least "
+    "{depth:m} m deep ({need:m} m needed).",
+)
+NO_BOOTH_FITS = define(
+    "layout.no_booth_fits",
+    id="Tidak ada lapak yang muat: semua posisi terhalang jarak aman fasilitas, jeda, atau batas "
+    "koridor.",
+    en="No booth fits: every position is blocked by facility clearances, breaks or the "
+    "corridor's edge.",
+)
+
 
 @dataclass(frozen=True)
 class LayoutReport:
@@ -78,33 +116,40 @@ class LayoutReport:
     :func:`app.gis.bounds.row_bound`. ``rejected`` gives, per reason, the booth positions the rule
     cost: metres of row lost to it divided by ``booth_width_m + gap_m``, rounded (``break`` for
     breaks, ``clearance:<kind>`` per facility kind, ``outside_corridor``, ``emergency_lane`` or
-    ``walkway``, ``overlap`` for bends). ``reasons`` are sentences, Indonesian then English.
+    ``walkway``, ``overlap`` for bends). ``reasons`` are :class:`app.messages.Msg` values,
+    rendered in the reader's language by :meth:`to_dict` (both languages when none is given).
 
     Examples
     --------
     >>> r = LayoutReport(placed=0, area_bound=0, row_bound=0, rejected={"break": 0},
-    ...                  reasons=("Koridor kosong. / The corridor is empty.",),
-    ...                  repaired_geometry=False)
-    >>> r.to_dict()["reasons"]
-    ['Koridor kosong. / The corridor is empty.']
+    ...                  reasons=(EMPTY_CORRIDOR(),), repaired_geometry=False)
+    >>> r.to_dict("en")["reasons"]
+    ['The corridor is empty: there is no polygon to lay out.']
+    >>> for text in r.to_dict()["reasons"][0].split(" / "):
+    ...     print(text)
+    Koridor kosong: tidak ada poligon untuk ditata.
+    The corridor is empty: there is no polygon to lay out.
     """
 
     placed: int
     area_bound: int
     row_bound: int
     rejected: Mapping[str, int]
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[Msg, ...] = ()
     repaired_geometry: bool = False
     booth_depth_m: float | None = None
 
-    def to_dict(self) -> dict[str, object]:
-        """Plain values for JSON (the API, the planner's layout panel, the benchmark)."""
+    def to_dict(self, lang: str | None = None) -> dict[str, object]:
+        """Plain values for JSON (the API, the planner's layout panel, the benchmark).
+
+        ``reasons`` are rendered in ``lang``; with no language, in both ("… / …").
+        """
         return {
             "placed": self.placed,
             "area_bound": self.area_bound,
             "row_bound": self.row_bound,
             "rejected": {k: self.rejected[k] for k in sorted(self.rejected)},
-            "reasons": list(self.reasons),
+            "reasons": [bilingual(m) if lang is None else render(m, lang) for m in self.reasons],
             "repaired_geometry": self.repaired_geometry,
             "booth_depth_m": self.booth_depth_m,
         }
@@ -192,8 +237,12 @@ def generate_layout(
 
     >>> narrow = generate_layout(box(500_000, 9_000_000, 500_120, 9_000_008),
     ...                          facilities=[], clearances_m={})
-    >>> narrow.report.placed, narrow.report.reasons[0][:24]
-    (0, 'Koridor terlalu sempit: ')
+    >>> narrow.report.placed, narrow.report.reasons[0].code
+    (0, 'layout.too_narrow')
+    >>> narrow.report.reasons[0].render("en")[:44]
+    'Corridor too narrow: 8 m cannot hold the 4.3'
+    >>> narrow.report.reasons[0].render("id")[:44]
+    'Koridor terlalu sempit: lebar 8 m tidak cuku'
 
     Other settings come in a :class:`LayoutSpec`:
 
@@ -212,28 +261,18 @@ def generate_layout(
             refuse_degrees(slot.near, f"reserved slot {slot.label!r}")
 
     area, repaired = polygonal(corridor)
-    reasons: list[str] = []
+    reasons: list[Msg] = []
     if repaired:
-        reasons.append(
-            say_both(
-                "Geometri koridor tidak sah dan telah diperbaiki (make_valid).",
-                "The corridor geometry was invalid and has been repaired (make_valid).",
-            )
-        )
+        reasons.append(REPAIRED())
 
-    def empty(*why: str, lane: Polygon | MultiPolygon | None = None) -> LayoutResult:
+    def empty(*why: Msg, lane: Polygon | MultiPolygon | None = None) -> LayoutResult:
         return _empty_result(area, spec, [*reasons, *why], repaired=repaired, lane=lane)
 
     if area.is_empty or area.area <= 0:
-        return empty(
-            say_both(
-                "Koridor kosong: tidak ada poligon untuk ditata.",
-                "The corridor is empty: there is no polygon to lay out.",
-            )
-        )
+        return empty(EMPTY_CORRIDOR())
     line = centreline if centreline is not None else derive_centreline(area)
     if line.is_empty or line.length < spec.booth_width_m:
-        return empty(_too_short(line.length, spec))
+        return empty(TOO_SHORT(length=line.length, width=spec.booth_width_m))
 
     half_left, half_right = half_widths(area, line)
     plan = plan_rows(half_left=half_left, half_right=half_right, spec=spec)
@@ -261,14 +300,7 @@ def generate_layout(
     )
     reasons.extend(slot_notes)
     if not booths:
-        reasons.append(
-            say_both(
-                "Tidak ada lapak yang muat: semua posisi terhalang jarak aman fasilitas, jeda, "
-                "atau batas koridor.",
-                "No booth fits: every position is blocked by facility clearances, breaks or the "
-                "corridor's edge.",
-            )
-        )
+        reasons.append(NO_BOOTH_FITS())
     rejected = {k: int(round(v / spec.pitch_m)) for k, v in sorted(ctx.lost_m.items())}
     rejected.setdefault(spec.keep_clear_key, 0)
     rejected.setdefault("break", 0)
@@ -313,7 +345,7 @@ def generate_layout(
 def _empty_result(
     area: Polygon | MultiPolygon,
     spec: LayoutSpec,
-    reasons: Sequence[str],
+    reasons: Sequence[Msg],
     *,
     repaired: bool,
     lane: Polygon | MultiPolygon | None,
@@ -339,40 +371,14 @@ def _empty_result(
     return LayoutResult(booths=(), emergency_lane=lane, report=report)
 
 
-def _too_short(length_m: float, spec: LayoutSpec) -> str:
-    def m(value: float, lang: str) -> str:
-        return metres_text(value, lang)
-
-    return say_both(
-        f"Koridor terlalu pendek: garis tengah {m(length_m, 'id')} m, "
-        f"lapak selebar {m(spec.booth_width_m, 'id')} m tidak muat.",
-        f"Corridor too short: its centreline is {m(length_m, 'en')} m, "
-        f"a {m(spec.booth_width_m, 'en')} m booth does not fit.",
-    )
-
-
-def _too_narrow(width_m: float, spec: LayoutSpec) -> str:
-    def m(value: float, lang: str) -> str:
-        return metres_text(value, lang)
-
-    lane, depth, setback = spec.emergency_lane_m, spec.booth_depth_m, spec.kerb_setback_m
+def _too_narrow(width_m: float, spec: LayoutSpec) -> Msg:
+    setback = spec.kerb_setback_m
     if spec.mode == "corridor":
-        need = lane + 2 * (depth + setback)
-        return say_both(
-            f"Koridor terlalu sempit: lebar {m(width_m, 'id')} m tidak cukup untuk jalur "
-            f"darurat {m(lane, 'id')} m dan satu baris lapak sedalam "
-            f"{m(depth, 'id')} m di kedua sisi (perlu {m(need, 'id')} m).",
-            f"Corridor too narrow: {m(width_m, 'en')} m cannot hold the "
-            f"{m(lane, 'en')} m emergency lane and a row of "
-            f"{m(depth, 'en')} m deep booths on each side "
-            f"({m(need, 'en')} m needed).",
+        need = spec.emergency_lane_m + 2 * (spec.booth_depth_m + setback)
+        return TOO_NARROW(
+            width=width_m, lane=spec.emergency_lane_m, depth=spec.booth_depth_m, need=need
         )
     need = spec.walkway_m + MIN_BOOTH_DEPTH_M + setback
-    return say_both(
-        f"Lajur terlalu sempit: lebar {m(width_m, 'id')} m tidak cukup untuk jalur pejalan "
-        f"kaki {m(spec.walkway_m, 'id')} m dan lapak sedalam minimal "
-        f"{m(MIN_BOOTH_DEPTH_M, 'id')} m (perlu {m(need, 'id')} m).",
-        f"Strip too narrow: {m(width_m, 'en')} m cannot hold the {m(spec.walkway_m, 'en')} m "
-        f"walkway and booths at least {m(MIN_BOOTH_DEPTH_M, 'en')} m deep "
-        f"({m(need, 'en')} m needed).",
+    return STRIP_TOO_NARROW(
+        width=width_m, walkway=spec.walkway_m, depth=MIN_BOOTH_DEPTH_M, need=need
     )

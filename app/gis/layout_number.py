@@ -17,10 +17,17 @@ import shapely
 from shapely.geometry import LineString
 
 from app.gis.layout_place import Placed
-from app.gis.layout_spec import ReservedSlot, say_both
+from app.gis.layout_spec import ReservedSlot
 from app.gis.shapes import BoothShape
+from app.messages import Msg, define
 
-__all__ = ["number_booths"]
+__all__ = ["SLOT_UNPLACED", "number_booths"]
+
+SLOT_UNPLACED = define(
+    "layout.slot_unplaced",
+    id="Slot '{label}' tidak dapat ditempatkan: tidak ada lapak tersisa di sisi yang diminta.",
+    en="Slot '{label}' could not be placed: no booth left on the requested side.",
+)
 
 
 def number_booths(
@@ -29,9 +36,9 @@ def number_booths(
     *,
     prefix: str,
     reserved_slots: Sequence[ReservedSlot],
-) -> tuple[list[BoothShape], list[str]]:
+) -> tuple[list[BoothShape], list[Msg]]:
     """Give codes in walking order; hand the booths nearest to each request to reserved slots."""
-    notes: list[str] = []
+    notes: list[Msg] = []
     if not placed:
         for slot in reserved_slots:
             notes.append(_unplaced(slot))
@@ -88,9 +95,5 @@ def number_booths(
     return booths, notes
 
 
-def _unplaced(slot: ReservedSlot) -> str:
-    return say_both(
-        f"Slot '{slot.label}' tidak dapat ditempatkan: "
-        "tidak ada lapak tersisa di sisi yang diminta.",
-        f"Slot '{slot.label}' could not be placed: no booth left on the requested side.",
-    )
+def _unplaced(slot: ReservedSlot) -> Msg:
+    return SLOT_UNPLACED(label=slot.label)

@@ -17,13 +17,22 @@ from shapely.geometry import LineString, MultiPolygon, Polygon
 
 from app.gis.bounds import MIN_BOOTH_DEPTH_M
 from app.gis.centreline import interpolate_xy
-from app.gis.layout_spec import LayoutSpec, Side, metres_text, say_both
+from app.gis.layout_spec import LayoutSpec, Side
+from app.messages import Msg, define
 
 __all__ = ["KERB_MARGIN_M", "RowPlan", "RowsPlan", "half_widths", "keep_clear_polygon", "plan_rows"]
 
 #: Booths keep this much (m) off the kerb when the row has slack: drawn kerbs are rarely straight to
 #: the millimetre (EPSG:4326 coordinates stored with 7 decimals move by up to 6 mm).
 KERB_MARGIN_M: Final = 0.02
+
+DEPTH_REDUCED = define(
+    "layout.depth_reduced",
+    id="Kedalaman lapak dikurangi menjadi {depth:m} m agar jalur pejalan kaki {walkway:m} m tetap "
+    "bebas (lebar lajur {width:m} m).",
+    en="Booth depth reduced to {depth:m} m to keep the {walkway:m} m walkway clear (strip "
+    "{width:m} m wide).",
+)
 
 
 def half_widths(area: Polygon | MultiPolygon, line: LineString) -> tuple[float, float]:
@@ -82,7 +91,7 @@ class RowsPlan:
 
     rows: tuple[RowPlan, ...]
     depth_m: float
-    notes: tuple[str, ...]
+    notes: tuple[Msg, ...]
     lane_m: tuple[float, float] | None  # signed offsets of the strip kept clear (lo, hi)
 
 
@@ -105,21 +114,11 @@ def plan_rows(*, half_left: float, half_right: float, spec: LayoutSpec) -> RowsP
         kerb_half = half_left if kerb_side == "left" else half_right
         room = width - walkway_m - kerb_setback_m
         depth = min(booth_depth_m, math.floor(room * 100.0 + 1e-6) / 100.0)
-        notes: list[str] = []
+        notes: list[Msg] = []
         if depth < MIN_BOOTH_DEPTH_M:
             return RowsPlan((), booth_depth_m, (), None)
         if depth < booth_depth_m:
-            d_id, d_en = metres_text(depth, "id"), metres_text(depth, "en")
-            walk_id, walk_en = metres_text(walkway_m, "id"), metres_text(walkway_m, "en")
-            notes.append(
-                say_both(
-                    f"Kedalaman lapak dikurangi menjadi {d_id} m agar jalur pejalan "
-                    f"kaki {walk_id} m tetap bebas (lebar lajur "
-                    f"{metres_text(width, 'id')} m).",
-                    f"Booth depth reduced to {d_en} m to keep the "
-                    f"{walk_en} m walkway clear (strip {metres_text(width, 'en')} m wide).",
-                )
-            )
+            notes.append(DEPTH_REDUCED(depth=depth, walkway=walkway_m, width=width))
         slack = room - depth
         outer = kerb_half - kerb_setback_m - min(KERB_MARGIN_M, slack / 2.0)
         row = RowPlan(kerb_side, 0, outer - depth, outer)

@@ -141,18 +141,3 @@ class ReservedSlot:
             )
         if self.side not in (None, "left", "right"):
             raise ValueError(f"side must be 'left', 'right' or None, not {self.side!r}")
-
-
-def say_both(text_id: str, text_en: str) -> str:
-    """A report sentence in Indonesian, then English."""
-    return f"{text_id} / {text_en}"
-
-
-def metres_text(value: float, lang: str) -> str:
-    """Metres as a person writes them: ``2,5`` in Indonesian, ``2.5`` in English.
-
-    >>> metres_text(2.50, "id"), metres_text(2.50, "en"), metres_text(4.0, "id")
-    ('2,5', '2.5', '4')
-    """
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",") if lang == "id" else text

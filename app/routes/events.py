@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from app.auth import role_required
 from app.db import get_session
+from app.i18n import current_language
 from app.services.audit import acting_as
 from app.services.conflicts import event_conflicts, summary
 from app.services.errors import ServiceError
@@ -80,4 +81,4 @@ def layout(slug: str) -> tuple[Response, int]:
         outcome = generate_event_layout(
             session, event, params, dry_run=request.args.get("dry_run") == "1"
         )
-    return jsonify(outcome.to_dict()), 200
+    return jsonify(outcome.to_dict(current_language())), 200

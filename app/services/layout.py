@@ -19,6 +19,7 @@ from app.gis import rules
 from app.gis.crs import to_metric, to_metric_all, to_wgs84_all
 from app.gis.layout import LayoutResult, LayoutSpec, ReservedSlot, generate_layout
 from app.gis.shapes import BoothShape, FacilityShape
+from app.messages import Msg, bilingual, render
 from app.models import Booth, Event
 from app.services.audit import current_actor, snapshot_sql
 from app.services.conflicts import checker_for, summary
@@ -71,7 +72,11 @@ class LayoutParams:
 
 @dataclass
 class LayoutOutcome:
-    """What a layout run did: the engine's report plus what happened to stored booths."""
+    """What a layout run did: the engine's report plus what happened to stored booths.
+
+    ``reasons`` are the engine's notes as messages; :meth:`to_dict` renders them in the reader's
+    language (both languages when none is given).
+    """
 
     report: dict[str, Any]
     created: int
@@ -79,10 +84,22 @@ class LayoutOutcome:
     removed: int
     conflicts: dict[str, Any] = field(default_factory=dict)
     params: dict[str, Any] = field(default_factory=dict)
+    reasons: tuple[Msg, ...] = ()
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, lang: str | None = None) -> dict[str, Any]:
         """JSON form for the API and the CLI."""
-        return asdict(self)
+        report = dict(self.report)
+        report["reasons"] = [
+            bilingual(m) if lang is None else render(m, lang) for m in self.reasons
+        ]
+        return {
+            "report": report,
+            "created": self.created,
+            "kept_locked": self.kept_locked,
+            "removed": self.removed,
+            "conflicts": dict(self.conflicts),
+            "params": dict(self.params),
+        }
 
 
 @dataclass(frozen=True)
@@ -161,6 +178,7 @@ def generate_event_layout(
         removed=removed,
         conflicts=summary(conflicts),
         params=asdict(params),
+        reasons=result.report.reasons,
     )
     if dry_run:
         session.rollback()

@@ -28,6 +28,7 @@ from app.gis.crs import CRSError, to_metric, to_wgs84
 from app.gis.layout import LayoutResult, LayoutSpec, ReservedSlot, generate_layout
 from app.gis.rules import DEFAULT_CLEARANCES_M
 from app.gis.shapes import BoothShape, FacilityShape, ZoneShape
+from app.messages import render
 
 X0, Y0 = 315000.0, 9994000.0
 EPSG = 32749
@@ -338,9 +339,11 @@ def test_unusable_corridor_gives_no_booths_and_a_reason(corridor: Polygon, start
     result = layout(corridor)
     assert result.booths == ()
     assert result.report.placed == 0
-    assert result.report.reasons[-1].startswith(start)
-    assert " / " in result.report.reasons[-1]  # Indonesian / English
+    reason = result.report.reasons[-1]
+    assert render(reason, "id").startswith(start)
+    assert render(reason, "en") and render(reason, "en") != render(reason, "id")  # both languages
     json.dumps(result.report.to_dict())
+    json.dumps(result.report.to_dict("en"))
 
 
 def test_degrees_are_refused() -> None:
@@ -381,7 +384,8 @@ def test_sidewalk_strip_of_three_metres_keeps_the_walkway() -> None:
     assert result.emergency_lane is None
     assert result.walkway is not None
     assert result.report.booth_depth_m == pytest.approx(1.0)
-    assert result.report.reasons[0].startswith("Kedalaman lapak dikurangi")
+    assert render(result.report.reasons[0], "id").startswith("Kedalaman lapak dikurangi")
+    assert render(result.report.reasons[0], "en").startswith("Booth depth reduced to 1 m")
     assert result.report.placed == result.report.row_bound == 29  # 20, a break, 9
     assert {b.properties["side"] for b in result.booths} == {"left"}
     walkway = result.walkway
@@ -394,7 +398,7 @@ def test_sidewalk_strip_of_three_metres_keeps_the_walkway() -> None:
 def test_sidewalk_too_narrow_for_the_walkway_says_so() -> None:
     result = layout(street(90.0, 2.4), mode="sidewalk", walkway_m=2.0)
     assert result.booths == ()
-    assert result.report.reasons[-1].startswith("Lajur terlalu sempit")
+    assert render(result.report.reasons[-1], "id").startswith("Lajur terlalu sempit")
 
 
 # -- CRS and the demo corridor -----------------------------------------------------------------

@@ -131,6 +131,20 @@ def test_cli_layout_and_conflicts(runner, db: Session) -> None:  # type: ignore[
     assert result.exit_code == 1 and "tidak ditemukan" in result.output
 
 
+def test_cli_speaks_the_language_asked_for(runner, db: Session) -> None:  # type: ignore[no-untyped-def]
+    result = runner.invoke(args=["conflicts", UPCOMING, "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "No conflicts."
+    result = runner.invoke(args=["layout", UPCOMING, "--dry-run", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Booths placed: ")
+    assert "Lapak" not in result.output
+    result = runner.invoke(args=["layout", UPCOMING, "--dry-run"])
+    assert result.output.startswith("Lapak ditempatkan: ")
+    result = runner.invoke(args=["layout", "tidak-ada", "--lang", "en"])
+    assert result.exit_code == 1 and "not found" in result.output
+
+
 def test_api_layout_is_planner_only(client, auth) -> None:  # type: ignore[no-untyped-def]
     auth.login("crew")
     assert client.get(f"/api/events/{UPCOMING}/conflicts").status_code == 200
