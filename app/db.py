@@ -2,23 +2,62 @@
 
 One engine per app; one session per request, stored on ``g``. Tests hand the factory a session
 bound to an outer transaction (see ``tests/conftest.py``) so that nothing a test writes persists.
+
+Answers that people wait for in numbers (the vendor lookup, OGC item pages) are one read
+statement each. They run on :func:`get_read_session`: the same pool in autocommit, so the
+statement is the request's only round trip (no ``BEGIN``, no ``ROLLBACK``) and psycopg may keep
+it prepared on the connection. A single statement sees one snapshot, so autocommit changes
+nothing in what it reads.
+
+A pooled connection is checked before use without a round trip (:func:`_drop_dead`): a server
+that ended the connection (restart, ``pg_terminate_backend``, idle timeout) has closed the socket
+or left a message on it, which a zero-timeout poll sees; only then is a real ping sent.
 """
 
 from __future__ import annotations
 
+import select as _select
 from typing import Any
 
 from flask import Flask, current_app, g
-from sqlalchemy import Engine, create_engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import exc as exc_module
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.faults import watch_commits
 
+#: The ``g`` keys of a request's sessions (:func:`get_session`, :func:`get_read_session`).
+SESSION_KEYS = ("db_session", "db_read_session")
+
+
+def _socket_has_news(fileno: int) -> bool:
+    """Whether the server sent anything on an idle connection (an error, EOF, a notice)."""
+    readable, _, _ = _select.select([fileno], [], [], 0)
+    return bool(readable)
+
+
+def _drop_dead(engine: Engine) -> None:
+    """Check each connection at checkout, cheaply; a dead one is replaced (SQLAlchemy retries)."""
+    dialect = engine.dialect
+
+    @event.listens_for(engine, "checkout")
+    def _check(dbapi_conn: Any, record: Any, proxy: Any) -> None:
+        try:
+            if dbapi_conn.closed or (
+                _socket_has_news(dbapi_conn.fileno()) and not dialect.do_ping(dbapi_conn)
+            ):
+                raise exc_module.DisconnectionError("connection closed by the server")
+        except exc_module.DisconnectionError:
+            raise
+        except Exception as err:  # noqa: BLE001 - any failure to ping means a dead connection
+            raise exc_module.DisconnectionError(str(err)) from err
+
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create the engine with settings that suit a small web app on PostGIS."""
-    return create_engine(url, pool_pre_ping=True, future=True, **kwargs)
+    engine = create_engine(url, future=True, **kwargs)
+    _drop_dead(engine)
+    return engine
 
 
 def init_db(app: Flask, session: Session | None = None) -> None:
@@ -31,17 +70,21 @@ def init_db(app: Flask, session: Session | None = None) -> None:
         watch_commits(engine)
         app.extensions["petalapak.engine"] = engine
         app.extensions["petalapak.sessionmaker"] = sessionmaker(bind=engine, expire_on_commit=False)
+        app.extensions["petalapak.read_sessionmaker"] = sessionmaker(
+            bind=engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
+        )
 
     @app.teardown_appcontext
     def _close_session(exc: BaseException | None) -> None:
-        sess = g.pop("db_session", None)
-        if sess is not None and "petalapak.session" not in app.extensions:
-            try:
-                if exc is not None:
-                    sess.rollback()
-                sess.close()
-            except DBAPIError:  # the connection died (a server restart): nothing left to undo
-                sess.invalidate()
+        for name in SESSION_KEYS:
+            sess = g.pop(name, None)
+            if sess is not None and "petalapak.session" not in app.extensions:
+                try:
+                    if exc is not None:
+                        sess.rollback()
+                    sess.close()
+                except exc_module.DBAPIError:  # the connection died (a restart): nothing to undo
+                    sess.invalidate()
 
 
 def get_session() -> Session:
@@ -52,6 +95,20 @@ def get_session() -> Session:
     if "db_session" not in g:
         g.db_session = current_app.extensions["petalapak.sessionmaker"]()
     return g.db_session  # type: ignore[no-any-return]
+
+
+def get_read_session() -> Session:
+    """A session for answers built by single read statements: autocommit, never written to.
+
+    Each statement is its own snapshot; use :func:`get_session` to read several statements
+    consistently or to write. Tests get their fixed session here too.
+    """
+    fixed = current_app.extensions.get("petalapak.session")
+    if fixed is not None:
+        return fixed  # type: ignore[no-any-return]
+    if "db_read_session" not in g:
+        g.db_read_session = current_app.extensions["petalapak.read_sessionmaker"]()
+    return g.db_read_session  # type: ignore[no-any-return]
 
 
 def get_engine() -> Engine:

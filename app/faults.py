@@ -6,8 +6,8 @@ The rules:
   Retry-After**, in the format of the path: OGC exception JSON on ``/ogc``, JSON on ``/api``,
   ``/tiles`` and JSON requests, a page otherwise, in the reader's language;
 * a **read** (GET, HEAD) caught by a dropped connection is tried **once more**, after a short
-  pause, on a fresh session: repeating a read changes nothing. The engine's ``pool_pre_ping``
-  replaces the dead pooled connections on the way;
+  pause, on a fresh session: repeating a read changes nothing. The pool's check at checkout
+  (:func:`app.db.make_engine`) replaces the dead pooled connections on the way;
 * a **write** is never repeated here. Every write is one transaction, so a connection that drops
   before COMMIT leaves nothing half-done (PostgreSQL rolls it back) and the 503 says that nothing
   was saved and the request may be sent again. Only a drop *during* COMMIT leaves the outcome
@@ -71,14 +71,17 @@ class PetaLapakFlask(Flask):
 
 
 def _discard_session() -> None:
-    """Drop this request's session (its connection is dead); the next use opens a new one."""
-    sess = g.pop("db_session", None)
-    if sess is None:
-        return
-    try:
-        sess.close()
-    except sa_exc.DBAPIError:
-        sess.invalidate()
+    """Drop this request's sessions (a connection is dead); the next use opens new ones."""
+    from app.db import SESSION_KEYS  # here: app.db imports this module (watch_commits)
+
+    for name in SESSION_KEYS:
+        sess = g.pop(name, None)
+        if sess is None:
+            continue
+        try:
+            sess.close()
+        except sa_exc.DBAPIError:
+            sess.invalidate()
 
 
 def watch_commits(engine: Engine) -> None:
