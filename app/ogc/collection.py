@@ -57,17 +57,22 @@ class FeatureProvider(Protocol):
         """``coll`` with its bounding box filled in."""
         ...
 
-    def items(
+    def filters_of(self, collection_id: str) -> dict[str, tuple[str, ...]]:
+        """The property filters of a collection, known from its id alone (no data read)."""
+        ...
+
+    def items_page(
         self,
-        coll: Collection,
+        collection_id: str,
         *,
+        private: bool,
         bbox: list[BBox] | None,
         limit: int,
         offset: int,
         equals: dict[str, str] | None = None,
-        matches_time: bool = True,
-    ) -> tuple[int, int, str]:
-        """(numberMatched, numberReturned, JSON text of the features array) for one page."""
+    ) -> tuple[Collection, int, int, str] | None:
+        """(collection, numberMatched, numberReturned, JSON text of the features array) for one
+        page, or None when the caller may not see such a collection."""
         ...
 
     def item(self, coll: Collection, feature_id: int) -> str | None:

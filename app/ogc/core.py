@@ -19,6 +19,8 @@ from app.ogc.params import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
     MAX_OFFSET,
+    BBox,
+    DateTimeFilter,
     OgcError,
     bad_request,
     negotiate,
@@ -290,41 +292,67 @@ class OgcApi:
 
         return self._guard(req, body)
 
+    @staticmethod
+    def _item_params(
+        args: Mapping[str, str], filters: Mapping[str, tuple[str, ...]]
+    ) -> tuple[int, int, list[BBox] | None, DateTimeFilter | None, dict[str, str]]:
+        """limit, offset, bbox, datetime and the property filters of an item page (400s)."""
+        limit = parse_int(
+            args.get("limit"), name="limit", default=DEFAULT_LIMIT, minimum=1, maximum=MAX_LIMIT
+        )
+        offset = parse_int(
+            args.get("offset"), name="offset", default=0, minimum=0, maximum=MAX_OFFSET
+        )
+        bbox = parse_bbox(args.get("bbox"))
+        when = parse_datetime(args.get("datetime"))
+        equals: dict[str, str] = {}
+        for name, allowed in filters.items():
+            value = args.get(name)
+            if value is None:
+                continue
+            if value not in allowed:
+                raise bad_request(name, f"must be one of {', '.join(allowed)}")
+            equals[name] = value
+        return limit, offset, bbox, when, equals
+
     def items(self, req: ApiRequest, collection_id: str) -> Response:
         """``/collections/{id}/items``: a page of features, filtered by bbox, datetime, kind."""
 
         def body(fmt: str) -> Response:
-            coll = self._collection(req, collection_id)
             args = req.args
-            limit = parse_int(
-                args.get("limit"), name="limit", default=DEFAULT_LIMIT, minimum=1, maximum=MAX_LIMIT
-            )
-            offset = parse_int(
-                args.get("offset"), name="offset", default=0, minimum=0, maximum=MAX_OFFSET
-            )
-            bbox = parse_bbox(args.get("bbox"))
-            when = parse_datetime(args.get("datetime"))
-            equals: dict[str, str] = {}
-            for name, allowed in coll.filters.items():
-                value = args.get(name)
-                if value is None:
-                    continue
-                if value not in allowed:
-                    raise bad_request(name, f"must be one of {', '.join(allowed)}")
-                equals[name] = value
-            in_time = True
+            filters = self.provider.filters_of(collection_id)
+            refused: OgcError | None = None
+            try:
+                limit, offset, bbox, when, equals = self._item_params(args, filters)
+            except OgcError as exc:  # unless the collection is unknown: a 404 comes first
+                refused = exc
+            found = None
+            if refused is None:
+                # one statement: the collection (an event found by its key) and the page
+                found = self.provider.items_page(
+                    collection_id,
+                    private=req.private,
+                    bbox=bbox,
+                    limit=limit,
+                    offset=offset,
+                    equals=equals,
+                )
+            if found is None:
+                self._collection(req, collection_id)  # raises the 404, 401 or 403
+                raise refused or OgcError(
+                    404, "NotFound", f"Collection '{collection_id}' not found."
+                )
+            coll, matched, returned, features = found
             if (
                 when is not None
                 and coll.event_date is not None
                 and coll.event_begins is not None
                 and coll.event_ends is not None
-            ):
-                in_time = when.overlaps(
+                and not when.overlaps(
                     day=coll.event_date, begins=coll.event_begins, ends=coll.event_ends
                 )
-            matched, returned, features = self.provider.items(
-                coll, bbox=bbox, limit=limit, offset=offset, equals=equals, matches_time=in_time
-            )
+            ):
+                matched, returned, features = 0, 0, "[]"
             url = f"{req.base_url}/collections/{quote(coll.id)}/items"
             keep = {k: args[k] for k in ("bbox", "datetime", *coll.filters) if k in args}
 

@@ -3,6 +3,11 @@
 Filters are GeoAlchemy2 expressions (``ST_Intersects(geom, ST_MakeEnvelope(..., 4326))`` uses
 the GiST index); PostGIS writes each page of features with ``json_build_object`` and
 ``ST_AsGeoJSON`` and hands back one JSON text, so Python never parses and re-prints geometry.
+
+An item page is one statement (:meth:`Provider.items_page`): it finds the event a booth
+collection's id names, counts the matches and writes the page's GeoJSON together. The statements
+are built once per shape (which filters are present) with bound parameters, so a request neither
+builds nor hashes SQLAlchemy expressions.
 """
 
 from __future__ import annotations
@@ -10,10 +15,25 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date, datetime, time
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, Text, case, cast, false, func, literal, or_, select, true
+from sqlalchemy import (
+    JSON,
+    Float,
+    Integer,
+    Text,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
@@ -65,6 +85,40 @@ VENDOR_PROPS = {
 }
 
 
+#: The query parameters that filter each kind of collection (known from the id alone).
+FILTERS: dict[str, dict[str, tuple[str, ...]]] = {
+    "zones": {"kind": ZONE_KINDS},
+    "facilities": {"kind": FACILITY_KINDS},
+    "booths": {"kind": BOOTH_KINDS, "status": BOOTH_STATUSES},
+    "vendors": {"kind": BOOTH_KINDS, "status": BOOTH_STATUSES},
+}
+
+
+def collection_kind(collection_id: str) -> str | None:
+    """What a collection id names, from its spelling: ``zones``, ``facilities``, ``booths``,
+    ``vendors`` (an event's booths), or None.
+
+    >>> collection_kind("booths-cfd-2026-12-06"), collection_kind("zones"), collection_kind("x")
+    ('booths', 'zones', None)
+    """
+    if collection_id in ("zones", "facilities"):
+        return collection_id
+    for kind in ("booths", "vendors"):
+        if collection_id.startswith(f"{kind}-") and len(collection_id) > len(kind) + 1:
+            return kind
+    return None
+
+
+def slug_candidates(key: str) -> list[str]:
+    """The event slugs an event collection's key may stand for: the key itself, or what follows
+    the city's slug (``pontianak-cfd-1`` when two cities hold a ``cfd-1``).
+
+    >>> slug_candidates("kota-a-cfd-1")
+    ['kota-a-cfd-1', 'a-cfd-1', 'cfd-1', '1']
+    """
+    return [key] + [key[i + 1 :] for i, ch in enumerate(key) if ch == "-" and i + 1 < len(key)]
+
+
 def _text(value: str) -> Any:
     """A constant string as a typed bound parameter (``json_build_object`` needs the type)."""
     return literal(value, Text)
@@ -104,25 +158,8 @@ class Provider:
         """Every collection the caller may see: public layers, published events' booths, and
         (``private``) every event's booths with their vendors."""
         out = [
-            Collection(
-                "zones",
-                "zones",
-                "Zona PKL / Street-vending zones",
-                "Where street vendors may trade (pkl_legal, pkl_timed with hours), may not "
-                "(no_vending), CFD corridors, emergency lanes and service areas.",
-                properties=ZONE_PROPS,
-                filters={"kind": ZONE_KINDS},
-                extent=self._layer_extent(Zone) if with_extent else None,
-            ),
-            Collection(
-                "facilities",
-                "facilities",
-                "Fasilitas umum / Public facilities",
-                "Hydrants, bus stops, crossings and other facilities booths keep clear of.",
-                properties=FACILITY_PROPS,
-                filters={"kind": FACILITY_KINDS},
-                extent=self._layer_extent(Facility) if with_extent else None,
-            ),
+            self._layer_collection(name, with_extent=with_extent)
+            for name in ("zones", "facilities")
         ]
         query = (
             select(
@@ -147,42 +184,79 @@ class Provider:
         staff: list[Collection] = []
         for ev_id, slug, name, day, start, end, status, city in events:
             key = slug if slug_counts[slug] == 1 else f"{city}-{slug}"
-            common: dict[str, Any] = {
-                "event_id": ev_id,
-                "event_date": day,
-                "city": city,
-                "event_begins": self._moment(day, start),
-                "event_ends": self._moment(day, end),
-                "extent": extents.get(ev_id, WORLD) if with_extent else None,
-            }
+            extent = extents.get(ev_id, WORLD) if with_extent else None
+            row = (ev_id, name, day, start, end, status, city)
             if status == "published":
-                public.append(
-                    Collection(
-                        f"booths-{key}",
-                        "booths",
-                        f"Lapak / Booths: {name}",
-                        f"Booths of {name} ({day.isoformat()}) with their code, kind and status "
-                        "(free, assigned, checked_in, no_show); no vendor data.",
-                        properties=BOOTH_PROPS,
-                        filters={"kind": BOOTH_KINDS, "status": BOOTH_STATUSES},
-                        **common,
-                    )
-                )
+                public.append(self._event_collection("booths", key, *row, extent=extent))
             if private:
-                staff.append(
-                    Collection(
-                        f"vendors-{key}",
-                        "vendors",
-                        f"Pedagang / Vendors: {name}",
-                        f"Booths of {name} ({day.isoformat()}, {status}) with the assigned "
-                        "vendor's business name, category and phone. Planners and API tokens only.",
-                        private=True,
-                        properties=VENDOR_PROPS,
-                        filters={"kind": BOOTH_KINDS, "status": BOOTH_STATUSES},
-                        **common,
-                    )
-                )
+                staff.append(self._event_collection("vendors", key, *row, extent=extent))
         return out + public + staff
+
+    def _layer_collection(self, name: str, *, with_extent: bool) -> Collection:
+        if name == "zones":
+            return Collection(
+                "zones",
+                "zones",
+                "Zona PKL / Street-vending zones",
+                "Where street vendors may trade (pkl_legal, pkl_timed with hours), may not "
+                "(no_vending), CFD corridors, emergency lanes and service areas.",
+                properties=ZONE_PROPS,
+                filters=FILTERS["zones"],
+                extent=self._layer_extent(Zone) if with_extent else None,
+            )
+        return Collection(
+            "facilities",
+            "facilities",
+            "Fasilitas umum / Public facilities",
+            "Hydrants, bus stops, crossings and other facilities booths keep clear of.",
+            properties=FACILITY_PROPS,
+            filters=FILTERS["facilities"],
+            extent=self._layer_extent(Facility) if with_extent else None,
+        )
+
+    def _event_collection(
+        self,
+        kind: str,
+        key: str,
+        ev_id: int,
+        name: str,
+        day: date,
+        start: time,
+        end: time,
+        status: str,
+        city: str,
+        *,
+        extent: tuple[float, float, float, float] | None,
+    ) -> Collection:
+        common: dict[str, Any] = {
+            "event_id": ev_id,
+            "event_date": day,
+            "city": city,
+            "event_begins": self._moment(day, start),
+            "event_ends": self._moment(day, end),
+            "extent": extent,
+            "filters": FILTERS[kind],
+        }
+        if kind == "booths":
+            return Collection(
+                f"booths-{key}",
+                "booths",
+                f"Lapak / Booths: {name}",
+                f"Booths of {name} ({day.isoformat()}) with their code, kind and status "
+                "(free, assigned, checked_in, no_show); no vendor data.",
+                properties=BOOTH_PROPS,
+                **common,
+            )
+        return Collection(
+            f"vendors-{key}",
+            "vendors",
+            f"Pedagang / Vendors: {name}",
+            f"Booths of {name} ({day.isoformat()}, {status}) with the assigned "
+            "vendor's business name, category and phone. Planners and API tokens only.",
+            private=True,
+            properties=VENDOR_PROPS,
+            **common,
+        )
 
     def collection(self, collection_id: str, *, private: bool) -> Collection | None:
         """The collection called ``collection_id``, if the caller may see it."""
@@ -238,139 +312,258 @@ class Provider:
 
     def source(self, coll: Collection) -> tuple[Any, Any, list[Any], dict[str, Any], Any]:
         """(id column, geometry column, base filters, property expressions, select_from)."""
-        if coll.kind == "zones":
-            hours = case(
-                (
-                    Zone.hours_start.isnot(None),
-                    func.concat(
-                        func.to_char(Zone.hours_start, _text("HH24:MI")),
-                        _text("–"),
-                        func.to_char(Zone.hours_end, _text("HH24:MI")),
-                    ),
-                ),
-                else_=None,
-            )
-            props = {
-                "name": Zone.name,
-                "kind": Zone.kind,
-                "hours": hours,
-                "capacity": Zone.capacity,
-                "city": City.slug,
-            }
-            return (
-                Zone.id,
-                Zone.geom,
-                [],
-                props,
-                select().select_from(Zone).join(City, City.id == Zone.city_id),
-            )
-        if coll.kind == "facilities":
-            props = {"name": Facility.name, "kind": Facility.kind, "city": City.slug}
-            return (
-                Facility.id,
-                Facility.geom,
-                [],
-                props,
-                select().select_from(Facility).join(City, City.id == Facility.city_id),
-            )
-        # booths / vendors: the assignment that holds the booth (or a no-show), if any
-        rank = case((Assignment.status.in_(HOLDING_STATUSES), 0), else_=1)
-        holder = (
-            select(
-                Assignment.status.label("status"),
-                Vendor.business_name,
-                Vendor.category,
-                Vendor.phone,
-            )
-            .join(Vendor, Vendor.id == Assignment.vendor_id)
-            .where(
-                Assignment.booth_id == Booth.id,
-                Assignment.event_id == Booth.event_id,
-                Assignment.status != "cancelled",
-            )
-            .order_by(rank, Assignment.id.desc())
-            .limit(1)
-            .lateral("holder")
-        )
-        status = func.coalesce(
-            holder.c.status, case((Booth.kind == "vendor", _text(FREE)), else_=_text(UNAVAILABLE))
-        )
-        props = {
-            "code": Booth.code,
-            "kind": Booth.kind,
-            "service": Booth.service,
-            "status": status,
-            "has_electricity": Booth.has_electricity,
-            "accessible": Booth.accessible,
-        }
-        if coll.kind == "vendors":
-            props |= {
-                "business_name": holder.c.business_name,
-                "category": holder.c.category,
-                "phone": holder.c.phone,
-            }
-        base = select().select_from(Booth).outerjoin(holder, true())
-        return Booth.id, Booth.geom, [Booth.event_id == coll.event_id], props, base
+        return _source(coll.kind, coll.event_id)
 
-    def _feature(self, ident: Any, geom: Any, props: dict[str, Any]) -> Any:
-        return _obj(
-            {
-                "type": _text("Feature"),
-                "id": ident,
-                "geometry": _geometry(geom),
-                "properties": _obj(props),
-            }
-        )
+    def filters_of(self, collection_id: str) -> dict[str, tuple[str, ...]]:
+        """The property filters of a collection, known from its id alone (no database work)."""
+        return FILTERS.get(collection_kind(collection_id) or "", {})
 
-    def items(
+    def items_page(
         self,
-        coll: Collection,
+        collection_id: str,
         *,
+        private: bool,
         bbox: list[BBox] | None,
         limit: int,
         offset: int,
         equals: dict[str, str] | None = None,
-        matches_time: bool = True,
-    ) -> tuple[int, int, str]:
-        """(numberMatched, numberReturned, JSON text of the features array) for one page."""
-        ident, geom, where, props, base = self.source(coll)
-        if bbox is not None:
-            where.append(
-                or_(*[func.ST_Intersects(geom, func.ST_MakeEnvelope(*b, 4326)) for b in bbox])
-            )
-        for name, value in (equals or {}).items():
-            where.append(props[name] == value)
-        if not matches_time:
-            where.append(false())
-        # Only the booth status filter reads the joined rows; a count of the bare table is cheaper.
-        counted = base if "status" in (equals or {}) else select().select_from(ident.table)
-        matched = counted.add_columns(func.count()).where(*where).scalar_subquery()
-        if counted is base:
-            page_where = where
-            page = base.order_by(ident).limit(limit).offset(offset)
-        else:
-            # Pick the page's ids from the bare table first (index order, LIMIT/OFFSET there),
-            # so the vendor lateral join and the JSON run for one page, not the whole event.
-            ids = select(ident).where(*where).order_by(ident).limit(limit).offset(offset)
-            page_where = [ident.in_(ids)]
-            page = base
-        rows = (
-            page.add_columns(ident.label("fid"), self._feature(ident, geom, props).label("feature"))
-            .where(*page_where)
-            .subquery()
+    ) -> tuple[Collection, int, int, str] | None:
+        """(collection, numberMatched, numberReturned, JSON text of the features array) for one
+        page, in one statement; None when the caller may not see such a collection.
+
+        For an event's booths the statement also finds the event the id names, by the rule of
+        :meth:`collections` (the event's slug, or ``city-slug`` when several cities share it,
+        among the events the caller may see).
+        """
+        kind = collection_kind(collection_id)
+        if kind is None or (kind == "vendors" and not private):
+            return None
+        equals = equals or {}
+        boxes = bbox or []
+        params: dict[str, Any] = {"limit": limit, "offset": offset}
+        for i, box in enumerate(boxes):
+            params |= {f"bbox{i}_{j}": value for j, value in enumerate(box)}
+        params |= {f"eq_{name}": value for name, value in equals.items()}
+        names = tuple(sorted(equals))
+        if kind in ("zones", "facilities"):
+            row = self.session.execute(
+                _page_statement(kind, len(boxes), names, private), params
+            ).one()
+            coll = self._layer_collection(kind, with_extent=False)
+            return coll, int(row.matched), int(row.returned), str(row.features)
+        key = collection_id[len(kind) + 1 :]
+        params |= {"key": key, "slugs": slug_candidates(key)}
+        row = self.session.execute(_page_statement(kind, len(boxes), names, private), params).one()
+        if row.ev_id is None:
+            return None
+        coll = self._event_collection(
+            kind,
+            key,
+            row.ev_id,
+            row.ev_name,
+            row.ev_date,
+            row.ev_start,
+            row.ev_end,
+            row.ev_status,
+            row.ev_city,
+            extent=None,
         )
-        agg = func.json_agg(aggregate_order_by(rows.c.feature, rows.c.fid))
-        row = self.session.execute(
-            select(
-                matched, func.count(), cast(func.coalesce(agg, cast(_text("[]"), JSON)), Text)
-            ).select_from(rows)
-        ).one()
-        return int(row[0]), int(row[1]), str(row[2])
+        return coll, int(row.matched), int(row.returned), str(row.features)
 
     def item(self, coll: Collection, feature_id: int) -> str | None:
         """One feature as GeoJSON text, or None when it is not in ``coll``."""
         ident, geom, where, props, base = self.source(coll)
-        stmt = base.add_columns(cast(self._feature(ident, geom, props), Text)).where(
+        stmt = base.add_columns(cast(_feature(ident, geom, props), Text)).where(
             *where, ident == feature_id
         )
         return self.session.execute(stmt).scalar_one_or_none()
+
+
+def _source(kind: str, event_id: Any) -> tuple[Any, Any, list[Any], dict[str, Any], Any]:
+    """(id column, geometry column, base filters, property expressions, select_from) of a kind
+    of collection; ``event_id``: the event's id, or an expression giving it."""
+    if kind == "zones":
+        hours = case(
+            (
+                Zone.hours_start.isnot(None),
+                func.concat(
+                    func.to_char(Zone.hours_start, _text("HH24:MI")),
+                    _text("–"),
+                    func.to_char(Zone.hours_end, _text("HH24:MI")),
+                ),
+            ),
+            else_=None,
+        )
+        props = {
+            "name": Zone.name,
+            "kind": Zone.kind,
+            "hours": hours,
+            "capacity": Zone.capacity,
+            "city": City.slug,
+        }
+        return (
+            Zone.id,
+            Zone.geom,
+            [],
+            props,
+            select().select_from(Zone).join(City, City.id == Zone.city_id),
+        )
+    if kind == "facilities":
+        props = {"name": Facility.name, "kind": Facility.kind, "city": City.slug}
+        return (
+            Facility.id,
+            Facility.geom,
+            [],
+            props,
+            select().select_from(Facility).join(City, City.id == Facility.city_id),
+        )
+    # booths / vendors: the assignment that holds the booth (or a no-show), if any
+    rank = case((Assignment.status.in_(HOLDING_STATUSES), 0), else_=1)
+    holder = (
+        select(
+            Assignment.status.label("status"),
+            Vendor.business_name,
+            Vendor.category,
+            Vendor.phone,
+        )
+        .join(Vendor, Vendor.id == Assignment.vendor_id)
+        .where(
+            Assignment.booth_id == Booth.id,
+            Assignment.event_id == Booth.event_id,
+            Assignment.status != "cancelled",
+        )
+        .order_by(rank, Assignment.id.desc())
+        .limit(1)
+        .lateral("holder")
+    )
+    status = func.coalesce(
+        holder.c.status, case((Booth.kind == "vendor", _text(FREE)), else_=_text(UNAVAILABLE))
+    )
+    props = {
+        "code": Booth.code,
+        "kind": Booth.kind,
+        "service": Booth.service,
+        "status": status,
+        "has_electricity": Booth.has_electricity,
+        "accessible": Booth.accessible,
+    }
+    if kind == "vendors":
+        props |= {
+            "business_name": holder.c.business_name,
+            "category": holder.c.category,
+            "phone": holder.c.phone,
+        }
+    base = select().select_from(Booth).outerjoin(holder, true())
+    return Booth.id, Booth.geom, [Booth.event_id == event_id], props, base
+
+
+def _feature(ident: Any, geom: Any, props: dict[str, Any]) -> Any:
+    return _obj(
+        {
+            "type": _text("Feature"),
+            "id": ident,
+            "geometry": _geometry(geom),
+            "properties": _obj(props),
+        }
+    )
+
+
+def _event_cte(kind: str, *, private: bool) -> Any:
+    """The one event a booth collection's key names (``key``, ``slugs``), as :meth:`collections`
+    spells keys: its slug when unique among the events the caller may see, else city-slug."""
+    count = func.count().over(partition_by=Event.slug)
+    visible = (
+        select(
+            Event.id,
+            Event.slug,
+            Event.name,
+            Event.date,
+            Event.start_time,
+            Event.end_time,
+            Event.status,
+            City.slug.label("city"),
+            count.label("n"),
+        )
+        .join(City, City.id == Event.city_id)
+        .where(Event.slug.in_(bindparam("slugs", expanding=True)))
+    )
+    if not private:
+        visible = visible.where(Event.status == "published")
+    seen = visible.subquery("visible")
+    key = bindparam("key", type_=Text)
+    named = or_(
+        and_(seen.c.n == 1, seen.c.slug == key),
+        and_(seen.c.n > 1, func.concat(seen.c.city, _text("-"), seen.c.slug) == key),
+    )
+    found = select(seen).where(named)
+    if kind == "booths":
+        found = found.where(seen.c.status == "published")
+    return found.order_by(seen.c.date, seen.c.id).limit(1).cte("ev")
+
+
+@lru_cache(maxsize=128)
+def _page_statement(kind: str, boxes: int, equals: tuple[str, ...], private: bool) -> Any:
+    """The statement of one item page for a shape of request, with bound parameters: ``limit``,
+    ``offset``, ``bbox{i}_{0..3}`` for each box, ``eq_<name>`` for each property filter, and for
+    event collections ``key`` and ``slugs`` (:func:`slug_candidates`)."""
+    ev = _event_cte(kind, private=private) if kind in ("booths", "vendors") else None
+    event_id = select(ev.c.id).scalar_subquery() if ev is not None else None
+    ident, geom, where, props, base = _source(kind, event_id)
+    if boxes:
+        where.append(
+            or_(
+                *[
+                    func.ST_Intersects(
+                        geom,
+                        func.ST_MakeEnvelope(
+                            *[bindparam(f"bbox{i}_{j}", type_=Float) for j in range(4)], 4326
+                        ),
+                    )
+                    for i in range(boxes)
+                ]
+            )
+        )
+    for name in equals:
+        where.append(props[name] == bindparam(f"eq_{name}", type_=Text))
+    limit, offset = bindparam("limit", type_=Integer), bindparam("offset", type_=Integer)
+    # Only the booth status filter reads the joined rows; a count of the bare table is cheaper.
+    counted = base if "status" in equals else select().select_from(ident.table)
+    matched = counted.add_columns(func.count()).where(*where).scalar_subquery()
+    if counted is base:
+        page_where = where
+        page = base.order_by(ident).limit(limit).offset(offset)
+    else:
+        # Pick the page's ids from the bare table first (index order, LIMIT/OFFSET there),
+        # so the vendor lateral join and the JSON run for one page, not the whole event.
+        ids = select(ident).where(*where).order_by(ident).limit(limit).offset(offset)
+        page_where = [ident.in_(ids)]
+        page = base
+    rows = (
+        page.add_columns(ident.label("fid"), _feature(ident, geom, props).label("feature"))
+        .where(*page_where)
+        .subquery()
+    )
+    agg = func.json_agg(aggregate_order_by(rows.c.feature, rows.c.fid))
+    summary = (
+        select(
+            matched.label("matched"),
+            func.count().label("returned"),
+            cast(func.coalesce(agg, cast(_text("[]"), JSON)), Text).label("features"),
+        )
+        .select_from(rows)
+        .subquery("page")
+    )
+    if ev is None:
+        return select(summary.c.matched, summary.c.returned, summary.c.features)
+    return select(
+        summary.c.matched,
+        summary.c.returned,
+        summary.c.features,
+        ev.c.id.label("ev_id"),
+        ev.c.name.label("ev_name"),
+        ev.c.date.label("ev_date"),
+        ev.c.start_time.label("ev_start"),
+        ev.c.end_time.label("ev_end"),
+        ev.c.status.label("ev_status"),
+        ev.c.city.label("ev_city"),
+    ).select_from(summary.outerjoin(ev, true()))

@@ -15,7 +15,7 @@ from flask import Blueprint, Response, current_app, g, render_template, request
 from flask_login import current_user
 
 from app.cache import cache_key, get_cache
-from app.db import get_session
+from app.db import get_read_session, get_session
 from app.ogc.core import ApiRequest, OgcApi
 from app.ogc.params import OgcError, negotiate
 from app.ogc.provider import Provider
@@ -40,11 +40,15 @@ def bearer_token_status() -> bool | None:
     return False
 
 
-def _api() -> OgcApi:
+def _api(*, one_statement: bool = False) -> OgcApi:
+    """The core over PostGIS; ``one_statement``: the answer is one read (item pages), so it runs
+    in autocommit with no transaction round trips (:func:`app.db.get_read_session`)."""
+
     def render(name: str, **ctx: Any) -> str:
         return render_template(f"ogc/{name}", **ctx)
 
-    provider = Provider(get_session(), timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    session = get_read_session() if one_statement else get_session()
+    provider = Provider(session, timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"])
     return OgcApi(provider, render)
 
 
@@ -87,8 +91,13 @@ def _respond(result: tuple[dict[str, str], int, str], *, vary: str) -> Response:
     return conditional(resp) if status == 200 else resp
 
 
-def _call(method: str, *args: str, vary: str = "Accept, Authorization, Cookie") -> Response:
-    api = _api()
+def _call(
+    method: str,
+    *args: str,
+    vary: str = "Accept, Authorization, Cookie",
+    one_statement: bool = False,
+) -> Response:
+    api = _api(one_statement=one_statement)
     req = _request()
     if isinstance(req, OgcError):
         return _respond(api.error(req), vary=vary)
@@ -150,7 +159,7 @@ def items(collection_id: str) -> Response:
             request.url_root,
             collection_id,
             request.query_string.decode("latin-1"),
-            str(any_version(get_session())),
+            str(any_version(get_read_session())),
         )
         hit = cache.get(key)
         if hit is not None:
@@ -164,7 +173,7 @@ def items(collection_id: str) -> Response:
             )
             resp.headers["X-Cache"] = "hit"
             return resp
-    resp = _call("items", collection_id, vary="Accept")
+    resp = _call("items", collection_id, vary="Accept", one_statement=True)
     if (
         key is not None
         and cache is not None
