@@ -40,7 +40,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from app import clock, ratelimit
 from app.cache import get_cache
-from app.db import get_session
+from app.db import get_read_session, get_session
 from app.i18n import localize
 from app.models import Vendor
 from app.services import lapak as svc
@@ -87,13 +87,27 @@ class _Failure(Exception):
 
 def _vendor_view(vendor: Vendor) -> svc.VendorView:
     """The vendor's view, from the cache when nothing it is built from changed since."""
-    return svc.vendor_view(
-        get_session(),
-        vendor,
-        today=clock.today(),
-        cache=get_cache(),
-        ttl=int(current_app.config["CACHE_TTL"]),
+    return svc.vendor_view(get_session(), vendor, today=clock.today(), **_cache())
+
+
+def _cache() -> dict[str, Any]:
+    return {"cache": get_cache(), "ttl": int(current_app.config["CACHE_TTL"])}
+
+
+def _session_vendor(want: str) -> svc.Found | None:
+    """The vendor this browser looked up, with their view, in one read (none when the session
+    names no vendor, or their access code has changed since)."""
+    value = session.get(SESSION_KEY)
+    vendor_id = access.session_vendor_id(value)
+    if vendor_id is None:
+        return None
+    found = svc.find_by_id(
+        get_read_session(), vendor_id, today=clock.today(), want=want, **_cache()
     )
+    if found is None or not access.is_current(found.vendor, value, secret_key=_secret()):
+        session.pop(SESSION_KEY, None)  # code reissued or vendor deactivated
+        return None
+    return found
 
 
 def _secret() -> str:
@@ -110,7 +124,7 @@ def _current_vendor() -> Vendor | None:
     return vendor
 
 
-def _remember(vendor: Vendor) -> None:
+def _remember(vendor: access.Keyed) -> None:
     session[SESSION_KEY] = access.session_value(vendor, secret_key=_secret())
 
 
@@ -124,8 +138,9 @@ def _minutes(seconds: int) -> int:
     return max(1, -(-seconds // 60))
 
 
-def _lookup(code: str, phone4_raw: str) -> Vendor:
-    """Rate limits, input shape, then the constant-work lookup; raises :class:`_Failure`."""
+def _lookup(code: str, phone4_raw: str, *, want: str) -> svc.Found:
+    """Rate limits, input shape, then the constant-work lookup (with the vendor's view when
+    ``want`` says so, in the same statement); raises :class:`_Failure`."""
     ip = request.remote_addr or "unknown"
     wait = ratelimit.hit("lapak-ip", ip, "LAPAK_LIMIT_PER_IP")
     normalised = access.typed_code(code)
@@ -141,8 +156,10 @@ def _lookup(code: str, phone4_raw: str) -> Vendor:
     phone4 = access.clean_phone4(phone4_raw)
     if not access.valid_input(code, phone4):
         raise _Failure(400, "invalid", _("Isi kode akses dan 4 angka terakhir nomor HP Anda."))
-    vendor = access.lookup(get_session(), code, phone4)
-    if vendor is None:
+    found = svc.find_by_code(
+        get_read_session(), code, phone4, today=clock.today(), want=want, **_cache()
+    )
+    if found is None:
         raise _Failure(
             401,
             "not_matched",
@@ -151,7 +168,7 @@ def _lookup(code: str, phone4_raw: str) -> Vendor:
                 "atau tanyakan ke petugas."
             ),
         )
-    return vendor
+    return found
 
 
 def _labels() -> dict[str, str]:
@@ -180,9 +197,14 @@ def _hours(t: time) -> str:
 
 
 def _render(
-    vendor: Vendor | None, *, error: str | None = None, status: int = 200, retry_after: int = 0
+    vendor: Vendor | None,
+    *,
+    view: svc.VendorView | None = None,
+    error: str | None = None,
+    status: int = 200,
+    retry_after: int = 0,
 ) -> Response:
-    view = _vendor_view(vendor) if vendor else None
+    view = view or (_vendor_view(vendor) if vendor else None)
     labels = _labels()
     parts: dict[int, dict[str, str]] = {}
     if view is not None:
@@ -250,17 +272,18 @@ def _csrf_error(exc: CSRFError) -> Any:
 @bp.get("/lapak")
 def page() -> Response:
     """The lookup form, or the vendor's coming booths when this browser already looked up."""
-    return _render(_current_vendor())
+    found = _session_vendor("view")
+    return _render(None, view=found.view if found else None)
 
 
 @bp.post("/lapak")
 def lookup() -> BaseResponse:
     """Check the code and the phone's last four digits; remember the vendor in the session."""
     try:
-        vendor = _lookup(request.form.get("code", ""), request.form.get("phone4", ""))
+        found = _lookup(request.form.get("code", ""), request.form.get("phone4", ""), want="none")
     except _Failure as exc:
         return _render(None, error=exc.message, status=exc.status, retry_after=exc.retry_after)
-    _remember(vendor)
+    _remember(found.vendor)
     return _private(redirect(url_for("lapak.page"), 303))
 
 
@@ -331,15 +354,8 @@ def cancel(assignment_id: int) -> BaseResponse:
 # JSON
 
 
-def _view_json(vendor: Vendor) -> Response:
-    text = svc.vendor_view_json(
-        get_session(),
-        vendor,
-        today=clock.today(),
-        cache=get_cache(),
-        ttl=int(current_app.config["CACHE_TTL"]),
-    )
-    return _private(Response(text, mimetype="application/json"))
+def _view_json(found: svc.Found) -> Response:
+    return _private(Response(found.view_json, mimetype="application/json"))
 
 
 def _login_required_json() -> Response:
@@ -356,16 +372,16 @@ def _login_required_json() -> Response:
 def api_lookup() -> Response:
     """POST ``{code, phone4}``: lookup (rate limited); GET: the session's vendor."""
     if request.method == "GET":
-        vendor = _current_vendor()
-        return _view_json(vendor) if vendor is not None else _login_required_json()
+        found = _session_vendor("json")
+        return _view_json(found) if found is not None else _login_required_json()
     data = request.get_json(silent=True)
     data = data if isinstance(data, dict) else {}
     try:
-        vendor = _lookup(str(data.get("code") or ""), str(data.get("phone4") or ""))
+        found = _lookup(str(data.get("code") or ""), str(data.get("phone4") or ""), want="json")
     except _Failure as exc:
         return _failure_json(exc)
-    _remember(vendor)
-    return _view_json(vendor)
+    _remember(found.vendor)
+    return _view_json(found)
 
 
 @bp.post("/api/lapak/assignments/<int:assignment_id>/<any(confirm, cancel):action>")

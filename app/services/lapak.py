@@ -14,17 +14,14 @@ the booth to the next eligible vendor on the waitlist. The route wraps both in
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from geoalchemy2.shape import to_shape
-from shapely import box
-from shapely.geometry.base import BaseGeometry
 from sqlalchemy import (
     JSON,
-    BindParameter,
     Text,
     bindparam,
     case,
@@ -33,24 +30,28 @@ from sqlalchemy import (
     func,
     literal,
     select,
+    true,
     union_all,
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
-from sqlalchemy.orm import Session, aliased, joinedload
+from sqlalchemy.orm import Session, aliased
 
-from app.gis.crs import to_metric, to_wgs84
 from app.models import (
     HOLDING_STATUSES,
+    AllocationRun,
     Assignment,
     Booth,
+    City,
     DataVersion,
     Event,
     Facility,
     Vendor,
     Zone,
 )
-from app.services.allocation import latest_run, release_and_offer
+from app.services import vendor_access as access
+from app.services.allocation import release_and_offer
 from app.services.errors import Conflict, NotFound, ServiceError
+from app.services.vendor_access import VendorKey
 
 if TYPE_CHECKING:
     from app.cache import Cache
@@ -69,7 +70,7 @@ LANDMARKS_LISTED = 3
 DECIMALS = 7
 #: Part of every cache key of the vendor view: change it with the shape of the cached entry, so
 #: a deploy never reads entries written by the previous code from a shared Redis.
-VIEW_FORMAT = "v1"
+VIEW_FORMAT = "v2"
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,10 @@ class Landmark:
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
         return {"kind": self.kind, "name": self.name, "distance_m": round(self.distance_m)}
+
+
+#: The map of a booking with no booth (never drawn: only holding bookings get a map).
+EMPTY_MAP = '{"type": "FeatureCollection", "features": []}'
 
 
 @dataclass
@@ -101,8 +106,15 @@ class Booking:
     lat: float
     lon: float
     landmarks: list[Landmark] = field(default_factory=list)
-    map: dict[str, Any] = field(default_factory=dict)
+    #: the small map's GeoJSON FeatureCollection as PostGIS wrote it (passed through as text)
+    map_json: str = EMPTY_MAP
     view_bounds: list[list[float]] = field(default_factory=list)
+
+    @property
+    def map(self) -> dict[str, Any]:
+        """The small map's features (parsed; the JSON answer passes :attr:`map_json` through)."""
+        parsed: dict[str, Any] = json.loads(self.map_json)
+        return parsed
 
     @property
     def holding(self) -> bool:
@@ -130,8 +142,7 @@ class Booking:
             f"#map=19/{self.lat:.6f}/{self.lon:.6f}"
         )
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON form for ``/api/lapak``."""
+    def _fields(self) -> dict[str, Any]:
         return {
             "assignment_id": self.assignment_id,
             "event": {
@@ -152,9 +163,16 @@ class Booking:
             "can_cancel": self.can_cancel,
             "navigate": {"geo": self.geo_uri(), "osm": self.osm_url()},
             "landmarks": [lm.to_dict() for lm in self.landmarks],
-            "map": self.map,
             "view_bounds": self.view_bounds,
         }
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form for ``/api/lapak``."""
+        return {**self._fields(), "map": self.map}
+
+    def to_json(self) -> str:
+        """:meth:`to_dict` as compact JSON text, with the map's GeoJSON spliced in unparsed."""
+        return f'{_dumps(self._fields())[:-1]},"map":{self.map_json}}}'
 
 
 @dataclass(frozen=True)
@@ -196,29 +214,123 @@ class VendorView:
         }
 
 
-def _coming_events(session: Session, vendor: Vendor, today: date) -> list[Event]:
-    return list(
-        session.scalars(
-            select(Event)
-            .where(
-                Event.city_id == vendor.city_id, Event.status == "published", Event.date >= today
-            )
-            .options(joinedload(Event.city))
-            .order_by(Event.date, Event.start_time, Event.id)
-        )
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+def _names_json(business_name: str, owner_name: str) -> str:
+    return _dumps({"business_name": business_name, "owner_name": owner_name})
+
+
+def _fragment(bookings: list[Booking], waitlisted: list[Waitlisted]) -> str:
+    """``"bookings":[…],"waitlist":[…]``: the API answer's part built from the data."""
+    return (
+        f'"bookings":[{",".join(b.to_json() for b in bookings)}],'
+        f'"waitlist":{_dumps([w.to_dict() for w in waitlisted])}'
     )
 
 
-def _current_assignment(session: Session, vendor: Vendor, event: Event) -> Assignment | None:
-    """The vendor's booth in the event: the holding one, else the latest released one."""
-    rows = session.scalars(
-        select(Assignment)
-        .where(Assignment.event_id == event.id, Assignment.vendor_id == vendor.id)
-        .options(joinedload(Assignment.booth))
-        .order_by(Assignment.status.in_(HOLDING_STATUSES).desc(), Assignment.id.desc())
-        .limit(1)
-    ).all()
-    return rows[0] if rows else None
+# ---------------------------------------------------------------------------------------------
+# Finding the vendor and building their view: one statement
+
+
+@dataclass
+class Found:
+    """What one lookup statement found: the vendor, and their view when it was asked for.
+
+    ``view_json`` is the ``/api/lapak`` answer (JSON text); ``view`` the objects the HTML page
+    draws. Either may be None when not asked for.
+    """
+
+    vendor: VendorKey
+    view: VendorView | None = None
+    view_json: str | None = None
+
+
+def find_by_code(
+    session: Session,
+    code: str,
+    phone4: str,
+    *,
+    today: date,
+    want: str = "json",
+    cache: Cache | None = None,
+    ttl: int = 0,
+) -> Found | None:
+    """The vendor with this access code and phone ending, with their view; else None.
+
+    ``want``: ``"json"`` (the API answer), ``"view"`` (objects for the page) or ``"none"``.
+    Uncached this is one statement: the vendor by code and, past
+    :func:`~app.services.vendor_access.lookup_gate`, every coming booking with its map. With a
+    cache, one statement finds the vendor with the view's stamp (:func:`_stamp`); a second
+    builds the view only when the cache has no entry under that stamp. An unknown code and a
+    wrong phone do the same work and the same constant-time comparison.
+    """
+    with_view = want != "none" and cache is None
+    params = {"code": access.typed_code(code), "phone4": phone4 or "", "today": today}
+    rows = session.execute(_statement("code", with_view, want != "none"), params).all()
+    first = rows[0] if rows else None
+    if not access.phone_matches(
+        first.phone if first else None, bool(first.active) if first else False, phone4
+    ):
+        return None
+    assert first is not None
+    return _found(session, rows, want=want, today=today, cache=cache, ttl=ttl)
+
+
+def find_by_id(
+    session: Session,
+    vendor_id: int,
+    *,
+    today: date,
+    want: str = "json",
+    cache: Cache | None = None,
+    ttl: int = 0,
+) -> Found | None:
+    """The active vendor with this id and their view (see :func:`find_by_code`), else None.
+
+    For a vendor already known to the browser's session: the caller checks the session's key
+    fingerprint (:func:`~app.services.vendor_access.is_current`) before showing anything.
+    """
+    with_view = want != "none" and cache is None
+    params = {"vendor_id": vendor_id, "today": today}
+    rows = session.execute(_statement("id", with_view, want != "none"), params).all()
+    if not rows or not rows[0].active:
+        return None
+    return _found(session, rows, want=want, today=today, cache=cache, ttl=ttl)
+
+
+def _found(
+    session: Session, rows: Sequence[Any], *, want: str, today: date, cache: Cache | None, ttl: int
+) -> Found:
+    first = rows[0]
+    vendor = VendorKey(
+        first.id, first.city_id, first.access_code, first.business_name, first.owner_name
+    )
+    found = Found(vendor)
+    if want == "none":
+        return found
+    if cache is None:
+        bookings, waitlisted = _from_rows(rows)
+    else:
+        fragment, state = _cached(
+            session, vendor.id, vendor.city_id, first.stamp, today, cache, ttl
+        )
+        if want == "json":
+            found.view_json = _answer(vendor.business_name, vendor.owner_name, fragment)
+            return found
+        bookings, waitlisted = _decode(state)
+    if want == "json":
+        found.view_json = _answer(
+            vendor.business_name, vendor.owner_name, _fragment(bookings, waitlisted)
+        )
+    else:
+        found.view = VendorView(vendor.business_name, vendor.owner_name, bookings, waitlisted)
+    return found
+
+
+def _answer(business_name: str, owner_name: str, fragment: str) -> str:
+    return f'{{"vendor":{_names_json(business_name, owner_name)},{fragment}}}'
 
 
 def vendor_view(
@@ -226,37 +338,85 @@ def vendor_view(
 ) -> VendorView:
     """The vendor's coming published events (date ≥ ``today``): booth, map, waitlist place.
 
-    With a ``cache``, the bookings are kept under the vendor, the day, the city's layout counter
-    (:mod:`app.models.data_version`) and the vendor's own assignments: on CFD morning every
-    vendor checks their spot, often several times, and the answer only changes when the layout,
-    who holds which booth, or the vendor's own booking does (not at every check-in). A lookup
-    then costs two indexed reads (the vendor by code, the stamp) instead of five statements and
-    the map's GeoJSON. Names come from the vendor row, never from the cache.
+    One statement builds the view (:func:`_statement`). With a ``cache``, the bookings are kept
+    under the vendor, the day, the city's layout counter (:mod:`app.models.data_version`) and
+    the vendor's own assignments: on CFD morning every vendor checks their spot, often several
+    times, and the answer only changes when the layout, who holds which booth, or the vendor's
+    own booking does (not at every check-in). A cached look is then one indexed read (the
+    stamp). Names come from the vendor row, never from the cache.
     """
     if cache is None:
-        bookings, waitlisted = _bookings(session, vendor, today)
+        bookings, waitlisted = _view_rows(session, vendor.id, today)
     else:
-        bookings, waitlisted = _decode(_view_entry(session, vendor, today, cache, ttl)[1])
+        stamp = _view_stamp(session, vendor, today)
+        state = _cached(session, vendor.id, vendor.city_id, stamp, today, cache, ttl)[1]
+        bookings, waitlisted = _decode(state)
     return VendorView(vendor.business_name, vendor.owner_name, bookings, waitlisted)
 
 
 def vendor_view_json(
     session: Session, vendor: Vendor, *, today: date, cache: Cache | None = None, ttl: int = 0
 ) -> str:
-    """``vendor_view(...).to_dict()`` as JSON text; from the cache without parsing anything."""
-    names = {"business_name": vendor.business_name, "owner_name": vendor.owner_name}
+    """``vendor_view(...).to_dict()`` as JSON text, the maps' GeoJSON passed through unparsed."""
     if cache is None:
-        return json.dumps(
-            vendor_view(session, vendor, today=today).to_dict(), separators=(",", ":")
-        )
-    fragment = _view_entry(session, vendor, today, cache, ttl)[0]
-    return f'{{"vendor":{json.dumps(names, separators=(",", ":"))},{fragment}}}'
+        fragment = _fragment(*_view_rows(session, vendor.id, today))
+    else:
+        stamp = _view_stamp(session, vendor, today)
+        fragment = _cached(session, vendor.id, vendor.city_id, stamp, today, cache, ttl)[0]
+    return _answer(vendor.business_name, vendor.owner_name, fragment)
 
 
-@lru_cache(maxsize=1)
-def _stamp_statement() -> Any:
+def _view_rows(
+    session: Session, vendor_id: int, today: date
+) -> tuple[list[Booking], list[Waitlisted]]:
+    rows = session.execute(
+        _statement("id", True, False), {"vendor_id": vendor_id, "today": today}
+    ).all()
+    return _from_rows(rows)
+
+
+def _from_rows(rows: Sequence[Any]) -> tuple[list[Booking], list[Waitlisted]]:
+    """Bookings and waitlist places from the statement's rows (one per coming event)."""
+    bookings: list[Booking] = []
+    waitlisted: list[Waitlisted] = []
+    for row in rows:
+        if row.event_id is None:
+            continue
+        if row.assignment_id is not None:
+            bookings.append(
+                Booking(
+                    assignment_id=row.assignment_id,
+                    event_slug=row.event_slug,
+                    event_name=row.event_name,
+                    event_date=row.event_date,
+                    start_time=row.start_time,
+                    end_time=row.end_time,
+                    booth_code=row.booth_code,
+                    status=row.status,
+                    confirmed_at=row.confirmed_at,
+                    lat=row.lat,
+                    lon=row.lon,
+                    landmarks=[Landmark(k, n, float(d)) for k, n, d in json.loads(row.landmarks)],
+                    map_json=row.map_json,
+                    view_bounds=[[row.view_s, row.view_w], [row.view_n, row.view_e]],
+                )
+            )
+        elif row.waitlist_position is not None:
+            waitlisted.append(
+                Waitlisted(
+                    row.event_slug, row.event_name, row.event_date, int(row.waitlist_position)
+                )
+            )
+    return bookings, waitlisted
+
+
+# -- the cache ---------------------------------------------------------------------------------
+
+
+def _stamp(vendor_id: Any, city_id: Any, today: Any) -> Any:
     """What the vendor's view is built from, in one indexed read: the city's layout counter
-    and the vendor's own assignments in coming published events (status, confirmation)."""
+    and the vendor's own assignments in coming published events (status, confirmation).
+    Changes whenever the vendor's view may change; a check-in elsewhere leaves it alone."""
     own = (
         select(
             func.string_agg(
@@ -272,22 +432,24 @@ def _stamp_statement() -> Any:
         )
         .join(Event, Event.id == Assignment.event_id)
         .where(
-            Assignment.vendor_id == bindparam("vendor_id"),
+            Assignment.vendor_id == vendor_id,
             Event.status == "published",
-            Event.date >= bindparam("today"),
+            Event.date >= today,
         )
         .scalar_subquery()
     )
     layout = (
-        select(DataVersion.layout_version)
-        .where(DataVersion.city_id == bindparam("city_id"))
-        .scalar_subquery()
+        select(DataVersion.layout_version).where(DataVersion.city_id == city_id).scalar_subquery()
     )
-    return select(func.concat_ws("/", layout, own))
+    return func.concat_ws("/", layout, own)
+
+
+@lru_cache(maxsize=1)
+def _stamp_statement() -> Any:
+    return select(_stamp(bindparam("vendor_id"), bindparam("city_id"), bindparam("today")))
 
 
 def _view_stamp(session: Session, vendor: Vendor, today: date) -> str:
-    """Changes whenever the vendor's view may change; a check-in elsewhere leaves it alone."""
     return str(
         session.scalar(
             _stamp_statement(), {"vendor_id": vendor.id, "city_id": vendor.city_id, "today": today}
@@ -295,24 +457,29 @@ def _view_stamp(session: Session, vendor: Vendor, today: date) -> str:
     )
 
 
-def _view_entry(
-    session: Session, vendor: Vendor, today: date, cache: Cache, ttl: int
+def _cached(
+    session: Session,
+    vendor_id: int,
+    city_id: int,
+    stamp: str,
+    today: date,
+    cache: Cache,
+    ttl: int,
 ) -> tuple[str, str]:
-    """The cached pair (JSON fragment of the API answer, state to rebuild the objects)."""
-    key = (
-        f"lapak:{VIEW_FORMAT}:{vendor.city_id}:{vendor.id}:{today.isoformat()}:"
-        f"{_view_stamp(session, vendor, today)}"
-    )
+    """The cached pair (JSON fragment of the API answer, state to rebuild the objects); built
+    by one statement when the cache has none under the stamp."""
+    key = f"lapak:{VIEW_FORMAT}:{city_id}:{vendor_id}:{today.isoformat()}:{stamp}"
     raw = cache.get(key)
     if raw is None:
-        raw = _encode(*_bookings(session, vendor, today))
+        raw = _encode(*_view_rows(session, vendor_id, today))
         cache.set(key, raw, ttl)
     fragment, _, state = raw.decode().partition("\n")
     return fragment, state
 
 
 def _encode(bookings: list[Booking], waitlisted: list[Waitlisted]) -> bytes:
-    """Two JSON texts on two lines (ASCII-escaped JSON holds no raw newline).
+    """Two JSON texts on two lines (ASCII-escaped JSON holds no raw newline; the maps' GeoJSON
+    from PostGIS is one line too, and is kept as a string in the state).
 
     JSON, not pickle: a shared Redis must never be able to run code in the app.
     """
@@ -322,20 +489,12 @@ def _encode(bookings: list[Booking], waitlisted: list[Waitlisted]) -> bytes:
             return value.isoformat()
         raise TypeError(type(value).__name__)
 
-    compact = (",", ":")
-    api = json.dumps(
-        {
-            "bookings": [b.to_dict() for b in bookings],
-            "waitlist": [w.to_dict() for w in waitlisted],
-        },
-        separators=compact,
-    )
     state = json.dumps(
         {"b": [asdict(b) for b in bookings], "w": [asdict(w) for w in waitlisted]},
         default=plain,
-        separators=compact,
+        separators=(",", ":"),
     )
-    return f"{api[1:-1]}\n{state}".encode()
+    return f"{_fragment(bookings, waitlisted)}\n{state}".encode()
 
 
 def _decode(state: str) -> tuple[list[Booking], list[Waitlisted]]:
@@ -355,34 +514,7 @@ def _decode(state: str) -> tuple[list[Booking], list[Waitlisted]]:
     return bookings, waitlisted
 
 
-def _bookings(
-    session: Session, vendor: Vendor, today: date
-) -> tuple[list[Booking], list[Waitlisted]]:
-    bookings: list[Booking] = []
-    waitlisted: list[Waitlisted] = []
-    for event in _coming_events(session, vendor, today):
-        assignment = _current_assignment(session, vendor, event)
-        if assignment is not None:
-            bookings.append(_booking(session, event, assignment))
-            continue
-        run = latest_run(session, event)
-        waitlist = [int(v) for v in (run.result.get("waitlist", []) if run else [])]
-        if vendor.id in waitlist:
-            waitlisted.append(
-                Waitlisted(event.slug, event.name, event.date, waitlist.index(vendor.id) + 1)
-            )
-    return bookings, waitlisted
-
-
-def _window(centre_m: BaseGeometry, radius_m: float, epsg: int) -> BaseGeometry:
-    """A box ``radius_m`` around a metric point, in EPSG:4326 (for index lookups and views)."""
-    x, y = centre_m.x, centre_m.y
-    return to_wgs84(box(x - radius_m, y - radius_m, x + radius_m, y + radius_m), epsg)
-
-
-def _envelope(geom: BaseGeometry) -> Any:
-    minx, miny, maxx, maxy = geom.bounds
-    return func.ST_MakeEnvelope(minx, miny, maxx, maxy, 4326)
+# -- the statement -----------------------------------------------------------------------------
 
 
 def _feature_json(geometry: Any, props: Any) -> Any:
@@ -396,180 +528,272 @@ def _feature_json(geometry: Any, props: Any) -> Any:
     )
 
 
-def _box(prefix: str) -> Any:
-    return func.ST_MakeEnvelope(
-        bindparam(f"{prefix}_minx"),
-        bindparam(f"{prefix}_miny"),
-        bindparam(f"{prefix}_maxx"),
-        bindparam(f"{prefix}_maxy"),
-        4326,
+def _features_text(feature: Any, order: Any) -> Any:
+    """``feature, feature, …`` as text, in ``order`` (NULL when none)."""
+    return func.string_agg(cast(feature, Text), aggregate_order_by(literal(", "), order))
+
+
+def _bookings_lateral() -> Any:
+    """One row per coming published event of the outer ``vendor`` row (date ≥ ``today``):
+    the vendor's booth there (the holding assignment, else the latest), its small map and
+    nearest landmarks, or else the vendor's place on the event's waitlist.
+
+    PostGIS does all the geometry: windows of ``NEAR_M``, ``LANDMARK_M`` and ``VIEW_M`` around
+    the booth's centre in the city's metric CRS, the map's GeoJSON, and landmark distances in
+    metres. No other vendor's data is read: other booths appear as occupied or free shapes.
+    """
+    own = aliased(Booth, name="own")
+    assignment = (
+        select(Assignment.id, Assignment.booth_id, Assignment.status, Assignment.confirmed_at)
+        .where(Assignment.event_id == Event.id, Assignment.vendor_id == Vendor.id)
+        .order_by(Assignment.status.in_(HOLDING_STATUSES).desc(), Assignment.id.desc())
+        .limit(1)
+        .correlate(Event, Vendor)
+        .lateral("a")
+    )
+    epsg = City.metric_epsg
+    centre = func.ST_Centroid(own.geom)
+    centre_m = func.ST_Transform(centre, epsg)
+
+    def window(radius_m: float) -> Any:
+        return func.ST_Transform(func.ST_Expand(centre_m, radius_m), 4326)
+
+    geo = (
+        select(
+            func.ST_X(centre).label("lon"),
+            func.ST_Y(centre).label("lat"),
+            func.ST_Envelope(window(NEAR_M)).label("near"),
+            func.ST_Envelope(window(LANDMARK_M)).label("far"),
+            window(VIEW_M).label("view"),
+            func.ST_Transform(own.geom, epsg).label("own_m"),
+        )
+        .correlate(own, City)
+        .lateral("g")
+    )
+    # the map: other booths near (occupied/free), the service desks, crossings and bus stops,
+    # the emergency lane, and the vendor's own booth last (drawn on top)
+    other, desk, holder = (
+        aliased(Booth, name="other"),
+        aliased(Booth, name="desk"),
+        aliased(Assignment, name="holder"),
+    )
+    taken = (
+        exists()
+        .where(
+            holder.booth_id == other.id,
+            holder.event_id == Event.id,
+            holder.status.in_(HOLDING_STATUSES),
+        )
+        .correlate(other, Event)
+    )
+    role = case((taken | (other.kind == "reserved"), "occupied"), else_="free")
+    parts = [
+        select(
+            _features_text(
+                _feature_json(other.geom, func.json_build_object("role", role)), other.id
+            )
+        )
+        .where(
+            other.event_id == Event.id,
+            func.ST_Intersects(other.geom, geo.c.near),
+            other.id != own.id,
+            other.kind != "service_desk",
+        )
+        .correlate(Event, own, geo),
+        select(
+            _features_text(
+                _feature_json(
+                    desk.geom,
+                    func.json_build_object(
+                        "role", "service_desk", "name", func.coalesce(desk.label, desk.service, "")
+                    ),
+                ),
+                desk.id,
+            )
+        )
+        .where(desk.event_id == Event.id, desk.kind == "service_desk")
+        .correlate(Event),
+        select(
+            _features_text(
+                _feature_json(
+                    func.ST_PointOnSurface(Facility.geom),
+                    func.json_build_object(
+                        "role",
+                        "facility",
+                        "kind",
+                        Facility.kind,
+                        "name",
+                        func.coalesce(Facility.name, ""),
+                    ),
+                ),
+                Facility.id,
+            )
+        )
+        .where(
+            Facility.city_id == Event.city_id,
+            Facility.kind.in_(LANDMARK_FACILITIES),
+            func.ST_Intersects(Facility.geom, geo.c.far),
+        )
+        .correlate(Event, geo),
+        select(
+            _features_text(
+                _feature_json(
+                    func.ST_Intersection(Zone.geom, geo.c.far),
+                    func.json_build_object("role", "emergency_lane", "name", Zone.name),
+                ),
+                Zone.id,
+            )
+        )
+        .where(
+            Zone.city_id == Event.city_id,
+            Zone.kind == "emergency_lane",
+            func.ST_Intersects(Zone.geom, geo.c.far),
+        )
+        .correlate(Event, geo),
+    ]
+    own_feature = cast(
+        _feature_json(own.geom, func.json_build_object("role", "own", "code", own.code)), Text
+    )
+    map_json = func.concat(
+        '{"type": "FeatureCollection", "features": [',
+        func.concat_ws(", ", *[p.scalar_subquery() for p in parts], own_feature),
+        "]}",
+    )
+    marks = union_all(
+        select(
+            literal("service_desk").label("kind"),
+            func.coalesce(desk.label, desk.service, "").label("name"),
+            func.ST_Distance(func.ST_Transform(desk.geom, epsg), geo.c.own_m).label("d"),
+            desk.code.label("tie"),
+        )
+        .where(desk.event_id == Event.id, desk.kind == "service_desk")
+        .correlate(Event, City, geo),
+        select(
+            Facility.kind,
+            func.coalesce(Facility.name, ""),
+            func.ST_Distance(func.ST_Transform(Facility.geom, epsg), geo.c.own_m),
+            cast(Facility.id, Text),
+        )
+        .where(
+            Facility.city_id == Event.city_id,
+            Facility.kind.in_(LANDMARK_FACILITIES),
+            func.ST_Intersects(Facility.geom, geo.c.far),
+        )
+        .correlate(Event, City, geo),
+    ).subquery("marks")
+    nearest = (
+        select(marks).order_by(marks.c.d, marks.c.tie).limit(LANDMARKS_LISTED).subquery("nearest")
+    )
+    landmarks = select(
+        func.coalesce(
+            cast(
+                func.json_agg(
+                    aggregate_order_by(
+                        func.json_build_array(nearest.c.kind, nearest.c.name, nearest.c.d),
+                        nearest.c.d,
+                        nearest.c.tie,
+                    )
+                ),
+                Text,
+            ),
+            "[]",
+        )
+    ).scalar_subquery()
+    run = (
+        select(AllocationRun.result)
+        .where(AllocationRun.event_id == Event.id)
+        .order_by(AllocationRun.id.desc())
+        .limit(1)
+        .correlate(Event)
+        .subquery("run")
+    )
+    places = (
+        func.jsonb_array_elements_text(run.c.result.op("->")(literal("waitlist", Text)))
+        .table_valued("value", with_ordinality="place")
+        .render_derived(name="places")
+    )
+    waitlist_place = (
+        select(func.min(places.c.place))
+        .select_from(run)
+        .join(places, true())
+        .where(places.c.value == cast(Vendor.id, Text))
+        .correlate(Vendor)
+        .scalar_subquery()
+    )
+    has_booth = own.id.isnot(None)
+    return (
+        select(
+            Event.id.label("event_id"),
+            Event.slug.label("event_slug"),
+            Event.name.label("event_name"),
+            Event.date.label("event_date"),
+            Event.start_time,
+            Event.end_time,
+            assignment.c.id.label("assignment_id"),
+            assignment.c.status,
+            assignment.c.confirmed_at,
+            own.code.label("booth_code"),
+            geo.c.lat,
+            geo.c.lon,
+            func.ST_YMin(geo.c.view).label("view_s"),
+            func.ST_XMin(geo.c.view).label("view_w"),
+            func.ST_YMax(geo.c.view).label("view_n"),
+            func.ST_XMax(geo.c.view).label("view_e"),
+            case((has_booth, map_json)).label("map_json"),
+            case((has_booth, landmarks)).label("landmarks"),
+            case((assignment.c.id.is_(None), waitlist_place)).label("waitlist_position"),
+        )
+        .select_from(Event)
+        .join(City, City.id == Event.city_id)
+        .outerjoin(assignment, true())
+        .outerjoin(own, own.id == assignment.c.booth_id)
+        .outerjoin(geo, true())
+        .where(
+            Event.city_id == Vendor.city_id,
+            Event.status == "published",
+            Event.date >= bindparam("today"),
+        )
+        .correlate(Vendor)
     )
 
 
-@lru_cache(maxsize=1)
-def _booking_statements() -> tuple[Any, Any]:
-    """The two statements of :func:`_booking`, built once with bound parameters.
+@lru_cache(maxsize=8)
+def _statement(by: str, with_view: bool, with_stamp: bool) -> Any:
+    """The lookup, built once per shape with bound parameters (``code`` and ``phone4``, or
+    ``vendor_id``; ``today``): the vendor row, then either every coming booking (one row per
+    event, ``with_view``) or the view's cache stamp (``with_stamp``), each only past the gate.
 
     Building SQLAlchemy expressions costs more than running them here, and this is the hottest
     read on CFD morning.
     """
-    event_id: BindParameter[int] = bindparam("event_id")
-    booth_id: BindParameter[int] = bindparam("booth_id")
-    city_id: BindParameter[int] = bindparam("city_id")
-    epsg: BindParameter[int] = bindparam("epsg")
-    near, far = _box("near"), _box("far")
-    own_m = func.ST_Transform(
-        select(Booth.geom).where(Booth.id == booth_id).scalar_subquery(), epsg
-    )
-    holder = aliased(Assignment)
-    taken = exists().where(
-        holder.booth_id == Booth.id,
-        holder.event_id == event_id,
-        holder.status.in_(HOLDING_STATUSES),
-    )
-    role = case((taken | (Booth.kind == "reserved"), "occupied"), else_="free")
-    parts = [
-        select(
-            literal(0).label("ord"),
-            Booth.id.label("k"),
-            _feature_json(Booth.geom, func.json_build_object("role", role)).label("f"),
-        ).where(
-            Booth.event_id == event_id,
-            func.ST_Intersects(Booth.geom, near),
-            Booth.id != booth_id,
-            Booth.kind != "service_desk",
-        ),
-        select(
-            literal(1),
-            Booth.id,
-            _feature_json(
-                Booth.geom,
-                func.json_build_object(
-                    "role", "service_desk", "name", func.coalesce(Booth.label, Booth.service, "")
-                ),
-            ),
-        ).where(Booth.event_id == event_id, Booth.kind == "service_desk"),
-        select(
-            literal(2),
-            Facility.id,
-            _feature_json(
-                func.ST_PointOnSurface(Facility.geom),
-                func.json_build_object(
-                    "role",
-                    "facility",
-                    "kind",
-                    Facility.kind,
-                    "name",
-                    func.coalesce(Facility.name, ""),
-                ),
-            ),
-        ).where(
-            Facility.city_id == city_id,
-            Facility.kind.in_(LANDMARK_FACILITIES),
-            func.ST_Intersects(Facility.geom, far),
-        ),
-        select(
-            literal(3),
-            Zone.id,
-            _feature_json(
-                func.ST_Intersection(Zone.geom, far),
-                func.json_build_object("role", "emergency_lane", "name", Zone.name),
-            ),
-        ).where(
-            Zone.city_id == city_id,
-            Zone.kind == "emergency_lane",
-            func.ST_Intersects(Zone.geom, far),
-        ),
-        select(
-            literal(4),
-            Booth.id,
-            _feature_json(Booth.geom, func.json_build_object("role", "own", "code", Booth.code)),
-        ).where(Booth.id == booth_id),
+    if by == "code":
+        who = Vendor.access_code == bindparam("code")
+        gate = access.lookup_gate(bindparam("phone4"))
+    else:
+        who = Vendor.id == bindparam("vendor_id")
+        gate = Vendor.active.is_(True)
+    columns = [
+        Vendor.id,
+        Vendor.city_id,
+        Vendor.access_code,
+        Vendor.business_name,
+        Vendor.owner_name,
+        Vendor.active,
+        Vendor.phone,
     ]
-    rows = union_all(*parts).subquery()
-    features = select(
-        cast(
-            func.json_build_object(
-                "type",
-                "FeatureCollection",
-                "features",
-                func.json_agg(aggregate_order_by(rows.c.f, rows.c.ord, rows.c.k)),
-            ),
-            Text,
+    if with_view:
+        lateral = _bookings_lateral().where(gate).lateral("booking")
+        return (
+            select(*columns, *[c for c in lateral.c if c.key != "event_id"], lateral.c.event_id)
+            .select_from(Vendor)
+            .outerjoin(lateral, true())
+            .where(who)
+            .order_by(lateral.c.event_date, lateral.c.start_time, lateral.c.event_id)
         )
-    )
-
-    marks = union_all(
-        select(
-            literal("service_desk").label("kind"),
-            func.coalesce(Booth.label, Booth.service, "").label("name"),
-            func.ST_Distance(func.ST_Transform(Booth.geom, epsg), own_m).label("d"),
-            Booth.code.label("tie"),
-        ).where(Booth.event_id == event_id, Booth.kind == "service_desk"),
-        select(
-            Facility.kind,
-            func.coalesce(Facility.name, ""),
-            func.ST_Distance(func.ST_Transform(Facility.geom, epsg), own_m),
-            cast(Facility.id, Text),
-        ).where(
-            Facility.city_id == city_id,
-            Facility.kind.in_(LANDMARK_FACILITIES),
-            func.ST_Intersects(Facility.geom, far),
-        ),
-    ).subquery()
-    landmarks = select(marks).order_by(marks.c.d, marks.c.tie).limit(LANDMARKS_LISTED)
-    return features, landmarks
-
-
-def _booking(session: Session, event: Event, assignment: Assignment) -> Booking:
-    """The vendor's booth, its neighbourhood map and landmarks, in two PostGIS statements.
-
-    The vendor page is the app's busiest read on CFD morning (every vendor checks, on a slow
-    phone): PostGIS builds the map's GeoJSON and measures the landmark distances in the city's
-    metric CRS, so the request does no geometry work in Python.
-    """
-    booth = assignment.booth
-    epsg = event.city.metric_epsg
-    own = to_shape(booth.geom)
-    centre_m = to_metric(own.centroid, epsg)
-    centre = own.centroid
-    params: dict[str, Any] = {
-        "event_id": event.id,
-        "booth_id": booth.id,
-        "city_id": event.city_id,
-        "epsg": epsg,
-    }
-    for prefix, radius in (("near", NEAR_M), ("far", LANDMARK_M)):
-        minx, miny, maxx, maxy = _window(centre_m, radius, epsg).bounds
-        params |= {
-            f"{prefix}_minx": minx,
-            f"{prefix}_miny": miny,
-            f"{prefix}_maxx": maxx,
-            f"{prefix}_maxy": maxy,
-        }
-    features, landmarks_query = _booking_statements()
-    fc_text = session.execute(features, params).scalar_one()
-    landmarks = [
-        Landmark(kind, name, float(d))
-        for kind, name, d, _tie in session.execute(landmarks_query, params)
-    ]
-    view = _window(centre_m, VIEW_M, epsg).bounds
-    return Booking(
-        assignment_id=assignment.id,
-        event_slug=event.slug,
-        event_name=event.name,
-        event_date=event.date,
-        start_time=event.start_time,
-        end_time=event.end_time,
-        booth_code=booth.code,
-        status=assignment.status,
-        confirmed_at=assignment.confirmed_at,
-        lat=centre.y,
-        lon=centre.x,
-        landmarks=landmarks,
-        map=json.loads(str(fc_text)),
-        view_bounds=[[view[1], view[0]], [view[3], view[2]]],
-    )
+    if with_stamp:
+        stamp = case((gate, _stamp(Vendor.id, Vendor.city_id, bindparam("today"))))
+        return select(*columns, stamp.label("stamp")).where(who)
+    return select(*columns).where(who)
 
 
 # ---------------------------------------------------------------------------------------------

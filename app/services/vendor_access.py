@@ -5,6 +5,8 @@ Three rules hold here:
 
 * a failed lookup says nothing about which codes exist: an unknown code and a known code with the
   wrong digits run the same query and the same constant-time comparison and give the same answer;
+  the lookup's statement does the vendor's view only past :func:`lookup_gate` (active, the same
+  four digits), so a wrong phone costs no more database work than an unknown code;
 * the vendor page's session and the signed links carry a *key fingerprint* (an HMAC of the vendor
   id and access code with the app's secret), so issuing a new access code ends every old session
   and link of that vendor;
@@ -16,10 +18,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from itsdangerous import BadData, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from app.models import Vendor
@@ -74,24 +77,54 @@ def clean_phone4(raw: str) -> str:
     return "".join(ch for ch in (raw or "") if ch.isdigit())
 
 
-def lookup(session: Session, code: str, phone4: str) -> Vendor | None:
-    """The active vendor with this access code whose phone number ends in ``phone4``, else None.
+class Keyed(Protocol):
+    """A vendor as far as sessions and links care: an ORM row or a :class:`VendorKey`."""
 
-    An unknown code, an inactive vendor, a vendor without a phone and wrong digits all do the same
-    work: one indexed query by code, then :func:`hmac.compare_digest` on four characters.
+    @property
+    def id(self) -> int:
+        """The vendor's id."""
+
+    @property
+    def access_code(self) -> str:
+        """The vendor's current access code."""
+
+
+@dataclass(frozen=True)
+class VendorKey:
+    """A vendor found by a lookup statement, without loading the ORM object: who they are to
+    the vendor page (the session, the names shown, the city of their events)."""
+
+    id: int
+    city_id: int
+    access_code: str
+    business_name: str
+    owner_name: str
+
+
+def lookup_gate(phone4: Any) -> Any:
+    """The SQL condition that the vendor row in hand is active and its phone ends in ``phone4``
+    (a bound parameter): statements build a vendor's view only past it."""
+    return and_(
+        Vendor.active.is_(True),
+        func.length(Vendor.phone) >= 4,
+        func.right(Vendor.phone, 4) == phone4,
+    )
+
+
+def phone_matches(phone: str | None, active: bool, phone4: str) -> bool:
+    """Whether a looked-up row lets the vendor in: active, and ``phone4`` are the last four
+    characters of the phone, compared in constant time (a missing row passes ``None``).
+
+    >>> phone_matches("0812-3456-0191", True, "0191"), phone_matches(None, False, "0191")
+    (True, False)
     """
-    vendor = session.scalars(
-        select(Vendor).where(Vendor.access_code == typed_code(code))
-    ).one_or_none()
-    phone = (vendor.phone or "") if vendor is not None else ""
+    phone = phone or ""
     expected = phone[-4:] if len(phone) >= 4 else _NO_PHONE
     matches = hmac.compare_digest(expected.encode(), (phone4 or "").encode())
-    if vendor is None or not vendor.active or not matches:
-        return None
-    return vendor
+    return matches and active
 
 
-def key_fingerprint(vendor: Vendor, *, secret_key: str) -> str:
+def key_fingerprint(vendor: Keyed, *, secret_key: str) -> str:
     """An HMAC of the vendor's id and access code: changes when a new code is issued.
 
     Safe to put in a readable cookie or link: without the secret it reveals nothing of the code.
@@ -100,7 +133,7 @@ def key_fingerprint(vendor: Vendor, *, secret_key: str) -> str:
     return hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()[:16]
 
 
-def session_value(vendor: Vendor, *, secret_key: str) -> dict[str, Any]:
+def session_value(vendor: Keyed, *, secret_key: str) -> dict[str, Any]:
     """What the vendor page keeps in the Flask session after a successful lookup."""
     return {"id": vendor.id, "k": key_fingerprint(vendor, secret_key=secret_key)}
 
@@ -143,6 +176,21 @@ def issue_new_code(session: Session, vendor: Vendor) -> str:
     audit.record(session, action="new_code", entity="vendor", entity_id=vendor.id)
     session.commit()
     return code
+
+
+def session_vendor_id(value: Any) -> int | None:
+    """The vendor id a session value names (still to be checked with :func:`is_current`)."""
+    if not isinstance(value, dict) or not isinstance(value.get("id"), int):
+        return None
+    return int(value["id"])
+
+
+def is_current(vendor: Keyed, value: Any, *, secret_key: str) -> bool:
+    """Whether a session value's fingerprint is the vendor's current one (same access code)."""
+    fingerprint = value.get("k") if isinstance(value, dict) else None
+    if not isinstance(fingerprint, str):
+        return False
+    return hmac.compare_digest(key_fingerprint(vendor, secret_key=secret_key), fingerprint)
 
 
 def _serializer(secret_key: str) -> URLSafeTimedSerializer:
