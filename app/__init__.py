@@ -42,11 +42,18 @@ def create_app(config: Mapping[str, Any] | None = None, *, session: Session | No
     _configure_serving(app)
     _answer_database_outages(app)
     _keep_staff_pages_out_of_caches(app)
+    _add_security_headers(app)
     return app
 
 
 #: Staff pages and APIs carry vendors' phone numbers, NIBs and access codes.
 STAFF_PREFIXES = ("/planner", "/api/", "/crew")
+
+
+def _add_security_headers(app: Flask) -> None:
+    from app.security_headers import init_security_headers
+
+    init_security_headers(app)
 
 
 def _keep_staff_pages_out_of_caches(app: Flask) -> None:

@@ -181,7 +181,9 @@ def serve(url: str, naive_html: str) -> tuple[Any, str]:
 
 
 def _measure(browser: Any, base: str, path: str, ready_js: str, login: bool) -> tuple[int, float]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    # bypass_csp: the wait below compiles its predicate inside the page, which the app's
+    # Content-Security-Policy (no 'unsafe-eval') refuses; the e2e tests check the policy itself.
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
     if login:
         page.goto(base + "/login")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -78,6 +79,37 @@ def serving(config: dict[str, Any]) -> Iterator[str]:
         app.extensions["petalapak.engine"].dispose()
 
 
+def under_csp(page: Any) -> list[str]:
+    """Watch ``page`` for what the Content-Security-Policy blocks; returns the list it fills.
+
+    Chromium reports every blocked thing (an inline script without the nonce, an inline handler,
+    an image from elsewhere) on the console. Playwright's ``wait_for_function`` compiles its
+    predicate with ``new Function`` inside the page, which the policy (no ``'unsafe-eval'``)
+    refuses; here it polls with ``page.evaluate`` instead, which runs through the debugger
+    protocol that the policy does not govern, so tests keep the page's real policy.
+    """
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda msg: blocked.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+
+    def wait_for_function(
+        expression: str, arg: Any = None, *, timeout: float = 30_000, polling: Any = None
+    ) -> Any:
+        deadline = time.monotonic() + timeout / 1000
+        while True:
+            value = page.evaluate(expression, arg)
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"not true after {timeout:.0f} ms: {expression}")
+            page.wait_for_timeout(50)
+
+    page.wait_for_function = wait_for_function
+    return blocked
+
+
 @pytest.fixture(scope="session")
 def live_server(engine: Engine, database_url: str) -> Iterator[str]:
     with serving({"SQLALCHEMY_DATABASE_URI": database_url}) as url:
@@ -116,11 +148,13 @@ def page(browser: Any, live_server: str) -> Iterator[Any]:
     pg = context.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    blocked = under_csp(pg)
     pg.base_url = live_server  # type: ignore[attr-defined]
     yield pg
     context.close()
     assert external == [], f"pages requested external URLs: {external}"
     assert errors == [], f"JavaScript errors: {errors}"
+    assert blocked == [], f"blocked by the Content-Security-Policy: {blocked}"
 
 
 @pytest.fixture

@@ -189,7 +189,7 @@ def _planner_on_own_server(
 ) -> Iterator[tuple[Any, list[tuple[str, int]]]]:
     """A logged-in planner's page on a server of its own ``config``, and the responses it got;
     no request may leave the machine and no script may fail."""
-    from tests.e2e.conftest import serving
+    from tests.e2e.conftest import serving, under_csp
 
     with serving({"SQLALCHEMY_DATABASE_URI": database_url, **config}) as base:
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
@@ -208,6 +208,7 @@ def _planner_on_own_server(
         page = context.new_page()
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.on("response", lambda r: seen.append((r.url, r.status)))
+        blocked = under_csp(page)
         page.base_url = base
         try:
             _login(page, staff_user)
@@ -216,7 +217,7 @@ def _planner_on_own_server(
             page.wait_for_load_state("networkidle")
         finally:
             context.close()
-        assert external == [] and errors == [], (external, errors)
+        assert external == [] and errors == [] and blocked == [], (external, errors, blocked)
 
 
 def test_a_big_event_is_drawn_from_vector_tiles_until_the_editing_zoom(

@@ -178,7 +178,7 @@ def test_destructive_forms_ask_to_confirm(
     for action in ("deactivate", "role", "reset-password"):
         form = re.search(rf'<form[^>]*action="/planner/users/{target.id}/{action}"[^>]*>', row)
         assert form is not None and "data-confirm=" in form.group(0), action
-    assert "/static/js/confirm.js" in page
+    assert "/static/js/page.js" in page
 
 
 # --- CLI ------------------------------------------------------------------------------------
