@@ -1,4 +1,4 @@
-"""Login handling and role checks for staff pages and JSON writes."""
+"""Login handling and permission checks for staff pages and JSON writes."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from app import ratelimit
 from app.db import get_session
 from app.extensions import login_manager
 from app.models import User
+from app.roles import check_permission
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -62,20 +63,26 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def role_required(role: str) -> Callable[[F], F]:
-    """Allow the view to users whose role is at least ``role`` (crew < planner < admin)."""
+def permission_required(permission: str) -> Callable[[F], F]:
+    """Allow the view to users whose role grants ``permission`` (see :mod:`app.roles`).
+
+    The permission is checked when the module is imported (a typo fails at start-up, not at the
+    first request) and kept on the view as ``required_permission`` for the route walk in tests.
+    """
+    check_permission(permission)
 
     def decorator(view: F) -> F:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
-            if not current_user.can(role):
+            if not current_user.can(permission):
                 if _wants_json():
                     return jsonify(error="forbidden", message=str(_l("Tidak diizinkan."))), 403
                 abort(403)
             return view(*args, **kwargs)
 
+        wrapped.required_permission = permission  # type: ignore[attr-defined]
         return wrapped  # type: ignore[return-value]
 
     return decorator

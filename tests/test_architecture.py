@@ -116,7 +116,7 @@ def test_route_module_builds_no_queries(path: Path) -> None:
 
 
 TRANSITIVELY_PURE = sorted(
-    {_module_name(p) for p in [*PURE, *OGC_CORE]} | {"app.styles", "app.kinds"},
+    {_module_name(p) for p in [*PURE, *OGC_CORE]} | {"app.styles", "app.kinds", "app.roles"},
 )
 
 

@@ -12,8 +12,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.models.base import Base, Timestamped, in_list
+from app.roles import ROLE_REGISTRY, role_can
 
-ROLES = ("admin", "planner", "crew")
+#: Role codes, from :data:`app.roles.ROLE_REGISTRY` (a new role also needs its migration widening
+#: the CHECK below).
+ROLES = tuple(ROLE_REGISTRY)
 
 
 class User(UserMixin, Timestamped, Base):
@@ -54,10 +57,12 @@ class User(UserMixin, Timestamped, Base):
         """Deactivated accounts cannot log in (Flask-Login reads this)."""
         return self.active
 
-    def can(self, role: str) -> bool:
-        """Admins can do what planners do; planners what crew do."""
-        order = {"crew": 0, "planner": 1, "admin": 2}
-        return order[self.role] >= order[role]
+    def can(self, permission: str) -> bool:
+        """Whether this user's role grants ``permission`` (see :mod:`app.roles`).
+
+        Raises ``ValueError`` for a permission no one registered (a typo in a guard).
+        """
+        return role_can(self.role, permission)
 
 
 class AuditEntry(Base):

@@ -34,7 +34,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from app import clock
-from app.auth import role_required
+from app.auth import permission_required
 from app.db import get_session
 from app.i18n import localize
 from app.models import Event
@@ -86,7 +86,7 @@ def _no_store(resp: Response | WerkzeugResponse) -> Any:
 
 
 @bp.get("/crew/events/<slug>/checkin")
-@role_required("crew")
+@permission_required("checkin.write")
 def page(slug: str) -> Any:
     """The booth list: search, one tap to mark checked in or no-show."""
     event = get_event(get_session(), slug)
@@ -122,7 +122,7 @@ def _mark(slug: str, assignment_id: int, status: str) -> svc.MarkResult:
 
 
 @bp.post("/crew/events/<slug>/checkin/<int:assignment_id>")
-@role_required("crew")
+@permission_required("checkin.write")
 def mark(slug: str, assignment_id: int) -> Any:
     """Mark from the plain form (no script): back to the list at the same booth."""
     try:
@@ -136,7 +136,7 @@ def mark(slug: str, assignment_id: int) -> Any:
 
 
 @bp.post("/crew/events/<slug>/checkin/release")
-@role_required("crew")
+@permission_required("checkin.write")
 def release(slug: str) -> Any:
     """After the cut-off: free the no-shows' booths and offer each to the waitlist's next."""
     session = get_session()
@@ -172,7 +172,7 @@ def release(slug: str) -> Any:
 
 
 @bp.get("/api/crew/events/<slug>/checkin")
-@role_required("crew")
+@permission_required("checkin.write")
 def api_list(slug: str) -> Any:
     """Every booth's current assignment, for the page to refresh what other crew marked."""
     event = get_event(get_session(), slug)
@@ -181,7 +181,7 @@ def api_list(slug: str) -> Any:
 
 
 @bp.post("/api/crew/events/<slug>/checkin/<int:assignment_id>")
-@role_required("crew")
+@permission_required("checkin.write")
 def api_mark(slug: str, assignment_id: int) -> Any:
     """Mark as JSON ``{"status": "checked_in" | "no_show" | "assigned"}``; answers the stored
     status (another crew member's later tap may already have changed it)."""

@@ -25,7 +25,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 
-from app.auth import role_required
+from app.auth import permission_required
 from app.cache import get_cache
 from app.db import get_session
 from app.models import Booth, Event
@@ -92,7 +92,7 @@ def _pdf(body: bytes, filename: str, hit: bool) -> Response:
 
 
 @bp.get("/events/<slug>/layout.pdf")
-@role_required("crew")
+@permission_required("prints.read")
 def layout_pdf(slug: str) -> Response:
     """The event's layout for the crew, on A3 (default) or A4 landscape."""
     from app.services import printing
@@ -121,7 +121,7 @@ def layout_pdf(slug: str) -> Response:
 
 
 @bp.get("/events/<slug>/vendors.pdf")
-@role_required("crew")
+@permission_required("prints.read")
 def vendors_pdf(slug: str) -> Response:
     """The vendor check-in list alone (segments as on the map of the same size)."""
     from app.services import printing
@@ -148,7 +148,7 @@ def vendors_pdf(slug: str) -> Response:
 
 
 @bp.get("/events/<slug>/labels.pdf")
-@role_required("crew")
+@permission_required("prints.read")
 def booth_labels_pdf(slug: str) -> Response:
     """A card per placed vendor's booth (``?booths=all``: per booth), 21 to an A4 sheet, each
     with a QR code that opens its check-in."""
@@ -183,7 +183,7 @@ def booth_labels_pdf(slug: str) -> Response:
 
 
 @bp.get("/b/<int:booth_id>")
-@role_required("crew")
+@permission_required("checkin.write")
 def booth_checkin(booth_id: int) -> BaseResponse:
     """A booth label's QR code: the check-in list of the booth's event, at that booth.
 

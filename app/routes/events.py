@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.auth import role_required
+from app.auth import permission_required
 from app.db import get_session
 from app.i18n import current_language
 from app.services.audit import acting_as
@@ -33,7 +33,7 @@ _PARAMS = (
 
 
 @bp.get("/<slug>/conflicts")
-@role_required("crew")
+@permission_required("map.read")
 def conflicts(slug: str) -> dict[str, Any]:
     """The event's conflict report (same engine as the CLI and the map)."""
     session = get_session()
@@ -42,7 +42,7 @@ def conflicts(slug: str) -> dict[str, Any]:
 
 
 @bp.get("/<slug>/booths/status")
-@role_required("crew")
+@permission_required("map.read")
 def booths_with_state(slug: str) -> dict[str, Any]:
     """Booths as GeoJSON, each with its conflict state and messages."""
     session = get_session()
@@ -71,7 +71,7 @@ def parse_layout_params(data: dict[str, Any]) -> LayoutParams:
 
 
 @bp.post("/<slug>/layout")
-@role_required("planner")
+@permission_required("events.edit")
 def layout(slug: str) -> tuple[Response, int]:
     """Generate and store the layout; ``?dry_run=1`` computes without saving."""
     session = get_session()

@@ -11,7 +11,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.allocation import Weights
-from app.auth import role_required
+from app.auth import permission_required
 from app.db import get_session
 from app.i18n import localize
 from app.routes.events import parse_layout_params
@@ -43,7 +43,7 @@ def _flash_error(exc: ServiceError) -> None:
 
 
 @bp.get("/<slug>")
-@role_required("planner")
+@permission_required("events.edit")
 def show(slug: str) -> str:
     """Everything about one event on one page."""
     session = get_session()
@@ -82,7 +82,7 @@ def show(slug: str) -> str:
 
 
 @bp.post("/<slug>/status")
-@role_required("planner")
+@permission_required("events.edit")
 def status(slug: str) -> Response:
     """Publish (vendors can see their booth), back to draft, or close (the record is frozen)."""
     session = get_session()
@@ -96,7 +96,7 @@ def status(slug: str) -> Response:
 
 
 @bp.post("/<slug>/copy")
-@role_required("planner")
+@permission_required("events.edit")
 def copy(slug: str) -> Response:
     """Copy to a new date (next Sunday's CFD) with booths, edits and locks."""
     session = get_session()
@@ -119,7 +119,7 @@ def copy(slug: str) -> Response:
 
 
 @bp.post("/<slug>/layout")
-@role_required("planner")
+@permission_required("events.edit")
 def layout(slug: str) -> Response:
     """Generate the layout from the form's parameters (locked booths are kept)."""
     session = get_session()
@@ -165,7 +165,7 @@ def _caps(raw: str) -> dict[tuple[str | None, str], int]:
 
 
 @bp.post("/<slug>/allocate")
-@role_required("planner")
+@permission_required("events.edit")
 def allocate(slug: str) -> Response:
     """Run the allocation with the published seed; pins are kept."""
     session = get_session()
@@ -200,7 +200,7 @@ def allocate(slug: str) -> Response:
 
 
 @bp.post("/<slug>/assignments/<int:ident>/move")
-@role_required("planner")
+@permission_required("events.edit")
 def move(slug: str, ident: int) -> Response:
     """Move a vendor to another free booth (the move is pinned)."""
     session = get_session()
@@ -215,7 +215,7 @@ def move(slug: str, ident: int) -> Response:
 
 
 @bp.post("/<slug>/assignments/<int:ident>/pin")
-@role_required("planner")
+@permission_required("events.edit")
 def pin(slug: str, ident: int) -> Response:
     """Pin or unpin an assignment."""
     session = get_session()

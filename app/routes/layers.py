@@ -18,7 +18,7 @@ from flask import Blueprint, current_app, jsonify, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth import role_required
+from app.auth import permission_required
 from app.db import get_session
 from app.services.audit import acting_as
 from app.services.cities import get_city
@@ -39,7 +39,7 @@ def _flag(name: str) -> bool:
 
 
 @bp.get("/<city_slug>/<layer>/export")
-@role_required("crew")
+@permission_required("layers.export")
 def export(city_slug: str, layer: str) -> Any:
     """Download a layer; private vendor columns only for planners and admins."""
     session = get_session()
@@ -52,7 +52,7 @@ def export(city_slug: str, layer: str) -> Any:
         layer=layer,
         fmt=request.args.get("format", "geojson").lower(),
         event=event,
-        include_private=current_user.can("planner"),
+        include_private=current_user.can("vendors.read_private"),
     )
     response = send_file(
         io.BytesIO(result.data),
@@ -66,7 +66,7 @@ def export(city_slug: str, layer: str) -> Any:
 
 
 @bp.post("/<city_slug>/<layer>/import")
-@role_required("planner")
+@permission_required("layers.import")
 def import_(city_slug: str, layer: str) -> Any:
     """Check (``dry_run=1``) or import an uploaded layer file; the report is the same."""
     session = get_session()

@@ -57,7 +57,7 @@ def _request() -> ApiRequest | OgcError:
     if token is False:
         return OgcError(401, "Unauthorized", "The API token is not valid.")
     authenticated = bool(current_user.is_authenticated)
-    private = bool(token) or (authenticated and current_user.can("planner"))
+    private = bool(token) or (authenticated and current_user.can("vendors.read_private"))
     return ApiRequest(
         base_url=request.url_root.rstrip("/") + "/ogc",
         args={k: v for k, v in request.args.items()},

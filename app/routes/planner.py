@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.auth import role_required
+from app.auth import permission_required
 from app.db import get_session
 from app.i18n import localize
 from app.models import ROLES
@@ -22,7 +22,7 @@ bp = Blueprint("planner", __name__, url_prefix="/planner")
 
 
 @bp.get("/")
-@role_required("planner")
+@permission_required("planner.view")
 def dashboard() -> str:
     """Events with their booth counts, and the vendor registry size."""
     session = get_session()
@@ -32,7 +32,7 @@ def dashboard() -> str:
 
 
 @bp.get("/users")
-@role_required("admin")
+@permission_required("users.manage")
 def users() -> str:
     """Staff accounts (admins only): deactivate, reactivate, change role, reset password."""
     return render_template(
@@ -74,28 +74,28 @@ def _account_action(user_id: int, action: str) -> Response | str:
 
 
 @bp.post("/users/<int:user_id>/deactivate")
-@role_required("admin")
+@permission_required("users.manage")
 def deactivate_user(user_id: int) -> Response | str:
     """Deactivate an account: its sessions end at once and it cannot log in."""
     return _account_action(user_id, "deactivate")
 
 
 @bp.post("/users/<int:user_id>/reactivate")
-@role_required("admin")
+@permission_required("users.manage")
 def reactivate_user(user_id: int) -> Response | str:
     """Let a deactivated account log in again."""
     return _account_action(user_id, "reactivate")
 
 
 @bp.post("/users/<int:user_id>/role")
-@role_required("admin")
+@permission_required("users.manage")
 def change_role(user_id: int) -> Response | str:
     """Give an account another role (``role`` in the form); its sessions end."""
     return _account_action(user_id, "role")
 
 
 @bp.post("/users/<int:user_id>/reset-password")
-@role_required("admin")
+@permission_required("users.manage")
 def reset_password(user_id: int) -> Response | str:
     """Set a new random password, shown once to the admin; the user's sessions end."""
     return _account_action(user_id, "reset")

@@ -38,7 +38,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 
 from app import clock
-from app.auth import role_required
+from app.auth import permission_required
 from app.db import get_session
 from app.gis.rules import VENDOR_CATEGORIES
 from app.i18n import localize
@@ -130,7 +130,7 @@ def _render_labels() -> dict[str, Any]:
 
 def _vendor_json(vendor: Vendor) -> dict[str, Any]:
     return svc.vendor_to_dict(
-        vendor, today=clock.today(), include_access_code=current_user.can("planner")
+        vendor, today=clock.today(), include_access_code=current_user.can("vendors.read_private")
     )
 
 
@@ -160,7 +160,7 @@ def _csrf_error(exc: CSRFError) -> Any:
 
 
 @bp.get("/planner/vendors/")
-@role_required("planner")
+@permission_required("vendors.read_private")
 def index() -> str:
     """The registry: search by name, business, NIB or phone; filter; one page at a time."""
     query = svc.parse_vendor_query(request.args)
@@ -181,7 +181,7 @@ def index() -> str:
 
 
 @bp.get("/planner/vendors/<int:vendor_id>")
-@role_required("planner")
+@permission_required("vendors.read_private")
 def detail(vendor_id: int) -> str:
     """One vendor with their documents and access code."""
     vendor = svc.get_vendor(get_session(), vendor_id, city=_city())
@@ -197,7 +197,7 @@ def detail(vendor_id: int) -> str:
 
 
 @bp.route("/planner/vendors/new", methods=["GET", "POST"])
-@role_required("planner")
+@permission_required("vendors.edit")
 def create() -> Any:
     """Register a vendor; a fresh access code is made for them."""
     form = VendorForm()
@@ -215,7 +215,7 @@ def create() -> Any:
 
 
 @bp.route("/planner/vendors/<int:vendor_id>/edit", methods=["GET", "POST"])
-@role_required("planner")
+@permission_required("vendors.edit")
 def edit(vendor_id: int) -> Any:
     """Change a vendor's details."""
     vendor = svc.get_vendor(get_session(), vendor_id, city=_city())
@@ -241,7 +241,7 @@ def _form_errors(form: VendorForm, exc: svc.VendorValidationError) -> None:
 
 
 @bp.post("/planner/vendors/<int:vendor_id>/deactivate")
-@role_required("planner")
+@permission_required("vendors.edit")
 def deactivate(vendor_id: int) -> WerkzeugResponse:
     """Deactivate: the vendor stays in the registry but is no longer allocated booths."""
     vendor = svc.get_vendor(get_session(), vendor_id, city=_city())
@@ -251,7 +251,7 @@ def deactivate(vendor_id: int) -> WerkzeugResponse:
 
 
 @bp.post("/planner/vendors/<int:vendor_id>/reactivate")
-@role_required("planner")
+@permission_required("vendors.edit")
 def reactivate(vendor_id: int) -> WerkzeugResponse:
     """Make a deactivated vendor active again."""
     vendor = svc.get_vendor(get_session(), vendor_id, city=_city())
@@ -261,7 +261,7 @@ def reactivate(vendor_id: int) -> WerkzeugResponse:
 
 
 @bp.get("/planner/vendors/documents")
-@role_required("planner")
+@permission_required("vendors.read_private")
 def documents() -> str:
     """Active vendors whose halal certificate has expired or expires within 60 days."""
     today = clock.today()
@@ -277,7 +277,7 @@ def documents() -> str:
 
 
 @bp.get("/planner/vendors/export.<any(csv, xlsx):fmt>")
-@role_required("planner")
+@permission_required("vendors.read_private")
 def export(fmt: str) -> Response:
     """The registry (with the list's filters) as CSV or XLSX, safe to open in a spreadsheet."""
     city = _city()
@@ -301,7 +301,7 @@ def export(fmt: str) -> Response:
 
 
 @bp.route("/planner/vendors/import", methods=["GET", "POST"])
-@role_required("planner")
+@permission_required("vendors.edit")
 def import_upload() -> Any:
     """Upload a CSV or XLSX file and see what the import would do, row by row."""
     form = ImportForm()
@@ -339,7 +339,7 @@ def import_upload() -> Any:
 
 
 @bp.post("/planner/vendors/import/confirm")
-@role_required("planner")
+@permission_required("vendors.edit")
 def import_confirm() -> Any:
     """Write the previewed file: all rows, or none when something changed since the preview."""
     form = ConfirmImportForm()
@@ -385,7 +385,7 @@ def _json_body() -> dict[str, Any]:
 
 
 @bp.get("/api/vendors")
-@role_required("planner")
+@permission_required("vendors.read_private")
 def api_list() -> Any:
     """Search the registry: ``q``, ``category``, ``active`` (1/0), ``page``, ``per_page``."""
     query = svc.parse_vendor_query(request.args)
@@ -403,14 +403,14 @@ def api_list() -> Any:
 
 
 @bp.get("/api/vendors/<int:vendor_id>")
-@role_required("planner")
+@permission_required("vendors.read_private")
 def api_get(vendor_id: int) -> Any:
     """One vendor."""
     return _vendor_json(svc.get_vendor(get_session(), vendor_id, city=_city()))
 
 
 @bp.post("/api/vendors")
-@role_required("planner")
+@permission_required("vendors.edit")
 def api_create() -> Any:
     """Register a vendor; 201 with the vendor (and its access code)."""
     vendor = svc.create_vendor(get_session(), city=_city(), data=_json_body(), today=clock.today())
@@ -418,7 +418,7 @@ def api_create() -> Any:
 
 
 @bp.patch("/api/vendors/<int:vendor_id>")
-@role_required("planner")
+@permission_required("vendors.edit")
 def api_update(vendor_id: int) -> Any:
     """Change the given fields only."""
     vendor = svc.get_vendor(get_session(), vendor_id, city=_city())
@@ -427,7 +427,7 @@ def api_update(vendor_id: int) -> Any:
 
 
 @bp.post("/api/vendors/<int:vendor_id>/deactivate")
-@role_required("planner")
+@permission_required("vendors.edit")
 def api_deactivate(vendor_id: int) -> Any:
     """Deactivate a vendor."""
     vendor = svc.get_vendor(get_session(), vendor_id, city=_city())
@@ -436,7 +436,7 @@ def api_deactivate(vendor_id: int) -> Any:
 
 
 @bp.post("/api/vendors/<int:vendor_id>/reactivate")
-@role_required("planner")
+@permission_required("vendors.edit")
 def api_reactivate(vendor_id: int) -> Any:
     """Reactivate a vendor."""
     vendor = svc.get_vendor(get_session(), vendor_id, city=_city())
@@ -445,7 +445,7 @@ def api_reactivate(vendor_id: int) -> Any:
 
 
 @bp.get("/planner/vendors/<int:vendor_id>/card")
-@role_required("planner")
+@permission_required("vendors.read_private")
 def card(vendor_id: int) -> str:
     """A printable vendor card: access code and a QR code of the vendor's signed link."""
     from app.views.qr import qr_svg
@@ -471,7 +471,7 @@ def _issue_new_code(vendor_id: int) -> Vendor:
 
 
 @bp.post("/planner/vendors/<int:vendor_id>/new-code")
-@role_required("planner")
+@permission_required("vendors.edit")
 def new_code(vendor_id: int) -> WerkzeugResponse:
     """A new access code: the old code, links and QR codes stop working; print the new card."""
     vendor = _issue_new_code(vendor_id)
@@ -486,7 +486,7 @@ def new_code(vendor_id: int) -> WerkzeugResponse:
 
 
 @bp.post("/api/vendors/<int:vendor_id>/new-code")
-@role_required("planner")
+@permission_required("vendors.edit")
 def api_new_code(vendor_id: int) -> Any:
     """Issue a new access code; the answer has it, the new signed link and the card's address."""
     vendor = _issue_new_code(vendor_id)

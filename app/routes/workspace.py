@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from app.auth import role_required
+from app.auth import permission_required
 from app.db import get_session
 from app.models import Booth, City, Event
 from app.services.audit import acting_as
@@ -74,7 +74,7 @@ def _messages(conflicts: list[Any]) -> list[dict[str, Any]]:
 
 
 @bp.get("/api/workspace/<city_slug>/layers/<layer>")
-@role_required("crew")
+@permission_required("map.read")
 def layer(city_slug: str, layer: str) -> Response:
     """A layer in the requested bbox; booths carry their conflict state."""
     session = get_session()
@@ -94,7 +94,7 @@ def layer(city_slug: str, layer: str) -> Response:
 
 
 @bp.get("/api/workspace/<city_slug>/events/<event_slug>/conflicts")
-@role_required("crew")
+@permission_required("map.read")
 def conflicts(city_slug: str, event_slug: str) -> dict[str, Any]:
     """Every conflict of the event, in the viewer's language, for the list beside the map."""
     session = get_session()
@@ -127,7 +127,7 @@ def _error(exc: ServiceError) -> tuple[Response, int]:
 
 
 @bp.post("/api/workspace/<city_slug>/layers/<layer>")
-@role_required("planner")
+@permission_required("layers.edit")
 def create(city_slug: str, layer: str) -> tuple[Response, int]:
     """Create one feature from GeoJSON (body: ``{"feature": …, "event": slug?}``)."""
     session = get_session()
@@ -149,7 +149,7 @@ def create(city_slug: str, layer: str) -> tuple[Response, int]:
 
 
 @bp.put("/api/workspace/<city_slug>/layers/<layer>/<int:ident>")
-@role_required("planner")
+@permission_required("layers.edit")
 def update(city_slug: str, layer: str, ident: int) -> tuple[Response, int]:
     """Save an edit made on ``version``; 409 with the current feature when it is stale."""
     session = get_session()
@@ -177,7 +177,7 @@ def update(city_slug: str, layer: str, ident: int) -> tuple[Response, int]:
 
 
 @bp.delete("/api/workspace/<city_slug>/layers/<layer>/<int:ident>")
-@role_required("planner")
+@permission_required("layers.edit")
 def delete(city_slug: str, layer: str, ident: int) -> tuple[Response, int]:
     """Delete a feature seen at ``?version=``."""
     session = get_session()
@@ -199,7 +199,7 @@ def delete(city_slug: str, layer: str, ident: int) -> tuple[Response, int]:
 
 
 @bp.post("/api/workspace/<city_slug>/undo")
-@role_required("planner")
+@permission_required("layers.edit")
 def undo(city_slug: str) -> tuple[Response, int]:
     """Undo the planner's last map edit."""
     session = get_session()
@@ -213,7 +213,7 @@ def undo(city_slug: str) -> tuple[Response, int]:
 
 
 @bp.get("/planner/map")
-@role_required("planner")
+@permission_required("layers.edit")
 def workspace_page() -> str:
     """The planner's editable map for a city and (optionally) an event."""
     session = get_session()

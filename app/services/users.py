@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import ROLES, User
+from app.roles import roles_with
 from app.services import audit
 from app.services.errors import NotFound, ServiceError
 
@@ -203,10 +204,13 @@ def reset_password(session: Session, user: User, *, password: str | None = None)
 
 
 def _lock_active_admins(session: Session) -> list[int]:
-    """Ids of the active admins, locked until commit: two admins demoting each other at once
-    cannot leave the city with none."""
+    """Ids of the active users who may manage accounts (admins), locked until commit: two admins
+    demoting each other at once cannot leave the city with none."""
+    managers = roles_with("users.manage")
     return list(
-        session.scalars(select(User.id).where(User.role == "admin", User.active).with_for_update())
+        session.scalars(
+            select(User.id).where(User.role.in_(managers), User.active).with_for_update()
+        )
     )
 
 
@@ -219,7 +223,7 @@ def _refuse_own_account(user: User, *, acting_user_id: int | None) -> None:
 
 
 def _refuse_last_admin(session: Session, user: User) -> None:
-    if user.role == "admin" and user.active and _lock_active_admins(session) == [user.id]:
+    if user.can("users.manage") and user.active and _lock_active_admins(session) == [user.id]:
         raise ServiceError(
             "Ini admin aktif terakhir; jadikan pengguna lain admin terlebih dahulu.",
             "This is the last active admin; make another user an admin first.",

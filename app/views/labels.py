@@ -8,6 +8,7 @@ from flask_babel import LazyString, get_locale
 from flask_babel import lazy_gettext as _l
 
 from app.kinds import FACILITY_KIND_REGISTRY
+from app.roles import ROLE_REGISTRY
 
 
 def _in_request_language(text_in: Callable[[str], str]) -> str:
@@ -57,8 +58,7 @@ def as_text(labels: dict[str, object]) -> dict[str, str]:
     return {k: str(v) for k, v in labels.items()}
 
 
+#: Roles' names come with each role's entry (both languages) in :mod:`app.roles`.
 ROLE_LABELS = {
-    "admin": _l("Admin"),
-    "planner": _l("Perencana"),
-    "crew": _l("Petugas lapangan"),
+    code: LazyString(_in_request_language, role.label) for code, role in ROLE_REGISTRY.items()
 }

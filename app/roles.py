@@ -1,0 +1,122 @@
+"""Staff roles and what each may do: one registry of permissions, one entry per role.
+
+A route asks for a permission (``@permission_required("vendors.edit")`` in :mod:`app.auth`), never
+for a rank; a role is the set of permissions it grants. Adding a role (say ``petugas``, an
+enforcement officer) is one :class:`Role` entry here, plus one migration that widens the
+``app_user.role`` CHECK constraint. Pure data: no Flask, no database.
+
+The three roles grant exactly what the old ranks did (crew < planner < admin): a planner has every
+crew permission, an admin every planner permission.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Final
+
+__all__ = [
+    "PERMISSIONS",
+    "ROLE_REGISTRY",
+    "Role",
+    "check_permission",
+    "role_can",
+    "roles_with",
+]
+
+#: Every permission, with what it allows (for reviewers and the users page).
+PERMISSIONS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "map.read": "see the staff map layers, an event's booths by state and its conflicts",
+        "layers.export": "export zones, facilities and booths (without vendors' private data)",
+        "prints.read": "download the crew print-outs: layout PDF, vendor list, booth labels",
+        "checkin.write": "use the check-in list: mark arrivals, release no-shows' booths",
+        "planner.view": "open the planner pages (dashboard, navigation)",
+        "layers.edit": "draw, edit, delete and undo zones, facilities and booths",
+        "layers.import": "import a layer file into a city",
+        "events.edit": "open an event's page, lay out, allocate, move, pin, publish, copy",
+        "vendors.read_private": "read vendors' private data (phone, NIK, access codes, documents)",
+        "vendors.edit": "register, edit, import, deactivate vendors and issue new access codes",
+        "users.manage": "manage staff accounts: roles, deactivation, password resets",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Role:
+    """A staff role: its code (stored in ``app_user.role``), names and permissions."""
+
+    code: str
+    label_id: str
+    label_en: str
+    permissions: frozenset[str]
+
+    def label(self, lang: str) -> str:
+        """The role's name in ``lang`` (``"en"``; anything else gives Bahasa Indonesia)."""
+        return self.label_en if lang == "en" else self.label_id
+
+
+_CREW: Final = frozenset({"map.read", "layers.export", "prints.read", "checkin.write"})
+_PLANNER: Final = _CREW | {
+    "planner.view",
+    "layers.edit",
+    "layers.import",
+    "events.edit",
+    "vendors.read_private",
+    "vendors.edit",
+}
+_ADMIN: Final = _PLANNER | {"users.manage"}
+
+
+def _registry(*roles: Role) -> Mapping[str, Role]:
+    for role in roles:
+        unknown = role.permissions - PERMISSIONS.keys()
+        if unknown:
+            raise ValueError(f"role {role.code} grants unknown permissions {sorted(unknown)}")
+    return MappingProxyType({role.code: role for role in roles})
+
+
+#: Every role, from the most to the least powerful (the order of the users page).
+ROLE_REGISTRY: Final = _registry(
+    Role("admin", "Admin", "Admin", _ADMIN),
+    Role("planner", "Perencana", "Planner", _PLANNER),
+    Role("crew", "Petugas lapangan", "Field crew", _CREW),
+)
+
+
+def check_permission(permission: str) -> str:
+    """Return ``permission`` if it is registered; raise ``ValueError`` for a typo.
+
+    Examples
+    --------
+    >>> check_permission("checkin.write")
+    'checkin.write'
+    """
+    if permission not in PERMISSIONS:
+        raise ValueError(f"unknown permission {permission!r}; see app/roles.py")
+    return permission
+
+
+def role_can(role: str, permission: str) -> bool:
+    """Whether ``role`` grants ``permission`` (an unknown role grants nothing).
+
+    Examples
+    --------
+    >>> role_can("planner", "vendors.edit"), role_can("crew", "vendors.edit")
+    (True, False)
+    """
+    granted = ROLE_REGISTRY.get(role)
+    return granted is not None and check_permission(permission) in granted.permissions
+
+
+def roles_with(permission: str) -> tuple[str, ...]:
+    """The roles that grant ``permission``.
+
+    Examples
+    --------
+    >>> roles_with("users.manage")
+    ('admin',)
+    """
+    check_permission(permission)
+    return tuple(code for code, role in ROLE_REGISTRY.items() if permission in role.permissions)
