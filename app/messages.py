@@ -11,6 +11,10 @@ Templates are ``str.format`` strings over the parameters, with two additions:
 * ``{x:m}`` writes a number of metres as a person writes it: ``2,5`` in Indonesian, ``2.5`` in
   English (at most two decimals, no trailing zeros); any other float takes a decimal comma in
   Indonesian (``{q:.2f}``: ``0,80`` / ``0.80``);
+* ``{x:q}`` writes a measured quantity (metres, m²): one decimal from 1 upwards, two below;
+  ``{x:qfloor}`` truncates instead of rounding, so a distance shown next to its limit does not
+  read as equal to it (2.97 m is "2,9 m", not "3 m"), and a tiny positive one reads ``<0,01``;
+* ``{t:hm}`` writes a time of day: ``06.00`` in Indonesian, ``06:00`` in English;
 * ``{n:ord}`` writes an English ordinal (``1st``, ``2nd``…) and the plain number in Indonesian,
   whose templates say ``ke-{n}``;
 * a parameter that is itself a :class:`Msg` (a facility's label, say) is rendered in the same
@@ -39,9 +43,11 @@ Examples
 
 from __future__ import annotations
 
+import math
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import time
 from types import MappingProxyType
 from typing import Final, Literal
 
@@ -56,6 +62,7 @@ __all__ = [
     "language",
     "metres_text",
     "ordinal_en",
+    "quantity_text",
     "render",
     "templates",
 ]
@@ -152,6 +159,29 @@ def metres_text(value: float, lang: str) -> str:
     return text.replace(".", ",") if language(lang) == "id" else text
 
 
+def quantity_text(value: float, lang: str, *, floor: bool = False) -> str:
+    """Metres or m² the way people read them: ``1,8`` / ``1.8``, ``0,25``, ``3``.
+
+    One decimal from 1 upwards, two below; ``floor`` truncates instead of rounding.
+
+    >>> quantity_text(1.84, "id"), quantity_text(0.25, "en"), quantity_text(2.97, "id", floor=True)
+    ('1,8', '0.25', '2,9')
+    >>> quantity_text(0.004, "id", floor=True)
+    '<0,01'
+    """
+    small = -1.0 < value < 1.0
+    decimal_comma = language(lang) == "id"
+    if floor:
+        scale = 100.0 if small else 10.0
+        truncated = math.floor(value * scale + 1e-9) / scale  # 1e-9: 0.29 * 100 is 28.999…
+        if truncated == 0.0 and value > 0.0:
+            return "<0,01" if decimal_comma else "<0.01"
+        value = truncated
+    text = f"{value:.2f}" if small else f"{value:.1f}"
+    text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",") if decimal_comma else text
+
+
 def ordinal_en(n: int) -> str:
     """Return ``1st``, ``2nd``, ``3rd``, ``4th``… (``11th``, ``12th``, ``13th`` included).
 
@@ -174,6 +204,11 @@ class _Formatter(string.Formatter):
             return render(value, self.lang)
         if format_spec == "m" and isinstance(value, int | float):
             return metres_text(float(value), self.lang)
+        if format_spec in ("q", "qfloor") and isinstance(value, int | float):
+            return quantity_text(float(value), self.lang, floor=format_spec == "qfloor")
+        if format_spec == "hm" and isinstance(value, time):
+            sep = "." if self.lang == "id" else ":"
+            return f"{value.hour:02d}{sep}{value.minute:02d}"
         if format_spec == "ord" and isinstance(value, int):
             return ordinal_en(value) if self.lang == "en" else str(value)
         text = str(super().format_field(value, format_spec))

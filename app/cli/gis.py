@@ -136,7 +136,7 @@ def conflicts_command(event_slug: str, fmt: str) -> None:
     for c in found:
         dist = f"{c.distance_m:.2f}" if c.distance_m is not None else "-"
         req = f"{c.required_m:g}" if c.required_m is not None else "-"
-        msg = c.message_en if lang == "en" else c.message_id
+        msg = text(c.message)
         click.echo(f"{c.booth_code:<9} {c.severity:<9} {c.rule:<20} {dist:>7} {req:>5}  {msg}")
     s = summary(found)
     say(_CONFLICT_TOTAL(total=s["total"], booths=s["booths"]))

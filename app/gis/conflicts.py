@@ -3,7 +3,8 @@
 Every place that tells a planner "this booth breaks a rule" calls this module, so the map, the
 printed crew plan and the command line can never disagree. The engine takes plain shapes in the
 city's metric CRS (:mod:`app.gis.shapes`) and returns frozen :class:`Conflict` records carrying both
-the measured numbers and a ready sentence in Bahasa Indonesia and English.
+the measured numbers and a message for people (:mod:`app.gis.conflict_report` words it; the edge
+renders it in the reader's language).
 
 The rules
 ---------
@@ -37,9 +38,7 @@ Conflicts are returned sorted by booth code, then rule name, then the other part
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
 from datetime import time
 from types import MappingProxyType
 from typing import Final, cast
@@ -49,9 +48,34 @@ import shapely
 from numpy.typing import ArrayLike, NDArray
 from shapely.geometry.base import BaseGeometry
 
+from app.gis.conflict_report import (
+    BLOCKING,
+    BLOCKING_FACILITY_KINDS,
+    WARNING,
+    Conflict,
+    clearance_conflict,
+    invalid_conflict,
+    outside_conflict,
+    overlap_conflict,
+    zone_conflict,
+)
 from app.gis.crs import CRSError, refuse_degrees
 from app.gis.shapes import BoothShape, FacilityShape, ZoneShape
-from app.kinds import FACILITY_KIND_REGISTRY, facility_kind
+
+__all__ = [
+    "AREA_TOLERANCE_M",
+    "BLOCKING",
+    "BLOCKING_FACILITY_KINDS",
+    "OVERLAP_TOLERANCE_M2",
+    "RULES",
+    "WARNING",
+    "Conflict",
+    "ConflictChecker",
+    "clearance_pairs",
+    "facility_clearances_m",
+    "find_conflicts",
+    "window_within",
+]
 
 #: Rule names, in the order conflicts of one booth are listed (alphabetical).
 RULES: Final = (
@@ -62,15 +86,6 @@ RULES: Final = (
     "no_vending_zone",
     "outside_area",
     "timed_zone_hours",
-)
-
-BLOCKING: Final = "blocking"
-WARNING: Final = "warning"
-
-#: Facility kinds whose clearance blocks a booth (see :mod:`app.kinds`); every other kind, and a
-#: code no one registered, only warns.
-BLOCKING_FACILITY_KINDS: Final = frozenset(
-    code for code, kind in FACILITY_KIND_REGISTRY.items() if kind.blocking
 )
 
 #: How far (metres) a booth may stick out of its areas before it counts as outside.
@@ -93,66 +108,6 @@ _SPATIAL_ORDER_MIN: Final = 1024
 
 #: Moved booths checked by brute force before the booth index is rebuilt.
 _STALE_LIMIT: Final = 64
-
-_ZONE_LABELS_ID: Final = {
-    "no_vending": "zona larangan berjualan",
-    "emergency_lane": "jalur darurat",
-    "pkl_timed": "zona PKL berjam",
-}
-_ZONE_LABELS_EN: Final = {
-    "no_vending": "no-vending zone",
-    "emergency_lane": "emergency lane",
-    "pkl_timed": "timed vending zone",
-}
-#: GEOS validity reasons in Indonesian (the English text is GEOS's own).
-_REASONS_ID: Final = (
-    ("Ring Self-intersection", "cincin poligon berpotongan dengan dirinya sendiri"),
-    ("Self-intersection", "sisi-sisi poligon saling berpotongan"),
-    ("Too few points", "titik sudutnya terlalu sedikit"),
-    ("Hole lies outside shell", "lubang poligon berada di luar batasnya"),
-    ("Holes are nested", "lubang poligon bersarang di dalam lubang lain"),
-    ("Interior is disconnected", "bagian dalam poligon terputus"),
-    ("Nested shells", "poligon bertumpuk di dalam poligon lain"),
-    ("Duplicate Rings", "ada cincin poligon ganda"),
-    ("Invalid Coordinate", "ada koordinat yang tidak sah"),
-    ("Ring is not closed", "cincin poligon tidak tertutup"),
-    ("No geometry", "geometrinya tidak ada"),
-    ("Empty geometry", "geometrinya kosong"),
-    ("Not a polygon", "bentuknya bukan poligon"),
-)
-_POINT_IN_REASON: Final = re.compile(r"\[\s*(-?[\d.eE+-]+|nan)\s+(-?[\d.eE+-]+|nan)\s*\]")
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """One broken rule for one booth, with the numbers and a sentence for people.
-
-    ``other_*`` name what the booth conflicts with (a facility, a zone, another booth, or the
-    permitted area). ``distance_m`` is the exact shapely distance from the booth polygon to a
-    facility and ``required_m`` its clearance; both are ``None`` for rules that are not distances.
-
-    Examples
-    --------
-    >>> c = Conflict("AY-014", "facility_clearance", "blocking", "hydrant", 7, "Hidran 1",
-    ...              1.8, 3.0, "…", "…")
-    >>> c.to_dict()["distance_m"], c.to_dict()["other_kind"]
-    (1.8, 'hydrant')
-    """
-
-    booth_code: str
-    rule: str
-    severity: str
-    other_kind: str
-    other_id: int | str | None
-    other_name: str
-    distance_m: float | None
-    required_m: float | None
-    message_id: str
-    message_en: str
-
-    def to_dict(self) -> dict[str, object]:
-        """Return the fields as a plain dict, ready for JSON, a PDF table or a CSV row."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 # --------------------------------------------------------------------------------------------
@@ -325,54 +280,8 @@ def _z_order(geoms: NDArray[np.object_]) -> NDArray[np.intp]:
 
 
 # --------------------------------------------------------------------------------------------
-# Words and numbers
+# Event windows and vending hours
 # --------------------------------------------------------------------------------------------
-
-
-def _fmt(value: float, *, lang: str, floor: bool = False) -> str:
-    """Format metres or m² the way people read them: ``1,8`` / ``1.8``, ``0,25``, ``3``.
-
-    One decimal from 1 upwards, two below. Measured distances are truncated (``floor``) so a
-    distance shown next to its limit does not read as equal to it (2.97 m is "2,9 m", not "3 m").
-    """
-    small = -1.0 < value < 1.0
-    if floor:
-        scale = 100.0 if small else 10.0
-        truncated = math.floor(value * scale + 1e-9) / scale  # 1e-9: 0.29 * 100 is 28.999…
-        if truncated == 0.0 and value > 0.0:
-            return "<0,01" if lang == "id" else "<0.01"
-        value = truncated
-    text = f"{value:.2f}" if small else f"{value:.1f}"
-    text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",") if lang == "id" else text
-
-
-def _fmt_time(t: time, *, lang: str) -> str:
-    return f"{t.hour:02d}.{t.minute:02d}" if lang == "id" else f"{t.hour:02d}:{t.minute:02d}"
-
-
-def _named(label: str, name: str, other_id: int | str | None) -> str:
-    if name:
-        return f"{label} '{name}'"
-    return f"{label} #{other_id}" if other_id is not None else label
-
-
-def _reason_id(reason: str) -> str:
-    text = next((id_ for en, id_ in _REASONS_ID if reason.startswith(en)), None)
-    if text is None:
-        return reason  # a reason GEOS added later: better in English than lost
-    match = _POINT_IN_REASON.search(reason)
-    if match:
-        x, y = (_fmt_coord(v) for v in match.groups())
-        text = f"{text} di titik ({x}; {y})"
-    return text
-
-
-def _fmt_coord(value: str) -> str:
-    try:
-        return f"{float(value):.2f}".replace(".", ",")
-    except ValueError:  # pragma: no cover - GEOS always prints numbers
-        return value
 
 
 def _minutes(t: time) -> float:
@@ -436,7 +345,7 @@ def _other_id_key(other_id: int | str | None) -> tuple[int, float, str]:
 
 
 def _sort_key(c: Conflict) -> tuple[str, str, tuple[int, float, str], str]:
-    return (c.booth_code, c.rule, _other_id_key(c.other_id), c.message_en)
+    return (c.booth_code, c.rule, _other_id_key(c.other_id), c.message.code)
 
 
 class ConflictChecker:
@@ -548,7 +457,7 @@ class ConflictChecker:
         """Check every booth against every rule; sorted by booth code, rule, then other id."""
         self._refresh_tree()
         n = len(self._booths)
-        conflicts = [self._invalid(self._booths[i], self._reasons[i]) for i in self._reasons]
+        conflicts = [invalid_conflict(self._booths[i], self._reasons[i]) for i in self._reasons]
         valid_idx = np.flatnonzero(self._valid)
         position = np.full(n, -1, dtype=np.intp)
         position[valid_idx] = np.arange(len(valid_idx))
@@ -573,7 +482,7 @@ class ConflictChecker:
         _refuse_degrees_all(geoms, f"booth {booth.code}")
         valid, reasons = _validity(geoms)
         if not valid[0]:
-            return [self._invalid(booth, reasons[0])]
+            return [invalid_conflict(booth, reasons[0])]
         self_idx = np.array([self._index.get(booth.code, -1)], dtype=np.intp)
         conflicts = self._evaluate([booth], geoms, self_idx, self._facility_pairs_one(geoms[0]))
         return sorted(conflicts, key=_sort_key)
@@ -666,7 +575,7 @@ class ConflictChecker:
             if len(outside):
                 spill = shapely.area(shapely.difference(geoms[outside], self._area_union))
                 out += [
-                    self._outside(booths[i], float(a))
+                    outside_conflict(booths[i], float(a))
                     for i, a in zip(outside.tolist(), spill.tolist(), strict=True)
                 ]
 
@@ -685,107 +594,26 @@ class ConflictChecker:
             shared = shapely.area(shapely.intersection(geoms[oq], self._geoms[ob]))
             for q, b, a in zip(oq.tolist(), ob.tolist(), shared.tolist(), strict=True):
                 if a > OVERLAP_TOLERANCE_M2:
-                    out.append(self._overlap(booths[q], self._booths[b], float(a)))
+                    out.append(overlap_conflict(booths[q], self._booths[b], float(a)))
 
         fq, ff = facility_pairs
         if len(fq):
             distances = shapely.distance(geoms[fq], self._fac_geoms[ff])
             for q, f, d in zip(fq.tolist(), ff.tolist(), distances.tolist(), strict=True):
                 out.append(
-                    self._clearance(
+                    clearance_conflict(
                         booths[q], self._facilities[f], float(d), float(self._fac_clear[f])
                     )
                 )
         return out
 
-    # -- conflict builders ------------------------------------------------------------------
-
-    @staticmethod
-    def _invalid(booth: BoothShape, reason: str) -> Conflict:
-        return Conflict(
-            booth.code, "invalid_geometry", BLOCKING, "", None, "", None, None,
-            f"Geometri lapak {booth.code} tidak sah: {_reason_id(reason)}.",
-            f"Booth {booth.code} has invalid geometry: {reason}.",
-        )  # fmt: skip
-
-    @staticmethod
-    def _outside(booth: BoothShape, outside_m2: float) -> Conflict:
-        return Conflict(
-            booth.code, "outside_area", BLOCKING, "area", None, "", None, None,
-            f"Lapak {booth.code} berada di luar area yang diizinkan "
-            f"({_fmt(outside_m2, lang='id')} m² di luar).",
-            f"Booth {booth.code} lies outside the permitted area "
-            f"({_fmt(outside_m2, lang='en')} m² outside).",
-        )  # fmt: skip
-
     def _zone(self, booth: BoothShape, zone: ZoneShape, shared_m2: float) -> Conflict | None:
         rule = _ZONE_RULES[zone.kind]
-        name_id = _named(_ZONE_LABELS_ID[zone.kind], zone.name, zone.id)
-        name_en = _named(_ZONE_LABELS_EN[zone.kind], zone.name, zone.id)
-        a_id, a_en = _fmt(shared_m2, lang="id"), _fmt(shared_m2, lang="en")
         if rule == "timed_zone_hours":
             window = self._event_window
             if window is None or zone.hours is None or window_within(window, zone.hours):
                 return None
-            zh_id = "–".join(_fmt_time(t, lang="id") for t in zone.hours)
-            zh_en = "–".join(_fmt_time(t, lang="en") for t in zone.hours)
-            ev_id = "–".join(_fmt_time(t, lang="id") for t in window)
-            ev_en = "–".join(_fmt_time(t, lang="en") for t in window)
-            return Conflict(
-                booth.code, rule, WARNING, zone.kind, zone.id, zone.name, None, None,
-                f"Lapak {booth.code} berada di {name_id} yang hanya berlaku pukul {zh_id}, "
-                f"sedangkan acara berlangsung pukul {ev_id}.",
-                f"Booth {booth.code} is in {name_en}, open {zh_en} only, "
-                f"but the event runs {ev_en}.",
-            )  # fmt: skip
-        if rule == "emergency_lane":
-            text_id = f"Lapak {booth.code} masuk {a_id} m² ke {name_id}; jalur ini harus kosong."
-            text_en = f"Booth {booth.code} takes {a_en} m² of {name_en}; the lane must stay clear."
-        else:
-            text_id = f"Lapak {booth.code} masuk {a_id} m² ke {name_id}."
-            text_en = f"Booth {booth.code} takes {a_en} m² of {name_en}."
-        return Conflict(
-            booth.code, rule, BLOCKING, zone.kind, zone.id, zone.name, None, None, text_id, text_en
-        )
-
-    @staticmethod
-    def _overlap(booth: BoothShape, other: BoothShape, shared_m2: float) -> Conflict:
-        return Conflict(
-            booth.code, "booth_overlap", BLOCKING, "booth", other.code, other.code, None, None,
-            f"Lapak {booth.code} bertumpang tindih {_fmt(shared_m2, lang='id')} m² "
-            f"dengan lapak {other.code}.",
-            f"Booth {booth.code} overlaps booth {other.code} by {_fmt(shared_m2, lang='en')} m².",
-        )  # fmt: skip
-
-    @staticmethod
-    def _clearance(
-        booth: BoothShape, facility: FacilityShape, distance_m: float, required_m: float
-    ) -> Conflict:
-        kind = facility.kind
-        severity = BLOCKING if kind in BLOCKING_FACILITY_KINDS else WARNING
-        known = facility_kind(kind)
-        noun_id, noun_en = (known.noun_id, known.noun_en) if known else (kind, kind)
-        label_id = _named(noun_id, facility.name, facility.id)
-        label_en = _named(noun_en, facility.name, facility.id)
-        need_id, need_en = _fmt(required_m, lang="id"), _fmt(required_m, lang="en")
-        if distance_m == 0.0:
-            text_id = (
-                f"Lapak {booth.code} menutupi atau menyentuh {label_id}; jarak minimal {need_id} m."
-            )
-            text_en = f"Booth {booth.code} covers or touches {label_en}; keep {need_en} m clear."
-        else:
-            text_id = (
-                f"Lapak {booth.code} berjarak {_fmt(distance_m, lang='id', floor=True)} m "
-                f"dari {label_id}; minimal {need_id} m."
-            )
-            text_en = (
-                f"Booth {booth.code} is {_fmt(distance_m, lang='en', floor=True)} m "
-                f"from {label_en}; at least {need_en} m required."
-            )
-        return Conflict(
-            booth.code, "facility_clearance", severity, kind, facility.id, facility.name,
-            distance_m, required_m, text_id, text_en,
-        )  # fmt: skip
+        return zone_conflict(booth, zone, rule, shared_m2, self._event_window)
 
 
 def find_conflicts(

@@ -20,6 +20,7 @@ from flask_wtf.csrf import generate_csrf
 
 from app.auth import permission_required
 from app.db import get_session
+from app.i18n import localize
 from app.models import Booth, City, Event
 from app.services.audit import acting_as
 from app.services.bbox import booths_geojson_text, layer_fc, parse_bbox
@@ -66,11 +67,7 @@ def _lang() -> str:
 
 
 def _messages(conflicts: list[Any]) -> list[dict[str, Any]]:
-    lang = _lang()
-    return [
-        {**c.to_dict(), "message": c.message_en if lang == "en" else c.message_id}
-        for c in conflicts
-    ]
+    return [{**c.to_dict(), "message": localize(c.message)} for c in conflicts]
 
 
 @bp.get("/api/workspace/<city_slug>/layers/<layer>")

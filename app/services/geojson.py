@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.messages import render
 from app.models import Booth, City, Event, Facility, Zone
 
 
@@ -118,7 +119,7 @@ def annotate_conflicts(fc: dict[str, Any], conflicts: list[Any], *, lang: str) -
             props["state"] = (
                 "blocking" if any(c.severity == "blocking" for c in found) else "warning"
             )
-            props["problems"] = [c.message_en if lang == "en" else c.message_id for c in found]
+            props["problems"] = [render(c.message, lang) for c in found]
         elif props.get("kind") == "vendor":
             props["state"] = "ok"
     return fc
