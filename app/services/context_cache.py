@@ -273,7 +273,12 @@ def _close(session: Session) -> None:
     session.info[_LAST_COMMIT] = _Commit(journal, data_version.committed_layout_versions(session))
 
 
-@sa_event.listens_for(Session, "after_rollback")
-def _forget(session: Session) -> None:
+@sa_event.listens_for(Session, "after_soft_rollback")
+def _forget(session: Session, previous_transaction: Any) -> None:
+    if session.in_transaction():
+        # a savepoint rolled back: the transaction goes on with some journalled saves undone and
+        # others kept, so its commit can no longer be followed in memory
+        _journal(session).opaque = True
+        return
     session.info.pop(_JOURNAL, None)
     session.info.pop(_LAST_COMMIT, None)

@@ -140,8 +140,14 @@ def _count_this_commit(session: Session) -> None:
         session.info[_BUMPED] = {int(c): int(v) for c, v in cursor.fetchall()}
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget(session: Session) -> None:
+@event.listens_for(Session, "after_soft_rollback")
+def _forget(session: Session, previous_transaction: object) -> None:
+    if session.in_transaction():
+        # A savepoint was rolled back and the transaction goes on: the writes made before it
+        # still wait to be counted, and the rows the commit changes can no longer be listed.
+        if session.info.get(_WROTE):
+            session.info[_BULK] = True
+        return
     session.info.pop(_WROTE, None)
     session.info.pop(_WATCH, None)
     session.info.pop(_BUMPED, None)

@@ -194,3 +194,39 @@ def test_memory_stays_bounded(db: Session) -> None:
     assert cache.hits == 1
     event_conflicts(db, older, cache=cache)
     assert len(cache) == 1 and cache.loads == 3
+
+
+def test_a_save_rolled_back_to_a_savepoint_is_not_followed(db: Session) -> None:
+    """A savepoint rolled back inside the transaction undoes journalled saves: the next commit
+    is answered by a reload."""
+    event = _event(db)
+    cache = ContextCache()
+    event_conflicts(db, event, cache=cache)
+    first, second, third = _booths(db, event, 3)
+    assert all(b.event is event for b in (first, second, third))  # as a save has them loaded
+    epsg = event.city.metric_epsg
+
+    def onto(booth: Booth, other: Booth) -> None:
+        square = to_metric(to_shape(booth.geom), epsg)
+        goal = to_metric(to_shape(other.geom), epsg).centroid
+        booth.geom = from_shape(
+            to_wgs84(
+                affinity.translate(square, goal.x - square.centroid.x, goal.y - square.centroid.y),
+                epsg,
+            ),
+            srid=4326,
+        )
+
+    onto(first, second)  # kept: flushed before the savepoint
+    db.flush()
+    savepoint = db.begin_nested()
+    onto(third, second)  # undone with the savepoint
+    db.flush()
+    savepoint.rollback()
+    second.label = "uji"
+    db.commit()
+    warm = _dicts(event_conflicts(db, event, cache=cache))
+    assert warm == _dicts(event_conflicts(db, event))
+    assert any(c["booth_code"] == first.code for c in warm)
+    assert not any(c["booth_code"] == third.code for c in warm)
+    assert cache.steps == 0

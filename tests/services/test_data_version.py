@@ -195,3 +195,17 @@ def test_a_raw_sql_write_in_the_session_counts_at_its_commit(db: Session) -> Non
     db.execute(text("UPDATE zone SET name = name WHERE city_id = :c"), {"c": city.id})
     db.commit()
     assert city_version(db, city.id) == version + 1
+
+
+def test_a_write_before_a_rolled_back_savepoint_still_counts(db: Session) -> None:
+    city = _city(db)
+    before = city_version(db, city.id)
+    booths = db.scalars(select(Booth).where(Booth.event_id == _event(db).id).limit(2)).all()
+    booths[0].label = "tetap"
+    db.flush()
+    savepoint = db.begin_nested()
+    booths[1].label = "dibatalkan"
+    db.flush()
+    savepoint.rollback()
+    db.commit()
+    assert city_version(db, city.id) == before + 1
