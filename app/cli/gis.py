@@ -24,6 +24,11 @@ _KEPT = define(
     id="Dipertahankan (terkunci): {kept}; dihapus: {removed}",
     en="Kept (locked): {kept}; removed: {removed}",
 )
+_MARGIN = define(
+    "cli.layout.safety_margin",
+    id="Batas aman di luar setiap jarak aman: {margin:m} m",
+    en="Safety margin beyond every clearance: {margin:m} m",
+)
 _REJECTED = define(
     "cli.layout.rejected",
     id="  posisi ditolak — {reason}: {n}",
@@ -74,6 +79,14 @@ _CONFLICT_TOTAL = define(
 @click.option("--emergency-lane", "emergency_lane_m", type=float, default=4.3, show_default=True)
 @click.option("--kerb-setback", "kerb_setback_m", type=float, default=0.0, show_default=True)
 @click.option("--prefix", default="AY", show_default=True)
+@click.option(
+    "--safety-margin",
+    "safety_margin_m",
+    type=float,
+    default=None,
+    help="Batas aman (m) di luar setiap jarak aman dan tepi koridor/jalur; disimpan untuk acara "
+    "ini. Bawaan: setelan acara (0,05).",
+)
 @click.option("--dry-run", is_flag=True, help="Hitung saja; tidak menyimpan.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @with_appcontext
@@ -95,6 +108,7 @@ def layout_command(event_slug: str, fmt: str, dry_run: bool, **params: object) -
     r = outcome.report
     say(_PLACED(placed=r["placed"], row_bound=r["row_bound"], area_bound=r["area_bound"]))
     say(_KEPT(kept=outcome.kept_locked, removed=outcome.removed))
+    say(_MARGIN(margin=r["safety_margin_m"]))
     for reason, n in sorted(r["rejected"].items()):
         say(_REJECTED(reason=reason, n=n))
     for note in outcome.reasons:

@@ -138,6 +138,7 @@ class LayoutReport:
     reasons: tuple[Msg, ...] = ()
     repaired_geometry: bool = False
     booth_depth_m: float | None = None
+    safety_margin_m: float = 0.0
 
     def to_dict(self, lang: str | None = None) -> dict[str, object]:
         """Plain values for JSON (the API, the planner's layout panel, the benchmark).
@@ -152,6 +153,7 @@ class LayoutReport:
             "reasons": [bilingual(m) if lang is None else render(m, lang) for m in self.reasons],
             "repaired_geometry": self.repaired_geometry,
             "booth_depth_m": self.booth_depth_m,
+            "safety_margin_m": self.safety_margin_m,
         }
 
 
@@ -304,10 +306,11 @@ def generate_layout(
     rejected = {k: int(round(v / spec.pitch_m)) for k, v in sorted(ctx.lost_m.items())}
     rejected.setdefault(spec.keep_clear_key, 0)
     rejected.setdefault("break", 0)
+    margin = spec.safety_margin_m  # the bound keeps the same hard limits: clearances + margin
     bound = row_bound(
         area,
         facilities=facilities,
-        clearances_m=clearances_m,
+        clearances_m={k: v + margin if v > 0 else v for k, v in clearances_m.items()},
         centreline=line,
         booth_width_m=spec.booth_width_m,
         booth_depth_m=spec.booth_depth_m,
@@ -333,6 +336,7 @@ def generate_layout(
         reasons=tuple(reasons),
         repaired_geometry=repaired,
         booth_depth_m=plan.depth_m,
+        safety_margin_m=margin,
     )
     return LayoutResult(
         booths=tuple(booths),
@@ -367,6 +371,7 @@ def _empty_result(
         reasons=tuple(reasons),
         repaired_geometry=repaired,
         booth_depth_m=None,
+        safety_margin_m=spec.safety_margin_m,
     )
     return LayoutResult(booths=(), emergency_lane=lane, report=report)
 

@@ -43,6 +43,10 @@ AREA_EPS_M2: Final = 1e-4
 #: allows 1 cm; 6 mm covers the rounding of EPSG:4326 coordinates stored with 7 decimals (up to
 #: 5.6 mm at the equator), so a booth flush with a stored kerb is not refused for noise.
 CONTAIN_TOL_M: Final = 0.006
+#: How far (m) a booth may stick out of the corridor when the layout keeps a safety margin: float
+#: noise only, so that an export rounded to 7 decimals (up to 5.6 mm) stays inside the conflict
+#: engine's 1 cm.
+EDGE_NOISE_M: Final = 0.001
 #: Step (m) by which a refused candidate slides forward when no better estimate is known.
 SLIDE_STEP_M: Final = 0.05
 #: Quarter-circle segments of clearance buffers; the buffer radius is enlarged so that the polygon
@@ -97,8 +101,11 @@ class PlacementContext:
         active = [facilities[i] for i in keep]
         geoms = np.empty(len(active), dtype=object)
         geoms[:] = [f.geometry for f in active]
-        clear = clear_all[keep]
-        cover = shapely.buffer(area, CONTAIN_TOL_M)
+        # with a safety margin, every clearance grows by it and the corridor's edge is checked to
+        # the millimetre (the rows keep the margin off the kerb where they have the room)
+        margin = spec.safety_margin_m
+        clear = clear_all[keep] + margin
+        cover = shapely.buffer(area, CONTAIN_TOL_M if margin == 0 else EDGE_NOISE_M)
         shapely.prepare(cover)
         shapely.prepare(area)
         if keep_clear is not None:

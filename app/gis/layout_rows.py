@@ -107,6 +107,8 @@ def plan_rows(*, half_left: float, half_right: float, spec: LayoutSpec) -> RowsP
     ([('left', 0), ('right', 0)], (-2.15, 2.15))
     """
     booth_depth_m, walkway_m = spec.booth_depth_m, spec.walkway_m
+    # off the kerb: the safety margin, or at least KERB_MARGIN_M, as far as the slack allows
+    kerb_margin_m = max(KERB_MARGIN_M, spec.safety_margin_m)
     kerb_setback_m, kerb_side = spec.kerb_setback_m, spec.kerb_side
     emergency_lane_m = spec.emergency_lane_m
     if spec.mode == "sidewalk":
@@ -120,7 +122,7 @@ def plan_rows(*, half_left: float, half_right: float, spec: LayoutSpec) -> RowsP
         if depth < booth_depth_m:
             notes.append(DEPTH_REDUCED(depth=depth, walkway=walkway_m, width=width))
         slack = room - depth
-        outer = kerb_half - kerb_setback_m - min(KERB_MARGIN_M, slack / 2.0)
+        outer = kerb_half - kerb_setback_m - min(kerb_margin_m, slack / 2.0)
         row = RowPlan(kerb_side, 0, outer - depth, outer)
         sign = row.sign
         far = -sign * (half_right if kerb_side == "left" else half_left)
@@ -136,7 +138,7 @@ def plan_rows(*, half_left: float, half_right: float, spec: LayoutSpec) -> RowsP
         if n <= 0:
             continue
         slack = max(0.0, space - n * booth_depth_m)
-        outer = half - kerb_setback_m - min(KERB_MARGIN_M, slack / 2.0)
+        outer = half - kerb_setback_m - min(kerb_margin_m, slack / 2.0)
         for r in range(n):
             back = outer - r * booth_depth_m
             rows.append(RowPlan(cast(Side, side), r, back - booth_depth_m, back))

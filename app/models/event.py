@@ -44,6 +44,10 @@ class Event(Timestamped, Base):
         UniqueConstraint("city_id", "slug", name="uq_event_city_slug"),
         CheckConstraint(in_list("status", EVENT_STATUSES), name="status"),
         CheckConstraint("end_time > start_time", name="hours"),
+        CheckConstraint(
+            "layout_safety_margin_m >= 0 AND layout_safety_margin_m <= 1",
+            name="layout_safety_margin",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -55,6 +59,10 @@ class Event(Timestamped, Base):
     end_time: Mapped[time] = mapped_column(Time, nullable=False)
     status: Mapped[str] = mapped_column(String(12), nullable=False, default="draft")
     copied_from_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="SET NULL"))
+    #: Metres the layout keeps beyond every clearance and edge (app.gis.layout_spec).
+    layout_safety_margin_m: Mapped[float] = mapped_column(
+        Float, nullable=False, default=0.05, server_default="0.05"
+    )
 
     city: Mapped[City] = relationship()
     corridors: Mapped[list[Zone]] = relationship(secondary=event_corridor, order_by=Zone.id)

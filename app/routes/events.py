@@ -29,6 +29,7 @@ _PARAMS = (
     "break_every_m",
     "emergency_lane_m",
     "kerb_setback_m",
+    "safety_margin_m",
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -134,10 +134,11 @@ def layout(slug: str) -> Response:
     r = outcome.report
     flash(
         _(
-            "%(placed)s lapak dibuat (batas per baris %(bound)s); %(kept)s lapak terkunci "
-            "dipertahankan; %(conflicts)s konflik.",
+            "%(placed)s lapak dibuat (batas per baris %(bound)s, batas aman %(margin)s m); "
+            "%(kept)s lapak terkunci dipertahankan; %(conflicts)s konflik.",
             placed=r["placed"],
             bound=r["row_bound"],
+            margin=format_decimal(r["safety_margin_m"]),
             kept=outcome.kept_locked,
             conflicts=outcome.conflicts.get("total", 0),
         ),

@@ -6,10 +6,11 @@ assignment: the vendor's business name and category for every member of staff, a
 private data (owner name, phone, NIB, access code) only when the caller says the user is a
 planner (``include_private``).
 
-Everything is written in EPSG:4326 with 7 decimals (about 1 cm), as PostGIS prints it for the
-GeoJSON API. CSV rows carry the geometry as WKT plus the lon/lat of its centroid; text cells
-that a spreadsheet would run as a formula get a leading apostrophe, which the CSV import
-removes again.
+Everything is written in EPSG:4326 with :data:`EXPORT_DECIMALS` (9: about 0.1 mm). The maps' 7
+decimals (about 1 cm) moved booths of a generated layout up to 6 mm, into a clearance or onto a
+neighbour, so the same layout read back had conflicts. CSV rows carry the geometry as WKT plus
+the lon/lat of its centroid; text cells that a spreadsheet would run as a formula get a leading
+apostrophe, which the CSV import removes again.
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ from app.services.errors import ServiceError
 from app.services.geojson import facilities_fc, zones_fc
 from app.services.layers import LAYERS
 from app.services.vendors import escape_formula
+
+#: Decimals of exported EPSG:4326 coordinates: 1e-9° is about 0.1 mm, far inside the layout's
+#: safety margin (5 cm) and the conflict engine's tolerances (1 cm, 0.01 m²).
+EXPORT_DECIMALS = 9
 
 #: format → (file suffix, MIME type)
 EXPORT_FORMATS: dict[str, tuple[str, str]] = {
@@ -118,7 +123,11 @@ def layer_table(
                 "Acara ini bukan milik kota tersebut.", "That event does not belong to this city."
             )
         return _booth_table(session, event, include_private=include_private)
-    fc = zones_fc(session, city) if layer == "zones" else facilities_fc(session, city)
+    fc = (
+        zones_fc(session, city, decimals=EXPORT_DECIMALS)
+        if layer == "zones"
+        else facilities_fc(session, city, decimals=EXPORT_DECIMALS)
+    )
     columns = ZONE_COLUMNS if layer == "zones" else FACILITY_COLUMNS
     rows = [{c: f["properties"].get(c) for c in columns} for f in fc["features"]]
     return LayerTable(layer, columns, rows, [f["geometry"] for f in fc["features"]])
@@ -141,7 +150,7 @@ def _booth_table(session: Session, event: Event, *, include_private: bool) -> La
         .subquery()
     )
     result = session.execute(
-        select(Booth, func.ST_AsGeoJSON(Booth.geom, 7), current.c.status, Vendor)
+        select(Booth, func.ST_AsGeoJSON(Booth.geom, EXPORT_DECIMALS), current.c.status, Vendor)
         .outerjoin(current, (current.c.booth_id == Booth.id) & (current.c.rank == 1))
         .outerjoin(Vendor, Vendor.id == current.c.vendor_id)
         .where(Booth.event_id == event.id)
@@ -320,9 +329,9 @@ def to_csv(table: LayerTable) -> bytes:
         writer.writerow(
             [
                 *(_csv_cell(row.get(c)) for c in table.columns),
-                shapely.to_wkt(geom, rounding_precision=7, trim=True),
-                f"{centroid.x:.7f}",
-                f"{centroid.y:.7f}",
+                shapely.to_wkt(geom, rounding_precision=EXPORT_DECIMALS, trim=True),
+                f"{centroid.x:.{EXPORT_DECIMALS}f}",
+                f"{centroid.y:.{EXPORT_DECIMALS}f}",
             ]
         )
     return ("\ufeff" + out.getvalue()).encode("utf-8")

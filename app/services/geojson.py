@@ -1,7 +1,8 @@
 """Layers as GeoJSON FeatureCollections (EPSG:4326) for maps, the API and exports.
 
-PostGIS writes the geometry (``ST_AsGeoJSON`` with 7 decimals ≈ 1 cm) so Python never parses
-WKB just to print it again.
+PostGIS writes the geometry (``ST_AsGeoJSON`` with 7 decimals ≈ 1 cm for maps and the API; exports
+ask for more, see :data:`app.services.export.EXPORT_DECIMALS`) so Python never parses WKB just to
+print it again.
 """
 
 from __future__ import annotations
@@ -20,10 +21,14 @@ def _fc(features: list[dict[str, Any]]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-def zones_fc(session: Session, city: City) -> dict[str, Any]:
+#: Decimals of EPSG:4326 coordinates on maps and in the API: 1e-7° is about 1 cm.
+MAP_DECIMALS = 7
+
+
+def zones_fc(session: Session, city: City, *, decimals: int = MAP_DECIMALS) -> dict[str, Any]:
     """The city's zones with kind, hours and rules as properties."""
     rows = session.execute(
-        select(Zone, func.ST_AsGeoJSON(Zone.geom, 7))
+        select(Zone, func.ST_AsGeoJSON(Zone.geom, decimals))
         .where(Zone.city_id == city.id)
         .order_by(Zone.kind, Zone.name)
     ).all()
@@ -50,10 +55,10 @@ def zones_fc(session: Session, city: City) -> dict[str, Any]:
     )
 
 
-def facilities_fc(session: Session, city: City) -> dict[str, Any]:
+def facilities_fc(session: Session, city: City, *, decimals: int = MAP_DECIMALS) -> dict[str, Any]:
     """The city's public facilities."""
     rows = session.execute(
-        select(Facility, func.ST_AsGeoJSON(Facility.geom, 7))
+        select(Facility, func.ST_AsGeoJSON(Facility.geom, decimals))
         .where(Facility.city_id == city.id)
         .order_by(Facility.kind, Facility.id)
     ).all()

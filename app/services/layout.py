@@ -18,6 +18,7 @@ from sqlalchemy.orm.util import identity_key
 from app.gis import rules
 from app.gis.crs import to_metric, to_metric_all, to_wgs84_all
 from app.gis.layout import LayoutResult, LayoutSpec, ReservedSlot, generate_layout
+from app.gis.layout_spec import DEFAULT_SAFETY_MARGIN_M
 from app.gis.shapes import BoothShape, FacilityShape
 from app.messages import Msg, bilingual, render
 from app.models import Booth, Event
@@ -44,6 +45,9 @@ class LayoutParams:
     emergency_lane_m: float = rules.DEFAULT_EMERGENCY_LANE_M
     kerb_setback_m: float = rules.DEFAULT_KERB_SETBACK_M
     prefix: str = "AY"
+    #: None: the event's own setting (``Event.layout_safety_margin_m``, 5 cm unless changed);
+    #: a value is used and kept as the event's setting.
+    safety_margin_m: float | None = None
 
     def validate(self) -> None:
         """Refuse sizes no street could take, with the field named."""
@@ -55,9 +59,12 @@ class LayoutParams:
             "break_every_m": (6.0, 1000.0),
             "emergency_lane_m": (0.0, 20.0),
             "kerb_setback_m": (0.0, 5.0),
+            "safety_margin_m": (0.0, 1.0),
         }
         for name, (lo, hi) in limits.items():
             value = getattr(self, name)
+            if value is None:
+                continue
             if not (lo <= value <= hi):
                 raise ServiceError(
                     f"{name} harus antara {lo:g} dan {hi:g} m (diberikan {value:g}).",
@@ -129,6 +136,13 @@ def generate_event_layout(
         )
     if not event.corridors:
         raise ServiceError("Acara belum punya koridor.", "The event has no corridor.")
+    if params.safety_margin_m is None:  # the event's setting
+        setting = event.layout_safety_margin_m
+        params = replace(
+            params, safety_margin_m=DEFAULT_SAFETY_MARGIN_M if setting is None else setting
+        )
+    else:  # kept as the event's setting (undone with the rest on a dry run)
+        event.layout_safety_margin_m = params.safety_margin_m
     # only the locked booths are read: every other booth is replaced in bulk below
     ctx = load_event(session, event, locked_only=True)
     locked = list(ctx.booths)
@@ -350,6 +364,11 @@ def run_generator(
             emergency_lane_m=params.emergency_lane_m,
             kerb_setback_m=params.kerb_setback_m,
             prefix=params.prefix,
+            safety_margin_m=(
+                params.safety_margin_m
+                if params.safety_margin_m is not None
+                else DEFAULT_SAFETY_MARGIN_M
+            ),
         ),
         reserved_slots=slots,
     )

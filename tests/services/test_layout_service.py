@@ -251,3 +251,20 @@ def test_a_warm_conflict_context_is_reloaded_after_a_layout(db: Session) -> None
     warm = [c.to_dict() for c in event_conflicts(db, event, cache=cache)]
     assert warm == [c.to_dict() for c in event_conflicts(db, event)]
     assert cache.loads == 2 and cache.steps == 0
+
+
+def test_safety_margin_is_the_events_setting(db: Session, runner) -> None:  # type: ignore[no-untyped-def]
+    event = _event(db)
+    assert event.layout_safety_margin_m == 0.05  # the default, from the migration
+    outcome = generate_event_layout(db, event, LayoutParams(), dry_run=True)
+    assert outcome.report["safety_margin_m"] == 0.05
+    outcome = generate_event_layout(db, event, LayoutParams(safety_margin_m=0.1))
+    assert outcome.report["safety_margin_m"] == 0.1
+    assert _event(db).layout_safety_margin_m == 0.1  # kept for the next layout
+    assert generate_event_layout(db, event, LayoutParams()).report["safety_margin_m"] == 0.1
+    with pytest.raises(ServiceError, match="safety_margin_m"):
+        generate_event_layout(db, event, LayoutParams(safety_margin_m=2.0))
+    result = runner.invoke(args=["layout", UPCOMING, "--safety-margin", "0.02"])
+    assert result.exit_code == 0, result.output
+    assert "Batas aman di luar setiap jarak aman: 0,02 m" in result.output
+    assert _event(db).layout_safety_margin_m == 0.02
