@@ -9,7 +9,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from app.cli.common import service_errors
+from app.cli.common import service_errors, text
 from app.db import get_session
 from app.services.audit import acting_as
 from app.services.cities import create_city, get_city
@@ -230,7 +230,7 @@ def import_vendors_command(file: Path, city_slug: str, dry_run: bool, fmt: str) 
     else:
         for p in report.problems:
             mark = "GALAT" if p.severity == "error" else "catatan"
-            click.echo(f"  baris {p.row} [{p.column}] {mark}: {p.message_id}", err=True)
+            click.echo(f"  baris {p.row} [{p.column}] {mark}: {text(p.msg)}", err=True)
         click.echo(
             f"{report.total} baris: {report.created} baru, {report.updated} diperbarui"
             f" — {'ditulis' if report.written else 'tidak ditulis'}"
