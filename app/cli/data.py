@@ -11,12 +11,13 @@ from flask.cli import with_appcontext
 
 from app.cli.common import service_errors, text
 from app.db import get_session
+from app.layers import LAYERS
 from app.services.audit import acting_as
 from app.services.cities import create_city, get_city
 from app.services.demo import demo_summary, dump, seed_demo
 from app.services.events import create_event, get_event
 from app.services.export import EXPORT_FORMATS, export_layer
-from app.services.layers import LAYERS, import_layer, read_layer_file
+from app.services.layers import import_layer, read_layer_file
 from app.services.vendors import import_vendors, read_rows
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import Text, func, literal, select
 
+from app.layers import LAYER_REGISTRY, LAYERS, layer_named
 from app.models import City, Event
 from app.ogc.collection import Collection
 from app.ogc.provider import Provider
@@ -18,7 +19,6 @@ EXTENT, BUFFER = 4096, 64
 #: Web Mercator's square world, the default bounds of ST_TileEnvelope
 WEB_MERCATOR = 20037508.342789244
 MVT = "application/vnd.mapbox-vector-tile"
-LAYERS = ("zones", "facilities", "booths")
 
 TileResponse = tuple[dict[str, str], int, bytes]
 
@@ -65,10 +65,11 @@ def resolve_layer(
     city_slug: str | None = None,
 ) -> Collection:
     """The collection a tile layer draws from; booths of unpublished events only for staff."""
-    if layer not in LAYERS:
-        raise TileError(404, f"unknown layer '{layer}' (zones, facilities, booths)")
-    if layer != "booths":
-        return Collection(layer, layer, layer, "")
+    spec = layer_named(layer)
+    if spec is None:
+        raise TileError(404, f"unknown layer '{layer}' ({', '.join(LAYERS)})")
+    if not spec.per_event:
+        return Collection(spec.ogc_collection, spec.ogc_collection, layer, "")
     if not event_slug:
         raise TileError(400, "the booths layer needs ?event=<slug>")
     query = select(Event.id, Event.status).where(Event.slug == event_slug)
@@ -144,7 +145,9 @@ def tile(
             exc.message.encode(),
         )
     data = render_tile(provider, coll, *zxy)
-    public = layer != "booths" or _published(provider, coll)
+    # resolve_layer accepted it, so the layer is registered; an event's layer is public once
+    # the event is published
+    public = not LAYER_REGISTRY[layer].per_event or _published(provider, coll)
     headers = {
         "Content-Type": MVT,
         "Cache-Control": "public, max-age=300" if public else "private, no-store",

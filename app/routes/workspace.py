@@ -21,6 +21,7 @@ from flask_wtf.csrf import generate_csrf
 from app.auth import permission_required
 from app.db import get_session
 from app.i18n import localize
+from app.layers import layer_named
 from app.models import Booth, City, Event
 from app.services.audit import acting_as
 from app.services.bbox import booths_geojson_text, layer_fc, parse_bbox
@@ -78,7 +79,8 @@ def layer(city_slug: str, layer: str) -> Response:
     city = get_city(session, city_slug)
     event = _event_arg(session, city)
     bbox = parse_bbox(request.args.get("bbox"))
-    if layer == "booths" and event is not None:
+    spec = layer_named(layer)
+    if spec is not None and spec.per_event and event is not None:
         if request.args.get("states") != "1":
             # the common case, and the big one: PostGIS writes the JSON; the map paints first
             # and colours booths by conflict from /conflicts just after
@@ -102,7 +104,7 @@ def conflicts(city_slug: str, event_slug: str) -> dict[str, Any]:
 def _after_edit(session: Any, layer: str, obj: Any, event: Event | None) -> dict[str, Any]:
     """The saved feature plus the conflicts it changed (one booth incrementally, else the event)."""
     body: dict[str, Any] = {"feature": feature_json(session, layer, obj)}
-    if layer == "booths" and isinstance(obj, Booth) and obj.event is not None:
+    if isinstance(obj, Booth) and obj.event is not None:
         body["conflicts"] = _messages(booth_conflicts(session, obj, cache=_context_cache()))
         body["booth_code"] = obj.code
     elif event is not None:

@@ -7,11 +7,13 @@ than inlined into the HTML: PostGIS filters with the GiST index and writes the J
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import JSON, Text, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
+from app.layers import layer_named
 from app.models import Booth, City, Event, Facility, Zone
 from app.ogc import params as ogc_params
 from app.services.errors import ServiceError
@@ -61,43 +63,58 @@ def layer_fc(
     states: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """One layer as a compact FeatureCollection (only what the map draws and edits)."""
-    feats: list[dict[str, Any]] = []
-    if layer == "zones":
-        for z, gj in _fc_rows(session, Zone, [Zone.city_id == city.id], bbox):
-            feats.append(
-                _f(
-                    gj,
-                    z.id,
-                    {
-                        "kind": z.kind,
-                        "name": z.name,
-                        "version": z.version,
-                        "capacity": z.capacity,
-                        "hours": _hours(z),
-                    },
-                )
-            )
-    elif layer == "facilities":
-        for f, gj in _fc_rows(session, Facility, [Facility.city_id == city.id], bbox):
-            feats.append(_f(gj, f.id, {"kind": f.kind, "name": f.name, "version": f.version}))
-    elif layer == "booths":
+    spec = layer_named(layer)
+    if spec is None:
+        raise ServiceError(f"Lapisan '{layer}' tidak dikenal.", f"Unknown layer '{layer}'.")
+    model: Any = spec.model
+    if spec.per_event:
         if event is None:
             raise ServiceError("Lapisan lapak perlu acara.", "The booth layer needs an event.")
-        states = states or {}
-        for b, gj in _fc_rows(session, Booth, [Booth.event_id == event.id], bbox):
-            props: dict[str, Any] = {"code": b.code, "kind": b.kind, "version": b.version}
-            if b.kind == "vendor":
-                props["state"] = states.get(b.code, "ok")
-            elif b.code in states:
-                props["state"] = states[b.code]
-            if b.locked:
-                props["locked"] = True
-            if b.label:
-                props["label"] = b.label
-            feats.append(_f(gj, b.id, props))
+        where = [model.event_id == event.id]
     else:
-        raise ServiceError(f"Lapisan '{layer}' tidak dikenal.", f"Unknown layer '{layer}'.")
+        where = [model.city_id == city.id]
+    properties = MAP_PROPERTIES[layer]
+    feats = [
+        _f(gj, row.id, properties(row, states or {}))
+        for row, gj in _fc_rows(session, model, where, bbox)
+    ]
     return {"type": "FeatureCollection", "features": feats}
+
+
+def _zone_map_properties(z: Zone, _states: Mapping[str, str]) -> dict[str, Any]:
+    return {
+        "kind": z.kind,
+        "name": z.name,
+        "version": z.version,
+        "capacity": z.capacity,
+        "hours": _hours(z),
+    }
+
+
+def _facility_map_properties(f: Facility, _states: Mapping[str, str]) -> dict[str, Any]:
+    return {"kind": f.kind, "name": f.name, "version": f.version}
+
+
+def _booth_map_properties(b: Booth, states: Mapping[str, str]) -> dict[str, Any]:
+    props: dict[str, Any] = {"code": b.code, "kind": b.kind, "version": b.version}
+    if b.kind == "vendor":
+        props["state"] = states.get(b.code, "ok")
+    elif b.code in states:
+        props["state"] = states[b.code]
+    if b.locked:
+        props["locked"] = True
+    if b.label:
+        props["label"] = b.label
+    return props
+
+
+#: What the planner's map gets of a feature of each registered layer (:mod:`app.layers`);
+#: booths carry their conflict state.
+MAP_PROPERTIES: dict[str, Callable[[Any, Mapping[str, str]], dict[str, Any]]] = {
+    "zones": _zone_map_properties,
+    "facilities": _facility_map_properties,
+    "booths": _booth_map_properties,
+}
 
 
 def _hours(z: Zone) -> str | None:

@@ -28,10 +28,10 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
+from app.layers import LAYER_REGISTRY, layer_named
 from app.models import HOLDING_STATUSES, Assignment, Booth, City, Event, Vendor
 from app.services.errors import ServiceError
 from app.services.geojson import facilities_fc, zones_fc
-from app.services.layers import LAYERS
 from app.services.vendors import escape_formula
 
 #: Decimals of exported EPSG:4326 coordinates: 1e-9° is about 0.1 mm, far inside the layout's
@@ -46,17 +46,10 @@ EXPORT_FORMATS: dict[str, tuple[str, str]] = {
     "kml": (".kml", "application/vnd.google-earth.kml+xml"),
 }
 
-ZONE_COLUMNS = (
-    "id",
-    "name",
-    "kind",
-    "capacity",
-    "allowed_categories",
-    "hours_start",
-    "hours_end",
-    "description",
-)
-FACILITY_COLUMNS = ("id", "kind", "name", "source")
+ZONE_COLUMNS = LAYER_REGISTRY["zones"].export_columns
+FACILITY_COLUMNS = LAYER_REGISTRY["facilities"].export_columns
+#: A city layer's rows as GeoJSON, by layer name (an event's booths have their own table).
+_CITY_LAYER_FC = {"zones": zones_fc, "facilities": facilities_fc}
 BOOTH_COLUMNS = (
     "id",
     "code",
@@ -111,9 +104,10 @@ def layer_table(
     include_private: bool = False,
 ) -> LayerTable:
     """The rows of one layer: a city's zones or facilities, or an event's booths."""
-    if layer not in LAYERS:
+    spec = layer_named(layer)
+    if spec is None:
         raise ServiceError(f"Lapisan '{layer}' tidak dikenal.", f"Unknown layer '{layer}'.")
-    if layer == "booths":
+    if spec.per_event:
         if event is None:
             raise ServiceError(
                 "Ekspor lapak perlu acara (--event).", "Exporting booths needs an event (--event)."
@@ -123,12 +117,8 @@ def layer_table(
                 "Acara ini bukan milik kota tersebut.", "That event does not belong to this city."
             )
         return _booth_table(session, event, include_private=include_private)
-    fc = (
-        zones_fc(session, city, decimals=EXPORT_DECIMALS)
-        if layer == "zones"
-        else facilities_fc(session, city, decimals=EXPORT_DECIMALS)
-    )
-    columns = ZONE_COLUMNS if layer == "zones" else FACILITY_COLUMNS
+    fc = _CITY_LAYER_FC[layer](session, city, decimals=EXPORT_DECIMALS)
+    columns = spec.export_columns
     rows = [{c: f["properties"].get(c) for c in columns} for f in fc["features"]]
     return LayerTable(layer, columns, rows, [f["geometry"] for f in fc["features"]])
 
@@ -216,13 +206,10 @@ def export_layer(
     )
     writer = {"geojson": to_geojson, "gpkg": to_gpkg, "csv": to_csv, "kml": to_kml}[fmt]
     suffix, mimetype = EXPORT_FORMATS[fmt]
-    stem = (
-        f"{city.slug}-{event.slug}-{layer}"
-        if layer == "booths" and event
-        else f"{city.slug}-{layer}"
-    )
+    per_event = LAYER_REGISTRY[layer].per_event
+    stem = f"{city.slug}-{event.slug}-{layer}" if per_event and event else f"{city.slug}-{layer}"
     return ExportFile(
-        f"{stem}{suffix}", mimetype, writer(table), private=include_private and layer == "booths"
+        f"{stem}{suffix}", mimetype, writer(table), private=include_private and per_event
     )
 
 

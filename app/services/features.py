@@ -9,8 +9,9 @@ backwards.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from geoalchemy2.shape import from_shape
 from shapely.geometry import shape
@@ -20,18 +21,15 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.gis.validate import DEFAULT_MAX_VERTICES
+from app.layers import LAYER_REGISTRY, layer_named
 from app.models import AuditEntry, Booth, City, Event, Facility, Zone
 from app.services.cities import city_extent
 from app.services.errors import Conflict, NotFound, ServiceError
 from app.services.layers import ImportReport, check_feature
 
-MODELS: dict[str, type[Zone] | type[Facility] | type[Booth]] = {
-    "zones": Zone,
-    "facilities": Facility,
-    "booths": Booth,
-}
-ENTITY = {"zones": "zone", "facilities": "facility", "booths": "booth"}
-LAYER_OF = {v: k for k, v in ENTITY.items()}
+#: The model of each registered layer, and the layer of each audited entity (for undo).
+MODELS: dict[str, Any] = {name: layer.model for name, layer in LAYER_REGISTRY.items()}
+LAYER_OF = {layer.entity: name for name, layer in LAYER_REGISTRY.items()}
 
 
 class InvalidFeature(ServiceError):
@@ -67,36 +65,52 @@ def feature_json(session: Session, layer: str, obj: Any) -> dict[str, Any]:
     model = MODELS[layer]
     geometry = session.scalar(select(func.ST_AsGeoJSON(model.geom, 7)).where(model.id == obj.id))
     props: dict[str, Any] = {"id": obj.id, "version": obj.version, "layer": layer}
-    if layer == "zones":
-        props.update(
-            name=obj.name,
-            kind=obj.kind,
-            capacity=obj.capacity,
-            allowed_categories=obj.allowed_categories,
-            description=obj.description,
-            hours_start=obj.hours_start.strftime("%H:%M") if obj.hours_start else None,
-            hours_end=obj.hours_end.strftime("%H:%M") if obj.hours_end else None,
-        )
-    elif layer == "facilities":
-        props.update(kind=obj.kind, name=obj.name, source=obj.source)
-    else:
-        props.update(
-            code=obj.code,
-            kind=obj.kind,
-            service=obj.service,
-            label=obj.label,
-            locked=obj.locked,
-            has_electricity=obj.has_electricity,
-            accessible=obj.accessible,
-            width_m=obj.width_m,
-            depth_m=obj.depth_m,
-        )
+    props.update(EDIT_PROPERTIES[layer](obj))
     return {
         "type": "Feature",
         "id": obj.id,
         "geometry": json.loads(geometry or "null"),
         "properties": props,
     }
+
+
+def _zone_edit_properties(obj: Zone) -> dict[str, Any]:
+    return {
+        "name": obj.name,
+        "kind": obj.kind,
+        "capacity": obj.capacity,
+        "allowed_categories": obj.allowed_categories,
+        "description": obj.description,
+        "hours_start": obj.hours_start.strftime("%H:%M") if obj.hours_start else None,
+        "hours_end": obj.hours_end.strftime("%H:%M") if obj.hours_end else None,
+    }
+
+
+def _facility_edit_properties(obj: Facility) -> dict[str, Any]:
+    return {"kind": obj.kind, "name": obj.name, "source": obj.source}
+
+
+def _booth_edit_properties(obj: Booth) -> dict[str, Any]:
+    return {
+        "code": obj.code,
+        "kind": obj.kind,
+        "service": obj.service,
+        "label": obj.label,
+        "locked": obj.locked,
+        "has_electricity": obj.has_electricity,
+        "accessible": obj.accessible,
+        "width_m": obj.width_m,
+        "depth_m": obj.depth_m,
+    }
+
+
+#: The editable properties the map's form gets for a feature of each registered layer
+#: (:mod:`app.layers`).
+EDIT_PROPERTIES: dict[str, Callable[[Any], dict[str, Any]]] = {
+    "zones": _zone_edit_properties,
+    "facilities": _facility_edit_properties,
+    "booths": _booth_edit_properties,
+}
 
 
 def _get(session: Session, layer: str, ident: int, city: City) -> Any:
@@ -160,17 +174,19 @@ def create_feature(
     max_vertices: int | None = DEFAULT_MAX_VERTICES,
 ) -> Any:
     """Validate and store a new zone, facility or booth (at most ``max_vertices`` coordinates)."""
-    if layer not in MODELS:
+    spec = layer_named(layer)
+    if spec is None:
         raise NotFound(f"Lapisan '{layer}' tidak dikenal.", f"Unknown layer '{layer}'.")
-    if layer == "booths":
+    if spec.per_event:
         if target.event is None:
             raise ServiceError("Lapak baru perlu acara.", "A new booth needs an event.")
         _closed(target.event)
     values = _values(feature, layer, target.city, base=None, max_vertices=max_vertices)
-    if layer == "booths":
-        obj: Any = Booth(event=target.event, **values)
+    model: Any = spec.model
+    if spec.per_event:
+        obj: Any = model(event=target.event, **values)
     else:
-        obj = MODELS[layer](city_id=target.city.id, **values)
+        obj = model(city_id=target.city.id, **values)
     session.add(obj)
     _flush(session)
     session.commit()
@@ -278,11 +294,8 @@ def undo_last(session: Session, *, user_id: int, city: City) -> dict[str, Any]:
         raise NotFound("Tidak ada perubahan untuk dibatalkan.", "Nothing to undo.")
     layer = LAYER_OF[entry.entity]
     model = MODELS[layer]
-    # session.get of a union of model classes is typed as their base; MODELS holds only these
-    current = cast(
-        "Zone | Facility | Booth | None",
-        session.get(model, entry.entity_id) if entry.entity_id else None,
-    )
+    # every registered layer's model has a version and an id (the registry types it as Any)
+    current: Any = session.get(model, entry.entity_id) if entry.entity_id else None
     if entry.action in ("update", "create") and current is not None:
         expected = (entry.after or {}).get("version")
         if expected is not None and current.version != expected:

@@ -8,7 +8,7 @@ write only when nothing is wrong.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
@@ -29,7 +29,8 @@ from app.gis.rules import (
     ZONE_KINDS,
 )
 from app.gis.validate import DEFAULT_MAX_VERTICES, check_geometry, close_rings, unclosed_rings
-from app.models import Booth, City, Event, Facility, Zone
+from app.layers import LAYER_REGISTRY, LAYERS, Layer, layer_named
+from app.models import City, Event
 from app.services.cities import city_extent
 from app.services.errors import ServiceError
 from app.services.layer_files import LayerFile, read_layer_file
@@ -43,13 +44,6 @@ __all__ = [
     "read_features",
     "read_layer_file",
 ]
-
-LAYERS = ("zones", "facilities", "booths")
-_GEOM_TYPES = {
-    "zones": {"Polygon"},
-    "facilities": {"Point", "LineString", "Polygon"},
-    "booths": {"Polygon"},
-}
 
 
 @dataclass(frozen=True)
@@ -194,9 +188,10 @@ def import_layer(
     A feature with more than ``max_vertices`` coordinates is refused, or simplified to fit
     (and reported) when ``simplify`` is True; open rings are refused unless ``repair``.
     """
-    if layer not in LAYERS:
+    spec = layer_named(layer)
+    if spec is None:
         raise ServiceError(f"Lapisan '{layer}' tidak dikenal.", f"Unknown layer '{layer}'.")
-    if layer == "booths" and event is None:
+    if spec.per_event and event is None:
         raise ServiceError("Lapak perlu --event.", "Booths need --event.")
     report = ImportReport(layer=layer)
     extent = city_extent(city)
@@ -220,8 +215,8 @@ def import_layer(
         return report
     savepoint = session.begin_nested()
     try:
-        for index, values in rows:
-            _write(session, city, layer, values, event, report, index)
+        for _, values in rows:
+            _write(session, city, spec, values, event, report)
         session.flush()
     except IntegrityError as exc:
         savepoint.rollback()
@@ -264,7 +259,7 @@ def check_feature(
     if geom is not None:
         result = check_geometry(
             geom,
-            allowed_types=_GEOM_TYPES[layer],
+            allowed_types=LAYER_REGISTRY[layer].geometry_types,
             extent=extent,
             repair=repair,
             max_vertices=max_vertices,
@@ -284,7 +279,7 @@ def check_feature(
         if result.simplified:
             report.simplified.append(Problem(index, "geometry", *result.simplified))
         geom = result.geometry
-    values = _PARSERS[layer](props, chk)
+    values = PROPERTY_RULES[layer](props, chk)
     if chk.bad or geom is None:
         return None
     values["geom"] = from_shape(geom, srid=4326)
@@ -294,38 +289,33 @@ def check_feature(
 def _write(
     session: Session,
     city: City,
-    layer: str,
+    layer: Layer,
     values: dict[str, Any],
     event: Event | None,
     report: ImportReport,
-    index: int,
 ) -> None:
-    if layer == "zones":
+    """Add the row, or update the one whose ``match_column`` has the same value in its scope."""
+    model: Any = layer.model
+    if layer.per_event:
+        assert event is not None
+        owner: dict[str, Any] = {"event": event}
+        scope = model.event_id == event.id
+    else:
+        owner = {"city": city}
+        scope = model.city_id == city.id
+    existing = None
+    if layer.match_column is not None:
+        column = getattr(model, layer.match_column)
         existing = session.scalars(
-            select(Zone).where(Zone.city_id == city.id, Zone.name == values["name"])
+            select(model).where(scope, column == values[layer.match_column])
         ).one_or_none()
-        if existing is None:
-            session.add(Zone(city=city, **values))
-            report.created += 1
-        else:
-            for key, value in values.items():
-                setattr(existing, key, value)
-            report.updated += 1
-    elif layer == "facilities":
-        session.add(Facility(city=city, **values))
+    if existing is None:
+        session.add(model(**owner, **values))
         report.created += 1
     else:
-        assert event is not None
-        existing_booth = session.scalars(
-            select(Booth).where(Booth.event_id == event.id, Booth.code == values["code"])
-        ).one_or_none()
-        if existing_booth is None:
-            session.add(Booth(event=event, **values))
-            report.created += 1
-        else:
-            for key, value in values.items():
-                setattr(existing_booth, key, value)
-            report.updated += 1
+        for key, value in values.items():
+            setattr(existing, key, value)
+        report.updated += 1
 
 
 def _zone_values(props: Mapping[str, Any], chk: _Checker) -> dict[str, Any]:
@@ -450,4 +440,10 @@ def _flag(props: Mapping[str, Any], key: str, chk: _Checker) -> bool:
     return False
 
 
-_PARSERS = {"zones": _zone_values, "facilities": _facility_values, "booths": _booth_values}
+#: Property checks of each registered layer (:data:`app.layers.LAYER_REGISTRY`): the feature's
+#: properties in, the model's column values out, problems reported through the checker.
+PROPERTY_RULES: dict[str, Callable[[Mapping[str, Any], _Checker], dict[str, Any]]] = {
+    "zones": _zone_values,
+    "facilities": _facility_values,
+    "booths": _booth_values,
+}
