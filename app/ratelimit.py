@@ -23,6 +23,7 @@ import secrets
 import threading
 import time
 from collections import OrderedDict, deque
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -75,6 +76,10 @@ class Limiter(Protocol):
     def hit(self, key: str, limit: Limit) -> float:
         """0 when allowed (and recorded); else the seconds until a hit would be allowed."""
 
+    def hit_all(self, checks: Sequence[tuple[str, Limit]]) -> float:
+        """:meth:`hit` on each ``(key, limit)`` in order, stopping at the first refused (its wait)
+        or 0 when all were allowed and recorded: one round trip for all of them."""
+
     def recent(self, key: str, window_s: int) -> Recent:
         """The hits recorded on ``key`` in the last ``window_s`` seconds (nothing recorded)."""
 
@@ -110,6 +115,14 @@ class MemoryLimiter:
             while len(self._hits) > self.max_keys:
                 self._hits.popitem(last=False)
             return 0.0
+
+    def hit_all(self, checks: Sequence[tuple[str, Limit]]) -> float:
+        """:meth:`hit` each in order until one is refused."""
+        for key, limit in checks:
+            wait = self.hit(key, limit)
+            if wait:
+                return wait
+        return 0.0
 
     def recent(self, key: str, window_s: int) -> Recent:
         """Count the hits of the last window."""
@@ -150,6 +163,24 @@ redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return 0
 """
 
+# The same for several keys in order, stopping at the first refused. KEYS: the keys; ARGV: now
+# (ms), a unique member, then window (ms) and count for each key in turn. Returns 0 when every
+# hit was recorded, else the refused key's wait in milliseconds (the keys before it keep theirs).
+_SLIDING_WINDOWS_LUA = """
+local now = tonumber(ARGV[1])
+for i, key in ipairs(KEYS) do
+  local window = tonumber(ARGV[2 * i + 1])
+  redis.call('ZREMRANGEBYSCORE', key, 0, now - window)
+  if redis.call('ZCARD', key) >= tonumber(ARGV[2 * i + 2]) then
+    local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+    return math.max(tonumber(oldest[2]) + window - now, 1)
+  end
+  redis.call('ZADD', key, now, ARGV[2])
+  redis.call('PEXPIRE', key, window)
+end
+return 0
+"""
+
 # KEYS[1]: the key; ARGV: now (ms), window (ms). Returns {count, oldest (ms), newest (ms)}.
 _RECENT_LUA = """
 redis.call('ZREMRANGEBYSCORE', KEYS[1], 0, tonumber(ARGV[1]) - tonumber(ARGV[2]))
@@ -178,6 +209,7 @@ class RedisLimiter:
         self.client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
         self.prefix = prefix + "rl:"
         self._script: Any = self.client.register_script(_SLIDING_WINDOW_LUA)
+        self._scripts: Any = self.client.register_script(_SLIDING_WINDOWS_LUA)
         self._recent: Any = self.client.register_script(_RECENT_LUA)
         self._add: Any = self.client.register_script(_ADD_LUA)
         self._fallback = MemoryLimiter()
@@ -201,6 +233,22 @@ class RedisLimiter:
         except redis.RedisError as exc:
             self._warn(exc)
             return self._fallback.hit(key, limit)
+        self._warned = False
+        return int(wait_ms) / 1000.0
+
+    def hit_all(self, checks: Sequence[tuple[str, Limit]]) -> float:
+        """:meth:`hit` each in order until one is refused, in one script call."""
+        import redis
+
+        now_ms = int(time.time() * 1000)
+        args: list[Any] = [now_ms, f"{now_ms}-{secrets.token_hex(4)}"]
+        for _, limit in checks:
+            args += [limit.window_s * 1000, limit.count]
+        try:
+            wait_ms = self._scripts(keys=[self.prefix + key for key, _ in checks], args=args)
+        except redis.RedisError as exc:
+            self._warn(exc)
+            return self._fallback.hit_all(checks)
         self._warned = False
         return int(wait_ms) / 1000.0
 
@@ -284,6 +332,20 @@ def hit(bucket: str, key: str, config_key: str) -> int:
     if limit is None:
         return 0
     return _whole_seconds(_limiter().hit(keyed(bucket, key), limit))
+
+
+def hit_all(*checks: tuple[str, str, str]) -> int:
+    """:func:`hit` for each ``(bucket, key, config_key)`` in order, stopping at the first
+    refused: the same counting in one round trip to Redis. Returns 0 or whole seconds to wait.
+    """
+    keyed_limits: list[tuple[str, Limit]] = []
+    for bucket, key, config_key in checks:
+        limit = _limit(config_key)
+        if limit is not None:
+            keyed_limits.append((keyed(bucket, key), limit))
+    if not keyed_limits:
+        return 0
+    return _whole_seconds(_limiter().hit_all(keyed_limits))
 
 
 def failure_wait(bucket: str, key: str, config_key: str) -> int:

@@ -171,3 +171,45 @@ def test_redis_down_counts_failures_in_memory(tmp_path: Path) -> None:
     limiter.add("k", 60)
     assert limiter.recent("k", 60).count == 1
     limiter.client.close()
+
+
+def _check_hit_all(limiter: MemoryLimiter | RedisLimiter) -> None:
+    """Several limits in one call count exactly as one hit() after another would, stopping at
+    the first refused: the per-IP hit stays counted when the per-code limit refuses."""
+    tag = time.time_ns()
+    ip, code = f"ip-{tag}", f"code-{tag}"
+    wide, narrow = Limit(10, 60), Limit(2, 60)
+    assert [limiter.hit_all([(ip, wide), (code, narrow)]) for _ in range(2)] == [0.0, 0.0]
+    refused = limiter.hit_all([(ip, wide), (code, narrow)])
+    assert 0 < refused <= 60
+    assert limiter.recent(ip, 60).count == 3 and limiter.recent(code, 60).count == 2
+    assert limiter.hit_all([(f"{ip}-x", Limit(1, 60)), (f"{code}-x", narrow)]) == 0.0
+    assert limiter.hit_all([(f"{ip}-x", Limit(1, 60)), (f"{code}-y", narrow)]) > 0
+    assert limiter.recent(f"{code}-y", 60).count == 0  # never reached past the refused IP
+    assert limiter.hit_all([]) == 0.0
+
+
+def test_hit_all_in_memory() -> None:
+    _check_hit_all(MemoryLimiter())
+
+
+def test_hit_all_in_redis_is_one_script_call(redis_url: str) -> None:
+    limiter = RedisLimiter(redis_url, prefix="test-rl:")
+    calls: list[object] = []
+    script = limiter._scripts
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(kwargs)
+        return script(*args, **kwargs)
+
+    limiter._scripts = counted
+    try:
+        _check_hit_all(limiter)
+        limit = Limit(5, 60)
+        calls.clear()
+        assert (
+            limiter.hit_all([(f"a-{time.time_ns()}", limit), (f"b-{time.time_ns()}", limit)]) == 0
+        )
+        assert len(calls) == 1
+    finally:
+        limiter.client.close()

@@ -142,10 +142,11 @@ def _lookup(code: str, phone4_raw: str, *, want: str) -> svc.Found:
     """Rate limits, input shape, then the constant-work lookup (with the vendor's view when
     ``want`` says so, in the same statement); raises :class:`_Failure`."""
     ip = request.remote_addr or "unknown"
-    wait = ratelimit.hit("lapak-ip", ip, "LAPAK_LIMIT_PER_IP")
     normalised = access.typed_code(code)
-    if not wait and normalised:
-        wait = ratelimit.hit("lapak-code", normalised, "LAPAK_LIMIT_PER_CODE")
+    checks = [("lapak-ip", ip, "LAPAK_LIMIT_PER_IP")]
+    if normalised:
+        checks.append(("lapak-code", normalised, "LAPAK_LIMIT_PER_CODE"))
+    wait = ratelimit.hit_all(*checks)  # per IP, then per code: one round trip
     if wait:
         raise _Failure(
             429,
