@@ -97,6 +97,13 @@ class Booth(Timestamped, Base):
             unique=True,
             postgresql_where=text("zone_id IS NOT NULL"),
         ),
+        # The hot reads: an OGC item page (count, ids in order) and the vendor lookup's desks.
+        Index("ix_booth_event_id_id", "event_id", "id"),
+        Index(
+            "ix_booth_service_desks",
+            "event_id",
+            postgresql_where=text("kind = 'service_desk'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
