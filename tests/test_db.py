@@ -1,5 +1,6 @@
 """Connections: a pooled connection the server ended is replaced without a ping round trip per
-checkout, and one-statement answers read in autocommit (no transaction left open)."""
+checkout, and one-statement answers read in autocommit (no transaction left open) with plans
+kept per connection."""
 
 from __future__ import annotations
 
@@ -50,8 +51,10 @@ def test_read_sessions_leave_no_transaction_open(database_url: str) -> None:
         read.execute(select(1))
         raw: Any = read.connection().connection.dbapi_connection
         assert raw.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+        assert read.scalar(text("SHOW plan_cache_mode")) == "force_generic_plan"
         write = get_session()
         write.execute(select(1))
         raw = write.connection().connection.dbapi_connection
         assert raw.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS
+        assert write.scalar(text("SHOW plan_cache_mode")) == "auto"  # other queries: as ever
     app.extensions["petalapak.engine"].dispose()
