@@ -12,7 +12,8 @@ Examples
 ('AY-001', 'priority')
 """
 
-from app.allocation.engine import allocate, draw_numbers, next_from_waitlist
+from app.allocation.engine import allocate
+from app.allocation.lottery import draw_numbers
 from app.allocation.model import (
     PHASES,
     REASON_CODES,
@@ -25,6 +26,7 @@ from app.allocation.model import (
     VendorIn,
     Weights,
 )
+from app.allocation.waitlist import next_from_waitlist
 
 __all__ = [
     "PHASES",

@@ -29,13 +29,15 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Final
 
 import numpy as np
+from numpy.typing import NDArray
 
 from app.allocation import explain
+from app.allocation.lottery import draw_numbers
 from app.allocation.matching import Neighbourhood, SectionCaps, assign_rows, linear_costs
 from app.allocation.model import (
     WAITLIST_REASONS,
@@ -49,93 +51,12 @@ from app.allocation.model import (
     Unplaced,
     VendorIn,
     Weights,
+    split_caps,
 )
+from app.allocation.typeflow import TypeFlow
 
 #: ``last_quality`` assumed for newcomers: neither owed a better spot nor due a worse one.
 NEWCOMER_LAST_QUALITY: Final = 0.5
-
-
-def draw_numbers(vendor_ids: Iterable[int], seed: int) -> dict[int, int]:
-    """Return each vendor's number (1 = first) in the lottery published with ``seed``.
-
-    The ids are sorted ascending and permuted by ``numpy.random.default_rng(seed)``; the vendor at
-    position ``i`` of the sorted list gets ``permutation[i] + 1``. Anyone with the vendor list and
-    the seed can repeat it, and the input order of the vendors does not matter.
-
-    Examples
-    --------
-    >>> d = draw_numbers([30, 10, 20], seed=20251123)
-    >>> sorted(d.values()), d == draw_numbers([10, 20, 30], seed=20251123)
-    ([1, 2, 3], True)
-    """
-    if seed < 0:
-        raise ValueError(f"the lottery seed must be a non-negative integer, got {seed}")
-    ids = sorted(vendor_ids)
-    perm = np.random.default_rng(seed).permutation(len(ids))
-    return {vid: int(p) + 1 for vid, p in zip(ids, perm, strict=True)}
-
-
-class _TypeFlow:
-    """Max flow from vendor types to booth types, answering "can all of them still be seated?".
-
-    Hard rules depend on a vendor only through (category, needs electricity, needs access) and on
-    a booth only through (allowed categories, electricity, access), so seating is a transport
-    problem between a few dozen types, not thousands of vendors. Adding one vendor is one
-    augmenting-path search on that small graph.
-    """
-
-    def __init__(self, ok: list[list[bool]], capacity: list[int]) -> None:
-        self.edges = [[bt for bt, fine in enumerate(row) if fine] for row in ok]
-        self.capacity = capacity
-        self.used = [0] * len(capacity)
-        self.flow: list[Counter[int]] = [Counter() for _ in ok]
-        self.holders: list[set[int]] = [set() for _ in capacity]
-
-    def add(self, vt: int, amount: int = 1) -> int:
-        """Seat up to ``amount`` more vendors of type ``vt``; return how many fit."""
-        pushed = 0
-        while pushed < amount:
-            path = self._path(vt)
-            if path is None:
-                break
-            step = min(amount - pushed, self.capacity[path[-1]] - self.used[path[-1]])
-            for i in range(1, len(path) - 1, 2):  # backward edges: booth path[i] → vendor path[i+1]
-                step = min(step, self.flow[path[i + 1]][path[i]])
-            for i in range(0, len(path) - 1, 2):
-                v, b = path[i], path[i + 1]
-                self.flow[v][b] += step
-                self.holders[b].add(v)
-                if i + 2 < len(path):
-                    w = path[i + 2]
-                    self.flow[w][b] -= step
-                    if self.flow[w][b] == 0:
-                        self.holders[b].discard(w)
-            self.used[path[-1]] += step
-            pushed += step
-        return pushed
-
-    def _path(self, vt: int) -> list[int] | None:
-        parent_b: dict[int, int] = {}
-        parent_v: dict[int, int] = {vt: -1}
-        queue = [vt]
-        for v in queue:
-            for b in self.edges[v]:
-                if b in parent_b:
-                    continue
-                parent_b[b] = v
-                if self.used[b] < self.capacity[b]:
-                    path = [b]
-                    while True:
-                        v0 = parent_b[path[-1]]
-                        path.append(v0)
-                        if parent_v[v0] < 0:
-                            return path[::-1]
-                        path.append(parent_v[v0])
-                for w in sorted(self.holders[b]):
-                    if w not in parent_v:
-                        parent_v[w] = b
-                        queue.append(w)
-        return None
 
 
 @dataclass
@@ -143,21 +64,6 @@ class _Pending:
     vendor: VendorIn
     reason: ReasonCode
     detail: dict[str, Scalar] = field(default_factory=dict)
-
-
-def _split_caps(caps: Caps | None) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
-    event: dict[str, int] = {}
-    section: dict[tuple[str, str], int] = {}
-    for (sec, cat), cap in (caps or {}).items():
-        if isinstance(cap, bool) or not isinstance(cap, int | np.integer) or cap < 0:
-            raise ValueError(
-                f"cap for ({sec!r}, {cat!r}) must be a non-negative integer, got {cap!r}"
-            )
-        if sec is None:
-            event[cat] = int(cap)
-        else:
-            section[(sec, cat)] = int(cap)
-    return event, section
 
 
 def _unusable_reason(v: VendorIn, booth: BoothIn | None, taken: bool) -> str | None:
@@ -238,7 +144,7 @@ class _Run:
         self.seed = seed
         self.w = weights
         self.rounds = rounds
-        self.event_caps, self.section_caps = _split_caps(caps)
+        self.event_caps, self.section_caps = split_caps(caps)
         self.draws = draw_numbers((v.id for v in self.vendors), seed)
         self.order = sorted(self.vendors, key=lambda v: (v.priority_rank, self.draws[v.id]))
         self.seniority = {v.id: i for i, v in enumerate(self.order)}
@@ -321,207 +227,296 @@ class _Run:
 
     def admit(self) -> _Admission:
         """Admit the remaining vendors in priority order while they can all still be seated."""
-        bs = self.booths
         candidates = [v for v in self.order if v.pinned_booth is None and v.id not in self.phase_of]
-        usable = [i for i, b in enumerate(bs) if not b.blocked]
+        usable = [i for i, booth in enumerate(self.booths) if not booth.blocked]
         free = [i for i in usable if i not in self.holder]
-        static_types = {
-            (bs[i].allowed_categories, bs[i].has_electricity, bs[i].accessible) for i in usable
-        }
-
-        def static_reason(v: VendorIn) -> ReasonCode | None:
-            allowed = [t for t in static_types if t[0] is None or v.category in t[0]]
-            if not allowed:
-                return "no_allowed_booth"
-            if not any(
-                (e or not v.needs_electricity) and (a or not v.needs_accessibility)
-                for _, e, a in allowed
-            ):
-                return "needs_not_met"
-            return None
-
-        # A section whose cap for a category is full is closed to it; other section caps bound
-        # how many of the category can be admitted (exact when needs do not interact).
-        closed = {key for key, cap in self.section_caps.items() if self.per_sec[key] >= cap}
-        bound: dict[str, float] = {}
-        for cat in {c for _, c in self.section_caps}:
-            per_section = Counter(bs[i].section for i in free if bs[i].allows(cat))
-            bound[cat] = sum(
-                min(n, self.section_caps.get((s, cat), math.inf) - self.per_sec[(s, cat)])
-                for s, n in per_section.items()
-            )
-
-        vtypes: dict[tuple[str, bool, bool], int] = {}
-        for v in candidates:
-            vtypes.setdefault((v.category, v.needs_electricity, v.needs_accessibility), len(vtypes))
-        btypes: dict[tuple[frozenset[str] | None, frozenset[str], bool, bool], int] = {}
-        bcount: Counter[int] = Counter()
-        col_type: list[int] = []
-        for i in free:
-            b = bs[i]
-            shut = frozenset(c for s, c in closed if s == b.section)
-            t = btypes.setdefault(
-                (b.allowed_categories, shut, b.has_electricity, b.accessible), len(btypes)
-            )
-            bcount[t] += 1
-            col_type.append(t)
-        ok = [
-            [
-                (allowed is None or cat in allowed)
-                and cat not in shut
-                and (e or not ne)
-                and (a or not na)
-                for (allowed, shut, e, a) in btypes
-            ]
-            for (cat, ne, na) in vtypes
-        ]
-        capacity = [bcount[t] for t in range(len(btypes))]
-
-        def run(check_each: bool) -> tuple[list[VendorIn], list[_Pending]] | None:
-            flow = _TypeFlow(ok, capacity)
-            taken: Counter[str] = Counter()
-            out: list[VendorIn] = []
-            rejected: list[_Pending] = []
-            failed: set[int] = set()
-            for v in candidates:
-                reason = static_reason(v)
-                if reason is not None:
-                    detail = self.detail(v) | {
-                        "needs_electricity": v.needs_electricity,
-                        "needs_accessibility": v.needs_accessibility,
-                    }
-                    rejected.append(_Pending(v, reason, detail))
-                    continue
-                cat_cap = self.event_caps.get(v.category)
-                if cat_cap is not None and self.per_cat[v.category] + taken[v.category] >= cat_cap:
-                    detail = self.detail(v) | {"cap": cat_cap, "cap_section": None}
-                    rejected.append(_Pending(v, "cap_reached", detail))
-                    continue
-                if taken[v.category] >= bound.get(v.category, math.inf):
-                    sections = sorted(s for s, c in self.section_caps if c == v.category)
-                    detail = self.detail(v) | {
-                        "cap": int(bound[v.category]),
-                        "cap_section": ", ".join(sections),
-                    }
-                    rejected.append(_Pending(v, "cap_reached", detail))
-                    continue
-                t = vtypes[(v.category, v.needs_electricity, v.needs_accessibility)]
-                if check_each and (t in failed or flow.add(t) == 0):
-                    failed.add(t)
-                    rejected.append(_Pending(v, "lottery_lost", self.detail(v)))
-                    continue
-                taken[v.category] += 1
-                out.append(v)
-            if not check_each:
-                demand = Counter(
-                    vtypes[(v.category, v.needs_electricity, v.needs_accessibility)] for v in out
-                )
-                if any(flow.add(t, k) < k for t, k in sorted(demand.items())):
-                    return None
-            return out, rejected
-
+        booth_kinds = {
+            (self.booths[i].allowed_categories, self.booths[i].has_electricity,
+             self.booths[i].accessible)
+            for i in usable
+        }  # fmt: skip
+        section_bounds = self._section_cap_bounds(free)
+        types = self._type_table(candidates, free)
         # Usually everyone admissible fits: one flow for all at once; else one vendor at a time.
-        decided = run(check_each=False) or run(check_each=True)
+        decided = self._admit_in_order(
+            candidates, booth_kinds, section_bounds, types, check_each=False
+        ) or self._admit_in_order(candidates, booth_kinds, section_bounds, types, check_each=True)
         assert decided is not None
         self.admitted, rejected = decided
         self.pending.extend(rejected)
-        return _Admission(free, vtypes, ok, col_type)
+        return _Admission(free, types.vendor_types, types.fits, types.column_type)
+
+    @staticmethod
+    def _never_fits(vendor: VendorIn, booth_kinds: set[_BoothKind]) -> ReasonCode | None:
+        """Why no usable booth could ever take ``vendor``, whatever the others do; else None."""
+        allowed = [kind for kind in booth_kinds if kind[0] is None or vendor.category in kind[0]]
+        if not allowed:
+            return "no_allowed_booth"
+        if not any(
+            (has_power or not vendor.needs_electricity)
+            and (step_free or not vendor.needs_accessibility)
+            for _, has_power, step_free in allowed
+        ):
+            return "needs_not_met"
+        return None
+
+    def _closed_sections(self) -> set[tuple[str, str]]:
+        """(section, category) pairs whose section cap is already full."""
+        return {key for key, cap in self.section_caps.items() if self.per_sec[key] >= cap}
+
+    def _section_cap_bounds(self, free: list[int]) -> dict[str, float]:
+        """Per category with section caps: how many more it can seat in the free booths.
+
+        A section whose cap for a category is full is closed to it; other section caps bound how
+        many of the category can be admitted (exact when needs do not interact).
+        """
+        bounds: dict[str, float] = {}
+        for category in {c for _, c in self.section_caps}:
+            free_per_section = Counter(
+                self.booths[i].section for i in free if self.booths[i].allows(category)
+            )
+            bounds[category] = sum(
+                min(
+                    count,
+                    self.section_caps.get((section, category), math.inf)
+                    - self.per_sec[(section, category)],
+                )
+                for section, count in free_per_section.items()
+            )
+        return bounds
+
+    def _type_table(self, candidates: list[VendorIn], free: list[int]) -> _TypeTable:
+        """Vendors and free booths grouped into types, and which vendor type fits which."""
+        closed = self._closed_sections()
+        vendor_types: dict[tuple[str, bool, bool], int] = {}
+        for v in candidates:
+            vendor_types.setdefault(_vendor_type_key(v), len(vendor_types))
+        booth_types: dict[tuple[frozenset[str] | None, frozenset[str], bool, bool], int] = {}
+        booths_per_type: Counter[int] = Counter()
+        column_type: list[int] = []
+        for i in free:
+            booth = self.booths[i]
+            shut = frozenset(c for s, c in closed if s == booth.section)
+            key = (booth.allowed_categories, shut, booth.has_electricity, booth.accessible)
+            booth_type = booth_types.setdefault(key, len(booth_types))
+            booths_per_type[booth_type] += 1
+            column_type.append(booth_type)
+        fits = [
+            [
+                (allowed is None or category in allowed)
+                and category not in shut
+                and (has_power or not needs_power)
+                and (step_free or not needs_step_free)
+                for (allowed, shut, has_power, step_free) in booth_types
+            ]
+            for (category, needs_power, needs_step_free) in vendor_types
+        ]
+        capacity = [booths_per_type[t] for t in range(len(booth_types))]
+        return _TypeTable(vendor_types, fits, capacity, column_type)
+
+    def _cap_rejection(
+        self, vendor: VendorIn, admitted_so_far: Counter[str], section_bounds: dict[str, float]
+    ) -> _Pending | None:
+        """The vendor's category cap (whole event, or its sections together) is full; else None."""
+        category = vendor.category
+        event_cap = self.event_caps.get(category)
+        if (
+            event_cap is not None
+            and self.per_cat[category] + admitted_so_far[category] >= event_cap
+        ):
+            detail = self.detail(vendor) | {"cap": event_cap, "cap_section": None}
+            return _Pending(vendor, "cap_reached", detail)
+        if admitted_so_far[category] >= section_bounds.get(category, math.inf):
+            sections = sorted(s for s, c in self.section_caps if c == category)
+            detail = self.detail(vendor) | {
+                "cap": int(section_bounds[category]),
+                "cap_section": ", ".join(sections),
+            }
+            return _Pending(vendor, "cap_reached", detail)
+        return None
+
+    def _admit_in_order(
+        self,
+        candidates: list[VendorIn],
+        booth_kinds: set[_BoothKind],
+        section_bounds: dict[str, float],
+        types: _TypeTable,
+        *,
+        check_each: bool,
+    ) -> tuple[list[VendorIn], list[_Pending]] | None:
+        """Walk the candidates in priority order, admitting whoever can still be seated.
+
+        ``check_each=False`` admits everyone the caps allow and checks once that they all fit
+        (None when they do not); ``check_each=True`` checks every vendor as it comes, so the
+        lottery decides who is left out.
+        """
+        flow = TypeFlow(types.fits, types.capacity)
+        admitted_per_category: Counter[str] = Counter()
+        admitted: list[VendorIn] = []
+        rejected: list[_Pending] = []
+        types_full: set[int] = set()
+        for v in candidates:
+            reason = self._never_fits(v, booth_kinds)
+            if reason is not None:
+                detail = self.detail(v) | {
+                    "needs_electricity": v.needs_electricity,
+                    "needs_accessibility": v.needs_accessibility,
+                }
+                rejected.append(_Pending(v, reason, detail))
+                continue
+            over_cap = self._cap_rejection(v, admitted_per_category, section_bounds)
+            if over_cap is not None:
+                rejected.append(over_cap)
+                continue
+            vendor_type = types.vendor_types[_vendor_type_key(v)]
+            if check_each and (vendor_type in types_full or flow.add(vendor_type) == 0):
+                types_full.add(vendor_type)
+                rejected.append(_Pending(v, "lottery_lost", self.detail(v)))
+                continue
+            admitted_per_category[v.category] += 1
+            admitted.append(v)
+        if not check_each:
+            demand = Counter(types.vendor_types[_vendor_type_key(v)] for v in admitted)
+            if any(flow.add(t, k) < k for t, k in sorted(demand.items())):
+                return None
+        return admitted, rejected
 
     # -- phase 4: matching ----------------------------------------------------------------------
 
     def match(self, adm: _Admission) -> None:
         """Seat the admitted vendors in the free booths at the lowest total cost."""
         rows = sorted(self.admitted, key=lambda v: v.id)
-        n, w, bs = len(rows), self.w, self.booths
-        if n == 0:
+        if not rows:
             return
-        cols = adm.free
-        sections = sorted({b.section for b in bs})
-        sidx = {s: i for i, s in enumerate(sections)}
-        cats = sorted({v.category for v in rows})
-        kidx = {c: i for i, c in enumerate(cats)}
-        row_cat = np.fromiter((kidx[v.category] for v in rows), dtype=np.intp, count=n)
-
-        has_prefs = np.fromiter((bool(v.preferred_sections) for v in rows), dtype=bool, count=n)
-        section_cost = np.repeat(
-            np.where(has_prefs, w.section_preference, 0.0)[:, None], len(sections), axis=1
+        columns = adm.free
+        sections = sorted({b.section for b in self.booths})
+        section_index = {s: i for i, s in enumerate(sections)}
+        categories = sorted({v.category for v in rows})
+        category_index = {c: i for i, c in enumerate(categories)}
+        row_category = np.fromiter(
+            (category_index[v.category] for v in rows), dtype=np.intp, count=len(rows)
         )
-        for r, v in enumerate(rows):
-            k = len(v.preferred_sections)
-            for rank, s in reversed(list(enumerate(v.preferred_sections))):
-                if s in sidx:
-                    section_cost[r, sidx[s]] = w.section_preference * rank / k
-            prev = self.previous_section(v)
-            if prev is not None and w.keep_previous:
-                section_cost[r] += w.keep_previous
-                section_cost[r, sidx[prev]] -= w.keep_previous
-        last = np.fromiter(
-            (NEWCOMER_LAST_QUALITY if v.last_quality is None else v.last_quality for v in rows),
-            dtype=np.float64,
-            count=n,
+        column_section = np.fromiter(
+            (section_index[self.booths[i].section] for i in columns),
+            dtype=np.intp,
+            count=len(columns),
         )
-        quality_weight = w.quality + w.rotation_fairness * (1.0 - last)
-        col_section = np.fromiter(
-            (sidx[bs[i].section] for i in cols), dtype=np.intp, count=len(cols)
-        )
-        col_badness = 1.0 - np.fromiter(
-            (bs[i].quality for i in cols), dtype=np.float64, count=len(cols)
+        column_badness = 1.0 - np.fromiter(
+            (self.booths[i].quality for i in columns), dtype=np.float64, count=len(columns)
         )
         row_type = np.fromiter(
-            (adm.vtypes[(v.category, v.needs_electricity, v.needs_accessibility)] for v in rows),
-            dtype=np.intp,
-            count=n,
+            (adm.vtypes[_vendor_type_key(v)] for v in rows), dtype=np.intp, count=len(rows)
         )
         cost = linear_costs(
-            section_cost,
-            col_section,
-            quality_weight,
-            col_badness,
+            self._section_costs(rows, section_index),
+            column_section,
+            self._quality_weights(rows),
+            column_badness,
             row_type=row_type,
             col_type=np.asarray(adm.col_type, dtype=np.intp),
             type_ok=np.asarray(adm.ok, dtype=bool),
         )
-
-        neighbours: Neighbourhood | None = None
-        wn = w.neighbour_same_category
-        if wn != 0.0:
-            col_of = {b: j for j, b in enumerate(cols)}
-            rows_of = {c: np.flatnonzero(row_cat == k) for c, k in kidx.items()}
-            first: list[int] = []
-            second: list[int] = []
-            for j, b in enumerate(cols):
-                for a in sorted(self.adjacent[b]):
-                    held = self.holder.get(a)
-                    if held is not None and held.category in rows_of:
-                        cost[rows_of[held.category], j] += wn
-                    elif a in col_of and col_of[a] > j:
-                        first.append(j)
-                        second.append(col_of[a])
-            neighbours = Neighbourhood(
-                np.asarray(first, dtype=np.intp), np.asarray(second, dtype=np.intp), wn, len(cols)
-            )
-        caps: SectionCaps | None = None
-        if self.section_caps:
-            room = np.full((len(sections), len(cats)), np.inf)
-            for (s, c), cap in self.section_caps.items():
-                if s in sidx and c in kidx:
-                    room[sidx[s], kidx[c]] = cap - self.per_sec[(s, c)]
-            caps = SectionCaps(room)
-        seniority = np.fromiter((self.seniority[v.id] for v in rows), dtype=np.intp, count=n)
-        assign = assign_rows(
+        neighbours = self._neighbour_terms(cost, columns, row_category, category_index)
+        assignment = assign_rows(
             cost,
-            row_cat=row_cat,
-            n_cat=len(cats),
-            col_section=col_section,
-            row_seniority=seniority,
+            row_cat=row_category,
+            n_cat=len(categories),
+            col_section=column_section,
+            row_seniority=np.fromiter(
+                (self.seniority[v.id] for v in rows), dtype=np.intp, count=len(rows)
+            ),
             neighbours=neighbours,
-            caps=caps,
+            caps=self._section_room(section_index, category_index),
             rounds=self.rounds,
         )
+        self._seat(rows, columns, assignment)
+
+    def _section_costs(
+        self, rows: list[VendorIn], section_index: dict[str, int]
+    ) -> NDArray[np.float64]:
+        """Per vendor and section: the cost of a section the vendor did not ask for first, and of
+        leaving last event's section."""
+        weights = self.w
+        has_prefs = np.fromiter(
+            (bool(v.preferred_sections) for v in rows), dtype=bool, count=len(rows)
+        )
+        costs = np.repeat(
+            np.where(has_prefs, weights.section_preference, 0.0)[:, None],
+            len(section_index),
+            axis=1,
+        )
+        for r, v in enumerate(rows):
+            n_prefs = len(v.preferred_sections)
+            for rank, section in reversed(list(enumerate(v.preferred_sections))):
+                if section in section_index:
+                    costs[r, section_index[section]] = weights.section_preference * rank / n_prefs
+            previous = self.previous_section(v)
+            if previous is not None and weights.keep_previous:
+                costs[r] += weights.keep_previous
+                costs[r, section_index[previous]] -= weights.keep_previous
+        return costs
+
+    def _quality_weights(self, rows: list[VendorIn]) -> NDArray[np.float64]:
+        """How much each vendor's booth quality counts: more for those who had a poor one."""
+        last = np.fromiter(
+            (NEWCOMER_LAST_QUALITY if v.last_quality is None else v.last_quality for v in rows),
+            dtype=np.float64,
+            count=len(rows),
+        )
+        weights: NDArray[np.float64] = self.w.quality + self.w.rotation_fairness * (1.0 - last)
+        return weights
+
+    def _neighbour_terms(
+        self,
+        cost: NDArray[np.float64],
+        columns: list[int],
+        row_category: NDArray[np.intp],
+        category_index: dict[str, int],
+    ) -> Neighbourhood | None:
+        """Same-category neighbours: a cost beside booths already held (added to ``cost``), and
+        the pairs of free booths side by side for the matching; None when the weight is 0."""
+        weight = self.w.neighbour_same_category
+        if weight == 0.0:
+            return None
+        column_of = {booth: j for j, booth in enumerate(columns)}
+        rows_of = {c: np.flatnonzero(row_category == k) for c, k in category_index.items()}
+        first: list[int] = []
+        second: list[int] = []
+        for j, booth in enumerate(columns):
+            for beside in sorted(self.adjacent[booth]):
+                held = self.holder.get(beside)
+                if held is not None and held.category in rows_of:
+                    cost[rows_of[held.category], j] += weight
+                elif beside in column_of and column_of[beside] > j:
+                    first.append(j)
+                    second.append(column_of[beside])
+        return Neighbourhood(
+            np.asarray(first, dtype=np.intp),
+            np.asarray(second, dtype=np.intp),
+            weight,
+            len(columns),
+        )
+
+    def _section_room(
+        self, section_index: dict[str, int], category_index: dict[str, int]
+    ) -> SectionCaps | None:
+        """Room left under each section cap, per section and category; None without caps."""
+        if not self.section_caps:
+            return None
+        room = np.full((len(section_index), len(category_index)), np.inf)
+        for (section, category), cap in self.section_caps.items():
+            if section in section_index and category in category_index:
+                room[section_index[section], category_index[category]] = (
+                    cap - self.per_sec[(section, category)]
+                )
+        return SectionCaps(room)
+
+    def _seat(self, rows: list[VendorIn], columns: list[int], assignment: NDArray[np.intp]) -> None:
+        """Place every matched vendor; those the matching left out were over a section cap."""
         dropped: list[VendorIn] = []
         for r, v in enumerate(rows):
-            if assign[r] >= 0:
-                self.place(v, cols[int(assign[r])], "priority")
+            if assignment[r] >= 0:
+                self.place(v, columns[int(assignment[r])], "priority")
             else:
                 dropped.append(v)
         for v in dropped:  # over a section cap that the matching could not avoid
@@ -538,30 +533,32 @@ class _Run:
     # -- result ---------------------------------------------------------------------------------
 
     def result(self) -> AllocationResult:
-        w, bs = self.w, self.booths
+        weights = self.w
         parts: dict[int, dict[str, float]] = {}
-        for vid, b in self.booth_of.items():
-            v = self.holder[b]
-            parts[vid] = _parts(v, bs[b], self.previous_section(v), w)
-        if w.neighbour_same_category != 0.0:
-            half = w.neighbour_same_category / 2.0
-            for b, v in self.holder.items():
+        for vendor_id, booth_index in self.booth_of.items():
+            vendor = self.holder[booth_index]
+            parts[vendor_id] = _parts(
+                vendor, self.booths[booth_index], self.previous_section(vendor), weights
+            )
+        if weights.neighbour_same_category != 0.0:
+            half = weights.neighbour_same_category / 2.0
+            for booth_index, vendor in self.holder.items():
                 same = sum(
                     1
-                    for a in self.adjacent[b]
-                    if a in self.holder and self.holder[a].category == v.category
+                    for beside in self.adjacent[booth_index]
+                    if beside in self.holder and self.holder[beside].category == vendor.category
                 )
-                parts[v.id]["neighbour_same_category"] = half * same
+                parts[vendor.id]["neighbour_same_category"] = half * same
         position = {
             v.id: i + 1
             for i, v in enumerate(sorted(self.admitted, key=lambda v: self.seniority[v.id]))
         }
         placements: list[Placement] = []
         for v in self.vendors:
-            b_or_none = self.booth_of.get(v.id)
-            if b_or_none is None:
+            held = self.booth_of.get(v.id)
+            if held is None:
                 continue
-            booth = bs[b_or_none]
+            booth = self.booths[held]
             phase = self.phase_of[v.id]
             d = self.detail(v) | {
                 "booth_code": booth.code,
@@ -605,6 +602,24 @@ class _Run:
         return AllocationResult(
             tuple(placements), tuple(unplaced), waitlist, objective, self.seed, dict(self.draws)
         )
+
+
+#: A usable booth's (allowed categories, has electricity, step-free) as phase 3 first sees it.
+_BoothKind = tuple[frozenset[str] | None, bool, bool]
+
+
+def _vendor_type_key(v: VendorIn) -> tuple[str, bool, bool]:
+    return (v.category, v.needs_electricity, v.needs_accessibility)
+
+
+@dataclass(frozen=True)
+class _TypeTable:
+    """Vendor types (category and needs) and free-booth types, and which fits which."""
+
+    vendor_types: dict[tuple[str, bool, bool], int]
+    fits: list[list[bool]]  # [vendor type][booth type]
+    capacity: list[int]  # free booths per booth type
+    column_type: list[int]  # booth type of each free booth, in ``free`` order
 
 
 @dataclass(frozen=True)
@@ -668,76 +683,3 @@ def allocate(
     run.returning()
     run.match(run.admit())
     return run.result()
-
-
-def next_from_waitlist(
-    source: AllocationResult | Sequence[int],
-    free_booth: BoothIn,
-    vendors: Iterable[VendorIn] | Mapping[int, VendorIn],
-    *,
-    caps: Caps | None = None,
-    placed: Iterable[tuple[str, str]] | None = None,
-    skip: Collection[int] = (),
-) -> int | None:
-    """Return the first waitlisted vendor who may take ``free_booth`` (a no-show's), or ``None``.
-
-    The waitlist is walked in its published order (rank, then draw) and the first vendor whose
-    category the booth allows, whose needs it meets and whose caps have room is chosen; soft goals
-    play no part, so the release is as easy to check as the lottery.
-
-    Parameters
-    ----------
-    source
-        The allocation result, or the waitlist itself (vendor ids in order).
-    free_booth
-        The booth being released. A blocked booth is given to nobody.
-    vendors
-        The vendors, as records or a mapping by id (at least those on the waitlist).
-    caps
-        The caps of the allocation; checked when given.
-    placed
-        ``(section, category)`` of every vendor holding a booth now, the released one excluded.
-        When ``None`` and ``source`` is a result, it is taken from the result's placements minus
-        the one in ``free_booth``; with a bare waitlist and caps it must be given.
-    skip
-        Vendor ids to pass over (already promoted elsewhere, or absent today).
-
-    Examples
-    --------
-    >>> wl = [5, 6, 7]
-    >>> vendors = [VendorIn(5, "makanan", needs_electricity=True), VendorIn(6, "pakaian"),
-    ...            VendorIn(7, "makanan")]
-    >>> next_from_waitlist(wl, BoothIn("A-1", "A", allowed_categories=frozenset({"makanan"})),
-    ...                    vendors)
-    7
-    """
-    by_id = dict(vendors) if isinstance(vendors, Mapping) else {v.id: v for v in vendors}
-    if free_booth.blocked:
-        return None
-    event_caps, section_caps = _split_caps(caps)
-    if isinstance(source, AllocationResult):
-        waitlist: Sequence[int] = source.waitlist
-        if placed is None:
-            placed = [
-                (p.section, p.category)
-                for p in source.placements
-                if p.booth_code != free_booth.code
-            ]
-    else:
-        waitlist = source
-        if placed is None and caps:
-            raise ValueError("with a bare waitlist and caps, pass placed= to count cap use")
-    per_sec = Counter(placed or ())
-    per_cat = Counter(c for _, c in per_sec.elements())
-    for vid in waitlist:
-        v = by_id.get(vid)
-        if vid in skip or v is None or not free_booth.fits(v):
-            continue
-        cat_cap = event_caps.get(v.category)
-        sec_cap = section_caps.get((free_booth.section, v.category))
-        if cat_cap is not None and per_cat[v.category] >= cat_cap:
-            continue
-        if sec_cap is not None and per_sec[(free_booth.section, v.category)] >= sec_cap:
-            continue
-        return vid
-    return None

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import KW_ONLY, dataclass, field
 from typing import Final, Literal, TypeAlias
 
+import numpy as np
+
 from app.messages import Msg
 
 #: The order in which vendors are placed, after Amsterdam's market system (fixed holders first).
@@ -293,3 +295,25 @@ class AllocationResult:
             "waitlist": list(self.waitlist),
             "draws": {str(k): v for k, v in sorted(self.draws.items())},
         }
+
+
+def split_caps(caps: Caps | None) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
+    """Caps for the whole event (by category) and per section (by section and category).
+
+    Raises
+    ------
+    ValueError
+        When a cap is not a non-negative integer.
+    """
+    event: dict[str, int] = {}
+    section: dict[tuple[str, str], int] = {}
+    for (sec, cat), cap in (caps or {}).items():
+        if isinstance(cap, bool) or not isinstance(cap, int | np.integer) or cap < 0:
+            raise ValueError(
+                f"cap for ({sec!r}, {cat!r}) must be a non-negative integer, got {cap!r}"
+            )
+        if sec is None:
+            event[cat] = int(cap)
+        else:
+            section[(sec, cat)] = int(cap)
+    return event, section
