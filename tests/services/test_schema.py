@@ -14,7 +14,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.models import Assignment, Base, Booth, City, Event, Facility, Vendor, Zone
-from app.services.access_codes import new_access_code
 
 
 def test_second_autogenerate_is_empty(engine: Engine) -> None:
@@ -66,15 +65,14 @@ def _city(db: Session) -> City:
 SQUARE = box(109.3420, -0.0470, 109.34203, -0.04697)
 
 
-def test_every_geometry_round_trips(db: Session) -> None:
-    city = _city(db)
+def test_every_geometry_round_trips(db: Session, make_event) -> None:  # type: ignore[no-untyped-def]
+    event = make_event()
+    city = event.city
     zone = Zone(
         city_id=city.id, name="Uji bolak-balik", kind="pkl_legal", geom=from_shape(SQUARE, 4326)
     )
     pt = Point(109.3425, -0.0473)
     fac = Facility(city_id=city.id, kind="hydrant", name="Hidran uji", geom=from_shape(pt, 4326))
-    event = db.scalars(select(Event).order_by(Event.id)).first()
-    assert event is not None
     booth = Booth(event=event, code="RT-001", geom=from_shape(SQUARE, 4326))
     db.add_all([zone, fac, booth])
     db.flush()
@@ -101,30 +99,12 @@ def test_database_refuses_invalid_polygon(db: Session) -> None:
 
 
 @pytest.fixture
-def two_vendors_two_booths(db: Session) -> tuple[Event, list[Vendor], list[Booth]]:
-    city = _city(db)
-    event = db.scalars(select(Event).order_by(Event.id)).first()
-    assert event is not None
-    vendors = [
-        Vendor(
-            city=city,
-            owner_name=f"Uji {i}",
-            business_name=f"Usaha {i}",
-            category="makanan",
-            access_code=new_access_code(),
-        )
-        for i in range(2)
-    ]
-    booths = [
-        Booth(
-            event=event,
-            code=f"DB-{i:03d}",
-            geom=from_shape(box(109.342 + i * 1e-4, -0.047, 109.34203 + i * 1e-4, -0.04697), 4326),
-        )
-        for i in range(2)
-    ]
-    db.add_all(vendors + booths)
-    db.flush()
+def two_vendors_two_booths(
+    make_event, make_vendor, make_booth
+) -> tuple[Event, list[Vendor], list[Booth]]:  # type: ignore[no-untyped-def]
+    event = make_event()
+    vendors = [make_vendor(city=event.city) for _ in range(2)]
+    booths = [make_booth(event=event) for _ in range(2)]
     return event, vendors, booths
 
 
@@ -237,3 +217,27 @@ def test_vendor_cannot_hold_two_spots_in_overlapping_permits(  # type: ignore[no
     with pytest.raises(IntegrityError, match="ex_assignment_permit_vendor"):
         db.flush()
     db.rollback()
+
+
+def test_factories_make_one_of_each_model(  # type: ignore[no-untyped-def]
+    db: Session,
+    make_city,
+    make_zone,
+    make_facility,
+    make_event,
+    make_booth,
+    make_vendor,
+    make_assignment,
+) -> None:
+    """Each factory gives a flushed row with sensible defaults; overrides win."""
+    city = make_city(name="Kota Satu")
+    assert city.slug.startswith("kota-uji-") and city.metric_epsg
+    assert make_zone(city=city).kind == "pkl_legal"
+    assert make_facility(city=city, kind="pole").kind == "pole"
+    event = make_event(city=city)
+    assert [z.kind for z in event.corridors] == ["cfd_corridor"]
+    booth = make_booth(event=event, code="AY-001")
+    vendor = make_vendor(city=city)
+    assignment = make_assignment(booth=booth, vendor=vendor)
+    assert (assignment.event_id, assignment.status) == (event.id, "assigned")
+    assert make_assignment().id != assignment.id  # a whole new event, booth and vendor
