@@ -20,6 +20,8 @@ WORKLOADS: dict[str, tuple[str, str]] = {
     "serve-lookup": ("bench.serve_lookup", "run"),
     "booth-save-5000": ("bench.booth_save", "run"),
     "layout-service-5000": ("bench.layout_service", "run"),
+    "print-1351": ("bench.print_1351", "run"),
+    "cli-start": ("bench.cli_start", "run"),
 }
 
 

@@ -73,11 +73,16 @@ class LabelTexts:
     page: str  # str.format fields {n} and {total}
 
 
-def _symbol(url: str) -> NDArray[np.bool_]:
-    """The QR code of ``url`` (error correction M), quiet zone included, True = dark."""
+def _modules(url: str) -> NDArray[np.bool_]:
+    """The QR code of ``url`` (error correction M) without its quiet zone, True = dark."""
     barcode = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
-    modules = np.asarray(barcode.to_image(scale=1, add_quiet_zones=False)) < 128
-    return np.pad(modules, QUIET, constant_values=False)
+    modules: NDArray[np.bool_] = np.asarray(barcode.to_image(scale=1, add_quiet_zones=False)) < 128
+    return modules
+
+
+def _symbol(url: str) -> NDArray[np.bool_]:
+    """The QR code of ``url`` with its quiet zone, True = dark."""
+    return np.pad(_modules(url), QUIET, constant_values=False)
 
 
 def qr_matrix(url: str) -> list[list[int]]:
@@ -113,14 +118,15 @@ def _runs(dark: NDArray[np.bool_]) -> NDArray[np.int64]:
 
 
 def _qr_path(url: str) -> tuple[int, str]:
-    """The symbol's side in modules and its dark runs as PDF rectangles in module units.
+    """The symbol's side in modules (quiet zone included) and its dark runs as PDF rectangles
+    in module units from the quiet zone's corner.
 
     The path is made once per booth; the page places it with one transform.
     """
-    symbol = _symbol(url)
-    runs = _runs(symbol)[:, [1, 0, 2]]  # x, y, width
+    modules = _modules(url)
+    runs = _runs(modules)[:, [1, 0, 2]] + (QUIET, QUIET, 0)  # x, y, width
     body = ("%d %d %d 1 re " * len(runs)) % tuple(runs.ravel().tolist())
-    return symbol.shape[0], body
+    return modules.shape[0] + 2 * QUIET, body
 
 
 def _code_pt(code: str, width_mm: float) -> float:

@@ -83,6 +83,14 @@ def _cached(
     )
 
 
+def booth_url() -> Callable[[int], str]:
+    """The address a booth's QR code opens, by booth id: ``url_for`` once, the id spliced in
+    (a thousand ``url_for`` calls cost about a third of a second)."""
+    marker = 987654321
+    head, tail = url_for("crew.booth_checkin", booth_id=marker, _external=True).split(str(marker))
+    return lambda ident: f"{head}{int(ident)}{tail}"
+
+
 def _pdf(body: bytes, filename: str, hit: bool) -> Response:
     resp = Response(body, mimetype="application/pdf")
     resp.headers["Content-Disposition"] = f'inline; filename="{filename}"'
@@ -173,7 +181,7 @@ def booth_labels_pdf(slug: str) -> Response:
             event,
             texts=texts,
             kind_captions=as_text(BOOTH_LABELS),
-            url_of=lambda ident: url_for("crew.booth_checkin", booth_id=ident, _external=True),
+            url_of=booth_url(),
             everyone=everyone,
         ),
         layout_only=True,
