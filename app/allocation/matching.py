@@ -33,7 +33,6 @@ from typing import Final
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import linear_sum_assignment
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
@@ -190,6 +189,8 @@ def _lsa(cost: FloatArray) -> IntArray:
     point, which shortened its runs on the tie-rich matrices preferences produce (from a few
     percent up to half the time, depending on the matrix).
     """
+    from scipy.optimize import linear_sum_assignment  # ~0.3 s to import: on use
+
     n = cost.shape[0]
     if n == 0:
         return np.zeros(0, dtype=np.intp)

@@ -16,8 +16,6 @@ import math
 import numpy as np
 import shapely
 from numpy.typing import NDArray
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components, dijkstra
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 
 from app.gis.crs import refuse_degrees
@@ -202,6 +200,10 @@ def _polygon_centreline(polygon: Polygon) -> LineString:
 
 def _longest_chordal_path(polygon: Polygon) -> NDArray[np.float64] | None:
     """Longest path through the midpoints of interior triangle edges (the chordal axis)."""
+    # scipy.sparse costs a quarter of a second to import: loaded when a centreline is derived
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components, dijkstra
+
     triangles = shapely.get_parts(shapely.constrained_delaunay_triangles(polygon))
     if len(triangles) < 2:
         return None

@@ -10,12 +10,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 import shapely
-from pyproj import CRS, Transformer
 from shapely.geometry.base import BaseGeometry
+
+if TYPE_CHECKING:
+    from pyproj import Transformer
 
 G = TypeVar("G", bound=BaseGeometry)
 
@@ -28,6 +30,9 @@ class CRSError(ValueError):
 
 @lru_cache(maxsize=32)
 def _transformer(src: int, dst: int) -> Transformer:
+    # pyproj (PROJ's database) is loaded on first use, not when the app starts
+    from pyproj import Transformer
+
     return Transformer.from_crs(src, dst, always_xy=True)
 
 
@@ -38,6 +43,8 @@ def is_metric(epsg: int) -> bool:
     >>> is_metric(32749), is_metric(4326)
     (True, False)
     """
+    from pyproj import CRS
+
     crs = CRS.from_epsg(epsg)
     if not crs.is_projected:
         return False

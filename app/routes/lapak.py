@@ -48,7 +48,6 @@ from app.services import vendor_access as access
 from app.services.audit import acting_as
 from app.services.errors import ServiceError
 from app.views.labels import FACILITY_LABELS, ZONE_LABELS, as_text
-from app.views.lapak_map import booking_map_parts, legend
 
 bp = Blueprint("lapak", __name__)
 R = TypeVar("R", bound=BaseResponse)
@@ -205,6 +204,8 @@ def _render(
     status: int = 200,
     retry_after: int = 0,
 ) -> Response:
+    from app.views.lapak_map import booking_map_parts, legend  # folium: loaded on use
+
     view = view or (_vendor_view(vendor) if vendor else None)
     labels = _labels()
     parts: dict[int, dict[str, str]] = {}

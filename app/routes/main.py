@@ -13,7 +13,6 @@ from app.services.cities import database_error, default_city
 from app.services.conflicts import event_conflicts
 from app.services.events import latest_published
 from app.services.geojson import annotate_conflicts, booths_fc, facilities_fc, zones_fc
-from app.views.map_page import city_map_parts
 
 bp = Blueprint("main", __name__)
 
@@ -25,6 +24,8 @@ def _default_city() -> City | None:
 @bp.route("/")
 def home() -> str:
     """The city map: zones red/yellow/green, facilities by kind, the next event's booths."""
+    from app.views.map_page import city_map_parts  # folium: loaded when a map is drawn
+
     city = _default_city()
     if city is None:
         return render_template("home_empty.html")

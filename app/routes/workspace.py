@@ -39,7 +39,6 @@ from app.services.features import (
     undo_last,
     update_feature,
 )
-from app.views import maps
 from app.views.labels import (
     BOOTH_LABELS,
     CATEGORY_LABELS,
@@ -47,7 +46,6 @@ from app.views.labels import (
     ZONE_LABELS,
     as_text,
 )
-from app.views.map_page import PONTIANAK_CENTRE
 
 bp = Blueprint("workspace", __name__)
 GEOMAN = "vendor/leaflet-geoman-free"
@@ -215,6 +213,9 @@ def undo(city_slug: str) -> tuple[Response, int]:
 @permission_required("layers.edit")
 def workspace_page() -> str:
     """The planner's editable map for a city and (optionally) an event."""
+    from app.views import maps  # folium: loaded when a map is drawn
+    from app.views.map_page import PONTIANAK_CENTRE
+
     session = get_session()
     city_slug = request.args.get("city", "pontianak")
     city = get_city(session, city_slug)
@@ -318,6 +319,8 @@ def _booth_tiles(session: Any, event: Event) -> dict[str, Any] | None:
     PostGIS, only the tiles in view) at city scale, and fetches booths as features by bounding
     box only from :data:`TILE_EDIT_ZOOM` on, where they are edited.
     """
+    from app.views import maps  # folium: loaded when a map is drawn
+
     limit = int(current_app.config["WORKSPACE_TILE_MIN_BOOTHS"])
     count = booth_count(session, event)
     if count <= limit:

@@ -30,16 +30,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shapely
-from pyproj import CRS, Transformer
-from pyproj.exceptions import CRSError
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 from app.services.errors import ServiceError
 from app.services.vendors import unescape_formula
+
+if TYPE_CHECKING:
+    from pyproj import CRS, Transformer  # loaded where a file declares a CRS, not at start
 
 #: Used when the caller does not pass the upload limit (the app's default ``MAX_UPLOAD_MB``).
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
@@ -299,6 +300,8 @@ def _crs_label(crs: CRS) -> str:
 
 
 def _is_wgs84(crs: CRS) -> bool:
+    from pyproj import CRS
+
     return crs.to_epsg(min_confidence=70) == 4326 or crs.equals(
         CRS.from_epsg(4326), ignore_axis_order=True
     )
@@ -362,6 +365,9 @@ def _read_geojson(path: Path, *, name: str) -> LayerFile:
         return LayerFile(features, "geojson", crs_assumed=True, notes=(_assumed_note("GeoJSON"),))
     if any(tag in declared for tag in ("CRS84", "EPSG::4326", "EPSG:4326")):
         return LayerFile(features, "geojson")
+    from pyproj import CRS, Transformer
+    from pyproj.exceptions import CRSError
+
     try:
         crs = CRS.from_user_input(declared)
     except CRSError as exc:
