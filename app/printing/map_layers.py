@@ -413,7 +413,8 @@ class MapLayers:
                     if blocking
                     else INK
                 )
-                code_y = y + (NAME_PT * 0.55 / PT_PER_MM if names else 0.0)
+                name = self.stall_names.get(booth.code, "") if names else ""
+                code_y = y + (NAME_PT * 0.55 / PT_PER_MM if name else 0.0)
                 # the space at the far end keeps the codes apart as words in extracted text
                 pen.text(
                     x,
@@ -425,7 +426,6 @@ class MapLayers:
                     align="left" if side else "right",
                     valign="center",
                 )
-                name = self.stall_names.get(booth.code, "") if names else ""
                 if name:
                     pen.text(
                         x,
