@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -90,7 +91,8 @@ def permission_required(permission: str) -> Callable[[F], F]:
 
 # --- login attempts ---------------------------------------------------------------------------
 #
-# Failed logins only are counted. Per client address a hard limit (LOGIN_LIMIT_PER_IP); per
+# Failed logins only are counted (an attempt is counted before its password is checked and taken
+# back when it succeeds). Per client address a hard limit (LOGIN_LIMIT_PER_IP); per
 # account a growing delay (LOGIN_BACKOFF_*), so guessing from many addresses is slowed to a
 # trickle. The owner is never locked out by it: a browser that has logged in to the account
 # before carries a signed "known browser" mark and skips the account's delay (its address's limit
@@ -122,20 +124,45 @@ def _known_marks(cookies: Mapping[str, str]) -> list[str]:
     return [m for m in marks if isinstance(m, str)][:_KNOWN_MAX_ACCOUNTS]
 
 
-def login_wait(email: str, address: str, cookies: Mapping[str, str]) -> int:
-    """Seconds before this client may try to log in to ``email`` (normalised), or 0."""
-    wait = ratelimit.failure_wait("login-ip", address, "LOGIN_LIMIT_PER_IP")
-    if not wait and _account_mark(email) not in _known_marks(cookies):
-        wait = ratelimit.backoff_wait("login-account", email)
-    return wait
+@dataclass(frozen=True)
+class LoginAttempt:
+    """An attempt let through (``wait_s == 0``, counted as a failure until it succeeds) or
+    refused (``wait_s`` seconds to wait, nothing counted)."""
+
+    wait_s: int
+    email: str
+    address: str
+    ip_ticket: str | None = None
+    account_ticket: str | None = None
 
 
-def login_failed(email: str, address: str) -> None:
-    """Count a failed attempt against the client address and the account."""
-    config = current_app.config
-    limit = ratelimit.Limit.parse(config["LOGIN_LIMIT_PER_IP"])
-    ratelimit.record_failure("login-ip", address, limit.window_s if limit else 600)
-    ratelimit.record_failure("login-account", email, int(config["LOGIN_BACKOFF_WINDOW_S"]))
+def start_login_attempt(email: str, address: str, cookies: Mapping[str, str]) -> LoginAttempt:
+    """Count the attempt against the client address and the account, or refuse it.
+
+    Counting happens before the password is checked, atomically with the limit's check, so
+    parallel guesses cannot slip through one opening together; :func:`login_succeeded` takes
+    the count back, so only failures stay counted. A known browser skips the account's delay.
+    """
+    wait, ip_ticket = ratelimit.reserve(
+        "login-ip", address, ratelimit.limit_rule("LOGIN_LIMIT_PER_IP")
+    )
+    if wait:
+        return LoginAttempt(wait, email, address)
+    account_ticket = None
+    if _account_mark(email) not in _known_marks(cookies):
+        wait, account_ticket = ratelimit.reserve(
+            "login-account", email, ratelimit.login_backoff_rule()
+        )
+        if wait:
+            ratelimit.release("login-ip", address, ip_ticket)
+            return LoginAttempt(wait, email, address)
+    return LoginAttempt(0, email, address, ip_ticket, account_ticket)
+
+
+def login_succeeded(attempt: LoginAttempt) -> None:
+    """The right password: this attempt does not count against the address or the account."""
+    ratelimit.release("login-ip", attempt.address, attempt.ip_ticket)
+    ratelimit.release("login-account", attempt.email, attempt.account_ticket)
 
 
 def remember_browser(response: Any, email: str, cookies: Mapping[str, str]) -> None:

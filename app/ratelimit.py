@@ -8,13 +8,14 @@ through. Keys are keyed hashes (HMAC with ``SECRET_KEY``): codes and addresses a
 Limits are written ``"count/seconds"`` (``"10/60"``: ten per minute). ``RATELIMIT_SCALE``
 multiplies every count (benchmarks raise them; ``0`` turns limiting off).
 
-Staff logins count *failures* only (:func:`failure_wait`, :func:`backoff_wait`,
-:func:`record_failure`): a hard limit per client address, and per account a growing delay
-(:func:`backoff_delay_s`) that slows a guesser without locking the owner out.
+Staff logins count *failures* only (:func:`reserve`, then :func:`release` on success): a hard
+limit per client address, and per account a growing delay (:func:`backoff_delay_s`) that slows a
+guesser without locking the owner out.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import logging
@@ -62,12 +63,16 @@ class Limit:
 
 
 @dataclass(frozen=True)
-class Recent:
-    """The hits on a key in the last window: how many, and how long ago the oldest and newest."""
+class Backoff:
+    """A growing delay: after ``free`` hits within ``window_s``, each further hit must wait
+    :func:`backoff_delay_s` seconds after the newest."""
 
-    count: int
-    oldest_age_s: float = 0.0
-    newest_age_s: float = 0.0
+    free: int
+    max_delay_s: int
+    window_s: int
+
+
+Rule = Limit | Backoff
 
 
 class Limiter(Protocol):
@@ -80,14 +85,15 @@ class Limiter(Protocol):
         """:meth:`hit` on each ``(key, limit)`` in order, stopping at the first refused (its wait)
         or 0 when all were allowed and recorded: one round trip for all of them."""
 
-    def recent(self, key: str, window_s: int) -> Recent:
-        """The hits recorded on ``key`` in the last ``window_s`` seconds (nothing recorded)."""
+    def reserve(self, key: str, rule: Rule) -> tuple[float, str | None]:
+        """Check ``rule`` and record a hit in one atomic step: ``(0, ticket)`` when allowed,
+        else ``(seconds to wait, None)``. Concurrent requests see each other's hits."""
 
-    def add(self, key: str, window_s: int) -> None:
-        """Record one hit on ``key``, kept for ``window_s`` seconds."""
+    def release(self, key: str, ticket: str) -> None:
+        """Take back a hit :meth:`reserve` recorded (the attempt turned out not to count)."""
 
 
-#: Hits kept per key by :meth:`Limiter.add`: enough for any limit or delay configured here.
+#: Hits kept per key by :meth:`Limiter.reserve`: enough for any limit or delay configured here.
 MAX_HITS_KEPT = 10_000
 
 
@@ -124,30 +130,35 @@ class MemoryLimiter:
                 return wait
         return 0.0
 
-    def recent(self, key: str, window_s: int) -> Recent:
-        """Count the hits of the last window."""
-        now = time.monotonic()
-        with self._lock:
-            hits = self._hits.get(key)
-            while hits and hits[0] <= now - window_s:
-                hits.popleft()
-            if not hits:
-                return Recent(0)
-            return Recent(len(hits), now - hits[0], now - hits[-1])
-
-    def add(self, key: str, window_s: int) -> None:
-        """Record a hit; at most :data:`MAX_HITS_KEPT` per key (the newest)."""
+    def reserve(self, key: str, rule: Rule) -> tuple[float, str | None]:
+        """Check the rule and record, or return the wait in seconds."""
         now = time.monotonic()
         with self._lock:
             hits = self._hits.get(key)
             if hits is None:
                 hits = self._hits[key] = deque(maxlen=MAX_HITS_KEPT)
             self._hits.move_to_end(key)
-            while hits and hits[0] <= now - window_s:
+            while hits and hits[0] <= now - rule.window_s:
                 hits.popleft()
+            if isinstance(rule, Limit):
+                wait = hits[0] + rule.window_s - now if len(hits) >= rule.count else 0.0
+            else:
+                delay = backoff_delay_s(len(hits), free=rule.free, max_delay_s=rule.max_delay_s)
+                wait = hits[-1] + delay - now if hits and delay else 0.0
+            if wait > 0:
+                return max(wait, 0.001), None
             hits.append(now)
             while len(self._hits) > self.max_keys:
                 self._hits.popitem(last=False)
+            return 0.0, repr(now)
+
+    def release(self, key: str, ticket: str) -> None:
+        """Forget the hit recorded under ``ticket``, if it is still kept."""
+        with self._lock:
+            hits = self._hits.get(key)
+            if hits is not None:
+                with contextlib.suppress(ValueError):
+                    hits.remove(float(ticket))
 
 
 # KEYS[1]: the key; ARGV: now (ms), window (ms), count, a unique member.
@@ -181,21 +192,27 @@ end
 return 0
 """
 
-# KEYS[1]: the key; ARGV: now (ms), window (ms). Returns {count, oldest (ms), newest (ms)}.
-_RECENT_LUA = """
-redis.call('ZREMRANGEBYSCORE', KEYS[1], 0, tonumber(ARGV[1]) - tonumber(ARGV[2]))
+# KEYS[1]: the key; ARGV: now (ms), window (ms), rule ("limit" or "backoff"), then for a limit
+# its count, for a backoff its free hits and longest delay (ms); a unique member; the most hits
+# kept. Returns 0 when the hit was recorded, else the milliseconds to wait.
+_RESERVE_LUA = """
+local now, window = tonumber(ARGV[1]), tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], 0, now - window)
 local count = redis.call('ZCARD', KEYS[1])
-if count == 0 then return {0, 0, 0} end
-local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-local newest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
-return {count, tonumber(oldest[2]), tonumber(newest[2])}
-"""
-
-# KEYS[1]: the key; ARGV: now (ms), window (ms), a unique member, the most hits kept.
-_ADD_LUA = """
-redis.call('ZADD', KEYS[1], ARGV[1], ARGV[3])
-redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -tonumber(ARGV[4]) - 1)
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
+if ARGV[3] == 'limit' then
+  if count >= tonumber(ARGV[4]) then
+    local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+    return math.max(tonumber(oldest[2]) + window - now, 1)
+  end
+elseif count >= tonumber(ARGV[4]) then
+  local delay = math.min(tonumber(ARGV[5]), 1000 * 2 ^ math.min(count - tonumber(ARGV[4]), 32))
+  local newest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+  local wait = tonumber(newest[2]) + delay - now
+  if wait > 0 then return math.max(math.floor(wait), 1) end
+end
+redis.call('ZADD', KEYS[1], now, ARGV[6])
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -tonumber(ARGV[7]) - 1)
+redis.call('PEXPIRE', KEYS[1], window)
 return 0
 """
 
@@ -210,8 +227,7 @@ class RedisLimiter:
         self.prefix = prefix + "rl:"
         self._script: Any = self.client.register_script(_SLIDING_WINDOW_LUA)
         self._scripts: Any = self.client.register_script(_SLIDING_WINDOWS_LUA)
-        self._recent: Any = self.client.register_script(_RECENT_LUA)
-        self._add: Any = self.client.register_script(_ADD_LUA)
+        self._reserve: Any = self.client.register_script(_RESERVE_LUA)
         self._fallback = MemoryLimiter()
         self._warned = False
 
@@ -252,38 +268,36 @@ class RedisLimiter:
         self._warned = False
         return int(wait_ms) / 1000.0
 
-    def recent(self, key: str, window_s: int) -> Recent:
-        """Count the hits of the last window (per worker while Redis is down)."""
+    def reserve(self, key: str, rule: Rule) -> tuple[float, str | None]:
+        """Check the rule and record atomically (per worker while Redis is down)."""
         import redis
 
         now_ms = int(time.time() * 1000)
+        member = f"{now_ms}-{secrets.token_hex(4)}"
+        if isinstance(rule, Limit):
+            params: list[Any] = ["limit", rule.count, 0]
+        else:
+            params = ["backoff", rule.free, rule.max_delay_s * 1000]
         try:
-            count, oldest, newest = self._recent(
-                keys=[self.prefix + key], args=[now_ms, window_s * 1000]
-            )
-        except redis.RedisError as exc:
-            self._warn(exc)
-            return self._fallback.recent(key, window_s)
-        self._warned = False
-        if not int(count):
-            return Recent(0)
-        return Recent(int(count), (now_ms - int(oldest)) / 1000, (now_ms - int(newest)) / 1000)
-
-    def add(self, key: str, window_s: int) -> None:
-        """Record a hit (per worker while Redis is down)."""
-        import redis
-
-        now_ms = int(time.time() * 1000)
-        try:
-            self._add(
+            wait_ms = self._reserve(
                 keys=[self.prefix + key],
-                args=[now_ms, window_s * 1000, f"{now_ms}-{secrets.token_hex(4)}", MAX_HITS_KEPT],
+                args=[now_ms, rule.window_s * 1000, *params, member, MAX_HITS_KEPT],
             )
         except redis.RedisError as exc:
             self._warn(exc)
-            self._fallback.add(key, window_s)
-            return
+            return self._fallback.reserve(key, rule)
         self._warned = False
+        return (0.0, member) if not int(wait_ms) else (int(wait_ms) / 1000.0, None)
+
+    def release(self, key: str, ticket: str) -> None:
+        """Forget the hit recorded under ``ticket``."""
+        import redis
+
+        try:
+            self.client.zrem(self.prefix + key, ticket)
+        except redis.RedisError as exc:
+            self._warn(exc)
+            self._fallback.release(key, ticket)
 
     def _warn(self, exc: Exception) -> None:
         if not self._warned:
@@ -348,19 +362,6 @@ def hit_all(*checks: tuple[str, str, str]) -> int:
     return _whole_seconds(_limiter().hit_all(keyed_limits))
 
 
-def failure_wait(bucket: str, key: str, config_key: str) -> int:
-    """Seconds until ``key`` may try again under the hard limit ``config[config_key]`` on its
-    recorded failures (:func:`record_failure`), or 0. Nothing is recorded."""
-    limit = _limit(config_key)
-    if limit is None:
-        return 0
-    recent = _limiter().recent(keyed(bucket, key), limit.window_s)
-    if recent.count < limit.count:
-        return 0
-    # The oldest failures leave the window first; when enough have left, the key may try again.
-    return _whole_seconds(limit.window_s - recent.oldest_age_s)
-
-
 def backoff_delay_s(failures: int, *, free: int, max_delay_s: int) -> int:
     """The wait after ``failures`` recent failures: none for the first ``free``, then 1 s,
     doubling with each further failure, never more than ``max_delay_s``.
@@ -373,23 +374,39 @@ def backoff_delay_s(failures: int, *, free: int, max_delay_s: int) -> int:
     return min(max_delay_s, int(2 ** min(failures - free, 32)))
 
 
-def backoff_wait(bucket: str, key: str) -> int:
-    """Seconds ``key`` must still wait since its newest failure (``LOGIN_BACKOFF_*``), or 0."""
+def reserve(bucket: str, key: str, rule: Rule | None) -> tuple[int, str | None]:
+    """Check ``rule`` for ``key`` in ``bucket`` and record a hit in one atomic step.
+
+    Returns ``(0, ticket)`` when allowed (``ticket`` takes the hit back with :func:`release`,
+    ``None`` when ``rule`` is ``None``: limiting off), else ``(whole seconds to wait, None)``.
+    Staff logins reserve before checking the password and release on success, so only
+    failures stay counted, and parallel guesses cannot slip through one opening together.
+    """
+    if rule is None:
+        return 0, None
+    wait, ticket = _limiter().reserve(keyed(bucket, key), rule)
+    return _whole_seconds(wait), ticket
+
+
+def release(bucket: str, key: str, ticket: str | None) -> None:
+    """Take back the hit :func:`reserve` recorded under ``ticket`` (no-op for ``None``)."""
+    if ticket is not None:
+        _limiter().release(keyed(bucket, key), ticket)
+
+
+def limit_rule(config_key: str) -> Limit | None:
+    """The hard limit in ``config[config_key]`` (scaled), or None when limiting is off."""
+    return _limit(config_key)
+
+
+def login_backoff_rule() -> Backoff | None:
+    """The per-account delay from ``LOGIN_BACKOFF_*`` (scaled), or None when limiting is off."""
     config = current_app.config
     scale = _scale()
     if scale <= 0:
-        return 0
-    window_s = int(config["LOGIN_BACKOFF_WINDOW_S"])
-    recent = _limiter().recent(keyed(bucket, key), window_s)
-    delay = backoff_delay_s(
-        recent.count,
+        return None
+    return Backoff(
         free=max(1, int(int(config["LOGIN_BACKOFF_AFTER"]) * scale)),
         max_delay_s=int(config["LOGIN_BACKOFF_MAX_S"]),
+        window_s=int(config["LOGIN_BACKOFF_WINDOW_S"]),
     )
-    return _whole_seconds(delay - recent.newest_age_s)
-
-
-def record_failure(bucket: str, key: str, window_s: int) -> None:
-    """Remember one failure of ``key`` for ``window_s`` seconds."""
-    if _scale() > 0:
-        _limiter().add(keyed(bucket, key), window_s)

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from app import ratelimit
-from app.ratelimit import Limit, MemoryLimiter, RedisLimiter
+from app.ratelimit import Backoff, Limit, MemoryLimiter, RedisLimiter
 
 
 def test_parse() -> None:
@@ -136,80 +136,58 @@ def test_app_uses_redis_when_configured(redis_url: str, database_url: str, db: S
                     backend.client.close()
 
 
-def test_memory_counts_and_records_failures_separately(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_memory_reserve_is_check_and_record_in_one_step(monkeypatch: pytest.MonkeyPatch) -> None:
     clock = [1000.0]
     monkeypatch.setattr(ratelimit.time, "monotonic", lambda: clock[0])
     limiter = MemoryLimiter()
-    assert limiter.recent("k", 60).count == 0
-    limiter.add("k", 60)
-    clock[0] += 10
-    limiter.add("k", 60)
-    clock[0] += 5
-    recent = limiter.recent("k", 60)
-    assert (recent.count, recent.oldest_age_s, recent.newest_age_s) == (2, 15.0, 5.0)
-    assert limiter.recent("k", 60).count == 2  # looking records nothing
-    clock[0] += 46
-    assert limiter.recent("k", 60).count == 1
+    backoff = Backoff(free=2, max_delay_s=8, window_s=900)
+    assert limiter.reserve("k", backoff)[0] == 0.0
+    assert limiter.reserve("k", backoff)[0] == 0.0
+    # Two attempts arriving together after the free ones: the second sees the first.
+    wait, ticket = limiter.reserve("k", backoff)
+    assert wait == pytest.approx(1.0) and ticket is None
+    clock[0] += 1
+    first = limiter.reserve("k", backoff)
+    second = limiter.reserve("k", backoff)
+    assert first[0] == 0.0 and first[1] is not None
+    assert second == (pytest.approx(2.0), None)
+    # The first one succeeded: taken back, the delay is as before it.
+    limiter.release("k", first[1])
+    assert limiter.reserve("k", backoff)[0] == 0.0
 
 
-def test_redis_counts_and_records_failures(redis_url: str) -> None:
+def test_memory_reserve_under_a_hard_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = [1000.0]
+    monkeypatch.setattr(ratelimit.time, "monotonic", lambda: clock[0])
+    limiter = MemoryLimiter()
+    limit = Limit(2, 60)
+    tickets = [limiter.reserve("ip", limit)[1] for _ in range(2)]
+    assert limiter.reserve("ip", limit) == (pytest.approx(60.0), None)
+    limiter.release("ip", tickets[0])
+    assert limiter.reserve("ip", limit)[0] == 0.0
+
+
+def test_redis_reserve_and_release(redis_url: str) -> None:
     limiter = RedisLimiter(redis_url, prefix="test-rl:")
     key = f"f-{time.time_ns()}"
     try:
-        assert limiter.recent(key, 60).count == 0
-        limiter.add(key, 60)
-        limiter.add(key, 60)
-        recent = limiter.recent(key, 60)
-        assert recent.count == 2 and 0 <= recent.newest_age_s <= recent.oldest_age_s < 60
+        backoff = Backoff(free=1, max_delay_s=60, window_s=60)
+        wait, ticket = limiter.reserve(key, backoff)
+        assert wait == 0.0 and ticket is not None
+        wait, none = limiter.reserve(key, backoff)  # the first is still counted: 1 s to wait
+        assert 0 < wait <= 1.0 and none is None
+        limiter.release(key, ticket)
+        assert limiter.reserve(key, backoff)[0] == 0.0
         assert 0 < limiter.client.pttl(limiter.prefix + key) <= 60_000
+        limit = Limit(1, 60)
+        assert limiter.reserve(key + "-ip", limit)[0] == 0.0
+        assert 0 < limiter.reserve(key + "-ip", limit)[0] <= 60
     finally:
         limiter.client.close()
 
 
-def test_redis_down_counts_failures_in_memory(tmp_path: Path) -> None:
+def test_redis_down_reserves_in_memory(tmp_path: Path) -> None:
     limiter = RedisLimiter(f"unix://{tmp_path}/nobody.sock")
-    limiter.add("k", 60)
-    assert limiter.recent("k", 60).count == 1
+    assert limiter.reserve("k", Limit(1, 60))[0] == 0.0
+    assert limiter.reserve("k", Limit(1, 60))[0] > 0
     limiter.client.close()
-
-
-def _check_hit_all(limiter: MemoryLimiter | RedisLimiter) -> None:
-    """Several limits in one call count exactly as one hit() after another would, stopping at
-    the first refused: the per-IP hit stays counted when the per-code limit refuses."""
-    tag = time.time_ns()
-    ip, code = f"ip-{tag}", f"code-{tag}"
-    wide, narrow = Limit(10, 60), Limit(2, 60)
-    assert [limiter.hit_all([(ip, wide), (code, narrow)]) for _ in range(2)] == [0.0, 0.0]
-    refused = limiter.hit_all([(ip, wide), (code, narrow)])
-    assert 0 < refused <= 60
-    assert limiter.recent(ip, 60).count == 3 and limiter.recent(code, 60).count == 2
-    assert limiter.hit_all([(f"{ip}-x", Limit(1, 60)), (f"{code}-x", narrow)]) == 0.0
-    assert limiter.hit_all([(f"{ip}-x", Limit(1, 60)), (f"{code}-y", narrow)]) > 0
-    assert limiter.recent(f"{code}-y", 60).count == 0  # never reached past the refused IP
-    assert limiter.hit_all([]) == 0.0
-
-
-def test_hit_all_in_memory() -> None:
-    _check_hit_all(MemoryLimiter())
-
-
-def test_hit_all_in_redis_is_one_script_call(redis_url: str) -> None:
-    limiter = RedisLimiter(redis_url, prefix="test-rl:")
-    calls: list[object] = []
-    script = limiter._scripts
-
-    def counted(*args: object, **kwargs: object) -> object:
-        calls.append(kwargs)
-        return script(*args, **kwargs)
-
-    limiter._scripts = counted
-    try:
-        _check_hit_all(limiter)
-        limit = Limit(5, 60)
-        calls.clear()
-        assert (
-            limiter.hit_all([(f"a-{time.time_ns()}", limit), (f"b-{time.time_ns()}", limit)]) == 0
-        )
-        assert len(calls) == 1
-    finally:
-        limiter.client.close()

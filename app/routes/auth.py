@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 from wtforms import BooleanField, EmailField, Field, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
-from app.auth import login_failed, login_wait, remember_browser
+from app.auth import login_succeeded, remember_browser, start_login_attempt
 from app.db import get_session
 from app.i18n import localize
 from app.services.audit import acting_as
@@ -64,25 +64,25 @@ def login() -> str | Response | tuple[str, int, dict[str, str]]:
     """Show the form; on valid credentials start a session and go back where the user was.
 
     Failed attempts are limited per client address and slowed per account (password guessing,
-    :func:`app.auth.login_wait`); a refused attempt checks no password.
+    :func:`app.auth.start_login_attempt`); a refused attempt checks no password.
     """
     form = LoginForm()
     if form.validate_on_submit():
         email, password = normalise_email(form.email.data or ""), form.password.data or ""
-        address = request.remote_addr or "unknown"
-        wait = login_wait(email, address, request.cookies)
-        if wait:
+        attempt = start_login_attempt(email, request.remote_addr or "unknown", request.cookies)
+        if attempt.wait_s:
+            wait = attempt.wait_s
             flash(_too_many_message(wait), "error")
             return render_template("auth/login.html", form=form), 429, {"Retry-After": str(wait)}
         user = find_user(get_session(), email)
         if user is None:
             check_password_hash(_decoy_hash(), password)
         elif user.active and user.check_password(password):
+            login_succeeded(attempt)
             login_user(user, remember=bool(form.remember.data))
             response = redirect(_safe_next(request.args.get("next")))
             remember_browser(response, email, request.cookies)
             return response
-        login_failed(email, address)
         flash(_("E-mail atau kata sandi salah."), "error")
     return render_template("auth/login.html", form=form)
 
