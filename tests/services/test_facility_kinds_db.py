@@ -76,9 +76,9 @@ def test_sync_refuses_to_drop_a_kind_still_in_use(
     assert "hydrant" in _rows(db)
 
 
-def test_sync_drops_a_kind_no_row_uses(db: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sync_drops_a_kind_no_row_uses(db: Session) -> None:
     db.execute(
-        text("INSERT INTO facility_kind VALUES ('kotak_pos', 'Kotak pos', 'Post box', false)")
+        text("INSERT INTO facility_kind VALUES ('uji_hapus', 'Uji hapus', 'Test drop', false)")
     )
     migrate.sync_facility_kinds(db.connection())
-    assert "kotak_pos" not in _rows(db)
+    assert "uji_hapus" not in _rows(db)
