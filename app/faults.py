@@ -12,7 +12,9 @@ The rules:
   before COMMIT leaves nothing half-done (PostgreSQL rolls it back) and the 503 says that nothing
   was saved and the request may be sent again. Only a drop *during* COMMIT leaves the outcome
   unknown: the 503 then says so and asks to reload before sending it again (map saves carry a
-  version, so a repeated edit is refused as stale rather than applied twice).
+  version, so a repeated edit is refused as stale rather than applied twice). A drop *after* a
+  confirmed COMMIT (while the answer is being built) says that the change **was** saved, so the
+  client does not send it twice.
 """
 
 from __future__ import annotations
@@ -29,8 +31,10 @@ from sqlalchemy.orm import Session
 
 #: Methods a retry cannot harm.
 READS = frozenset({"GET", "HEAD"})
-#: ``g`` keys: a COMMIT was sent and not yet confirmed; this request was already retried.
+#: ``g`` keys: a COMMIT was sent and not yet confirmed; a COMMIT was confirmed; this request was
+#: already retried.
 _COMMIT_SENT = "petalapak_commit_sent"
+_COMMITTED = "petalapak_committed"
 _RETRIED = "petalapak_read_retried"
 
 
@@ -98,14 +102,22 @@ def _commit_done(session: Session) -> None:
     """The COMMIT was confirmed: a later outage in the same request did not touch it."""
     if has_app_context() and g.get(_COMMIT_SENT):
         setattr(g, _COMMIT_SENT, False)
+        setattr(g, _COMMITTED, True)
 
 
-def _message(in_doubt: bool) -> str:
+def _message(in_doubt: bool, committed: bool) -> str:
     if request.method in READS:
         return str(
             _(
                 "Basis data sedang tidak dapat dihubungi (mungkin sedang dimulai ulang). Coba lagi "
                 "dalam beberapa detik."
+            )
+        )
+    if committed:
+        return str(
+            _(
+                "Perubahan Anda sudah tersimpan, tetapi sambungan ke basis data terputus sesudahnya. "
+                "Muat ulang halaman untuk melihatnya; jangan kirim lagi."
             )
         )
     if in_doubt:
@@ -132,13 +144,15 @@ def _wants_json() -> bool:
 
 def unavailable_response(exc: BaseException) -> Any:
     """The 503 for a database outage, in the path's format, with ``Retry-After``."""
-    in_doubt = request.method not in READS and bool(g.get(_COMMIT_SENT))
-    message = _message(in_doubt)
+    write = request.method not in READS
+    in_doubt = write and bool(g.get(_COMMIT_SENT))
+    committed = write and not in_doubt and bool(g.get(_COMMITTED))
+    message = _message(in_doubt, committed)
     retry_after = str(int(current_app.config["DB_RETRY_AFTER_S"]))
     if request.path == "/ogc" or request.path.startswith("/ogc/"):
         resp = jsonify(code="ServiceUnavailable", description=message)
     elif _wants_json():
-        saved: bool | str = "unknown" if in_doubt else False
+        saved: bool | str = "unknown" if in_doubt else committed
         body: dict[str, Any] = {"error": "database_unavailable", "message": message}
         if request.method not in READS:
             body["saved"] = saved

@@ -111,6 +111,27 @@ def test_a_drop_during_commit_is_said_to_be_unknown(app: Flask, client: FlaskCli
     assert "belum pasti" in resp.get_json()["message"]
 
 
+def test_a_drop_after_a_confirmed_commit_says_it_was_saved(
+    app: Flask, client: FlaskClient, db: Any
+) -> None:
+    """Building the answer after COMMIT can meet the outage: the change is stored, so say so."""
+    from flask import g
+
+    def committed_then_dropped() -> Any:
+        g.petalapak_commit_sent = True  # as the engine's commit event sets it
+        db.commit()  # the session's after_commit: the COMMIT was confirmed
+        raise _dropped()  # e.g. the conflict answer read after the save
+
+    app.add_url_rule("/api/uji-sesudah", view_func=committed_then_dropped, methods=["POST"])
+    resp = client.post("/api/uji-sesudah", json={})
+    assert resp.status_code == 503 and resp.headers["Retry-After"]
+    body = resp.get_json()
+    assert body["saved"] is True
+    assert "sudah tersimpan" in body["message"]
+    resp = client.post("/api/uji-sesudah?lang=en", json={})
+    assert "already saved" in resp.get_json()["message"]
+
+
 def test_other_database_errors_are_not_outages() -> None:
     integrity = sa_exc.IntegrityError("INSERT", {}, psycopg.errors.UniqueViolation("dup"))
     assert not database_unavailable(integrity)
