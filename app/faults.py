@@ -116,8 +116,8 @@ def _message(in_doubt: bool, committed: bool) -> str:
     if committed:
         return str(
             _(
-                "Perubahan Anda sudah tersimpan, tetapi sambungan ke basis data terputus sesudahnya. "
-                "Muat ulang halaman untuk melihatnya; jangan kirim lagi."
+                "Perubahan Anda sudah tersimpan, tetapi sambungan ke basis data terputus "
+                "sesudahnya. Muat ulang halaman untuk melihatnya; jangan kirim lagi."
             )
         )
     if in_doubt:
