@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -263,12 +264,12 @@ _INSERT_NEW = """
 WITH new AS (
     INSERT INTO booth (event_id, code, kind, service, label, geom, width_m, depth_m, side,
                        chainage_m, locked, has_electricity, accessible, version)
-    SELECT :event_id, u.code, u.kind, u.service, u.label, ST_GeomFromWKB(u.wkb, 4326),
-           :width_m, :depth_m, u.side, u.chainage_m, u.locked, u.has_electricity, true, 1
-    FROM unnest(CAST(:code AS text[]), CAST(:kind AS text[]), CAST(:service AS text[]),
-                CAST(:label AS text[]), CAST(:wkb AS bytea[]), CAST(:side AS text[]),
-                CAST(:chainage_m AS float8[]), CAST(:locked AS boolean[]),
-                CAST(:has_electricity AS boolean[]))
+    SELECT :event_id, u.code, u.kind, u.service, u.label,
+           ST_GeomFromWKB(decode(u.wkb, 'hex'), 4326), :width_m, :depth_m, u.side,
+           u.chainage_m, u.locked, u.has_electricity, true, 1
+    FROM ROWS FROM (jsonb_to_recordset(CAST(:rows AS jsonb)) AS (
+             code text, kind text, service text, label text, wkb text, side text,
+             chainage_m float8, locked boolean, has_electricity boolean))
          WITH ORDINALITY AS u(code, kind, service, label, wkb, side, chainage_m, locked,
                               has_electricity, n)
     ORDER BY u.n
@@ -308,21 +309,13 @@ def _insert_booths(
     if not rows:
         return []
     user_id, actor = current_actor()
-    params: dict[str, Any] = {
-        key: [row[key] for row in rows]
-        for key in (
-            "code",
-            "kind",
-            "service",
-            "label",
-            "side",
-            "chainage_m",
-            "locked",
-            "has_electricity",
-        )
-    }
-    params["wkb"] = [bytes(w) for w in shapely.to_wkb(np.asarray(stored, dtype=object))]
-    params.update(
+    # One JSON document for all rows: one parameter to send and parse, where a list per column
+    # cost psycopg a Python call per value. WKB travels as hex; floats as their shortest exact
+    # digits (``json`` writes ``repr``), so every value arrives as it was computed.
+    wkb = shapely.to_wkb(np.asarray(stored, dtype=object), hex=True)
+    payload = json.dumps([{**row, "wkb": w} for row, w in zip(rows, wkb.tolist(), strict=True)])
+    params: dict[str, Any] = dict(
+        rows=payload,
         event_id=event.id,
         width_m=layout.booth_width_m,
         depth_m=layout.booth_depth_m,
