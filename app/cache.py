@@ -31,11 +31,17 @@ class Cache(Protocol):
 
 
 class MemoryCache:
-    """A thread-safe LRU of at most ``max_items`` entries, each with an expiry time."""
+    """A thread-safe LRU of at most ``max_items`` entries and ``max_bytes`` of values.
 
-    def __init__(self, max_items: int = 2048) -> None:
-        self.max_items = max_items
+    Entries are small (tiles, item pages, a vendor's view) except the crew's PDFs (0.3-0.6 MB
+    each, and a new one after every check-in): the byte budget keeps a worker's memory bounded
+    whatever is cached. A value larger than a quarter of the budget is not kept at all.
+    """
+
+    def __init__(self, max_items: int = 2048, max_bytes: int = 64 * 1024 * 1024) -> None:
+        self.max_items, self.max_bytes = max_items, max_bytes
         self._data: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
+        self._bytes = 0
         self._lock = threading.Lock()
 
     def get(self, key: str) -> bytes | None:
@@ -46,18 +52,31 @@ class MemoryCache:
                 return None
             expires, value = hit
             if expires < time.monotonic():
-                del self._data[key]
+                self._drop(key)
                 return None
             self._data.move_to_end(key)
             return value
 
     def set(self, key: str, value: bytes, ttl: int) -> None:
-        """Store, evicting the least recently used entries beyond ``max_items``."""
+        """Store, evicting the least recently used entries beyond either bound."""
+        if len(value) > self.max_bytes // 4:
+            return
         with self._lock:
+            if key in self._data:
+                self._drop(key)
             self._data[key] = (time.monotonic() + ttl, value)
-            self._data.move_to_end(key)
-            while len(self._data) > self.max_items:
-                self._data.popitem(last=False)
+            self._bytes += len(value)
+            while len(self._data) > self.max_items or self._bytes > self.max_bytes:
+                self._drop(next(iter(self._data)))
+
+    @property
+    def size_bytes(self) -> int:
+        """The bytes of the values held now."""
+        return self._bytes
+
+    def _drop(self, key: str) -> None:
+        _expires, value = self._data.pop(key)
+        self._bytes -= len(value)
 
 
 class RedisCache:
@@ -100,7 +119,11 @@ class RedisCache:
 def init_cache(app: Flask) -> None:
     """Pick the backend from ``REDIS_URL``; ``CACHE_TTL = 0`` turns caching off."""
     url = app.config["REDIS_URL"]
-    cache: Cache = RedisCache(url, prefix=app.config["CACHE_KEY_PREFIX"]) if url else MemoryCache()
+    cache: Cache
+    if url:
+        cache = RedisCache(url, prefix=app.config["CACHE_KEY_PREFIX"])
+    else:
+        cache = MemoryCache(max_bytes=int(app.config["CACHE_MAX_MB"]) * 1024 * 1024)
     app.extensions["petalapak.cache"] = cache
 
 

@@ -155,6 +155,15 @@ SETTINGS: tuple[Setting, ...] = (
         "city's change counter (app/services/data_version.py), so a cached answer is exact",
     ),
     Setting(
+        "CACHE_MAX_MB",
+        int,
+        64,
+        "CACHE_MAX_MB",
+        int,
+        "megabytes of cached answers each worker keeps in memory when REDIS_URL is not set "
+        "(the crew's PDFs are large; least recently used answers go first)",
+    ),
+    Setting(
         "CACHE_KEY_PREFIX",
         str,
         "petalapak:",

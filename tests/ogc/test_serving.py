@@ -84,6 +84,18 @@ def test_a_vendors_signed_link_never_reaches_the_log(
     assert not any(token in json.dumps(line) for line in lines)
 
 
+def test_memory_cache_keeps_within_its_byte_budget() -> None:
+    cache = MemoryCache(max_items=100, max_bytes=1000)
+    for n in range(10):
+        cache.set(f"pdf{n}", bytes(200), ttl=60)
+        assert cache.size_bytes <= 1000
+    assert cache.get("pdf9") is not None and cache.get("pdf0") is None  # oldest went first
+    cache.set("pdf9", bytes(100), ttl=60)  # replacing counts the new size only
+    assert cache.size_bytes == 4 * 200 + 100
+    cache.set("huge", bytes(251), ttl=60)  # over a quarter of the budget: not kept
+    assert cache.get("huge") is None and cache.size_bytes == 900
+
+
 def test_memory_cache_expires_and_evicts() -> None:
     cache = MemoryCache(max_items=2)
     cache.set("a", b"1", ttl=60)
