@@ -43,6 +43,7 @@ from app.cache import get_cache
 from app.db import get_read_session, get_session
 from app.i18n import localize
 from app.models import Vendor
+from app.services import attendance
 from app.services import lapak as svc
 from app.services import vendor_access as access
 from app.services.audit import acting_as
@@ -322,9 +323,11 @@ def _answer(assignment_id: int, action: str) -> tuple[Vendor | None, str | None]
     db = get_session()
     with acting_as(None, f"vendor:{vendor.id}"):
         if action == "confirm":
-            svc.confirm_attendance(db, vendor, assignment_id, today=clock.today(), now=clock.now())
+            attendance.confirm_attendance(
+                db, vendor, assignment_id, today=clock.today(), now=clock.now()
+            )
             return vendor, _("Terima kasih, kehadiran Anda sudah dicatat.")
-        svc.cancel_attendance(db, vendor, assignment_id, today=clock.today())
+        attendance.cancel_attendance(db, vendor, assignment_id, today=clock.today())
         return vendor, _("Lapak Anda sudah dilepas untuk pedagang di daftar tunggu.")
 
 
