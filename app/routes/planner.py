@@ -60,7 +60,8 @@ def _account_action(user_id: int, action: str) -> Response | str:
             elif action == "role":
                 role = request.form.get("role", "")
                 user_svc.set_role(session, user, role=role, acting_user_id=current_user.id)
-                flash(_("Peran %(email)s sekarang %(role)s.", email=user.email, role=role), "info")
+                label = ROLE_LABELS.get(role, role)
+                flash(_("Peran %(email)s sekarang %(role)s.", email=user.email, role=label), "info")
             else:  # reset
                 password = user_svc.reset_password(session, user)
                 # Shown once, in this answer only (staff pages are no-store), never in a flash

@@ -78,6 +78,8 @@ def test_role_change_ends_sessions_and_is_audited(
     assert their_browser.get("/planner/").status_code == 302
     again = _logged_in(app, planner)
     assert again.get("/planner/").status_code == 403  # crew now
+    listing = client.get("/planner/users").get_data(as_text=True)
+    assert f"Peran {planner.email} sekarang Petugas lapangan." in listing  # the role's name
     entry = _last_audit(db, planner)
     assert entry.action == "role" and entry.before == {"role": "planner"}
     assert entry.after == {"role": "crew"}
