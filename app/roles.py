@@ -5,8 +5,8 @@ for a rank; a role is the set of permissions it grants. Adding a role (say ``pet
 enforcement officer) is one :class:`Role` entry here, plus one migration that widens the
 ``app_user.role`` CHECK constraint. Pure data: no Flask, no database.
 
-The three roles grant exactly what the old ranks did (crew < planner < admin): a planner has every
-crew permission, an admin every planner permission.
+The first three roles grant exactly what the old ranks did (crew < planner < admin): a planner has
+every crew permission, an admin every planner permission. ``petugas`` stands beside them.
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ PERMISSIONS: Final[Mapping[str, str]] = MappingProxyType(
         "vendors.read_private": "read vendors' private data (phone, NIK, access codes, documents)",
         "vendors.edit": "register, edit, import, deactivate vendors and issue new access codes",
         "users.manage": "manage staff accounts: roles, deactivation, password resets",
+        "reports.read": "see street reports (list, map, hot spots, photos, exports)",
+        "reports.write": "file street reports and move them through their status flow",
     }
 )
 
@@ -65,7 +67,12 @@ _PLANNER: Final = _CREW | {
     "events.edit",
     "vendors.read_private",
     "vendors.edit",
+    "reports.read",
+    "reports.write",
 }
+#: An enforcement officer (Satpol PP): street reports, and the staff map's zones and facilities to
+#: read; no layer, event, vendor or account edits.
+_PETUGAS: Final = frozenset({"map.read", "reports.read", "reports.write"})
 _ADMIN: Final = _PLANNER | {"users.manage"}
 
 
@@ -82,6 +89,7 @@ ROLE_REGISTRY: Final = _registry(
     Role("admin", "Admin", "Admin", _ADMIN),
     Role("planner", "Perencana", "Planner", _PLANNER),
     Role("crew", "Petugas lapangan", "Field crew", _CREW),
+    Role("petugas", "Petugas Satpol PP", "Enforcement officer", _PETUGAS),
 )
 
 

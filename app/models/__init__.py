@@ -5,6 +5,12 @@ from app.models.base import Base
 from app.models.data_version import DataVersion
 from app.models.event import EVENT_STATUSES, Booth, Event, event_corridor
 from app.models.geo import City, ClearanceRule, Facility, FacilityKindRow, Zone
+from app.models.street import (
+    REPORT_KINDS,
+    REPORT_STATUSES,
+    StreetReport,
+    StreetReportStep,
+)
 from app.models.vendor import (
     ASSIGNMENT_STATUSES,
     HOLDING_STATUSES,
@@ -17,6 +23,8 @@ __all__ = [
     "ASSIGNMENT_STATUSES",
     "EVENT_STATUSES",
     "HOLDING_STATUSES",
+    "REPORT_KINDS",
+    "REPORT_STATUSES",
     "ROLES",
     "AllocationRun",
     "Assignment",
@@ -29,6 +37,8 @@ __all__ = [
     "Event",
     "Facility",
     "FacilityKindRow",
+    "StreetReport",
+    "StreetReportStep",
     "User",
     "Vendor",
     "Zone",

@@ -23,6 +23,7 @@ def register_blueprints(app: Flask) -> None:
     from app.routes.main import bp as main_bp
     from app.routes.ogc import bp as ogc_bp
     from app.routes.planner import bp as planner_bp
+    from app.routes.street import bp as street_bp
     from app.routes.tiles import bp as tiles_bp
     from app.routes.vendors import bp as vendors_bp
     from app.routes.workspace import bp as workspace_bp
@@ -42,6 +43,7 @@ def register_blueprints(app: Flask) -> None:
         tiles_bp,
         lapak_bp,
         checkin_bp,
+        street_bp,
     ):
         app.register_blueprint(bp)
 

@@ -20,13 +20,23 @@ from shapely.geometry import mapping
 from sqlalchemy import Table, event, insert, inspect
 from sqlalchemy.orm import Session, UOWTransaction
 
-from app.models import Assignment, AuditEntry, Booth, Facility, Zone
+from app.models import (
+    Assignment,
+    AuditEntry,
+    Booth,
+    Facility,
+    StreetReport,
+    StreetReportStep,
+    Zone,
+)
 
 AUDITED: dict[type, str] = {
     Zone: "zone",
     Facility: "facility",
     Booth: "booth",
     Assignment: "assignment",
+    StreetReport: "street_report",
+    StreetReportStep: "report_step",
 }
 
 _actor: contextvars.ContextVar[tuple[int | None, str | None]] = contextvars.ContextVar(

@@ -87,6 +87,19 @@ OLD_RANK = {
 }
 RANK = {"crew": 0, "planner": 1, "admin": 2}
 
+#: Endpoints added since, with exactly the roles that may use each.
+STREET_READ = {"admin", "planner", "petugas"}
+NEW_ENDPOINTS = {
+    "street.lapor_page": STREET_READ,
+    "street.lapor_submit": STREET_READ,
+    "street.office_list": STREET_READ,
+    "street.export_csv": STREET_READ,
+    "street.export_geojson": STREET_READ,
+    "street.report_page": STREET_READ,
+    "street.report_status": STREET_READ,
+    "street.report_photo": STREET_READ,
+}
+
 #: What each role may do, spelled out.
 EXPECTED_PERMISSIONS = {
     "crew": {"map.read", "layers.export", "prints.read", "checkin.write"},
@@ -101,8 +114,12 @@ EXPECTED_PERMISSIONS = {
         "events.edit",
         "vendors.read_private",
         "vendors.edit",
+        "reports.read",
+        "reports.write",
     },
     "admin": set(PERMISSIONS),
+    # the enforcement officer: street reports, and the staff map's zones and facilities to read
+    "petugas": {"map.read", "reports.read", "reports.write"},
 }
 
 
@@ -129,11 +146,33 @@ def test_every_permission_guards_something_or_a_page_part(app: Flask) -> None:
 
 def test_guarded_routes_are_exactly_the_old_ones_with_the_same_roles(app: Flask) -> None:
     guarded = _guarded(app)
-    assert set(guarded) == set(OLD_RANK)
+    assert set(guarded) == set(OLD_RANK) | set(NEW_ENDPOINTS)
     for endpoint, permission in guarded.items():
         allowed = {role for role in ROLE_REGISTRY if role_can(role, permission)}
+        if endpoint in NEW_ENDPOINTS:
+            assert allowed == NEW_ENDPOINTS[endpoint], (endpoint, permission)
+            continue
         was = {role for role in RANK if RANK[role] >= RANK[OLD_RANK[endpoint]]}
+        # petugas reads the staff map (zones, facilities) like crew, and nothing else old
+        if permission == "map.read":
+            was = was | {"petugas"}
         assert allowed == was, (endpoint, permission)
+
+
+def test_petugas_reaches_no_planner_page_or_write() -> None:
+    petugas = ROLE_REGISTRY["petugas"].permissions
+    assert not petugas & {
+        "planner.view",
+        "layers.edit",
+        "layers.import",
+        "events.edit",
+        "vendors.read_private",
+        "vendors.edit",
+        "users.manage",
+        "checkin.write",
+        "prints.read",
+        "layers.export",
+    }
 
 
 def _url(rule: Any) -> str:
@@ -150,7 +189,7 @@ def _url(rule: Any) -> str:
     return re.sub(r"<([^>]+)>", value, rule.rule)
 
 
-@pytest.mark.parametrize("role", ["crew", "planner", "admin"])
+@pytest.mark.parametrize("role", ["crew", "planner", "admin", "petugas"])
 def test_walk_guarded_routes_as_each_role(
     app: Flask, client: FlaskClient, auth: Any, role: str
 ) -> None:

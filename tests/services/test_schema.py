@@ -41,7 +41,7 @@ def _include(obj, name, type_, reflected, compare_to):  # type: ignore[no-untype
     return alembic_helpers.include_object(obj, name, type_, reflected, compare_to)
 
 
-@pytest.mark.parametrize("table", ["zone", "facility", "booth", "city"])
+@pytest.mark.parametrize("table", ["zone", "facility", "booth", "city", "street_report"])
 def test_gist_index_exists(db: Session, table: str) -> None:
     rows = (
         db.execute(text("SELECT indexdef FROM pg_indexes WHERE tablename = :t"), {"t": table})
