@@ -19,6 +19,7 @@ def test_every_message_fills_the_same_parameters_in_both_languages() -> None:
     # import the modules that define messages, so the catalogue is complete
     import app.allocation.explain
     import app.cli.allocation
+    import app.cli.data
     import app.cli.gis
     import app.messages as messages
     import app.services.layout  # noqa: F401

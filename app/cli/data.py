@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 from app.cli.common import service_errors, text
 from app.db import get_session
 from app.layers import LAYERS
+from app.messages import Msg, define
 from app.services.audit import acting_as
 from app.services.cities import create_city, get_city
 from app.services.demo import demo_summary, dump, seed_demo
@@ -28,6 +29,17 @@ def _parse_extent(raw: str | None) -> tuple[float, float, float, float] | None:
     if len(parts) != 4:
         raise click.BadParameter("minlon,minlat,maxlon,maxlat")
     return (parts[0], parts[1], parts[2], parts[3])
+
+
+_NOTE = define("cli.import.note", id="catatan: {note}", en="note: {note}")
+_FEATURE = define(
+    "cli.import.feature", id="fitur #{index}: {message}", en="feature #{index}: {message}"
+)
+_FEATURE_FIELD = define(
+    "cli.import.feature_field",
+    id="fitur #{index} [{field}]: {message}",
+    en="feature #{index} [{field}]: {message}",
+)
 
 
 @click.command("create-city")
@@ -142,12 +154,14 @@ def import_layer_command(
             f"{file.name}: {source.format}, CRS {source.source_crs}"
             f"{' (dianggap)' if source.crs_assumed else ''}"
         )
-        for note_id, _note_en in source.notes:
-            click.echo(f"  catatan: {note_id}")
+        for note_id, note_en in source.notes:
+            click.echo(f"  {text(_NOTE(note=Msg.text(note_id, note_en)))}")
         for p in (*report.repaired, *report.simplified):
-            click.echo(f"  fitur #{p.index}: {p.message_id} ({p.message_en})")
+            click.echo(f"  {text(_FEATURE(index=p.index, message=p.msg))}")
         for p in report.problems:
-            click.echo(f"  fitur #{p.index} [{p.field}]: {p.message_id} ({p.message_en})", err=True)
+            click.echo(
+                f"  {text(_FEATURE_FIELD(index=p.index, field=p.field, message=p.msg))}", err=True
+            )
         state = (
             "ditulis" if report.written else ("uji saja" if dry_run and report.ok else "DITOLAK")
         )

@@ -30,6 +30,7 @@ from app.gis.rules import (
 )
 from app.gis.validate import DEFAULT_MAX_VERTICES, check_geometry, close_rings, unclosed_rings
 from app.layers import LAYER_REGISTRY, LAYERS, Layer, layer_named
+from app.messages import Msg
 from app.models import City, Event
 from app.services.cities import city_extent
 from app.services.errors import ServiceError
@@ -54,6 +55,11 @@ class Problem:
     field: str | None
     message_id: str
     message_en: str
+
+    @property
+    def msg(self) -> Msg:
+        """The problem as a message for the edge (:func:`app.i18n.localize`, the CLI)."""
+        return Msg.text(self.message_id, self.message_en)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form for the API and the CLI's ``--format json``."""

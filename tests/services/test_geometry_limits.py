@@ -132,7 +132,11 @@ def test_cli_unclosed_ring_needs_repair(runner: Any, db: Session, tmp_path: Path
     result = runner.invoke(
         args=["import-layer", str(path), "--city", "pontianak", "--layer", "zones"]
     )
-    assert result.exit_code == 1 and "Unclosed polygon ring" in result.output
+    assert result.exit_code == 1 and "Cincin poligon tidak tertutup" in result.output
+    result = runner.invoke(
+        args=["import-layer", str(path), "--city", "pontianak", "--layer", "zones", "--lang", "en"]
+    )
+    assert result.exit_code == 1 and "feature #0 [geometry]: Unclosed polygon ring" in result.output
     result = runner.invoke(
         args=["import-layer", str(path), "--city", "pontianak", "--layer", "zones", "--repair"]
     )
