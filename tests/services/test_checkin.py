@@ -117,11 +117,9 @@ def test_release_offers_no_show_booths_to_the_waitlist(db: Session, event: Event
         for a in absent:
             checkin.mark(db, event, a.id, "no_show")
         checkin.mark(db, event, present.id, "checked_in")
-        start = time.perf_counter()
         released = checkin.release_no_shows(
             db, event, now=datetime(2026, 12, 6, 6, 31, tzinfo=WIB), cutoff_minutes=30, tz=TZ
         )
-        took = time.perf_counter() - start
     assert {r.no_show_assignment_id for r in released} == {a.id for a in absent}
     run = db.scalars(
         select(AllocationRun)
@@ -156,7 +154,6 @@ def test_release_offers_no_show_booths_to_the_waitlist(db: Session, event: Event
     assert again == []
     db.refresh(present)
     assert present.status == "checked_in"
-    assert took < 30
 
 
 def test_late_vendor_cannot_take_back_a_booth_already_offered(db: Session, event: Event) -> None:
