@@ -53,8 +53,14 @@ def is_metric(epsg: int) -> bool:
 
 
 def require_metric(epsg: int) -> None:
-    """Raise :class:`CRSError` unless ``epsg`` is a metric projected CRS."""
-    if not is_metric(epsg):
+    """Raise :class:`CRSError` unless ``epsg`` is a metric projected CRS (or is unknown)."""
+    from pyproj.exceptions import CRSError as ProjCRSError
+
+    try:
+        metric = is_metric(epsg)
+    except (ProjCRSError, OverflowError) as exc:
+        raise CRSError(f"EPSG:{epsg} is not a known CRS") from exc
+    if not metric:
         raise CRSError(f"EPSG:{epsg} is not a metric projected CRS; distances would be in degrees")
 
 
