@@ -53,14 +53,8 @@ def is_metric(epsg: int) -> bool:
 
 
 def require_metric(epsg: int) -> None:
-    """Raise :class:`CRSError` unless ``epsg`` is a metric projected CRS (or is unknown)."""
-    from pyproj.exceptions import CRSError as ProjCRSError
-
-    try:
-        metric = is_metric(epsg)
-    except (ProjCRSError, OverflowError) as exc:
-        raise CRSError(f"EPSG:{epsg} is not a known CRS") from exc
-    if not metric:
+    """Raise :class:`CRSError` unless ``epsg`` is a metric projected CRS."""
+    if not is_metric(epsg):
         raise CRSError(f"EPSG:{epsg} is not a metric projected CRS; distances would be in degrees")
 
 

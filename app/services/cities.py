@@ -54,9 +54,7 @@ def create_city(
     try:
         require_metric(metric_epsg)
     except CRSError as exc:
-        raise ServiceError(
-            f"EPSG:{metric_epsg} tidak dikenal atau bukan CRS metrik.", str(exc)
-        ) from exc
+        raise ServiceError(f"EPSG:{metric_epsg} bukan CRS metrik.", str(exc)) from exc
     city = City(name=name, slug=slug, metric_epsg=metric_epsg)
     if extent is not None:
         city.extent = from_shape(box(*extent), srid=4326)

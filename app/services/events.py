@@ -11,13 +11,6 @@ from sqlalchemy.orm import Session
 from app.models import Assignment, Booth, City, Event, Vendor, Zone, event_corridor
 from app.services.errors import NotFound, ServiceError
 
-#: Zone kinds an event may not run on, named in a sentence (Indonesian, English with its article).
-_ZONE_KIND_NAMES = {
-    "no_vending": ("zona merah (dilarang berjualan)", "a red zone (no vending)"),
-    "emergency_lane": ("jalur darurat", "an emergency lane"),
-    "service_area": ("area layanan", "a service area"),
-}
-
 
 def get_event(session: Session, slug: str, city: City | None = None) -> Event:
     """Return the event with ``slug`` (within ``city`` when given) or raise :class:`NotFound`."""
@@ -66,11 +59,9 @@ def create_event(
                 f"Zone '{zone_name}' not found in {city.name}.",
             )
         if zone.kind not in ("cfd_corridor", "pkl_legal", "pkl_timed"):
-            kind_id, kind_en = _ZONE_KIND_NAMES.get(zone.kind, (zone.kind, zone.kind))
             raise ServiceError(
-                f"Zona '{zone_name}' adalah {kind_id} ({zone.kind}), "
-                "bukan koridor CFD atau zona PKL.",
-                f"Zone '{zone_name}' is {kind_en} ({zone.kind}), not a CFD corridor or PKL zone.",
+                f"Zona '{zone_name}' berjenis {zone.kind}, bukan koridor/zona PKL.",
+                f"Zone '{zone_name}' is a {zone.kind}, not a corridor or PKL zone.",
             )
         corridors.append(zone)
     event = Event(
