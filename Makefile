@@ -75,5 +75,4 @@ lint: setup
 bench: setup
 	@set -euo pipefail; \
 	export DATABASE_URL="$$($(PY) scripts/bootstrap_db.py petalapak_bench)"; \
-	bash scripts/ensure_bench_tools.sh || echo "(tanpa wrk/hey: serve-lookup dilewati / no wrk/hey: serve-lookup skipped)"; \
 	$(PY) -m bench $(WORKLOAD)
