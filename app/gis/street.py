@@ -80,6 +80,11 @@ _TOO_CLOSE = define(
     en="{distance:qfloor} m from {facility} — at least {need:q} m",
 )
 _NAMED = define("street.named", id="{noun} '{name}'", en="{noun} '{name}'")
+_GREEN_OPTION_ONE = define(
+    "street.green_option_one",
+    id="{zone}, {distance:m} m, 1 lapak kosong",
+    en="{zone}, {distance:m} m, 1 free spot",
+)
 _GREEN_OPTION = define(
     "street.green_option",
     id="{zone}, {distance:m} m, {free} lapak kosong",
@@ -196,9 +201,11 @@ def _nearest_green(
     free = free_spots[zone.id]
     name = zone.name or str(zone.id)
     rounded = float(round(distance))
-    return GreenOption(
-        zone.id, zone.name, distance, free, _GREEN_OPTION(zone=name, distance=rounded, free=free)
-    )
+    if free == 1:
+        message = _GREEN_OPTION_ONE(zone=name, distance=rounded)
+    else:
+        message = _GREEN_OPTION(zone=name, distance=rounded, free=free)
+    return GreenOption(zone.id, zone.name, distance, free, message)
 
 
 def check_spot(

@@ -26,7 +26,7 @@ from typing import Any
 from geoalchemy2.shape import from_shape, to_shape
 from PIL import Image, ImageOps, UnidentifiedImageError
 from shapely.geometry import Point
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, union
 from sqlalchemy.orm import Session
 
 from app.gis.crs import to_metric
@@ -131,16 +131,18 @@ def green_zones(session: Session, city: City) -> Sequence[Zone]:
 
 
 def _held_booths(on: date) -> Any:
-    return (
-        select(Assignment.booth_id)
-        .where(
-            Assignment.event_id.is_(None),
-            Assignment.status.in_(HOLDING_STATUSES),
-            Assignment.valid_from <= on,
-            (Assignment.valid_to.is_(None)) | (Assignment.valid_to >= on),
-        )
-        .scalar_subquery()
+    """Permanent booths taken on ``on``: by a permit, or by vendors relocated there."""
+    permits = select(Assignment.booth_id).where(
+        Assignment.event_id.is_(None),
+        Assignment.status.in_(HOLDING_STATUSES),
+        Assignment.valid_from <= on,
+        (Assignment.valid_to.is_(None)) | (Assignment.valid_to >= on),
     )
+    relocated = select(StreetReport.relocation_booth_id).where(
+        StreetReport.relocation_booth_id.is_not(None),
+        StreetReport.status.in_(("direlokasi", "selesai")),
+    )
+    return union(permits, relocated).scalar_subquery()
 
 
 def free_spots(session: Session, city: City, on: date) -> dict[int | str, int]:

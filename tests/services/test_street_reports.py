@@ -249,3 +249,25 @@ def test_filters_hot_spots_and_formula_safe_csv(
     assert "'=HYPERLINK(1)" in text and ",=HYPERLINK" not in text
     with pytest.raises(ServiceError):
         svc.ReportFilters(status="hilang")
+
+
+def test_a_booth_taken_by_a_relocation_is_no_longer_free(
+    db: Session, street: dict[str, Any], make_booth: Any, make_user: Any, tmp_path: Path
+) -> None:
+    green, today = street["green"], date(2026, 12, 7)
+    booth = make_booth(
+        zone=green, code="PU-03", geom=from_shape(box(X + 380 * M, Y, X + 383 * M, Y + 3 * M), 4326)
+    )
+    _report, check = _file(db, street, tmp_path)
+    assert check.nearest_green is not None
+    assert check.nearest_green.message.render("en") == "Pasar Uji, 350 m, 1 free spot"
+    report, _check = _file(db, street, tmp_path)
+    planner = make_user(role="planner")
+    with acting_as(planner.id, planner.email):
+        svc.move_report(db, report, to="ditinjau", note=None, user=planner, on=today)
+        svc.move_report(
+            db, report, to="direlokasi", note=None, user=planner, on=today,
+            zone_id=green.id, booth_id=booth.id,
+        )  # fmt: skip
+    assert svc.free_booths(db, green, today) == []
+    assert svc.free_spots(db, street["city"], today)[green.id] == 0
