@@ -8,12 +8,18 @@ An item page is one statement (:meth:`Provider.items_page`): it finds the event 
 collection's id names, counts the matches and writes the page's GeoJSON together. The statements
 are built once per shape (which filters are present) with bound parameters, so a request neither
 builds nor hashes SQLAlchemy expressions.
+
+The city layers' collections (zones, facilities, and any layer registered later) are the ones
+the layer registry (:mod:`app.layers`) names: each entry's :class:`CityCollection` gives the
+title, property schema, filters and source expressions. An event's booths are served here as
+one public ``booths-<event>`` and one private ``vendors-<event>`` collection per event.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from functools import lru_cache
 from typing import Any
@@ -38,6 +44,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
 from app.gis.rules import BOOTH_KINDS, FACILITY_KINDS, VENDOR_CATEGORIES, ZONE_KINDS
+from app.layers import LAYER_REGISTRY, Layer
 from app.models import Assignment, Booth, City, Event, Facility, Vendor, Zone
 from app.models.vendor import HOLDING_STATUSES
 from app.ogc.collection import Collection
@@ -85,25 +92,54 @@ VENDOR_PROPS = {
 }
 
 
-#: The query parameters that filter each kind of collection (known from the id alone).
-FILTERS: dict[str, dict[str, tuple[str, ...]]] = {
-    "zones": {"kind": ZONE_KINDS},
-    "facilities": {"kind": FACILITY_KINDS},
+#: The query parameters that filter an event's booth collections (known from the id alone).
+EVENT_FILTERS: dict[str, dict[str, tuple[str, ...]]] = {
     "booths": {"kind": BOOTH_KINDS, "status": BOOTH_STATUSES},
     "vendors": {"kind": BOOTH_KINDS, "status": BOOTH_STATUSES},
 }
+EVENT_KINDS = tuple(EVENT_FILTERS)
+
+#: (id column, geometry column, base filters, property expressions, select_from)
+Source = tuple[Any, Any, list[Any], dict[str, Any], Any]
+
+
+@dataclass(frozen=True)
+class CityCollection:
+    """The OGC collection of a city layer, which its registry entry names (``Layer.ogc``).
+
+    ``source`` builds the expressions its item pages, single items and vector tiles read.
+    """
+
+    title: str
+    description: str
+    properties: Mapping[str, Any]
+    filters: Mapping[str, tuple[str, ...]]
+    source: Callable[[], Source]
+
+
+def city_layers() -> dict[str, Layer]:
+    """The registered layers served as one OGC collection each, by collection id (in
+    registration order)."""
+    return {
+        layer.ogc_collection: layer for layer in LAYER_REGISTRY.values() if layer.ogc is not None
+    }
+
+
+def _described(kind: str) -> CityCollection:
+    described: CityCollection = city_layers()[kind].ogc_description()
+    return described
 
 
 def collection_kind(collection_id: str) -> str | None:
-    """What a collection id names, from its spelling: ``zones``, ``facilities``, ``booths``,
-    ``vendors`` (an event's booths), or None.
+    """What a collection id names, from its spelling: a city layer's collection (``zones``,
+    ``facilities``), ``booths`` or ``vendors`` (an event's booths), or None.
 
     >>> collection_kind("booths-cfd-2026-12-06"), collection_kind("zones"), collection_kind("x")
     ('booths', 'zones', None)
     """
-    if collection_id in ("zones", "facilities"):
+    if collection_id in city_layers():
         return collection_id
-    for kind in ("booths", "vendors"):
+    for kind in EVENT_KINDS:
         if collection_id.startswith(f"{kind}-") and len(collection_id) > len(kind) + 1:
             return kind
     return None
@@ -157,10 +193,7 @@ class Provider:
     def collections(self, *, private: bool, with_extent: bool = True) -> list[Collection]:
         """Every collection the caller may see: public layers, published events' booths, and
         (``private``) every event's booths with their vendors."""
-        out = [
-            self._layer_collection(name, with_extent=with_extent)
-            for name in ("zones", "facilities")
-        ]
+        out = [self._layer_collection(name, with_extent=with_extent) for name in city_layers()]
         query = (
             select(
                 Event.id,
@@ -193,25 +226,16 @@ class Provider:
         return out + public + staff
 
     def _layer_collection(self, name: str, *, with_extent: bool) -> Collection:
-        if name == "zones":
-            return Collection(
-                "zones",
-                "zones",
-                "Zona PKL / Street-vending zones",
-                "Where street vendors may trade (pkl_legal, pkl_timed with hours), may not "
-                "(no_vending), CFD corridors, emergency lanes and service areas.",
-                properties=ZONE_PROPS,
-                filters=FILTERS["zones"],
-                extent=self._layer_extent(Zone) if with_extent else None,
-            )
+        layer = city_layers()[name]
+        described: CityCollection = layer.ogc_description()
         return Collection(
-            "facilities",
-            "facilities",
-            "Fasilitas umum / Public facilities",
-            "Hydrants, bus stops, crossings and other facilities booths keep clear of.",
-            properties=FACILITY_PROPS,
-            filters=FILTERS["facilities"],
-            extent=self._layer_extent(Facility) if with_extent else None,
+            name,
+            name,
+            described.title,
+            described.description,
+            properties=dict(described.properties),
+            filters=dict(described.filters),
+            extent=self._layer_extent(layer.model) if with_extent else None,
         )
 
     def _event_collection(
@@ -235,7 +259,7 @@ class Provider:
             "event_begins": self._moment(day, start),
             "event_ends": self._moment(day, end),
             "extent": extent,
-            "filters": FILTERS[kind],
+            "filters": EVENT_FILTERS[kind],
         }
         if kind == "booths":
             return Collection(
@@ -260,7 +284,7 @@ class Provider:
 
     def collection(self, collection_id: str, *, private: bool) -> Collection | None:
         """The collection called ``collection_id``, if the caller may see it."""
-        if collection_id in ("zones", "facilities"):
+        if collection_id in city_layers():
             found = self.collections(private=False, with_extent=False)
         elif collection_id.startswith(("booths-", "vendors-")):
             found = self.collections(private=private, with_extent=False)
@@ -273,12 +297,9 @@ class Provider:
 
     def with_extent(self, coll: Collection) -> Collection:
         """``coll`` with its bounding box filled in."""
-        from dataclasses import replace
-
-        if coll.kind == "zones":
-            return replace(coll, extent=self._layer_extent(Zone))
-        if coll.kind == "facilities":
-            return replace(coll, extent=self._layer_extent(Facility))
+        layer = city_layers().get(coll.kind)
+        if layer is not None:
+            return replace(coll, extent=self._layer_extent(layer.model))
         assert coll.event_id is not None
         return replace(coll, extent=self._booth_extents([coll.event_id]).get(coll.event_id, WORLD))
 
@@ -310,13 +331,16 @@ class Provider:
 
     # -- features ------------------------------------------------------------------------------
 
-    def source(self, coll: Collection) -> tuple[Any, Any, list[Any], dict[str, Any], Any]:
+    def source(self, coll: Collection) -> Source:
         """(id column, geometry column, base filters, property expressions, select_from)."""
         return _source(coll.kind, coll.event_id)
 
     def filters_of(self, collection_id: str) -> dict[str, tuple[str, ...]]:
         """The property filters of a collection, known from its id alone (no database work)."""
-        return FILTERS.get(collection_kind(collection_id) or "", {})
+        kind = collection_kind(collection_id)
+        if kind is None:
+            return {}
+        return EVENT_FILTERS[kind] if kind in EVENT_FILTERS else dict(_described(kind).filters)
 
     def items_page(
         self,
@@ -345,7 +369,7 @@ class Provider:
             params |= {f"bbox{i}_{j}": value for j, value in enumerate(box)}
         params |= {f"eq_{name}": value for name, value in equals.items()}
         names = tuple(sorted(equals))
-        if kind in ("zones", "facilities"):
+        if kind not in EVENT_KINDS:
             row = self.session.execute(
                 _page_statement(kind, len(boxes), names, private), params
             ).one()
@@ -379,45 +403,73 @@ class Provider:
         return self.session.execute(stmt).scalar_one_or_none()
 
 
-def _source(kind: str, event_id: Any) -> tuple[Any, Any, list[Any], dict[str, Any], Any]:
+def _source(kind: str, event_id: Any) -> Source:
     """(id column, geometry column, base filters, property expressions, select_from) of a kind
-    of collection; ``event_id``: the event's id, or an expression giving it."""
-    if kind == "zones":
-        hours = case(
-            (
-                Zone.hours_start.isnot(None),
-                func.concat(
-                    func.to_char(Zone.hours_start, _text("HH24:MI")),
-                    _text("–"),
-                    func.to_char(Zone.hours_end, _text("HH24:MI")),
-                ),
+    of collection; ``event_id``: the event's id, or an expression giving it (event kinds)."""
+    if kind not in EVENT_KINDS:
+        return _described(kind).source()
+    return _booth_source(kind, event_id)
+
+
+def _zone_source() -> Source:
+    hours = case(
+        (
+            Zone.hours_start.isnot(None),
+            func.concat(
+                func.to_char(Zone.hours_start, _text("HH24:MI")),
+                _text("–"),
+                func.to_char(Zone.hours_end, _text("HH24:MI")),
             ),
-            else_=None,
-        )
-        props = {
-            "name": Zone.name,
-            "kind": Zone.kind,
-            "hours": hours,
-            "capacity": Zone.capacity,
-            "city": City.slug,
-        }
-        return (
-            Zone.id,
-            Zone.geom,
-            [],
-            props,
-            select().select_from(Zone).join(City, City.id == Zone.city_id),
-        )
-    if kind == "facilities":
-        props = {"name": Facility.name, "kind": Facility.kind, "city": City.slug}
-        return (
-            Facility.id,
-            Facility.geom,
-            [],
-            props,
-            select().select_from(Facility).join(City, City.id == Facility.city_id),
-        )
-    # booths / vendors: the assignment that holds the booth (or a no-show), if any
+        ),
+        else_=None,
+    )
+    props = {
+        "name": Zone.name,
+        "kind": Zone.kind,
+        "hours": hours,
+        "capacity": Zone.capacity,
+        "city": City.slug,
+    }
+    return (
+        Zone.id,
+        Zone.geom,
+        [],
+        props,
+        select().select_from(Zone).join(City, City.id == Zone.city_id),
+    )
+
+
+def _facility_source() -> Source:
+    props = {"name": Facility.name, "kind": Facility.kind, "city": City.slug}
+    return (
+        Facility.id,
+        Facility.geom,
+        [],
+        props,
+        select().select_from(Facility).join(City, City.id == Facility.city_id),
+    )
+
+
+#: The city layers' OGC collections, named by their registry entries (:mod:`app.layers`).
+ZONE_COLLECTION = CityCollection(
+    "Zona PKL / Street-vending zones",
+    "Where street vendors may trade (pkl_legal, pkl_timed with hours), may not "
+    "(no_vending), CFD corridors, emergency lanes and service areas.",
+    properties=ZONE_PROPS,
+    filters={"kind": ZONE_KINDS},
+    source=_zone_source,
+)
+FACILITY_COLLECTION = CityCollection(
+    "Fasilitas umum / Public facilities",
+    "Hydrants, bus stops, crossings and other facilities booths keep clear of.",
+    properties=FACILITY_PROPS,
+    filters={"kind": FACILITY_KINDS},
+    source=_facility_source,
+)
+
+
+def _booth_source(kind: str, event_id: Any) -> Source:
+    """Booths and vendors: the assignment that holds the booth (or a no-show), if any."""
     rank = case((Assignment.status.in_(HOLDING_STATUSES), 0), else_=1)
     holder = (
         select(
@@ -506,7 +558,7 @@ def _page_statement(kind: str, boxes: int, equals: tuple[str, ...], private: boo
     """The statement of one item page for a shape of request, with bound parameters: ``limit``,
     ``offset``, ``bbox{i}_{0..3}`` for each box, ``eq_<name>`` for each property filter, and for
     event collections ``key`` and ``slugs`` (:func:`slug_candidates`)."""
-    ev = _event_cte(kind, private=private) if kind in ("booths", "vendors") else None
+    ev = _event_cte(kind, private=private) if kind in EVENT_KINDS else None
     event_id = select(ev.c.id).scalar_subquery() if ev is not None else None
     ident, geom, where, props, base = _source(kind, event_id)
     if boxes:

@@ -7,7 +7,7 @@ than inlined into the HTML: PostGIS filters with the GiST index and writes the J
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import JSON, Text, case, cast, func, literal, select
@@ -73,7 +73,7 @@ def layer_fc(
         where = [model.event_id == event.id]
     else:
         where = [model.city_id == city.id]
-    properties = MAP_PROPERTIES[layer]
+    properties = spec.planner_map_properties
     feats = [
         _f(gj, row.id, properties(row, states or {}))
         for row, gj in _fc_rows(session, model, where, bbox)
@@ -81,7 +81,7 @@ def layer_fc(
     return {"type": "FeatureCollection", "features": feats}
 
 
-def _zone_map_properties(z: Zone, _states: Mapping[str, str]) -> dict[str, Any]:
+def zone_map_properties(z: Zone, _states: Mapping[str, str]) -> dict[str, Any]:
     return {
         "kind": z.kind,
         "name": z.name,
@@ -91,11 +91,11 @@ def _zone_map_properties(z: Zone, _states: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
-def _facility_map_properties(f: Facility, _states: Mapping[str, str]) -> dict[str, Any]:
+def facility_map_properties(f: Facility, _states: Mapping[str, str]) -> dict[str, Any]:
     return {"kind": f.kind, "name": f.name, "version": f.version}
 
 
-def _booth_map_properties(b: Booth, states: Mapping[str, str]) -> dict[str, Any]:
+def booth_map_properties(b: Booth, states: Mapping[str, str]) -> dict[str, Any]:
     props: dict[str, Any] = {"code": b.code, "kind": b.kind, "version": b.version}
     if b.kind == "vendor":
         props["state"] = states.get(b.code, "ok")
@@ -106,15 +106,6 @@ def _booth_map_properties(b: Booth, states: Mapping[str, str]) -> dict[str, Any]
     if b.label:
         props["label"] = b.label
     return props
-
-
-#: What the planner's map gets of a feature of each registered layer (:mod:`app.layers`);
-#: booths carry their conflict state.
-MAP_PROPERTIES: dict[str, Callable[[Any, Mapping[str, str]], dict[str, Any]]] = {
-    "zones": _zone_map_properties,
-    "facilities": _facility_map_properties,
-    "booths": _booth_map_properties,
-}
 
 
 def _hours(z: Zone) -> str | None:

@@ -31,7 +31,6 @@ from sqlalchemy.orm import Session
 from app.layers import LAYER_REGISTRY, layer_named
 from app.models import HOLDING_STATUSES, Assignment, Booth, City, Event, Vendor
 from app.services.errors import ServiceError
-from app.services.geojson import facilities_fc, zones_fc
 from app.services.vendors import escape_formula
 
 #: Decimals of exported EPSG:4326 coordinates: 1e-9° is about 0.1 mm, far inside the layout's
@@ -48,8 +47,6 @@ EXPORT_FORMATS: dict[str, tuple[str, str]] = {
 
 ZONE_COLUMNS = LAYER_REGISTRY["zones"].export_columns
 FACILITY_COLUMNS = LAYER_REGISTRY["facilities"].export_columns
-#: A city layer's rows as GeoJSON, by layer name (an event's booths have their own table).
-_CITY_LAYER_FC = {"zones": zones_fc, "facilities": facilities_fc}
 BOOTH_COLUMNS = (
     "id",
     "code",
@@ -117,7 +114,7 @@ def layer_table(
                 "Acara ini bukan milik kota tersebut.", "That event does not belong to this city."
             )
         return _booth_table(session, event, include_private=include_private)
-    fc = _CITY_LAYER_FC[layer](session, city, decimals=EXPORT_DECIMALS)
+    fc = spec.export_features(session, city, decimals=EXPORT_DECIMALS)
     columns = spec.export_columns
     rows = [{c: f["properties"].get(c) for c in columns} for f in fc["features"]]
     return LayerTable(layer, columns, rows, [f["geometry"] for f in fc["features"]])

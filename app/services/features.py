@@ -9,7 +9,6 @@ backwards.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,15 +20,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.gis.validate import DEFAULT_MAX_VERTICES
-from app.layers import LAYER_REGISTRY, layer_named
+from app.layers import LAYER_REGISTRY, layer_named, layer_of_entity
 from app.models import AuditEntry, Booth, City, Event, Facility, Zone
 from app.services.cities import city_extent
 from app.services.errors import Conflict, NotFound, ServiceError
 from app.services.layers import ImportReport, check_feature
-
-#: The model of each registered layer, and the layer of each audited entity (for undo).
-MODELS: dict[str, Any] = {name: layer.model for name, layer in LAYER_REGISTRY.items()}
-LAYER_OF = {layer.entity: name for name, layer in LAYER_REGISTRY.items()}
 
 
 class InvalidFeature(ServiceError):
@@ -62,10 +57,10 @@ class Target:
 
 def feature_json(session: Session, layer: str, obj: Any) -> dict[str, Any]:
     """One feature as GeoJSON in EPSG:4326 (7 decimals), with its version."""
-    model = MODELS[layer]
+    model: Any = LAYER_REGISTRY[layer].model
     geometry = session.scalar(select(func.ST_AsGeoJSON(model.geom, 7)).where(model.id == obj.id))
     props: dict[str, Any] = {"id": obj.id, "version": obj.version, "layer": layer}
-    props.update(EDIT_PROPERTIES[layer](obj))
+    props.update(LAYER_REGISTRY[layer].editor_properties(obj))
     return {
         "type": "Feature",
         "id": obj.id,
@@ -74,7 +69,7 @@ def feature_json(session: Session, layer: str, obj: Any) -> dict[str, Any]:
     }
 
 
-def _zone_edit_properties(obj: Zone) -> dict[str, Any]:
+def zone_edit_properties(obj: Zone) -> dict[str, Any]:
     return {
         "name": obj.name,
         "kind": obj.kind,
@@ -86,11 +81,11 @@ def _zone_edit_properties(obj: Zone) -> dict[str, Any]:
     }
 
 
-def _facility_edit_properties(obj: Facility) -> dict[str, Any]:
+def facility_edit_properties(obj: Facility) -> dict[str, Any]:
     return {"kind": obj.kind, "name": obj.name, "source": obj.source}
 
 
-def _booth_edit_properties(obj: Booth) -> dict[str, Any]:
+def booth_edit_properties(obj: Booth) -> dict[str, Any]:
     return {
         "code": obj.code,
         "kind": obj.kind,
@@ -104,20 +99,11 @@ def _booth_edit_properties(obj: Booth) -> dict[str, Any]:
     }
 
 
-#: The editable properties the map's form gets for a feature of each registered layer
-#: (:mod:`app.layers`).
-EDIT_PROPERTIES: dict[str, Callable[[Any], dict[str, Any]]] = {
-    "zones": _zone_edit_properties,
-    "facilities": _facility_edit_properties,
-    "booths": _booth_edit_properties,
-}
-
-
 def _get(session: Session, layer: str, ident: int, city: City) -> Any:
-    model = MODELS.get(layer)
-    if model is None:
+    spec = layer_named(layer)
+    if spec is None:
         raise NotFound(f"Lapisan '{layer}' tidak dikenal.", f"Unknown layer '{layer}'.")
-    obj = session.get(model, ident)
+    obj = session.get(spec.model, ident)
     owner = (
         obj.event.city_id if isinstance(obj, Booth) and obj.event else getattr(obj, "city_id", None)
     )
@@ -219,7 +205,7 @@ def update_feature(
         _flush(session)
     except StaleDataError as exc:  # a concurrent save between our read and our write
         session.rollback()
-        fresh = session.get(MODELS[layer], ident)
+        fresh = session.get(LAYER_REGISTRY[layer].model, ident)
         raise StaleVersion(feature_json(session, layer, fresh)) from exc
     session.commit()
     return obj
@@ -248,36 +234,6 @@ def _flush(session: Session) -> None:
         ) from exc
 
 
-_RESTORABLE = {
-    "zone": (
-        "name",
-        "kind",
-        "capacity",
-        "allowed_categories",
-        "hours_start",
-        "hours_end",
-        "description",
-        "city_id",
-    ),
-    "facility": ("kind", "name", "source", "city_id"),
-    "booth": (
-        "code",
-        "kind",
-        "service",
-        "label",
-        "locked",
-        "has_electricity",
-        "accessible",
-        "width_m",
-        "depth_m",
-        "event_id",
-        "zone_id",
-        "side",
-        "chainage_m",
-    ),
-}
-
-
 def undo_last(session: Session, *, user_id: int, city: City) -> dict[str, Any]:
     """Reverse this user's newest map edit (zone, facility or booth) through the audit log.
 
@@ -286,14 +242,19 @@ def undo_last(session: Session, *, user_id: int, city: City) -> dict[str, Any]:
     """
     entry = session.scalars(
         select(AuditEntry)
-        .where(AuditEntry.user_id == user_id, AuditEntry.entity.in_(tuple(_RESTORABLE)))
+        .where(
+            AuditEntry.user_id == user_id,
+            AuditEntry.entity.in_([layer.entity for layer in LAYER_REGISTRY.values()]),
+        )
         .order_by(AuditEntry.id.desc())
         .limit(1)
     ).one_or_none()
     if entry is None:
         raise NotFound("Tidak ada perubahan untuk dibatalkan.", "Nothing to undo.")
-    layer = LAYER_OF[entry.entity]
-    model = MODELS[layer]
+    spec = layer_of_entity(entry.entity)
+    assert spec is not None  # only registered layers' entities were selected
+    layer = spec.name
+    model: Any = spec.model  # every registered model has an id, a geometry and a version
     # every registered layer's model has a version and an id (the registry types it as Any)
     current: Any = session.get(model, entry.entity_id) if entry.entity_id else None
     if entry.action in ("update", "create") and current is not None:
@@ -310,11 +271,11 @@ def undo_last(session: Session, *, user_id: int, city: City) -> dict[str, Any]:
     elif entry.action == "update":
         if current is None:
             raise Conflict("Fitur sudah dihapus.", "The feature has been deleted.")
-        _restore(current, entry.before or {}, entry.entity)
+        _restore(current, entry.before or {}, spec.restore_columns)
         result = {"undone": "update", "layer": layer, "id": current.id}
     else:
         before = entry.before or {}
-        obj = model(**{k: before.get(k) for k in _RESTORABLE[entry.entity]})
+        obj = model(**{k: before.get(k) for k in spec.restore_columns})
         obj.geom = from_shape(shape(before["geom"]), srid=4326)
         session.add(obj)
         _flush(session)
@@ -324,10 +285,10 @@ def undo_last(session: Session, *, user_id: int, city: City) -> dict[str, Any]:
     return result
 
 
-def _restore(obj: Any, before: dict[str, Any], entity: str) -> None:
+def _restore(obj: Any, before: dict[str, Any], columns: tuple[str, ...]) -> None:
     from datetime import time
 
-    for key in _RESTORABLE[entity]:
+    for key in columns:
         if key in before:
             value = before[key]
             if key in ("hours_start", "hours_end") and isinstance(value, str):

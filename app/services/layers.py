@@ -8,7 +8,7 @@ write only when nothing is wrong.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
@@ -285,7 +285,7 @@ def check_feature(
         if result.simplified:
             report.simplified.append(Problem(index, "geometry", *result.simplified))
         geom = result.geometry
-    values = PROPERTY_RULES[layer](props, chk)
+    values = LAYER_REGISTRY[layer].check_properties(props, chk)
     if chk.bad or geom is None:
         return None
     values["geom"] = from_shape(geom, srid=4326)
@@ -324,7 +324,7 @@ def _write(
         report.updated += 1
 
 
-def _zone_values(props: Mapping[str, Any], chk: _Checker) -> dict[str, Any]:
+def zone_values(props: Mapping[str, Any], chk: _Checker) -> dict[str, Any]:
     kind = _kind(props, ZONE_KINDS, chk)
     name = str(props.get("name") or "").strip()
     if not name:
@@ -381,7 +381,7 @@ def _zone_values(props: Mapping[str, Any], chk: _Checker) -> dict[str, Any]:
     }
 
 
-def _facility_values(props: Mapping[str, Any], chk: _Checker) -> dict[str, Any]:
+def facility_values(props: Mapping[str, Any], chk: _Checker) -> dict[str, Any]:
     return {
         "kind": _kind(props, FACILITY_KINDS, chk),
         "name": (str(props["name"]) if props.get("name") else None),
@@ -389,7 +389,7 @@ def _facility_values(props: Mapping[str, Any], chk: _Checker) -> dict[str, Any]:
     }
 
 
-def _booth_values(props: Mapping[str, Any], chk: _Checker) -> dict[str, Any]:
+def booth_values(props: Mapping[str, Any], chk: _Checker) -> dict[str, Any]:
     code = str(props.get("code") or "").strip()
     if not code:
         chk.problem(
@@ -444,12 +444,3 @@ def _flag(props: Mapping[str, Any], key: str, chk: _Checker) -> bool:
         f"Value '{raw}' must be yes/no (true/false).",
     )
     return False
-
-
-#: Property checks of each registered layer (:data:`app.layers.LAYER_REGISTRY`): the feature's
-#: properties in, the model's column values out, problems reported through the checker.
-PROPERTY_RULES: dict[str, Callable[[Mapping[str, Any], _Checker], dict[str, Any]]] = {
-    "zones": _zone_values,
-    "facilities": _facility_values,
-    "booths": _booth_values,
-}
