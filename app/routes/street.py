@@ -55,6 +55,8 @@ STATUS_LABELS = {
     "direlokasi": _l("Direlokasi"),
     "selesai": _l("Selesai"),
 }
+#: The office list's query arguments, carried into its export links.
+FILTER_ARGS = ("status", "colour", "facility", "week")
 COLOUR_LABELS = {
     "green": _l("Hijau"),
     "yellow": _l("Kuning"),
@@ -244,7 +246,8 @@ def office_list() -> Any:
         facility_kinds={
             code: kind.label(current_language()) for code, kind in FACILITY_KIND_REGISTRY.items()
         },
-        query=request.args.to_dict(),
+        # only the filters go back into the export links (never url_for's own _external, …)
+        query={k: v for k, v in request.args.items() if k in FILTER_ARGS and v},
         tiles=current_app.config["MAP_TILES"],
         tiles_attribution=current_app.config["MAP_TILES_ATTRIBUTION"],
     )

@@ -120,6 +120,8 @@ def test_office_list_flow_to_relocation_and_exports(
     assert f'href="/laporan/{report_id}"'.encode() not in client.get("/laporan?colour=green").data
     assert client.get("/laporan?week=bukan-tanggal").status_code == 400
     assert client.get("/laporan?status=hilang").status_code == 400
+    sneaky = client.get("/laporan?_external=1&_scheme=javascript&colour=red")
+    assert sneaky.status_code == 200 and b"javascript:" not in sneaky.data
 
     green = db.scalars(select(Zone).where(Zone.kind == "pkl_legal")).first()
     assert green is not None
