@@ -12,7 +12,7 @@ import folium.plugins
 import pytest
 
 from app.gis.rules import FACILITY_KINDS, ZONE_KINDS
-from app.views import maps
+from app.views import map_legend, maps
 
 VENDOR_DIR = Path(__file__).resolve().parents[1] / "app" / "static" / "vendor"
 STATIC_BASE = "/static/vendor"
@@ -132,9 +132,9 @@ def full_map(
     zone_layers = maps.add_zones(m, zones, labels=LABELS_ID)
     maps.add_booths(m, booths, labels=LABELS_ID)
     maps.add_facilities(m, facilities, labels=LABELS_ID)
-    maps.add_legend(
+    map_legend.add_legend(
         m,
-        [*maps.legend_entries(maps.ZONE_STYLES, LABELS_ID), (XSS_NAME, "#123456", "circle")],
+        [*map_legend.legend_entries(maps.ZONE_STYLES, LABELS_ID), (XSS_NAME, "#123456", "circle")],
         title=BACKTICK_NAME,
     )
     draw = folium.plugins.Draw(feature_group=zone_layers["pkl_legal"])
@@ -196,7 +196,7 @@ def test_layer_names_and_legend_labels_are_escaped() -> None:
     )
     maps.add_zones(m, fc, labels={"pkl_legal": XSS_NAME})
     folium.LayerControl().add_to(m)
-    maps.add_legend(m, [(BACKTICK_NAME, "red", "area")])
+    map_legend.add_legend(m, [(BACKTICK_NAME, "red", "area")])
     script = maps.render_parts(m)["script"]
     assert "<img" not in script
     assert "`" not in script
@@ -210,7 +210,7 @@ def test_layer_names_and_legend_labels_are_escaped() -> None:
 def test_legend_rejects_css_injection_and_unknown_shapes(colour: str, shape: str) -> None:
     m = maps.base_map(center=PONTIANAK, zoom=18, static_base=STATIC_BASE)
     with pytest.raises(ValueError, match="colour|shape"):
-        maps.add_legend(m, [("x", colour, shape)])
+        map_legend.add_legend(m, [("x", colour, shape)])
 
 
 # -- self-hosting ----------------------------------------------------------------------------------

@@ -213,7 +213,7 @@ def undo(city_slug: str) -> tuple[Response, int]:
 @permission_required("layers.edit")
 def workspace_page() -> str:
     """The planner's editable map for a city and (optionally) an event."""
-    from app.views import maps  # folium: loaded when a map is drawn
+    from app.views import map_legend, maps  # folium: loaded when a map is drawn
     from app.views.map_page import PONTIANAK_CENTRE
 
     session = get_session()
@@ -245,11 +245,11 @@ def workspace_page() -> str:
         as_text(FACILITY_LABELS),
         as_text(BOOTH_LABELS),
     )
-    maps.add_legend(
+    map_legend.add_legend(
         m,
-        maps.legend_entries(maps.ZONE_STYLES, zone_labels)
-        + maps.legend_entries(maps.FACILITY_STYLES, fac_labels)
-        + maps.legend_entries(maps.BOOTH_STYLES, booth_labels),
+        map_legend.legend_entries(maps.ZONE_STYLES, zone_labels)
+        + map_legend.legend_entries(maps.FACILITY_STYLES, fac_labels)
+        + map_legend.legend_entries(maps.BOOTH_STYLES, booth_labels),
         title=_("Legenda"),
     )
     config = {

@@ -13,6 +13,10 @@ Shapefile without ``.prj`` is refused unless its coordinates are plainly degrees
 Archives are opened defensively: entries with absolute paths, ``..`` or links are refused, and so
 is an archive whose content would unpack to more than ten times the upload limit (counted while
 reading, not trusted from the archive's header).
+
+Why one module of about 730 lines: it holds one idea, "a file becomes a LayerFile". Each format is
+a section of a few dozen lines, and all of them share the property aliases, the CRS notes and the
+archive guards; split per format, each part would import most of the others' helpers.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from typing import Any
 import folium
 from flask_babel import gettext as _
 
-from app.views import maps
+from app.views import map_legend, maps
 from app.views.labels import BOOTH_LABELS, FACILITY_LABELS, ZONE_LABELS, as_text
 
 PONTIANAK_CENTRE = (-0.045, 109.342)
@@ -38,12 +38,12 @@ def city_map_parts(
     maps.add_facilities(m, facilities, labels=facility_labels)
     if booths is not None and booths["features"]:
         maps.add_booths(m, booths, labels=booth_labels)
-    entries = maps.legend_entries(
+    entries = map_legend.legend_entries(
         maps.ZONE_STYLES, zone_labels, kinds=_kinds(zones)
-    ) + maps.legend_entries(maps.FACILITY_STYLES, facility_labels, kinds=_kinds(facilities))
+    ) + map_legend.legend_entries(maps.FACILITY_STYLES, facility_labels, kinds=_kinds(facilities))
     if booths is not None and booths["features"]:
-        entries += maps.legend_entries(maps.BOOTH_STYLES, booth_labels)
-    maps.add_legend(m, entries, title=_("Legenda"))
+        entries += map_legend.legend_entries(maps.BOOTH_STYLES, booth_labels)
+    map_legend.add_legend(m, entries, title=_("Legenda"))
     folium.LayerControl(collapsed=True).add_to(m)
     bounds = maps.fit_bounds_of(zones)
     if bounds:
