@@ -9,7 +9,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from app.cli.common import service_errors, text
+from app.cli.common import say, service_errors, text
 from app.db import get_session
 from app.layers import LAYERS
 from app.messages import Msg, define
@@ -150,26 +150,40 @@ def import_layer_command(
     if fmt == "json":
         click.echo(dump({**report.to_dict(), "source": source.to_dict()}))
     else:
-        click.echo(
-            f"{file.name}: {source.format}, CRS {source.source_crs}"
-            f"{' (dianggap)' if source.crs_assumed else ''}"
-        )
+        assumed = text(_CRS_ASSUMED()) if source.crs_assumed else ""
+        click.echo(f"{file.name}: {source.format}, CRS {source.source_crs}{assumed}")
         for note_id, note_en in source.notes:
             click.echo(f"  {text(_NOTE(note=Msg.text(note_id, note_en)))}")
         for p in (*report.repaired, *report.simplified):
             click.echo(f"  {text(_FEATURE(index=p.index, message=p.msg))}")
         for p in report.problems:
-            click.echo(
-                f"  {text(_FEATURE_FIELD(index=p.index, field=p.field, message=p.msg))}", err=True
+            line = (
+                p.msg  # the file as a whole (no features, refused by the database)
+                if p.index < 0
+                else _FEATURE_FIELD(index=p.index, field=p.field, message=p.msg)
+                if p.field
+                else _FEATURE(index=p.index, message=p.msg)
             )
-        state = (
-            "ditulis" if report.written else ("uji saja" if dry_run and report.ok else "DITOLAK")
-        )
-        click.echo(
-            f"{report.total} fitur: {report.created} baru, {report.updated} diperbarui — {state}"
+            click.echo(f"  {text(line)}", err=True)
+        state = _WRITTEN if report.written else (_TRIED if dry_run and report.ok else _REFUSED)
+        say(
+            _IMPORTED(
+                total=report.total, created=report.created, updated=report.updated, state=state()
+            )
         )
     if not report.ok:
         raise SystemExit(1)
+
+
+_CRS_ASSUMED = define("cli.import.crs_assumed", id=" (dianggap)", en=" (assumed)")
+_IMPORTED = define(
+    "cli.import.summary",
+    id="{total} fitur: {created} baru, {updated} diperbarui — {state}",
+    en="features: {total}; new: {created}, updated: {updated} — {state}",
+)
+_WRITTEN = define("cli.import.written", id="ditulis", en="written")
+_TRIED = define("cli.import.dry_run", id="uji saja", en="dry run, nothing written")
+_REFUSED = define("cli.import.refused", id="DITOLAK", en="REFUSED")
 
 
 @click.command("export-layer")
@@ -223,6 +237,21 @@ def export_layer_command(
     click.echo(f"{out} ({fmt}, {len(result.data)} bita) ditulis.")
 
 
+_ROW = define(
+    "cli.vendors.row",
+    id="baris {row} [{column}] {mark}: {message}",
+    en="row {row} [{column}] {mark}: {message}",
+)
+_ROW_ERROR = define("cli.vendors.error", id="GALAT", en="ERROR")
+_ROW_NOTE = define("cli.vendors.note", id="catatan", en="note")
+_ROWS_IMPORTED = define(
+    "cli.vendors.summary",
+    id="{total} baris: {created} baru, {updated} diperbarui — {state}",
+    en="rows: {total}; new: {created}, updated: {updated} — {state}",
+)
+_NOT_WRITTEN = define("cli.import.not_written", id="tidak ditulis", en="nothing written")
+
+
 @click.command("import-vendors")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--city", "city_slug", default="pontianak", show_default=True)
@@ -244,11 +273,15 @@ def import_vendors_command(file: Path, city_slug: str, dry_run: bool, fmt: str) 
         click.echo(dump(report.to_dict()))
     else:
         for p in report.problems:
-            mark = "GALAT" if p.severity == "error" else "catatan"
-            click.echo(f"  baris {p.row} [{p.column}] {mark}: {text(p.msg)}", err=True)
-        click.echo(
-            f"{report.total} baris: {report.created} baru, {report.updated} diperbarui"
-            f" — {'ditulis' if report.written else 'tidak ditulis'}"
+            mark = _ROW_ERROR if p.severity == "error" else _ROW_NOTE
+            say(_ROW(row=p.row, column=p.column, mark=mark(), message=p.msg), err=True)
+        say(
+            _ROWS_IMPORTED(
+                total=report.total,
+                created=report.created,
+                updated=report.updated,
+                state=(_WRITTEN if report.written else _NOT_WRITTEN)(),
+            )
         )
     if report.errors:
         raise SystemExit(1)

@@ -137,9 +137,24 @@ def test_cli_unclosed_ring_needs_repair(runner: Any, db: Session, tmp_path: Path
         args=["import-layer", str(path), "--city", "pontianak", "--layer", "zones", "--lang", "en"]
     )
     assert result.exit_code == 1 and "feature #0 [geometry]: Unclosed polygon ring" in result.output
+    assert "features: 1; new: 0, updated: 0 — REFUSED" in result.output
+    assert "DITOLAK" not in result.output and "fitur" not in result.output
     result = runner.invoke(
         args=["import-layer", str(path), "--city", "pontianak", "--layer", "zones", "--repair"]
     )
     assert result.exit_code == 0, result.output
     assert "fitur #0: Diperbaiki: 1 cincin yang tidak tertutup ditutup." in result.output
     assert shapely.get_num_coordinates(to_shape(_zones(db, "Zona CLI")[0].geom)) == 5
+
+
+def test_cli_names_a_problem_of_the_whole_file_without_a_feature_number(
+    runner: Any, db: Session, tmp_path: Path
+) -> None:
+    path = tmp_path / "kosong.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": []}))
+    args = ["import-layer", str(path), "--city", "pontianak", "--layer", "zones", "--dry-run"]
+    result = runner.invoke(args=[*args, "--lang", "en"])
+    assert result.exit_code == 1
+    assert "  No features." in result.output
+    assert "#-1" not in result.output and "[None]" not in result.output
+    assert "(assumed)" in result.output and "(dianggap)" not in result.output

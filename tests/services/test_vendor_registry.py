@@ -363,6 +363,11 @@ def test_cli_imports_xlsx_with_dry_run(
     result = runner.invoke(args=["import-vendors", str(path)])
     assert result.exit_code == 1
     assert "baris 3 [category]" in result.output
+    english = runner.invoke(args=["import-vendors", str(path), "--lang", "en"])
+    assert english.exit_code == 1
+    assert "row 3 [category] ERROR: " in english.output
+    assert "rows: 2; new: 0, updated: 0 — nothing written" in english.output
+    assert "baris" not in english.output and "tidak ditulis" not in english.output
 
 
 # -- registry ---------------------------------------------------------------------------------
