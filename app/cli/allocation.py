@@ -7,11 +7,10 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from app.allocation import Weights
 from app.cli.common import say, service_errors, text
 from app.db import get_session
 from app.messages import NOTHING, define
-from app.services.allocation import AllocationSettings, run_allocation
+from app.services.allocation import allocation_settings, run_allocation
 from app.services.audit import acting_as
 from app.services.demo import dump
 from app.services.events import get_event
@@ -22,19 +21,6 @@ _ALLOCATED = define(
     en="{placed} placed, {unplaced} not; waitlist {waitlist}; seed {seed}{dry_run}",
 )
 _DRY_RUN = define("cli.dry_run", id=" (uji saja, tidak disimpan)", en=" (dry run, not saved)")
-
-
-def parse_caps(raw: tuple[str, ...]) -> dict[tuple[str | None, str], int]:
-    """``makanan=45`` (whole event) or ``B:makanan=10`` (block B) → caps mapping."""
-    caps: dict[tuple[str | None, str], int] = {}
-    for item in raw:
-        try:
-            key, value = item.split("=")
-            section, _, category = key.rpartition(":")
-            caps[(section or None, category)] = int(value)
-        except ValueError as exc:
-            raise click.BadParameter(f"'{item}': pakai KATEGORI=N atau BLOK:KATEGORI=N") from exc
-    return caps
 
 
 @click.command("allocate")
@@ -65,9 +51,7 @@ def allocate_command(
     """Assign active vendors to the event's booths (pins kept) and explain every decision."""
     session = get_session()
     event = get_event(session, event_slug)
-    settings = AllocationSettings(
-        seed=seed, caps=parse_caps(caps), weights=Weights(neighbour_same_category=neighbour_weight)
-    )
+    settings = allocation_settings(seed=seed, neighbour_weight=neighbour_weight, caps=caps)
     with (
         click.progressbar(length=1, label="Alokasi / allocating", file=sys.stderr) as bar,
         acting_as(None, "cli:allocate"),

@@ -17,6 +17,7 @@ from app.ogc.collection import Collection, FeatureProvider
 from app.ogc.openapi import openapi_document
 from app.ogc.params import (
     DEFAULT_LIMIT,
+    MAX_ID,
     MAX_LIMIT,
     MAX_OFFSET,
     BBox,
@@ -446,7 +447,13 @@ class OgcApi:
             missing = OgcError(
                 404, "NotFound", f"Feature '{feature_id}' not found in '{collection_id}'."
             )
-            if not feature_id.isascii() or not feature_id.isdigit() or len(feature_id) > 18:
+            # ids are PostgreSQL integers: anything past MAX_ID cannot name a feature
+            if (
+                not feature_id.isascii()
+                or not feature_id.isdigit()
+                or len(feature_id) > 10
+                or not 1 <= int(feature_id) <= MAX_ID
+            ):
                 raise missing
             text = self.provider.item(coll, int(feature_id))
             if text is None:

@@ -16,6 +16,8 @@ MAX_LIMIT = 1000
 #: PostgreSQL's OFFSET takes a bigint, but no collection here holds two billion features:
 #: anything larger is a client bug, answered with 400 rather than a slow empty page.
 MAX_OFFSET = 2**31 - 1
+#: Feature ids are PostgreSQL ``integer`` keys; a larger number names no feature (404).
+MAX_ID = 2**31 - 1
 
 BBox = tuple[float, float, float, float]
 

@@ -30,7 +30,6 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from app import clock
@@ -70,14 +69,6 @@ def _row_json(row: svc.CheckinRow) -> dict[str, Any]:
         "status": row.status,
         "confirmed": row.confirmed,
     }
-
-
-@bp.errorhandler(CSRFError)
-def _csrf_error(exc: CSRFError) -> Any:
-    message = _("Sesi formulir kedaluwarsa; muat ulang halaman dan coba lagi.")
-    if request.path.startswith("/api/"):
-        return jsonify(error="csrf", message=message), 400
-    return render_template("error.html", message=message), 400
 
 
 def _no_store(resp: Response | WerkzeugResponse) -> Any:
@@ -121,7 +112,7 @@ def _mark(slug: str, assignment_id: int, status: str) -> svc.MarkResult:
         return svc.mark(session, event, assignment_id, status)
 
 
-@bp.post("/crew/events/<slug>/checkin/<int:assignment_id>")
+@bp.post("/crew/events/<slug>/checkin/<id:assignment_id>")
 @permission_required("checkin.write")
 def mark(slug: str, assignment_id: int) -> Any:
     """Mark from the plain form (no script): back to the list at the same booth."""
@@ -180,7 +171,7 @@ def api_list(slug: str) -> Any:
     return _no_store(jsonify(event=event.slug, rows=[_row_json(r) for r in rows]))
 
 
-@bp.post("/api/crew/events/<slug>/checkin/<int:assignment_id>")
+@bp.post("/api/crew/events/<slug>/checkin/<id:assignment_id>")
 @permission_required("checkin.write")
 def api_mark(slug: str, assignment_id: int) -> Any:
     """Mark as JSON ``{"status": "checked_in" | "no_show" | "assigned"}``; answers the stored

@@ -190,7 +190,7 @@ def booth_labels_pdf(slug: str) -> Response:
     return _pdf(body, f"{event.slug}-label-lapak{suffix}.pdf", hit)
 
 
-@bp.get("/b/<int:booth_id>")
+@bp.get("/b/<id:booth_id>")
 @permission_required("checkin.write")
 def booth_checkin(booth_id: int) -> BaseResponse:
     """A booth label's QR code: the check-in list of the booth's event, at that booth.

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from app.auth import permission_required
 from app.db import get_session
 from app.i18n import current_language
+from app.routes.inputs import json_object
 from app.services.audit import acting_as
 from app.services.conflicts import event_conflicts, summary
 from app.services.errors import ServiceError
@@ -77,7 +78,7 @@ def layout(slug: str) -> tuple[Response, int]:
     """Generate and store the layout; ``?dry_run=1`` computes without saving."""
     session = get_session()
     event = get_event(session, slug)
-    params = parse_layout_params(request.get_json(silent=True) or request.form.to_dict())
+    params = parse_layout_params(json_object() if request.is_json else request.form.to_dict())
     with acting_as(current_user.id, current_user.email):
         outcome = generate_event_layout(
             session, event, params, dry_run=request.args.get("dry_run") == "1"

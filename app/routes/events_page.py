@@ -10,13 +10,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.allocation import Weights
 from app.auth import permission_required
 from app.db import get_session
 from app.i18n import localize
 from app.routes.events import parse_layout_params
 from app.services import assignments as assignment_service
-from app.services.allocation import AllocationSettings, latest_run, run_allocation
+from app.services.allocation import allocation_settings, latest_run, run_allocation
 from app.services.audit import acting_as
 from app.services.conflicts import event_conflicts, summary
 from app.services.errors import ServiceError
@@ -147,24 +146,6 @@ def layout(slug: str) -> Response:
     return _back(slug)
 
 
-def _caps(raw: str) -> dict[tuple[str | None, str], int]:
-    caps: dict[tuple[str | None, str], int] = {}
-    for item in raw.replace("\n", ",").split(","):
-        item = item.strip()
-        if not item:
-            continue
-        key, _sep, value = item.partition("=")
-        section, _s, category = key.strip().rpartition(":")
-        try:
-            caps[(section or None, category.strip())] = int(value)
-        except ValueError as exc:
-            raise ServiceError(
-                f"Batas '{item}' tidak sah (contoh: makanan=45).",
-                f"Cap '{item}' is invalid (e.g. makanan=45).",
-            ) from exc
-    return caps
-
-
 @bp.post("/<slug>/allocate")
 @permission_required("events.edit")
 def allocate(slug: str) -> Response:
@@ -172,16 +153,10 @@ def allocate(slug: str) -> Response:
     session = get_session()
     event = get_event(session, slug)
     try:
-        seed = int(request.form.get("seed", ""))
-        weight = float(request.form.get("neighbour_weight") or 1.0)
-    except ValueError:
-        flash(_("Seed dan bobot harus angka."), "error")
-        return _back(slug)
-    try:
-        settings = AllocationSettings(
-            seed=seed,
-            caps=_caps(request.form.get("caps", "")),
-            weights=Weights(neighbour_same_category=weight),
+        settings = allocation_settings(
+            seed=request.form.get("seed", ""),
+            neighbour_weight=request.form.get("neighbour_weight", ""),
+            caps=request.form.get("caps", "").replace("\n", ",").split(","),
         )
         with acting_as(current_user.id, current_user.email):
             outcome = run_allocation(session, event, settings, user_id=current_user.id)
@@ -200,7 +175,7 @@ def allocate(slug: str) -> Response:
     return _back(slug)
 
 
-@bp.post("/<slug>/assignments/<int:ident>/move")
+@bp.post("/<slug>/assignments/<id:ident>/move")
 @permission_required("events.edit")
 def move(slug: str, ident: int) -> Response:
     """Move a vendor to another free booth (the move is pinned)."""
@@ -215,7 +190,7 @@ def move(slug: str, ident: int) -> Response:
     return _back(slug)
 
 
-@bp.post("/<slug>/assignments/<int:ident>/pin")
+@bp.post("/<slug>/assignments/<id:ident>/pin")
 @permission_required("events.edit")
 def pin(slug: str, ident: int) -> Response:
     """Pin or unpin an assignment."""

@@ -343,13 +343,13 @@ def _answer_page(assignment_id: int, action: str) -> BaseResponse:
     return _private(redirect(url_for("lapak.page") + f"#lapak-{assignment_id}", 303))
 
 
-@bp.post("/lapak/hadir/<int:assignment_id>")
+@bp.post("/lapak/hadir/<id:assignment_id>")
 def confirm(assignment_id: int) -> BaseResponse:
     """ "Saya hadir" for one coming booth."""
     return _answer_page(assignment_id, "confirm")
 
 
-@bp.post("/lapak/batal/<int:assignment_id>")
+@bp.post("/lapak/batal/<id:assignment_id>")
 def cancel(assignment_id: int) -> BaseResponse:
     """ "Tidak bisa hadir": the booth is released and offered to the waitlist."""
     return _answer_page(assignment_id, "cancel")
@@ -389,7 +389,7 @@ def api_lookup() -> Response:
     return _view_json(found)
 
 
-@bp.post("/api/lapak/assignments/<int:assignment_id>/<any(confirm, cancel):action>")
+@bp.post("/api/lapak/assignments/<id:assignment_id>/<any(confirm, cancel):action>")
 def api_answer(assignment_id: int, action: str) -> Response:
     """Confirm or cancel as JSON; answers with the vendor's updated view."""
     vendor, message = _answer(assignment_id, action)

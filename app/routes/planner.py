@@ -74,28 +74,28 @@ def _account_action(user_id: int, action: str) -> Response | str:
     return redirect(url_for("planner.users"))
 
 
-@bp.post("/users/<int:user_id>/deactivate")
+@bp.post("/users/<id:user_id>/deactivate")
 @permission_required("users.manage")
 def deactivate_user(user_id: int) -> Response | str:
     """Deactivate an account: its sessions end at once and it cannot log in."""
     return _account_action(user_id, "deactivate")
 
 
-@bp.post("/users/<int:user_id>/reactivate")
+@bp.post("/users/<id:user_id>/reactivate")
 @permission_required("users.manage")
 def reactivate_user(user_id: int) -> Response | str:
     """Let a deactivated account log in again."""
     return _account_action(user_id, "reactivate")
 
 
-@bp.post("/users/<int:user_id>/role")
+@bp.post("/users/<id:user_id>/role")
 @permission_required("users.manage")
 def change_role(user_id: int) -> Response | str:
     """Give an account another role (``role`` in the form); its sessions end."""
     return _account_action(user_id, "role")
 
 
-@bp.post("/users/<int:user_id>/reset-password")
+@bp.post("/users/<id:user_id>/reset-password")
 @permission_required("users.manage")
 def reset_password(user_id: int) -> Response | str:
     """Set a new random password, shown once to the admin; the user's sessions end."""

@@ -32,7 +32,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from flask_wtf.csrf import CSRFError
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
@@ -142,19 +141,6 @@ def _validation_error(exc: svc.VendorValidationError) -> Any:
     return render_template("error.html", message=f"{localize(exc.msg)} {details}"), 400
 
 
-@bp.errorhandler(CSRFError)
-def _csrf_error(exc: CSRFError) -> Any:
-    if request.path.startswith("/api/"):
-        return jsonify(
-            error="csrf",
-            message="Token CSRF tidak ada atau tidak sah (kirim header X-CSRFToken).",
-            message_en="The CSRF token is missing or invalid (send the X-CSRFToken header).",
-        ), 400
-    return render_template(
-        "error.html", message=_("Sesi formulir kedaluwarsa; muat ulang halaman dan coba lagi.")
-    ), 400
-
-
 # ---------------------------------------------------------------------------------------------
 # Pages
 
@@ -180,7 +166,7 @@ def index() -> str:
     )
 
 
-@bp.get("/planner/vendors/<int:vendor_id>")
+@bp.get("/planner/vendors/<id:vendor_id>")
 @permission_required("vendors.read_private")
 def detail(vendor_id: int) -> str:
     """One vendor with their documents and access code."""
@@ -214,7 +200,7 @@ def create() -> Any:
     return render_template("vendors/form.html", form=form, vendor=None)
 
 
-@bp.route("/planner/vendors/<int:vendor_id>/edit", methods=["GET", "POST"])
+@bp.route("/planner/vendors/<id:vendor_id>/edit", methods=["GET", "POST"])
 @permission_required("vendors.edit")
 def edit(vendor_id: int) -> Any:
     """Change a vendor's details."""
@@ -240,7 +226,7 @@ def _form_errors(form: VendorForm, exc: svc.VendorValidationError) -> None:
             form.form_errors.append(message)
 
 
-@bp.post("/planner/vendors/<int:vendor_id>/deactivate")
+@bp.post("/planner/vendors/<id:vendor_id>/deactivate")
 @permission_required("vendors.edit")
 def deactivate(vendor_id: int) -> WerkzeugResponse:
     """Deactivate: the vendor stays in the registry but is no longer allocated booths."""
@@ -250,7 +236,7 @@ def deactivate(vendor_id: int) -> WerkzeugResponse:
     return redirect(url_for("vendors.detail", vendor_id=vendor.id))
 
 
-@bp.post("/planner/vendors/<int:vendor_id>/reactivate")
+@bp.post("/planner/vendors/<id:vendor_id>/reactivate")
 @permission_required("vendors.edit")
 def reactivate(vendor_id: int) -> WerkzeugResponse:
     """Make a deactivated vendor active again."""
@@ -402,7 +388,7 @@ def api_list() -> Any:
     }
 
 
-@bp.get("/api/vendors/<int:vendor_id>")
+@bp.get("/api/vendors/<id:vendor_id>")
 @permission_required("vendors.read_private")
 def api_get(vendor_id: int) -> Any:
     """One vendor."""
@@ -417,7 +403,7 @@ def api_create() -> Any:
     return _vendor_json(vendor), 201, {"Location": url_for("vendors.api_get", vendor_id=vendor.id)}
 
 
-@bp.patch("/api/vendors/<int:vendor_id>")
+@bp.patch("/api/vendors/<id:vendor_id>")
 @permission_required("vendors.edit")
 def api_update(vendor_id: int) -> Any:
     """Change the given fields only."""
@@ -426,7 +412,7 @@ def api_update(vendor_id: int) -> Any:
     return _vendor_json(vendor)
 
 
-@bp.post("/api/vendors/<int:vendor_id>/deactivate")
+@bp.post("/api/vendors/<id:vendor_id>/deactivate")
 @permission_required("vendors.edit")
 def api_deactivate(vendor_id: int) -> Any:
     """Deactivate a vendor."""
@@ -435,7 +421,7 @@ def api_deactivate(vendor_id: int) -> Any:
     return _vendor_json(vendor)
 
 
-@bp.post("/api/vendors/<int:vendor_id>/reactivate")
+@bp.post("/api/vendors/<id:vendor_id>/reactivate")
 @permission_required("vendors.edit")
 def api_reactivate(vendor_id: int) -> Any:
     """Reactivate a vendor."""
@@ -444,7 +430,7 @@ def api_reactivate(vendor_id: int) -> Any:
     return _vendor_json(vendor)
 
 
-@bp.get("/planner/vendors/<int:vendor_id>/card")
+@bp.get("/planner/vendors/<id:vendor_id>/card")
 @permission_required("vendors.read_private")
 def card(vendor_id: int) -> str:
     """A printable vendor card: access code and a QR code of the vendor's signed link."""
@@ -470,7 +456,7 @@ def _issue_new_code(vendor_id: int) -> Vendor:
     return vendor
 
 
-@bp.post("/planner/vendors/<int:vendor_id>/new-code")
+@bp.post("/planner/vendors/<id:vendor_id>/new-code")
 @permission_required("vendors.edit")
 def new_code(vendor_id: int) -> WerkzeugResponse:
     """A new access code: the old code, links and QR codes stop working; print the new card."""
@@ -485,7 +471,7 @@ def new_code(vendor_id: int) -> WerkzeugResponse:
     return redirect(url_for("vendors.card", vendor_id=vendor.id))
 
 
-@bp.post("/api/vendors/<int:vendor_id>/new-code")
+@bp.post("/api/vendors/<id:vendor_id>/new-code")
 @permission_required("vendors.edit")
 def api_new_code(vendor_id: int) -> Any:
     """Issue a new access code; the answer has it, the new signed link and the card's address."""

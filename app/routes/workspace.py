@@ -23,6 +23,7 @@ from app.db import get_session
 from app.i18n import localize
 from app.layers import layer_named
 from app.models import Booth, City, Event
+from app.routes.inputs import json_object
 from app.services.audit import acting_as
 from app.services.bbox import booths_geojson_text, layer_fc, parse_bbox
 from app.services.cities import facility_count, get_city
@@ -39,6 +40,7 @@ from app.services.features import (
     undo_last,
     update_feature,
 )
+from app.services.params import INT4_MAX, bounded_int
 from app.views.labels import (
     BOOTH_LABELS,
     CATEGORY_LABELS,
@@ -52,8 +54,27 @@ GEOMAN = "vendor/leaflet-geoman-free"
 
 
 def _event_arg(session: Any, city: City) -> Event | None:
-    slug = request.args.get("event") or (request.get_json(silent=True) or {}).get("event")
+    slug = request.args.get("event") or json_object().get("event")
+    if slug and not isinstance(slug, str):
+        raise ServiceError(
+            "event: harus berupa slug acara (teks).", "event: must be an event slug (text)."
+        )
     return get_event(session, slug, city) if slug else None
+
+
+def _version(raw: object) -> int | None:
+    """The feature version the client saw; None when missing or not a version."""
+    try:
+        return bounded_int(raw, field="version", minimum=0, maximum=INT4_MAX)
+    except ServiceError:
+        return None
+
+
+def _version_required() -> tuple[Response, int]:
+    return jsonify(
+        error="version_required",
+        message=_("Versi fitur wajib dikirim sebagai bilangan bulat."),
+    ), 400
 
 
 def _context_cache() -> Any:
@@ -129,14 +150,14 @@ def create(city_slug: str, layer: str) -> tuple[Response, int]:
     """Create one feature from GeoJSON (body: ``{"feature": …, "event": slug?}``)."""
     session = get_session()
     city = get_city(session, city_slug)
-    data = request.get_json(silent=True) or {}
+    data = json_object()
     event = _event_arg(session, city)
     try:
         with acting_as(current_user.id, current_user.email):
             obj = create_feature(
                 session,
                 layer,
-                data.get("feature") or {},
+                data.get("feature"),
                 Target(city, event),
                 max_vertices=current_app.config["MAX_VERTICES"],
             )
@@ -145,25 +166,24 @@ def create(city_slug: str, layer: str) -> tuple[Response, int]:
     return jsonify(_after_edit(session, layer, obj, event)), 201
 
 
-@bp.put("/api/workspace/<city_slug>/layers/<layer>/<int:ident>")
+@bp.put("/api/workspace/<city_slug>/layers/<layer>/<id:ident>")
 @permission_required("layers.edit")
 def update(city_slug: str, layer: str, ident: int) -> tuple[Response, int]:
     """Save an edit made on ``version``; 409 with the current feature when it is stale."""
     session = get_session()
     city = get_city(session, city_slug)
-    data = request.get_json(silent=True) or {}
+    data = json_object()
     event = _event_arg(session, city)
-    try:
-        version = int(data["version"])
-    except (KeyError, TypeError, ValueError):
-        return jsonify(error="version_required", message=_("Versi fitur wajib dikirim.")), 400
+    version = _version(data.get("version"))
+    if version is None:
+        return _version_required()
     try:
         with acting_as(current_user.id, current_user.email):
             obj = update_feature(
                 session,
                 layer,
                 ident,
-                data.get("feature") or {},
+                data.get("feature"),
                 version,
                 city,
                 max_vertices=current_app.config["MAX_VERTICES"],
@@ -173,17 +193,16 @@ def update(city_slug: str, layer: str, ident: int) -> tuple[Response, int]:
     return jsonify(_after_edit(session, layer, obj, event)), 200
 
 
-@bp.delete("/api/workspace/<city_slug>/layers/<layer>/<int:ident>")
+@bp.delete("/api/workspace/<city_slug>/layers/<layer>/<id:ident>")
 @permission_required("layers.edit")
 def delete(city_slug: str, layer: str, ident: int) -> tuple[Response, int]:
     """Delete a feature seen at ``?version=``."""
     session = get_session()
     city = get_city(session, city_slug)
     event = _event_arg(session, city)
-    try:
-        version = int(request.args.get("version", ""))
-    except ValueError:
-        return jsonify(error="version_required", message=_("Versi fitur wajib dikirim.")), 400
+    version = _version(request.args.get("version"))
+    if version is None:
+        return _version_required()
     try:
         with acting_as(current_user.id, current_user.email):
             delete_feature(session, layer, ident, version, city)

@@ -9,7 +9,7 @@ unplaced reasons and the waitlist order used for no-show releases on the day.
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, cast
@@ -24,7 +24,9 @@ from app.allocation import next_from_waitlist as engine_next
 from app.gis.crs import to_metric
 from app.models import AllocationRun, Assignment, Booth, Event, Vendor
 from app.services.conflicts import booth_states, event_conflicts
+from app.gis.rules import VENDOR_CATEGORIES
 from app.services.errors import ServiceError
+from app.services.params import INT4_MAX, bounded_float, bounded_int
 
 #: Booths are grouped in blocks of this length along the corridor for preferences and caps.
 SECTION_LENGTH_M = 250.0
@@ -58,6 +60,68 @@ class AllocationSettings:
             "weights": asdict(self.weights),
             "caps": [{"section": s, "category": c, "max": n} for (s, c), n in self.caps.items()],
         }
+
+
+#: Bounds of what a planner may type (form or CLI). The seed is stored in an ``integer`` column;
+#: a neighbour weight beyond ±100 would drown every other goal (they weigh about 1 each); a cap
+#: is a count of booths.
+SEED_MAX = INT4_MAX
+NEIGHBOUR_WEIGHT_LIMIT = 100.0
+CAP_MAX = 100_000
+
+
+def parse_caps(items: Iterable[str]) -> dict[tuple[str | None, str], int]:
+    """``makanan=45`` (whole event) or ``B:makanan=10`` (block B) → caps mapping.
+
+    >>> parse_caps(["makanan=45", "B:minuman=10"])
+    {(None, 'makanan'): 45, ('B', 'minuman'): 10}
+    """
+    caps: dict[tuple[str | None, str], int] = {}
+    for raw in items:
+        item = raw.strip()
+        if not item:
+            continue
+        key, sep, value = item.partition("=")
+        section, _colon, category = key.strip().rpartition(":")
+        category, section = category.strip(), section.strip()
+        shown = item if len(item) <= 40 else item[:36] + "…"
+        if not sep or not category or category not in VENDOR_CATEGORIES:
+            raise ServiceError(
+                f"Batas '{shown}' tidak sah: tulis KATEGORI=N atau BLOK:KATEGORI=N "
+                f"(mis. makanan=45); kategori: {', '.join(VENDOR_CATEGORIES)}.",
+                f"Cap '{shown}' is invalid: write CATEGORY=N or BLOCK:CATEGORY=N "
+                f"(e.g. makanan=45); categories: {', '.join(VENDOR_CATEGORIES)}.",
+            )
+        caps[(section or None, category)] = bounded_int(
+            value, field=f"cap {key.strip()[:40]}", minimum=0, maximum=CAP_MAX
+        )
+    return caps
+
+
+def allocation_settings(
+    *, seed: object, neighbour_weight: object = None, caps: Iterable[str] = ()
+) -> AllocationSettings:
+    """Settings from what a planner typed (form fields or CLI options), each value checked.
+
+    ``nan``, ``inf``, negative seeds and numbers out of range are refused with the field named,
+    before the engine or the database sees them.
+
+    >>> allocation_settings(seed="2025", neighbour_weight="-0.5").weights.neighbour_same_category
+    -0.5
+    """
+    return AllocationSettings(
+        seed=bounded_int(seed, field="seed", minimum=0, maximum=SEED_MAX),
+        caps=parse_caps(caps),
+        weights=Weights(
+            neighbour_same_category=bounded_float(
+                neighbour_weight,
+                field="neighbour_weight",
+                minimum=-NEIGHBOUR_WEIGHT_LIMIT,
+                maximum=NEIGHBOUR_WEIGHT_LIMIT,
+                default=1.0,
+            )
+        ),
+    )
 
 
 @dataclass

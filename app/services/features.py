@@ -151,15 +151,28 @@ def _closed(event: Event | None) -> None:
         )
 
 
+def _feature_object(feature: object) -> dict[str, Any]:
+    """The sent feature as a dict (none sent: ``{}``); any other shape is a clear 400."""
+    if feature is None:
+        return {}
+    if not isinstance(feature, dict) or not isinstance(feature.get("properties") or {}, dict):
+        raise ServiceError(
+            "feature: harus berupa GeoJSON Feature (objek dengan geometry dan properties).",
+            "feature: must be a GeoJSON Feature (an object with geometry and properties).",
+        )
+    return feature
+
+
 def create_feature(
     session: Session,
     layer: str,
-    feature: dict[str, Any],
+    feature: object,
     target: Target,
     *,
     max_vertices: int | None = DEFAULT_MAX_VERTICES,
 ) -> Any:
     """Validate and store a new zone, facility or booth (at most ``max_vertices`` coordinates)."""
+    feature = _feature_object(feature)
     spec = layer_named(layer)
     if spec is None:
         raise NotFound(f"Lapisan '{layer}' tidak dikenal.", f"Unknown layer '{layer}'.")
@@ -183,13 +196,14 @@ def update_feature(
     session: Session,
     layer: str,
     ident: int,
-    feature: dict[str, Any],
+    feature: object,
     version: int,
     city: City,
     *,
     max_vertices: int | None = DEFAULT_MAX_VERTICES,
 ) -> Any:
     """Apply an edit made on ``version``; a newer stored version raises :class:`StaleVersion`."""
+    feature = _feature_object(feature)
     obj = _get(session, layer, ident, city)
     if isinstance(obj, Booth):
         _closed(obj.event)

@@ -33,6 +33,7 @@ from app.layers import LAYER_REGISTRY, LAYERS, Layer, layer_named
 from app.messages import Msg
 from app.models import City, Event
 from app.services.cities import city_extent
+from app.services.columns import column_problems
 from app.services.errors import ServiceError
 from app.services.layer_files import LayerFile, read_layer_file
 
@@ -286,6 +287,8 @@ def check_feature(
             report.simplified.append(Problem(index, "geometry", *result.simplified))
         geom = result.geometry
     values = LAYER_REGISTRY[layer].check_properties(props, chk)
+    for fld, msg_id, msg_en in column_problems(LAYER_REGISTRY[layer].model, values):
+        chk.problem(fld, msg_id, msg_en)
     if chk.bad or geom is None:
         return None
     values["geom"] = from_shape(geom, srid=4326)
@@ -332,8 +335,15 @@ def zone_values(props: Mapping[str, Any], chk: _Checker) -> dict[str, Any]:
     cats = props.get("allowed_categories")
     if isinstance(cats, str):
         cats = [c.strip() for c in cats.split(";") if c.strip()]
+    if cats is not None and not isinstance(cats, list):
+        chk.problem(
+            "allowed_categories",
+            "Kategori harus daftar (dipisah titik koma, mis. makanan;minuman).",
+            "Categories must be a list (separated by semicolons, e.g. makanan;minuman).",
+        )
+        cats = None
     if cats is not None:
-        unknown = [c for c in cats if c not in VENDOR_CATEGORIES]
+        unknown = [str(c) for c in cats if c not in VENDOR_CATEGORIES]
         if unknown:
             chk.problem(
                 "allowed_categories",
@@ -346,7 +356,7 @@ def zone_values(props: Mapping[str, Any], chk: _Checker) -> dict[str, Any]:
             capacity = int(capacity)
             if capacity < 0:
                 raise ValueError
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             chk.problem(
                 "capacity",
                 "Kapasitas harus bilangan bulat ≥ 0.",

@@ -182,7 +182,7 @@ def _url(rule: Any) -> str:
         converter, _, name = match.group(1).rpartition(":")
         if converter.startswith("any("):
             return converter[len("any(") :].split(",")[0].strip()
-        if converter == "int":
+        if converter in ("int", "id"):
             return "999999"
         return {"layer": "zones"}.get(name, "tidak-ada")
 

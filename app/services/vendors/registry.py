@@ -18,6 +18,7 @@ from app.gis.rules import VENDOR_CATEGORIES
 from app.models import City, Vendor
 from app.services.access_codes import new_access_code
 from app.services.errors import NotFound
+from app.services.params import INT4_MAX, bounded_int
 from app.services.vendors.fields import (
     CONTROL_CHARS,
     EDITABLE_FIELDS,
@@ -153,13 +154,17 @@ def parse_vendor_query(args: Mapping[str, str]) -> VendorQuery:
 
 
 def parse_paging(args: Mapping[str, str], *, default_per_page: int = PER_PAGE) -> tuple[int, int]:
-    """``page`` (from 1) and ``per_page`` (1 to :data:`MAX_PER_PAGE`); bad values fall back."""
+    """``page`` (from 1) and ``per_page`` (1 to :data:`MAX_PER_PAGE`); words fall back.
+
+    A page number past :data:`~app.services.params.INT4_MAX` is refused (400) rather than
+    handed to PostgreSQL's OFFSET, which cannot hold it.
+    """
 
     def number(key: str, default: int) -> int:
-        try:
-            return int(args.get(key) or default)
-        except ValueError:
-            return default
+        raw = (args.get(key) or "").strip()
+        if re.fullmatch(r"[+-]?[0-9]+", raw):
+            return bounded_int(raw, field=key, minimum=-INT4_MAX, maximum=INT4_MAX)
+        return default
 
     page = max(1, number("page", 1))
     per_page = min(MAX_PER_PAGE, max(1, number("per_page", default_per_page)))
