@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, time
 from pathlib import Path
 
@@ -25,9 +26,16 @@ from app.services.vendors import import_vendors, read_rows
 def _parse_extent(raw: str | None) -> tuple[float, float, float, float] | None:
     if not raw:
         return None
-    parts = [float(p) for p in raw.split(",")]
+    try:
+        parts = [float(p) for p in raw.split(",")]
+    except ValueError:
+        parts = []
     if len(parts) != 4:
-        raise click.BadParameter("minlon,minlat,maxlon,maxlat")
+        raise click.BadParameter(
+            "tulis empat angka minlon,minlat,maxlon,maxlat / "
+            "give four numbers minlon,minlat,maxlon,maxlat",
+            param_hint="--extent",
+        )
     return (parts[0], parts[1], parts[2], parts[3])
 
 
@@ -40,6 +48,20 @@ _FEATURE_FIELD = define(
     id="fitur #{index} [{field}]: {message}",
     en="feature #{index} [{field}]: {message}",
 )
+
+
+def _time_of_day(_ctx: click.Context, param: click.Parameter, value: str) -> time:
+    """``HH:MM`` (24 hours) as a time, or a clear usage error naming the option."""
+    try:
+        if not re.fullmatch(r"\d{1,2}:\d{2}", value.strip()):
+            raise ValueError(value)
+        hours, minutes = (int(part) for part in value.strip().split(":"))
+        return time(hours, minutes)
+    except ValueError:
+        raise click.BadParameter(
+            f"'{value}' bukan jam JJ:MM (mis. 06:00) / is not a time HH:MM (e.g. 06:00)",
+            param=param,
+        ) from None
 
 
 @click.command("create-city")
@@ -67,9 +89,15 @@ def create_city_command(name: str, slug: str, epsg: int | None, extent: str | No
 @click.argument("event_slug")
 @click.option("--name", required=True)
 @click.option("--date", "on", required=True, type=click.DateTime(["%Y-%m-%d"]))
-@click.option("--start", default="06:00", show_default=True)
-@click.option("--end", default="09:00", show_default=True)
-@click.option("--corridor", "corridors", multiple=True, required=True, help="Nama zona koridor.")
+@click.option("--start", default="06:00", show_default=True, callback=_time_of_day)
+@click.option("--end", default="09:00", show_default=True, callback=_time_of_day)
+@click.option(
+    "--corridor",
+    "corridors",
+    multiple=True,
+    required=True,
+    help="Nama zona koridor; ulangi untuk tiap zona (--corridor A --corridor B).",
+)
 @with_appcontext
 @service_errors
 def create_event_command(
@@ -77,8 +105,8 @@ def create_event_command(
     event_slug: str,
     name: str,
     on: object,
-    start: str,
-    end: str,
+    start: time,
+    end: time,
     corridors: tuple[str, ...],
 ) -> None:
     """Create an event (e.g. a CFD Sunday) on one or more corridor zones."""
@@ -90,8 +118,8 @@ def create_event_command(
         slug=event_slug,
         name=name,
         on=on.date(),  # type: ignore[attr-defined]
-        start=time.fromisoformat(start),
-        end=time.fromisoformat(end),
+        start=start,
+        end=end,
         corridor_names=corridors,
     )
     click.echo(f"Acara {event.slug} pada {event.date.isoformat()} dibuat.")

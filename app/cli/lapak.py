@@ -14,6 +14,7 @@ from app.db import get_session
 from app.models import Vendor
 from app.services.audit import acting_as
 from app.services.errors import NotFound
+from app.services.params import INT4_MAX
 from app.services.vendor_access import issue_new_code, vendor_link
 
 _BASE_URL = click.option(
@@ -32,7 +33,7 @@ def _vendor(vendor_id: int) -> Vendor:
 
 
 @click.command("vendor-link")
-@click.argument("vendor_id", type=int)
+@click.argument("vendor_id", type=click.IntRange(1, INT4_MAX))
 @_BASE_URL
 @with_appcontext
 @service_errors
@@ -55,7 +56,7 @@ def vendor_link_command(vendor_id: int, base_url: str) -> None:
 
 
 @click.command("vendor-new-code")
-@click.argument("vendor_id", type=int)
+@click.argument("vendor_id", type=click.IntRange(1, INT4_MAX))
 @_BASE_URL
 @click.option("--yes", "-y", is_flag=True, help="Jangan tanya konfirmasi / do not ask.")
 @with_appcontext

@@ -40,12 +40,18 @@ def _transformer(src: int, dst: int) -> Transformer:
 def is_metric(epsg: int) -> bool:
     """Return True when ``epsg`` is a projected CRS measured in metres.
 
-    >>> is_metric(32749), is_metric(4326)
-    (True, False)
+    A code that names no CRS at all (``99999999999``) is not metric either.
+
+    >>> is_metric(32749), is_metric(4326), is_metric(99999999999)
+    (True, False, False)
     """
     from pyproj import CRS
+    from pyproj.exceptions import CRSError as ProjCRSError
 
-    crs = CRS.from_epsg(epsg)
+    try:
+        crs = CRS.from_epsg(epsg)
+    except ProjCRSError:
+        return False
     if not crs.is_projected:
         return False
     unit = crs.axis_info[0].unit_name if crs.axis_info else ""

@@ -22,9 +22,9 @@ from sqlalchemy.orm import Session
 from app.allocation import AllocationResult, BoothIn, VendorIn, Weights, allocate
 from app.allocation import next_from_waitlist as engine_next
 from app.gis.crs import to_metric
+from app.gis.rules import VENDOR_CATEGORIES
 from app.models import AllocationRun, Assignment, Booth, Event, Vendor
 from app.services.conflicts import booth_states, event_conflicts
-from app.gis.rules import VENDOR_CATEGORIES
 from app.services.errors import ServiceError
 from app.services.params import INT4_MAX, bounded_float, bounded_int
 

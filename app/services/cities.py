@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.gis.crs import CRSError, require_metric, utm_epsg_for
 from app.gis.rules import DEFAULT_CLEARANCE_SOURCES, DEFAULT_CLEARANCES_M
 from app.models import City, ClearanceRule, Facility
+from app.services.columns import refuse_unstorable
 from app.services.errors import NotFound, ServiceError
 
 
@@ -34,6 +35,7 @@ def create_city(
 
     Without ``metric_epsg`` the UTM zone is estimated from the centre of ``extent``.
     """
+    refuse_unstorable(City, {"name": name, "slug": slug})
     existing = session.scalars(select(City).where(City.slug == slug)).one_or_none()
     if existing is not None:
         return existing

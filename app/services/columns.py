@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Float, Integer, String
 from sqlalchemy.orm import DeclarativeBase
 
+from app.services.errors import ServiceError
 from app.services.params import INT4_MAX, INT4_MIN
 
 #: (field, message in Indonesian, message in English)
@@ -30,7 +31,7 @@ def column_problems(
     >>> [p[0] for p in column_problems(Zone, {"name": "x" * 161, "capacity": 3_000_000_000})]
     ['name', 'capacity']
     """
-    columns = model.__table__.columns  # type: ignore[attr-defined]
+    columns = model.__table__.columns
     for name, value in values.items():
         if name not in columns or value is None:
             continue
@@ -79,3 +80,9 @@ def _check(name: str, column_type: Any, value: Any) -> Iterator[ColumnProblem]:
 def _short(value: int) -> str:
     text = str(value)
     return text if len(text) <= 24 else text[:20] + "…"
+
+
+def refuse_unstorable(model: type[DeclarativeBase], values: Mapping[str, Any]) -> None:
+    """Raise a :class:`ServiceError` naming the first field the model's columns cannot store."""
+    for field, message_id, message_en in column_problems(model, values):
+        raise ServiceError(f"{field}: {message_id}", f"{field}: {message_en}")

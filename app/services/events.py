@@ -8,8 +8,28 @@ from datetime import date, time
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.messages import define
 from app.models import Assignment, Booth, City, Event, Vendor, Zone, event_corridor
+from app.services.columns import refuse_unstorable
 from app.services.errors import NotFound, ServiceError
+
+#: What a zone that cannot carry an event is, as a sentence names it (with its article in English).
+_NOT_CORRIDOR_KINDS = {
+    "no_vending": define(
+        "event.zone_kind.no_vending",
+        id="zona merah (dilarang berjualan)",
+        en="a no-vending (red) zone",
+    ),
+    "emergency_lane": define(
+        "event.zone_kind.emergency_lane", id="jalur darurat", en="an emergency lane"
+    ),
+    "service_area": define("event.zone_kind.service_area", id="area layanan", en="a service area"),
+}
+_NOT_A_CORRIDOR = define(
+    "event.zone_not_corridor",
+    id="Zona '{zone}' adalah {kind}; acara hanya dapat diadakan di koridor CFD atau zona PKL.",
+    en="Zone '{zone}' is {kind}; an event can only be held on a CFD corridor or a PKL zone.",
+)
 
 
 def get_event(session: Session, slug: str, city: City | None = None) -> Event:
@@ -46,6 +66,7 @@ def create_event(
     ).one_or_none()
     if existing is not None:
         return existing
+    refuse_unstorable(Event, {"slug": slug, "name": name})
     if end <= start:
         raise ServiceError("Jam selesai harus setelah jam mulai.", "End time must be after start.")
     corridors = []
@@ -59,10 +80,8 @@ def create_event(
                 f"Zone '{zone_name}' not found in {city.name}.",
             )
         if zone.kind not in ("cfd_corridor", "pkl_legal", "pkl_timed"):
-            raise ServiceError(
-                f"Zona '{zone_name}' berjenis {zone.kind}, bukan koridor/zona PKL.",
-                f"Zone '{zone_name}' is a {zone.kind}, not a corridor or PKL zone.",
-            )
+            kind = _NOT_CORRIDOR_KINDS.get(zone.kind)
+            raise ServiceError(_NOT_A_CORRIDOR(zone=zone_name, kind=kind() if kind else zone.kind))
         corridors.append(zone)
     event = Event(
         city=city,
