@@ -74,5 +74,6 @@ lint: setup
 
 bench: setup
 	@set -euo pipefail; \
+	bash scripts/ensure_bench_tools.sh || echo "(tanpa wrk/hey: serve-lookup dilewati / no wrk/hey: serve-lookup skipped)"; \
 	export DATABASE_URL="$$($(PY) scripts/bootstrap_db.py petalapak_bench)"; \
 	$(PY) -m bench $(WORKLOAD)
