@@ -279,7 +279,7 @@ def _report(report_id: int) -> StreetReport:
     return svc.get_report(get_session(), _city(), report_id)
 
 
-@bp.get("/laporan/<int:report_id>")
+@bp.get("/laporan/<id:report_id>")
 @permission_required("reports.read")
 def report_page(report_id: int) -> Any:
     """One report: what the rules say about its spot now, its photo and its status flow."""
@@ -308,7 +308,7 @@ def report_page(report_id: int) -> Any:
     return _no_store(Response(html))
 
 
-@bp.post("/laporan/<int:report_id>/status")
+@bp.post("/laporan/<id:report_id>/status")
 @permission_required("reports.write")
 def report_status(report_id: int) -> Any:
     """Take the report one step along its flow; every step is audited with who and the note."""
@@ -340,7 +340,7 @@ def _optional_int(name: str) -> int | None:
     return int(raw) if raw.isdigit() and len(raw) < 10 else None
 
 
-@bp.get("/laporan/<int:report_id>/foto")
+@bp.get("/laporan/<id:report_id>/foto")
 @permission_required("reports.read")
 def report_photo(report_id: int) -> Any:
     """The report's photo, to staff only (private, never cached by a proxy)."""
