@@ -51,7 +51,15 @@ def show(slug: str) -> str:
     rows = event_assignments(session, event)
     run = latest_run(session, event)
     unplaced, waitlist = [], []
+    # An assignment keeps its reason in Indonesian; the run that made it holds the English too.
+    english: dict[str, str] = {}
     if run is not None:
+        if str(get_locale()) == "en":
+            english = {
+                p["explanation_id"]: p["explanation_en"]
+                for p in run.result.get("placements", [])
+                if p.get("explanation_id") and p.get("explanation_en")
+            }
         ids = [u["vendor_id"] for u in run.result.get("unplaced", [])]
         names = vendors_by_id(session, ids)
         lang = str(get_locale())
@@ -72,6 +80,7 @@ def show(slug: str) -> str:
         rows=rows,
         run=run,
         unplaced=unplaced,
+        english=english,
         waitlist=waitlist,
         has_booths=booth_count(session, event) > 0,
         categories=as_text(CATEGORY_LABELS),

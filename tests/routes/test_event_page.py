@@ -138,3 +138,13 @@ def test_print_links_show_a_progress_note(client: FlaskClient, auth: Any) -> Non
         assert link, path
         assert f'id="{link.group(1)}" hidden' in html
     assert "js/busy.js" in html
+
+
+def test_allocation_reasons_follow_the_page_language(client: FlaskClient, auth: Any) -> None:
+    auth.login("planner")
+    english = client.get(f"{PAGE}?lang=en").get_data(as_text=True)
+    reasons = re.findall(r'<td class="why">([^<]*)</td>', english)
+    assert any("phase" in r for r in reasons)
+    assert not any("tahap" in r for r in reasons)
+    indonesian = client.get(f"{PAGE}?lang=id").get_data(as_text=True)
+    assert any("tahap" in r for r in re.findall(r'<td class="why">([^<]*)</td>', indonesian))
