@@ -214,6 +214,16 @@ _TRIED = define("cli.import.dry_run", id="uji saja", en="dry run, nothing writte
 _REFUSED = define("cli.import.refused", id="DITOLAK", en="REFUSED")
 
 
+_NO_FOLDER = define(
+    "cli.export.no_folder", id="folder {folder} tidak ada.", en="folder {folder} does not exist."
+)
+_NOT_WRITTEN_TO = define(
+    "cli.export.not_written",
+    id="{path} tidak dapat ditulis: {reason}.",
+    en="{path} could not be written: {reason}.",
+)
+
+
 @click.command("export-layer")
 @click.argument("out", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 @click.option("--city", "city_slug", required=True)
@@ -253,13 +263,20 @@ def export_layer_command(
             raise click.BadParameter(
                 "tidak dapat ditebak dari akhiran OUT; pakai --format.", param_hint="--format"
             )
+    if not out.parent.is_dir():
+        raise click.BadParameter(text(_NO_FOLDER(folder=str(out.parent))), param_hint="OUT")
     session = get_session()
     city = get_city(session, city_slug)
     event = get_event(session, event_slug, city) if event_slug else None
     result = export_layer(
         session, city=city, layer=layer, fmt=fmt, event=event, include_private=include_private
     )
-    out.write_bytes(result.data)
+    try:
+        out.write_bytes(result.data)
+    except OSError as exc:
+        raise click.ClickException(
+            text(_NOT_WRITTEN_TO(path=str(out), reason=exc.strerror))
+        ) from exc
     if result.private:
         out.chmod(0o600)
     click.echo(f"{out} ({fmt}, {len(result.data)} bita) ditulis.")

@@ -586,6 +586,18 @@ def test_cli_export_booths_needs_an_event(runner: Any, tmp_path: Path) -> None:
     assert "event" in result.output
 
 
+def test_cli_export_to_a_missing_folder_is_a_message_not_a_traceback(
+    runner: Any, city: City, tmp_path: Path
+) -> None:
+    out = tmp_path / "tidak-ada" / "zona.geojson"
+    args = ["export-layer", "--city", city.slug, "--layer", "zones", str(out)]
+    result = runner.invoke(args=[*args, "--lang", "en"])
+    assert result.exit_code == 2, result.output
+    assert f"folder {out.parent} does not exist." in result.output
+    assert isinstance(result.exception, SystemExit)
+    assert not out.exists()
+
+
 def test_export_is_valid_geojson_bytes(db: Session, city: City) -> None:
     import json
 
