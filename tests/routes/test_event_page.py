@@ -146,5 +146,6 @@ def test_allocation_reasons_follow_the_page_language(client: FlaskClient, auth: 
     reasons = re.findall(r'<td class="why">([^<]*)</td>', english)
     assert any("phase" in r for r in reasons)
     assert not any("tahap" in r for r in reasons)
+    assert "<th>Booth code</th>" in english  # one code per row, not "Booths"
     indonesian = client.get(f"{PAGE}?lang=id").get_data(as_text=True)
     assert any("tahap" in r for r in re.findall(r'<td class="why">([^<]*)</td>', indonesian))
