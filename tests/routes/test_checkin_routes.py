@@ -59,6 +59,8 @@ def test_list_and_search(
     assert "Check-in pedagang" in page
     assert 'name="viewport" content="width=device-width, initial-scale=1"' in page
     assert "Batas waktu check-in: pukul 06.30" in page
+    english = client.get(URL, query_string={"lang": "en"}).get_data(as_text=True)
+    assert "06:30" in english and "06.30" not in english  # English writes times with a colon
     assert re.search(r'<button type="submit" class="danger" disabled>', page)
     found = client.get(URL, query_string={"q": assigned.booth.code.lower()}).get_data(as_text=True)
     assert found.count('class="checkin-row') == 1
