@@ -1,7 +1,9 @@
 """Every route of the app, with hostile values for every parameter: nothing answers 5xx.
 
 The walk reads ``app.url_map``, so a route added tomorrow is walked tomorrow. For each route and
-method, as an anonymous visitor, a vendor (the "Cek Lapak Saya" session), crew and a planner:
+method, as an anonymous visitor, a vendor (the "Cek Lapak Saya" session), crew, an enforcement
+officer (petugas), a planner and an admin (the routes only they reach are walked past the role
+check too):
 
 1. one request with sane values, which records the query, form and JSON keys the view reads;
 2. each path parameter in turn replaced by each hostile value;
@@ -373,7 +375,7 @@ def walk_app(app: Flask, walk_vendor: Vendor) -> Flask:
     return app
 
 
-@pytest.mark.parametrize("role", ["anonymous", "vendor", "crew", "planner"])
+@pytest.mark.parametrize("role", ["anonymous", "vendor", "crew", "petugas", "planner", "admin"])
 def test_no_route_answers_5xx(
     role: str,
     walk_app: Flask,
