@@ -32,18 +32,34 @@ def create_app(config: Mapping[str, Any] | None = None, *, session: Session | No
     if config:
         app.config.update(config)
 
-    _configure_db(app, session)
-    _limit_request_bodies(app)  # before CSRF, which reads the form
-    _configure_extensions(app)
-    _configure_cache(app)
-    _add_blueprints(app)
-    _serve_static_compressed(app)
     _add_cli(app)
-    _configure_serving(app)
-    _answer_database_outages(app)
-    _keep_staff_pages_out_of_caches(app)
-    _add_security_headers(app)
+
+    def set_up() -> None:
+        _configure_db(app, session)
+        _limit_request_bodies(app)  # before CSRF, which reads the form
+        _configure_extensions(app)
+        _configure_cache(app)
+        _add_blueprints(app)
+        _serve_static_compressed(app)
+        _configure_serving(app)
+        _answer_database_outages(app)
+        _keep_staff_pages_out_of_caches(app)
+        _add_security_headers(app)
+
+    if _built_by_cli():
+        # ``--help`` needs only the command list; the command that runs pushes an app context,
+        # which finishes the setup first (see app.deferred_setup).
+        app.defer_setup(set_up)
+    else:
+        set_up()
     return app
+
+
+def _built_by_cli() -> bool:
+    """Whether ``flask --app app …`` (a click command line) is building the app."""
+    import click
+
+    return click.get_current_context(silent=True) is not None
 
 
 #: Staff pages and APIs carry vendors' phone numbers, NIBs and access codes.

@@ -29,6 +29,8 @@ from sqlalchemy import Engine, event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
+from app.deferred_setup import DeferredSetupFlask
+
 #: Methods a retry cannot harm.
 READS = frozenset({"GET", "HEAD"})
 #: ``g`` keys: a COMMIT was sent and not yet confirmed; a COMMIT was confirmed; this request was
@@ -54,7 +56,7 @@ def database_unavailable(exc: BaseException) -> bool:
     return isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError | sa_exc.TimeoutError)
 
 
-class PetaLapakFlask(Flask):
+class PetaLapakFlask(DeferredSetupFlask):
     """Flask with one retry of reads that a dropped database connection interrupted."""
 
     def handle_user_exception(self, e: Exception) -> Any:
