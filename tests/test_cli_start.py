@@ -66,6 +66,14 @@ def test_flask_help_imports_no_heavy_library() -> None:
 def test_the_command_list_matches_the_commands() -> None:
     """The static table of ``--help`` holds each command's module and first help paragraph."""
     from app.cli import COMMANDS, LazyCommand, load_command
+    from app.cli.admin import admin_commands
+    from app.cli.allocation import allocation_commands
+    from app.cli.data import data_commands
+    from app.cli.gis import gis_commands
+    from app.cli.lapak import lapak_commands
+
+    groups = (admin_commands, data_commands, gis_commands, allocation_commands, lapak_commands)
+    assert [c.name for group in groups for c in group] == list(COMMANDS)  # none left out
 
     for name, (_module, _attribute, summary) in COMMANDS.items():
         real = load_command(name)
