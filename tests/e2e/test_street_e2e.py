@@ -116,8 +116,12 @@ def test_officer_reports_at_a_hydrant_and_the_office_relocates_into_a_booth(
 
     page.goto(page.base_url + f"/lapor?lang={lang}")
     page.wait_for_selector("#lapor-map.leaflet-container")
+    # a tap on the map sets the spot; GPS then moves it to where the officer stands
+    page.click("#lapor-map", position={"x": 150, "y": 120})
+    tapped = page.input_value("#lapor-lon")
+    assert tapped != "" and page.input_value("#lapor-lat") != ""
     page.click("#lapor-gps")
-    page.wait_for_function("document.getElementById('lapor-lon').value !== ''")
+    page.wait_for_function(f"document.getElementById('lapor-lon').value !== '{tapped}'")
     page.check("input[name=kind][value=cart]")
     page.fill("input[name=count]", "2")
     page.fill("textarea[name=note]", "e2e")
