@@ -52,24 +52,32 @@ class LayoutParams:
 
     def validate(self) -> None:
         """Refuse sizes no street could take, with the field named."""
+        # field: (lowest, highest, Indonesian name, English name, the CLI option)
         limits = {
-            "booth_width_m": (1.0, 10.0),
-            "booth_depth_m": (1.0, 10.0),
-            "gap_m": (0.0, 10.0),
-            "break_m": (0.0, 30.0),
-            "break_every_m": (6.0, 1000.0),
-            "emergency_lane_m": (0.0, 20.0),
-            "kerb_setback_m": (0.0, 5.0),
-            "safety_margin_m": (0.0, 1.0),
+            "booth_width_m": (1.0, 10.0, "Lebar lapak", "Booth width", "--booth-width"),
+            "booth_depth_m": (1.0, 10.0, "Kedalaman lapak", "Booth depth", "--booth-depth"),
+            "gap_m": (0.0, 10.0, "Jarak antarlapak", "Gap between booths", "--gap"),
+            "break_m": (0.0, 30.0, "Jeda barisan", "Row break", "--break-length"),
+            "break_every_m": (6.0, 1000.0, "Jeda setiap", "Break every", "--break-every"),
+            "emergency_lane_m": (0.0, 20.0, "Jalur darurat", "Emergency lane", "--emergency-lane"),
+            "kerb_setback_m": (0.0, 5.0, "Jarak dari kerb", "Kerb setback", "--kerb-setback"),
+            "safety_margin_m": (
+                0.0,
+                1.0,
+                "Margin keamanan",
+                "Safety margin",
+                "--safety-margin",
+            ),
         }
-        for name, (lo, hi) in limits.items():
+        for name, (lo, hi, label_id, label_en, option) in limits.items():
             value = getattr(self, name)
             if value is None:
                 continue
             if not (lo <= value <= hi):
                 raise ServiceError(
-                    f"{name} harus antara {lo:g} dan {hi:g} m (diberikan {value:g}).",
-                    f"{name} must be between {lo:g} and {hi:g} m (got {value:g}).",
+                    f"{label_id} ({option}) harus antara {lo:g} dan {hi:g} m "
+                    f"(diberikan {value:g}).",
+                    f"{label_en} ({option}) must be between {lo:g} and {hi:g} m (got {value:g}).",
                 )
         if not re.fullmatch(r"[A-Z]{1,4}", self.prefix):
             raise ServiceError(

@@ -108,9 +108,18 @@ def test_closed_event_layout_is_refused(db: Session) -> None:
 
 
 def test_bad_parameters_name_the_field(db: Session) -> None:
+    """In words a planner knows, with the option a CLI user typed; never the internal name."""
     with pytest.raises(ServiceError) as info:
         generate_event_layout(db, _event(db), LayoutParams(booth_width_m=0.2))
-    assert "booth_width_m" in info.value.message_en
+    assert info.value.message_en.startswith("Booth width (--booth-width) must be between 1 and 10")
+    assert info.value.message_id.startswith("Lebar lapak (--booth-width) harus antara 1 dan 10")
+    assert "booth_width_m" not in info.value.message_en + info.value.message_id
+
+
+def test_cli_bad_parameter_names_the_option(runner) -> None:  # type: ignore[no-untyped-def]
+    result = runner.invoke(args=["layout", UPCOMING, "--booth-width", "0.2", "--dry-run"])
+    assert result.exit_code != 0
+    assert "--booth-width" in result.output and "booth_width_m" not in result.output
 
 
 def test_free_codes_skip_locked_numbers() -> None:
@@ -262,7 +271,7 @@ def test_safety_margin_is_the_events_setting(db: Session, runner) -> None:  # ty
     assert outcome.report["safety_margin_m"] == 0.1
     assert _event(db).layout_safety_margin_m == 0.1  # kept for the next layout
     assert generate_event_layout(db, event, LayoutParams()).report["safety_margin_m"] == 0.1
-    with pytest.raises(ServiceError, match="safety_margin_m"):
+    with pytest.raises(ServiceError, match="Margin keamanan \\(--safety-margin\\)"):
         generate_event_layout(db, event, LayoutParams(safety_margin_m=2.0))
     result = runner.invoke(args=["layout", UPCOMING, "--safety-margin", "0.02"])
     assert result.exit_code == 0, result.output
