@@ -34,3 +34,29 @@ def now() -> datetime:
 def today() -> date:
     """Today in the city's time zone."""
     return now().astimezone(city_timezone()).date()
+
+
+_BULAN = (
+    "",
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+
+
+def tanggal(on: date) -> str:
+    """A date as Indonesian writes it in a name ("6 Desember 2026"): event names use it.
+
+    >>> tanggal(date(2026, 12, 6))
+    '6 Desember 2026'
+    """
+    return f"{on.day} {_BULAN[on.month]} {on.year}"

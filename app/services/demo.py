@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.clock import tanggal
 from app.models import Booth, City, Event, Facility, Vendor, Zone
 from app.services.allocation import AllocationSettings, latest_run, run_allocation
 from app.services.cities import create_city
@@ -91,7 +92,7 @@ def seed_demo(session: Session, *, today: date, log=print) -> dict[str, int]:  #
             session,
             city=city,
             slug=f"cfd-{sunday.isoformat()}",
-            name=f"CFD Jl. Ahmad Yani — {sunday.day} {_BULAN[sunday.month]} {sunday.year}",
+            name=f"CFD Jl. Ahmad Yani — {tanggal(sunday)}",
             on=sunday,
             start=time(6),
             end=time(9),
@@ -107,23 +108,6 @@ def seed_demo(session: Session, *, today: date, log=print) -> dict[str, int]:  #
             f"{counts[f'assignments:{event.slug}']} pedagang ditempatkan"
         )
     return counts
-
-
-_BULAN = (
-    "",
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
 
 
 def _seed_layout(session: Session, event: Event) -> int:

@@ -8,6 +8,7 @@ from datetime import date, time
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.clock import tanggal
 from app.messages import define
 from app.models import Assignment, Booth, City, Event, Vendor, Zone, event_corridor
 from app.services.columns import refuse_unstorable
@@ -167,27 +168,10 @@ def copy_event(
     return copy
 
 
-_MONTHS = (
-    "",
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
-
-
 def _renamed(name: str, on: date) -> str:
     """Replace a trailing date in the name ("… — 6 Desember 2026") with the new one."""
     base = name.split(" — ")[0]
-    return f"{base} — {on.day} {_MONTHS[on.month]} {on.year}"
+    return f"{base} — {tanggal(on)}"
 
 
 # ---------------------------------------------------------------------------------------------
