@@ -30,6 +30,10 @@ from app.styles import MarkerStyle
 
 __all__ = [
     "FACILITY_KIND_REGISTRY",
+    "LANDMARK_KINDS",
+    "LANDMARK_KIND_REGISTRY",
+    "LANDMARK_STYLES",
+    "LandmarkKind",
     "FACILITY_STYLES",
     "OTHER_FACILITY_KIND",
     "FacilityKind",
@@ -188,3 +192,70 @@ def facility_kind(code: str) -> FacilityKind | None:
     (True, True)
     """
     return FACILITY_KIND_REGISTRY.get(code)
+
+
+@dataclass(frozen=True)
+class LandmarkKind:
+    """A kind of landmark (a named place people find their way by), for maps, lists and PDFs.
+
+    ``code`` is stored in ``landmark.kind`` (at most 30 characters); ``osm_tags`` are the
+    OpenStreetMap ``key=value`` pairs an import reads as this kind (first match wins, in
+    registration order); ``symbol`` is the marker on the web maps and the print-outs.
+    """
+
+    code: str
+    label_id: str
+    label_en: str
+    osm_tags: tuple[str, ...]
+    symbol: MarkerStyle
+
+    def label(self, lang: str) -> str:
+        """The title in ``lang`` (``"en"``; anything else gives Bahasa Indonesia).
+
+        >>> LANDMARK_KIND_REGISTRY["mosque"].label("id")
+        'Masjid'
+        """
+        return self.label_en if lang == "en" else self.label_id
+
+
+#: Landmark kinds by code (``other`` last). Pure data, like the facility kinds above.
+LANDMARK_KIND_REGISTRY: Final[Mapping[str, LandmarkKind]] = MappingProxyType({
+    kind.code: kind
+    for kind in (
+        LandmarkKind("mosque", "Masjid", "Mosque",
+                     ("amenity=place_of_worship", "building=mosque"),
+                     MarkerStyle("square", "#2e7d32", "#1b5e20", 14, "M")),
+        LandmarkKind("market", "Pasar", "Market",
+                     ("amenity=marketplace", "shop=supermarket"),
+                     MarkerStyle("square", "#ef6c00", "#bf360c", 14, "P")),
+        LandmarkKind("school", "Sekolah / kampus", "School / campus",
+                     ("amenity=school", "amenity=university", "amenity=college"),
+                     MarkerStyle("square", "#6a1b9a", "#4a148c", 14, "S")),
+        LandmarkKind("bank", "Bank", "Bank",
+                     ("amenity=bank", "amenity=atm"),
+                     MarkerStyle("square", "#1565c0", "#0d47a1", 14, "$")),
+        LandmarkKind("mall", "Mal / pusat belanja", "Mall / shopping centre",
+                     ("shop=mall", "shop=department_store"),
+                     MarkerStyle("square", "#ad1457", "#880e4f", 14, "B")),
+        LandmarkKind("office", "Kantor", "Office",
+                     ("office=government", "amenity=townhall", "office=*"),
+                     MarkerStyle("square", "#455a64", "#263238", 14, "K")),
+        LandmarkKind("park", "Taman", "Park",
+                     ("leisure=park", "leisure=garden"),
+                     MarkerStyle("square", "#558b2f", "#33691e", 14, "T")),
+        LandmarkKind("place", "Tempat", "Place",
+                     ("tourism=attraction", "historic=monument", "historic=memorial",
+                      "place=square", "junction=roundabout"),
+                     MarkerStyle("diamond", "#5d4037", "#3e2723", 14, "*")),
+        LandmarkKind("other", "Lainnya", "Other", (),
+                     MarkerStyle("square", "#757575", "#424242", 12, "L")),
+    )
+})  # fmt: skip
+
+#: Landmark kind codes, in registration order (the database's CHECK, forms, OGC filters).
+LANDMARK_KINDS: Final = tuple(LANDMARK_KIND_REGISTRY)
+
+#: Landmark symbols by code, for the web maps and the print-outs.
+LANDMARK_STYLES: Final[Mapping[str, MarkerStyle]] = MappingProxyType(
+    {code: kind.symbol for code, kind in LANDMARK_KIND_REGISTRY.items()}
+)

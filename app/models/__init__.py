@@ -2,6 +2,16 @@
 
 from app.models.account import ROLES, AuditEntry, User
 from app.models.base import Base
+from app.models.basemap import (
+    LANDMARK_SOURCES,
+    ROAD_CLASSES,
+    WATER_CLASSES,
+    BasemapBuilding,
+    BasemapRoad,
+    BasemapSource,
+    BasemapWater,
+    Landmark,
+)
 from app.models.data_version import DataVersion
 from app.models.event import EVENT_STATUSES, Booth, Event, event_corridor
 from app.models.geo import City, ClearanceRule, Facility, FacilityKindRow, Zone
@@ -23,13 +33,20 @@ __all__ = [
     "ASSIGNMENT_STATUSES",
     "EVENT_STATUSES",
     "HOLDING_STATUSES",
+    "LANDMARK_SOURCES",
     "REPORT_KINDS",
     "REPORT_STATUSES",
+    "ROAD_CLASSES",
     "ROLES",
+    "WATER_CLASSES",
     "AllocationRun",
     "Assignment",
     "AuditEntry",
     "Base",
+    "BasemapBuilding",
+    "BasemapRoad",
+    "BasemapSource",
+    "BasemapWater",
     "Booth",
     "City",
     "ClearanceRule",
@@ -37,6 +54,7 @@ __all__ = [
     "Event",
     "Facility",
     "FacilityKindRow",
+    "Landmark",
     "StreetReport",
     "StreetReportStep",
     "User",
