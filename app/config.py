@@ -288,6 +288,15 @@ SETTINGS: tuple[Setting, ...] = (
         "crew check-in: no-show booths may be released this many minutes after the start",
     ),
     Setting(
+        "ATTENDANCE_DEADLINE_DAYS",
+        int,
+        2,
+        "ATTENDANCE_DEADLINE_DAYS",
+        int,
+        "vendors answer whether they will come until this many days before an event's start, "
+        "unless the planner set the event's own registration deadline",
+    ),
+    Setting(
         "MAX_ANONYMOUS_BODY_KB",
         int,
         16,

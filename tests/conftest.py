@@ -306,3 +306,51 @@ def make_assignment(
         return assignment
 
     return _make
+
+
+@pytest.fixture
+def make_attendance_answer(
+    db: Session, make_event: Callable[..., Any], make_vendor: Callable[..., Any]
+) -> Callable[..., Any]:
+    """Factory: ``make_attendance_answer(attending=True)`` → a vendor's answer for an event."""
+    from app.models import AttendanceAnswer
+
+    def _make(**kwargs: Any) -> Any:
+        if "event" not in kwargs:
+            kwargs["event"] = make_event()
+        if "vendor" not in kwargs:
+            kwargs["vendor"] = make_vendor(city=kwargs["event"].city)
+        kwargs.setdefault("attending", True)
+        kwargs.setdefault("source", "vendor")
+        answer = AttendanceAnswer(**kwargs)
+        db.add(answer)
+        db.flush()
+        return answer
+
+    return _make
+
+
+@pytest.fixture
+def make_application(db: Session, make_city: Callable[..., Any]) -> Callable[..., Any]:
+    """Factory: ``make_application(phone="0812…")`` → a pending application at ``/daftar``."""
+    from app.models import VendorApplication
+    from app.services.access_codes import new_access_code
+
+    counter = iter(range(1, 10_000))
+
+    def _make(**kwargs: Any) -> Any:
+        n = next(counter)
+        if "city" not in kwargs and "city_id" not in kwargs:
+            kwargs["city"] = make_city()
+        kwargs.setdefault("owner_name", f"Pelamar Uji {n}")
+        kwargs.setdefault("business_name", f"Usaha Pelamar {n}")
+        kwargs.setdefault("category", "makanan")
+        kwargs.setdefault("phone", f"6281299{n:06d}")
+        kwargs.setdefault("status_code", new_access_code())
+        kwargs.setdefault("status", "pending")
+        application = VendorApplication(**kwargs)
+        db.add(application)
+        db.flush()
+        return application
+
+    return _make

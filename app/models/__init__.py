@@ -15,6 +15,16 @@ from app.models.basemap import (
 from app.models.data_version import DataVersion
 from app.models.event import EVENT_STATUSES, Booth, Event, event_corridor
 from app.models.geo import City, ClearanceRule, Facility, FacilityKindRow, Zone
+from app.models.season import (
+    ANSWER_SOURCES,
+    APPLICATION_STATUSES,
+    NOTICE_CHANNELS,
+    AttendanceAnswer,
+    NoticeLog,
+    StandingAttendance,
+    VendorAbsence,
+    VendorApplication,
+)
 from app.models.street import (
     REPORT_KINDS,
     REPORT_STATUSES,
@@ -30,6 +40,14 @@ from app.models.vendor import (
 )
 
 __all__ = [
+    "ANSWER_SOURCES",
+    "APPLICATION_STATUSES",
+    "NOTICE_CHANNELS",
+    "AttendanceAnswer",
+    "NoticeLog",
+    "StandingAttendance",
+    "VendorAbsence",
+    "VendorApplication",
     "ASSIGNMENT_STATUSES",
     "EVENT_STATUSES",
     "HOLDING_STATUSES",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 
 from geoalchemy2 import Geometry, WKBElement
 from sqlalchemy import (
@@ -10,6 +10,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Date,
+    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -63,6 +64,10 @@ class Event(Timestamped, Base):
     layout_safety_margin_m: Mapped[float] = mapped_column(
         Float, nullable=False, default=0.05, server_default="0.05"
     )
+    #: After this moment vendors cannot change their attendance answer themselves (crew and
+    #: planners still can). None: ``ATTENDANCE_DEADLINE_DAYS`` before the start (see
+    #: :func:`app.services.attendance_plan.registration_deadline`).
+    registration_deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     city: Mapped[City] = relationship()
     corridors: Mapped[list[Zone]] = relationship(secondary=event_corridor, order_by=Zone.id)

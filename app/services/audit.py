@@ -22,11 +22,15 @@ from sqlalchemy.orm import Session, UOWTransaction
 
 from app.models import (
     Assignment,
+    AttendanceAnswer,
     AuditEntry,
     Booth,
     Facility,
+    StandingAttendance,
     StreetReport,
     StreetReportStep,
+    VendorAbsence,
+    VendorApplication,
     Zone,
 )
 
@@ -37,6 +41,10 @@ AUDITED: dict[type, str] = {
     Assignment: "assignment",
     StreetReport: "street_report",
     StreetReportStep: "report_step",
+    VendorApplication: "vendor_application",
+    AttendanceAnswer: "attendance_answer",
+    StandingAttendance: "standing_attendance",
+    VendorAbsence: "vendor_absence",
 }
 
 _actor: contextvars.ContextVar[tuple[int | None, str | None]] = contextvars.ContextVar(
