@@ -3,7 +3,7 @@ standing_attendance and vendor_absence (who will attend an event, before allocat
 notice_log (what each vendor was told), and event.registration_deadline
 
 Revision ID: d1a5e7c3b914
-Revises: a7d3f1c9e5b2
+Revises: 3b7e2d94c1a8
 Create Date: 2026-12-07 13:50:00.000000
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 revision = "d1a5e7c3b914"
-down_revision = "a7d3f1c9e5b2"
+down_revision = "3b7e2d94c1a8"
 branch_labels = None
 depends_on = None
 
