@@ -50,10 +50,40 @@ def database_unavailable(exc: BaseException) -> bool:
     A dropped connection (server restart: ``terminating connection due to administrator
     command``; ``server closed the connection unexpectedly``), a refused one (``Connection
     refused``, ``the database system is starting up``), and a pool with no connection to give.
+    Told apart by SQLSTATE, not by the exception's class: psycopg raises a deadlock, a lock or
+    statement timeout and a serialization failure as ``OperationalError`` too, and those are not
+    outages (see :func:`transient_conflict`).
     """
-    if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
+    if isinstance(exc, sa_exc.TimeoutError | sa_exc.InterfaceError):
         return True
-    return isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError | sa_exc.TimeoutError)
+    if not isinstance(exc, sa_exc.DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    if not isinstance(exc, sa_exc.OperationalError):
+        return False
+    state = _sqlstate(exc)
+    return state is None or state.startswith(_OUTAGE_CLASSES) or state in _OUTAGE_STATES
+
+
+#: SQLSTATE classes and codes of an outage: connection exceptions (08), the server shutting down
+#: or starting up (57P01-57P03), no room for another connection (53300).
+_OUTAGE_CLASSES = ("08",)
+_OUTAGE_STATES = frozenset({"57P01", "57P02", "57P03", "53300"})
+#: Two transactions in each other's way: deadlock, serialization failure, lock not available.
+#: PostgreSQL rolled the transaction back, so nothing was saved and sending it again is safe.
+_CONFLICT_STATES = frozenset({"40P01", "40001", "55P03"})
+
+
+def _sqlstate(exc: sa_exc.DBAPIError) -> str | None:
+    """The SQLSTATE of the driver's error, or ``None`` (a socket error carries none)."""
+    state = getattr(exc.orig, "sqlstate", None)
+    return state if isinstance(state, str) and state else None
+
+
+def transient_conflict(exc: BaseException) -> bool:
+    """True for "another transaction was in the way": deadlock, serialization, lock timeout."""
+    return isinstance(exc, sa_exc.DBAPIError) and _sqlstate(exc) in _CONFLICT_STATES
 
 
 class PetaLapakFlask(DeferredSetupFlask):
@@ -144,24 +174,54 @@ def _wants_json() -> bool:
     return best == "application/json" and not request.accept_mimetypes.accept_html
 
 
+def _busy_message() -> str:
+    if request.method in READS:
+        return str(_("Basis data sedang sibuk dan tidak sempat menjawab. Coba lagi sebentar lagi."))
+    return str(
+        _(
+            "Data yang sama sedang diubah bersamaan dari tempat lain, jadi perubahan Anda "
+            "dibatalkan dan tidak ada yang tersimpan. Kirim lagi sebentar lagi."
+        )
+    )
+
+
 def unavailable_response(exc: BaseException) -> Any:
-    """The 503 for a database outage, in the path's format, with ``Retry-After``."""
+    """The answer to a database error that is not the request's fault, with ``Retry-After``.
+
+    An outage (see :func:`database_unavailable`) is a 503 that says whether anything was saved;
+    two transactions in each other's way (:func:`transient_conflict`) is a 409, and any other
+    operational error (a cancelled statement, say) a 503: PostgreSQL rolled either back, so
+    nothing was saved. Every one is logged with its cause, so an operator can tell them apart.
+    """
+    outage = database_unavailable(exc)
+    conflict = not outage and transient_conflict(exc)
+    current_app.logger.warning(
+        "database error answered %s on %s %s: %r",
+        409 if conflict else 503,
+        request.method,
+        request.path,
+        exc,
+        exc_info=exc,
+    )
     write = request.method not in READS
-    in_doubt = write and bool(g.get(_COMMIT_SENT))
-    committed = write and not in_doubt and bool(g.get(_COMMITTED))
-    message = _message(in_doubt, committed)
+    in_doubt = outage and write and bool(g.get(_COMMIT_SENT))
+    committed = outage and write and not in_doubt and bool(g.get(_COMMITTED))
+    message = _message(in_doubt, committed) if outage else _busy_message()
     retry_after = str(int(current_app.config["DB_RETRY_AFTER_S"]))
     if request.path == "/ogc" or request.path.startswith("/ogc/"):
         resp = jsonify(code="ServiceUnavailable", description=message)
     elif _wants_json():
         saved: bool | str = "unknown" if in_doubt else committed
-        body: dict[str, Any] = {"error": "database_unavailable", "message": message}
+        error = "database_unavailable" if outage else ("conflict" if conflict else "database_busy")
+        body: dict[str, Any] = {"error": error, "message": message}
         if request.method not in READS:
             body["saved"] = saved
         resp = jsonify(body)
     else:
-        resp = current_app.make_response(render_template("error.html", message=message, code=503))
-    resp.status_code = 503
+        resp = current_app.make_response(
+            render_template("error.html", message=message, code=409 if conflict else 503)
+        )
+    resp.status_code = 409 if conflict else 503
     resp.headers["Retry-After"] = retry_after
     resp.headers["Cache-Control"] = "no-store"
     return resp

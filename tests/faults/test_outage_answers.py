@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import exc as sa_exc
 
-from app.faults import database_unavailable
+from app.faults import database_unavailable, transient_conflict
 
 
 def _dropped() -> sa_exc.OperationalError:
@@ -136,3 +136,55 @@ def test_other_database_errors_are_not_outages() -> None:
     integrity = sa_exc.IntegrityError("INSERT", {}, psycopg.errors.UniqueViolation("dup"))
     assert not database_unavailable(integrity)
     assert database_unavailable(_dropped())
+
+
+def _raised(error: Exception) -> sa_exc.OperationalError:
+    return sa_exc.OperationalError("UPDATE event", {}, error)
+
+
+def test_outages_are_told_by_sqlstate_not_by_class() -> None:
+    assert database_unavailable(_raised(psycopg.errors.AdminShutdown("shutting down")))
+    assert database_unavailable(_raised(psycopg.errors.TooManyConnections("too many clients")))
+    assert database_unavailable(_raised(psycopg.errors.ConnectionFailure("gone")))
+    # psycopg raises these as OperationalError too, but the database is there
+    assert not database_unavailable(_raised(psycopg.errors.DeadlockDetected("deadlock")))
+    assert not database_unavailable(_raised(psycopg.errors.LockNotAvailable("lock timeout")))
+    assert not database_unavailable(_raised(psycopg.errors.QueryCanceled("statement timeout")))
+    assert transient_conflict(_raised(psycopg.errors.DeadlockDetected("deadlock")))
+    assert transient_conflict(_raised(psycopg.errors.SerializationFailure("serialize")))
+    assert not transient_conflict(_raised(psycopg.errors.QueryCanceled("statement timeout")))
+
+
+class Failing:
+    """A view that always fails with ``error`` (wrapped as SQLAlchemy does)."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error, self.calls = error, 0
+
+    def __call__(self) -> Any:
+        self.calls += 1
+        raise _raised(self.error)
+
+
+def test_a_deadlocked_write_is_409_nothing_saved_and_logged(
+    app: Flask, client: FlaskClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    view = Failing(psycopg.errors.DeadlockDetected("deadlock detected"))
+    app.add_url_rule("/api/uji-kunci", endpoint="uji-kunci", view_func=view, methods=["POST"])
+    resp = client.post("/api/uji-kunci", json={})
+    assert resp.status_code == 409 and resp.headers["Retry-After"]
+    body = resp.get_json()
+    assert body["error"] == "conflict" and body["saved"] is False
+    assert "tidak ada yang tersimpan" in body["message"]
+    assert view.calls == 1
+    assert any("deadlock detected" in r.getMessage() for r in caplog.records)
+    en = client.post("/api/uji-kunci?lang=en", json={}).get_json()
+    assert "nothing was saved" in en["message"]
+
+
+def test_a_cancelled_read_is_503_busy_not_an_outage(app: Flask, client: FlaskClient) -> None:
+    view = Failing(psycopg.errors.QueryCanceled("canceling statement due to statement timeout"))
+    app.add_url_rule("/api/uji-batal", endpoint="uji-batal", view_func=view)
+    resp = client.get("/api/uji-batal")
+    assert resp.status_code == 503 and resp.get_json()["error"] == "database_busy"
+    assert view.calls == 1  # not an outage: not retried

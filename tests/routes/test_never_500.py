@@ -228,7 +228,7 @@ def test_allocation_form_takes_good_settings(client: FlaskClient, auth: Any, db:
     auth.login("planner")
     form = {"seed": "7", "neighbour_weight": "-0.5", "caps": "makanan=45\nB:minuman=3"}
     resp = client.post(f"/planner/events/{UPCOMING}/allocate", data=form)
-    assert resp.status_code == 302
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:2000]
     run = db.scalars(select(AllocationRun).order_by(AllocationRun.id.desc())).first()
     assert run is not None and run.seed == 7
 
