@@ -71,6 +71,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "export_layer_command",
         "Export zones, facilities or an event's booths as GeoJSON, GeoPackage, CSV or KML.",
     ),
+    "import-basemap": (
+        "app.cli.basemap",
+        "import_basemap_command",
+        "Replace a city's basemap (roads, water, buildings, landmarks) from an OSM extract.",
+    ),
     "import-vendors": (
         "app.cli.data",
         "import_vendors_command",

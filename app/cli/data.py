@@ -10,6 +10,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from app import clock
+from app.cli.basemap import import_basemap_command
 from app.cli.common import say, service_errors, text
 from app.db import get_session
 from app.layers import LAYERS
@@ -339,7 +341,7 @@ def seed_demo_command() -> None:
     """Load Pontianak's illustrative demo data (safe to run again: loads only what is missing)."""
     session = get_session()
     with acting_as(None, "cli:seed-demo"):
-        seed_demo(session, today=date.today(), log=click.echo)
+        seed_demo(session, today=date.today(), now=clock.now(), log=click.echo)
     click.echo(f"Data demo siap: {demo_summary(session)}")
 
 
@@ -348,6 +350,7 @@ data_commands = (
     create_event_command,
     import_layer_command,
     export_layer_command,
+    import_basemap_command,
     import_vendors_command,
     seed_demo_command,
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.clock import tanggal
 from app.models import Booth, City, Event, Facility, Vendor, Zone
 from app.services.allocation import AllocationSettings, latest_run, run_allocation
+from app.services.basemap import basemap_source, import_basemap, read_basemap_file
 from app.services.cities import create_city
 from app.services.events import create_event
 from app.services.layers import import_layer, read_features
@@ -29,7 +30,13 @@ def next_sunday(today: date) -> date:
     return today + timedelta(days=(6 - today.weekday()) or 7)
 
 
-def seed_demo(session: Session, *, today: date, log=print) -> dict[str, int]:  # type: ignore[no-untyped-def]
+#: Shown beside the demo basemap on every map (it is drawn, not OpenStreetMap data).
+DEMO_BASEMAP_ATTRIBUTION = "PetaLapak (CC0-1.0)"
+
+
+def seed_demo(  # type: ignore[no-untyped-def]
+    session: Session, *, today: date, now: datetime | None = None, log=print
+) -> dict[str, int]:
     """Load the demo city step by step; each step is skipped when its data is already there."""
     city = create_city(
         session, name="Pontianak", slug="pontianak", metric_epsg=32749, extent=PONTIANAK_EXTENT
@@ -54,6 +61,23 @@ def seed_demo(session: Session, *, today: date, log=print) -> dict[str, int]:  #
             raise RuntimeError(f"demo {layer} refused: {report.to_dict()['problems'][:3]}")
         counts[layer] = report.created
         log(f"{layer}: {report.created} dimuat")
+    if basemap_source(session, city.id) is None:
+        summary = import_basemap(
+            session,
+            city=city,
+            data=read_basemap_file(DATA / "basemap.geojson"),
+            now=now or datetime.combine(today, time(0)),
+            illustrative=True,
+            attribution=DEMO_BASEMAP_ATTRIBUTION,
+        )
+        counts["basemap"] = summary.roads + summary.water + summary.buildings + summary.landmarks
+        log(
+            f"peta dasar (ilustrasi): {summary.roads} jalan, {summary.water} perairan, "
+            f"{summary.buildings} bangunan, {summary.landmarks} tengara dimuat"
+        )
+    else:
+        log("peta dasar: sudah ada, dilewati")
+        counts["basemap"] = 0
     have_vendors = session.scalar(
         select(func.count()).select_from(Vendor).where(Vendor.city_id == city.id)
     )
