@@ -288,6 +288,31 @@ SETTINGS: tuple[Setting, ...] = (
         "crew check-in: no-show booths may be released this many minutes after the start",
     ),
     Setting(
+        "APPLY_LIMIT_PER_IP",
+        str,
+        "5/3600",
+        "APPLY_LIMIT_PER_IP",
+        str,
+        "applications filed at /daftar per client IP ('count/seconds')",
+    ),
+    Setting(
+        "APPLY_STATUS_LIMIT_PER_IP",
+        str,
+        "20/600",
+        "APPLY_STATUS_LIMIT_PER_IP",
+        str,
+        "application status look-ups at /daftar/status per client IP ('count/seconds')",
+    ),
+    Setting(
+        "APPLICATION_PHOTO_MAX_MB",
+        int,
+        5,
+        "APPLICATION_PHOTO_MAX_MB",
+        int,
+        "the largest stall photo an application at /daftar may send (the only anonymous "
+        "request allowed more than MAX_ANONYMOUS_BODY_KB)",
+    ),
+    Setting(
         "ATTENDANCE_DEADLINE_DAYS",
         int,
         2,

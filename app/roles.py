@@ -41,6 +41,8 @@ PERMISSIONS: Final[Mapping[str, str]] = MappingProxyType(
         "users.manage": "manage staff accounts: roles, deactivation, password resets",
         "reports.read": "see street reports (list, map, hot spots, photos, exports)",
         "reports.write": "file street reports and move them through their status flow",
+        "applications.review": "review applications from /daftar: see them with their photo and "
+        "duplicates, approve (creates the vendor) or reject with a reason",
     }
 )
 
@@ -69,6 +71,7 @@ _PLANNER: Final = _CREW | {
     "vendors.edit",
     "reports.read",
     "reports.write",
+    "applications.review",
 }
 #: An enforcement officer (Satpol PP): street reports, and the staff map's zones and facilities to
 #: read; no layer, event, vendor or account edits.

@@ -12,6 +12,7 @@ def register_blueprints(app: Flask) -> None:
 
     register_inputs(app)
     from app.routes.api import bp as api_bp
+    from app.routes.applications import bp as applications_bp
     from app.routes.auth import bp as auth_bp
     from app.routes.checkin import bp as checkin_bp
     from app.routes.crew import bp as crew_bp
@@ -43,6 +44,7 @@ def register_blueprints(app: Flask) -> None:
         lapak_bp,
         checkin_bp,
         street_bp,
+        applications_bp,
     ):
         app.register_blueprint(bp)
     register_error_handlers(app)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.clock import tanggal
-from app.models import Booth, City, Event, Facility, Vendor, Zone
+from app.models import Booth, City, Event, Facility, StandingAttendance, Vendor, Zone
 from app.services.allocation import AllocationSettings, latest_run, run_allocation
 from app.services.basemap import basemap_source, import_basemap, read_basemap_file
 from app.services.cities import create_city
@@ -92,6 +92,7 @@ def seed_demo(  # type: ignore[no-untyped-def]
             raise RuntimeError(f"demo vendors refused: {vendor_report.errors[:3]}")
         counts["vendors"] = vendor_report.created
         log(f"pedagang: {vendor_report.created} dimuat")
+    counts["standing"] = _seed_standing(session, city)
     events = [
         create_event(
             session,
@@ -132,6 +133,25 @@ def seed_demo(  # type: ignore[no-untyped-def]
             f"{counts[f'assignments:{event.slug}']} pedagang ditempatkan"
         )
     return counts
+
+
+def _seed_standing(session: Session, city: City) -> int:
+    """The demo's vendors are regulars: standing attendance every CFD Sunday (weekday 6).
+
+    Allocation takes only vendors who will attend (:mod:`app.services.attendance_plan`); skipped
+    when any vendor of the city already has standing attendance.
+    """
+    vendor_ids = select(Vendor.id).where(Vendor.city_id == city.id)
+    if session.scalar(
+        select(func.count())
+        .select_from(StandingAttendance)
+        .where(StandingAttendance.vendor_id.in_(vendor_ids))
+    ):
+        return 0
+    ids = session.scalars(vendor_ids.where(Vendor.active.is_(True)).order_by(Vendor.id)).all()
+    session.add_all(StandingAttendance(vendor_id=i, weekday=6) for i in ids)
+    session.commit()
+    return len(ids)
 
 
 def _seed_layout(session: Session, event: Event) -> int:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import io
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -24,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 from geoalchemy2.shape import from_shape, to_shape
-from PIL import Image, ImageOps, UnidentifiedImageError
 from shapely.geometry import Point
 from sqlalchemy import and_, func, select, union
 from sqlalchemy.orm import Session
@@ -47,6 +45,7 @@ from app.models import (
 )
 from app.services.cities import clearances_for
 from app.services.errors import NotFound, ServiceError
+from app.services.photos import store_photo, stored_photo
 from app.services.vendors import escape_formula
 
 __all__ = [
@@ -231,35 +230,12 @@ def _clean_note(note: str | None) -> str | None:
 
 def _store_photo(photo: bytes, photo_dir: Path) -> str:
     """Re-encode ``photo`` as a JPEG without EXIF under ``photo_dir``; return its file name."""
-    if len(photo) > MAX_PHOTO_BYTES:
-        raise ServiceError(
-            f"Foto terlalu besar (paling besar {MAX_PHOTO_BYTES // (1024 * 1024)} MB).",
-            f"The photo is too large (at most {MAX_PHOTO_BYTES // (1024 * 1024)} MB).",
-        )
-    try:
-        with Image.open(io.BytesIO(photo)) as image:
-            if image.width * image.height > 60_000_000:
-                raise ServiceError("Foto terlalu besar.", "The photo is too large.")
-            upright = ImageOps.exif_transpose(image).convert("RGB")
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, ValueError) as exc:
-        raise ServiceError(
-            "Berkas ini bukan foto yang dapat dibaca (JPEG atau PNG).",
-            "This file is not a photo that can be read (JPEG or PNG).",
-        ) from exc
-    upright.thumbnail((PHOTO_MAX_SIDE_PX, PHOTO_MAX_SIDE_PX))
-    photo_dir.mkdir(parents=True, exist_ok=True)
-    name = f"{secrets.token_hex(16)}.jpg"
-    # A fresh image carries no EXIF, GPS or maker notes: only the pixels are written.
-    upright.save(photo_dir / name, format="JPEG", quality=85)
-    return name
+    return store_photo(photo, photo_dir, max_bytes=MAX_PHOTO_BYTES, max_side_px=PHOTO_MAX_SIDE_PX)
 
 
 def photo_file(report: StreetReport, photo_dir: Path) -> Path | None:
     """The stored photo of ``report``, if it has one and the file is there."""
-    if not report.photo_path or "/" in report.photo_path or ".." in report.photo_path:
-        return None
-    path = photo_dir / report.photo_path
-    return path if path.is_file() else None
+    return stored_photo(report.photo_path, photo_dir)
 
 
 def file_report(

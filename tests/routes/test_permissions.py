@@ -89,6 +89,7 @@ RANK = {"crew": 0, "planner": 1, "admin": 2}
 
 #: Endpoints added since, with exactly the roles that may use each.
 STREET_READ = {"admin", "planner", "petugas"}
+PLANNERS = {"admin", "planner"}
 NEW_ENDPOINTS = {
     "street.lapor_page": STREET_READ,
     "street.lapor_submit": STREET_READ,
@@ -98,6 +99,11 @@ NEW_ENDPOINTS = {
     "street.report_page": STREET_READ,
     "street.report_status": STREET_READ,
     "street.report_photo": STREET_READ,
+    "applications.queue": PLANNERS,
+    "applications.detail": PLANNERS,
+    "applications.photo": PLANNERS,
+    "applications.approve": PLANNERS,
+    "applications.reject": PLANNERS,
 }
 
 #: What each role may do, spelled out.
@@ -116,6 +122,7 @@ EXPECTED_PERMISSIONS = {
         "vendors.edit",
         "reports.read",
         "reports.write",
+        "applications.review",
     },
     "admin": set(PERMISSIONS),
     # the enforcement officer: street reports, and the staff map's zones and facilities to read
