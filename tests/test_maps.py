@@ -241,8 +241,10 @@ def test_every_referenced_asset_exists(parts: dict[str, str]) -> None:
     urls = re.findall(r'(?:src|href)="([^"]+)"', parts["header"])
     assert urls, "no assets referenced"
     for url in urls:
-        assert url.startswith(STATIC_BASE + "/"), url
-        assert (VENDOR_DIR / url.removeprefix(STATIC_BASE + "/")).is_file(), url
+        # vendored libraries, and the app's own scripts (the layers-and-legend control)
+        assert url.startswith("/static/"), url
+        assert (VENDOR_DIR.parent / url.removeprefix("/static/")).is_file(), url
+    assert map_legend.SCRIPT_URL in urls
     referenced = {url.removeprefix(STATIC_BASE + "/") for url in urls}
     assert {maps.LEAFLET_JS, maps.JQUERY_JS, maps.LEAFLET_CSS, maps.DRAW_JS, maps.GEOMAN_JS} <= (
         referenced

@@ -1,52 +1,201 @@
-"""Public pages: the city map with its zones and facilities."""
+"""Public pages: the city map with its zones, facilities and the next event's booths.
+
+The home page is a small shell (folium composes the map; its parts are cached under the city's
+change counter) and its layers come from ``/peta/data.json``, one compact GeoJSON document,
+cached gzipped under the same counter, with an ETag, and immutable at the versioned address the
+shell links. ``/peta/cari`` searches the event's stalls with public data only.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, url_for
-from flask_babel import get_locale
+import gzip
+import json
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
+from app import clock
+from app.cache import cache_key, get_cache
 from app.db import get_session
-from app.models import City
+from app.models import City, Event
 from app.services.cities import database_error, default_city
-from app.services.conflicts import event_conflicts
-from app.services.events import latest_published
-from app.services.geojson import annotate_conflicts, booths_fc, facilities_fc, zones_fc
+from app.services.data_version import city_version
+from app.services.events import corridor_bounds
+from app.services.public_map import (
+    booths_centre,
+    next_event,
+    public_map_json,
+    published_events,
+    search_stalls,
+)
 
 bp = Blueprint("main", __name__)
+
+#: A versioned data address never changes its answer's version: browsers keep it a year.
+IMMUTABLE = "public, max-age=31536000, immutable"
+#: Longest search text read (a stall name is at most 200 characters; people type a few words).
+SEARCH_MAX_CHARS = 80
 
 
 def _default_city() -> City | None:
     return default_city(get_session(), current_app.config["DEFAULT_CITY"])
 
 
-@bp.route("/")
-def home() -> str:
-    """The city map: zones red/yellow/green, facilities by kind, the next event's booths."""
-    from app.views.map_page import city_map_parts  # folium: loaded when a map is drawn
+def _event_summary(event: Event) -> dict[str, Any]:
+    return {"slug": event.slug, "name": event.name, "date": format_date(event.date, "d MMMM y")}
 
-    city = _default_city()
-    if city is None:
-        return render_template("home_empty.html")
+
+def _shell(city: City, version: int, wanted: str | None) -> dict[str, Any]:
+    """The home page's map parts and event choice (built once per counter, day and language)."""
+    from app.views.map_page import public_map_parts  # folium: loaded when a map is drawn
+
     session = get_session()
-    event = latest_published(session, city)
-    booths = None
-    if event is not None:
-        booths = annotate_conflicts(
-            booths_fc(session, event),
-            event_conflicts(session, event),
-            lang=str(get_locale() or "id"),
-        )
-    parts = city_map_parts(
-        zones=zones_fc(session, city),
-        facilities=facilities_fc(session, city),
-        booths=booths,
+    events = published_events(session, city)
+    event = next((e for e in events if e.slug == wanted), None) or next_event(events, clock.today())
+    centre = booths_centre(session, event) if event is not None else None
+    bounds = None
+    if event is not None and centre is None:
+        bounds = corridor_bounds(session, event)
+        if bounds:
+            centre = ((bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2)
+    data_url = url_for("main.public_map_data", event=event.slug if event else None, v=version)
+    search_url = url_for("main.public_search", event=event.slug) if event is not None else None
+    parts = public_map_parts(
         static_base=url_for("static", filename="vendor").rstrip("/"),
+        script_urls={
+            "legend": url_for("static", filename="js/map_legend.js"),
+            "public": url_for("static", filename="js/public_map.js"),
+        },
+        data_url=data_url,
+        search_url=search_url,
+        centre=centre,
+        bounds=None,
         tiles=current_app.config["MAP_TILES"],
         tiles_attribution=current_app.config["MAP_TILES_ATTRIBUTION"],
     )
-    return render_template("home.html", city=city, event=event, map=parts, title=_("Peta Zona PKL"))
+    return {
+        "map": parts,
+        "data_url": data_url,
+        "event": _event_summary(event) if event is not None else None,
+        "events": [_event_summary(e) for e in events],
+    }
+
+
+@bp.route("/")
+def home() -> str:
+    """The city map: a cached shell; zones, facilities and the event's booths are fetched."""
+    city = _default_city()
+    if city is None:
+        return render_template("home_empty.html")
+    version = city_version(get_session(), city.id)
+    wanted = request.args.get("acara") or None
+    lang = str(get_locale() or "id")
+    cache = get_cache()
+    key = cache_key(
+        "home-shell",
+        str(city.id),
+        str(version),
+        clock.today().isoformat(),
+        wanted or "",
+        lang,
+        current_app.config["MAP_TILES"] or "",
+    )
+    hit = cache.get(key) if cache is not None else None
+    if hit is not None:
+        shell = json.loads(hit)
+    else:
+        shell = _shell(city, version, wanted)
+        if cache is not None:
+            cache.set(key, json.dumps(shell).encode(), int(current_app.config["CACHE_TTL"]))
+    return render_template("home.html", city=city, title=_("Peta Zona PKL"), **shell)
+
+
+def _published_event(city: City, slug: str | None) -> Event | None:
+    if not slug:
+        return None
+    event = next((e for e in published_events(get_session(), city) if e.slug == slug), None)
+    if event is None:
+        abort(404)
+    return event
+
+
+@bp.get("/peta/data.json")
+def public_map_data() -> Response:
+    """Zones, facilities and a published event's booths (``?event=slug``) as compact GeoJSON."""
+    city = _default_city()
+    if city is None:
+        abort(404)
+    session = get_session()
+    version = city_version(session, city.id)  # before the data: the answer is at least this new
+    event = _published_event(city, request.args.get("event"))
+    etag = f"pd-{city.id}-{event.id if event else 0}-{version}"
+    headers = {
+        "Cache-Control": IMMUTABLE if request.args.get("v") == str(version) else "public, no-cache",
+        "Vary": "Accept-Encoding",
+        "Access-Control-Allow-Origin": "*",
+    }
+    if request.if_none_match.contains(etag):
+        resp = Response(status=304, headers=headers)
+        resp.set_etag(etag)
+        return resp
+    cache = get_cache()
+    key = cache_key("public-map-data", etag)
+    body = cache.get(key) if cache is not None else None
+    if body is None:
+        body = gzip.compress(
+            public_map_json(session, city, event).encode(), compresslevel=6, mtime=0
+        )
+        if cache is not None:
+            cache.set(key, body, int(current_app.config["CACHE_TTL"]))
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        resp = Response(body, mimetype="application/geo+json", headers=headers)
+        resp.headers["Content-Encoding"] = "gzip"
+    else:
+        resp = Response(gzip.decompress(body), mimetype="application/geo+json", headers=headers)
+    resp.set_etag(etag)
+    return resp
+
+
+@bp.get("/peta/cari")
+def public_search() -> tuple[Response, int] | Response:
+    """A published event's stalls by booth code, stall name or goods (``?event=slug&q=…``)."""
+    city = _default_city()
+    if city is None:
+        abort(404)
+    text = request.args.get("q", "")
+    if len(text) > SEARCH_MAX_CHARS:
+        message = _(
+            "Kata pencarian (q) terlalu panjang: paling banyak %(n)d karakter.", n=SEARCH_MAX_CHARS
+        )
+        return jsonify({"error": message, "field": "q"}), 400
+    session = get_session()
+    version = city_version(session, city.id)
+    event = _published_event(city, request.args.get("event"))
+    if event is None:
+        return jsonify({"error": _("Pilih acara (event)."), "field": "event"}), 400
+    cache = get_cache()
+    key = cache_key("public-search", str(event.id), str(version), text.strip().lower())
+    hit = cache.get(key) if cache is not None else None
+    if hit is None:
+        hit = json.dumps({"results": search_stalls(session, event, text)}).encode()
+        if cache is not None:
+            cache.set(key, hit, int(current_app.config["CACHE_TTL"]))
+    resp = Response(hit, mimetype="application/json")
+    resp.headers["Cache-Control"] = "public, no-cache"
+    return resp
 
 
 @bp.route("/healthz")

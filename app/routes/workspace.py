@@ -266,10 +266,15 @@ def workspace_page() -> str:
     )
     map_legend.add_legend(
         m,
-        map_legend.legend_entries(maps.ZONE_STYLES, zone_labels)
-        + map_legend.legend_entries(maps.FACILITY_STYLES, fac_labels)
-        + map_legend.legend_entries(maps.BOOTH_STYLES, booth_labels),
         title=_("Legenda"),
+        toggle_label=_("Legenda dan lapisan"),
+        groups=[
+            map_legend.legend_group("booths", _("Lapak"), maps.BOOTH_STYLES, booth_labels),
+            map_legend.legend_group("facilities", _("Fasilitas"), maps.FACILITY_STYLES, fac_labels),
+            map_legend.legend_group("zones", _("Zona"), maps.ZONE_STYLES, zone_labels),
+        ],
+        position="bottomright",
+        script_url=url_for("static", filename="js/map_legend.js"),
     )
     config = {
         "map": m.get_name(),

@@ -1,23 +1,50 @@
-"""The map legend: a Leaflet control of (swatch, label) rows built from escaped text.
+"""The map's one control for layers and legend: collapsible, made for phones.
 
-Split from :mod:`app.views.maps` (one idea per module); the pages import it from there.
+A Leaflet control (``app/static/js/map_legend.js``) with a button that opens and closes it and,
+per layer group, a checkbox that shows or hides the layer and a (swatch, label) row per kind. A
+page's script tells the control which layer holds which kinds (``control.track(name, layer,
+kindOf)``); the control then lists only the groups and kinds present in the map's view, and
+updates on every move. A group nobody tracks is always listed whole (a plain legend). It opens
+closed on screens up to :data:`PHONE_MAX_WIDTH_PX` wide, open on wider ones; the button is a
+real ``<button>`` with ``aria-expanded``, the toggles real checkboxes, so the keyboard works.
+
+Split from :mod:`app.views.maps` (one idea per module); the pages import it from there. Labels
+and titles are escaped here (:func:`app.views.maps.escape_for_folium`); swatches are built from
+checked colours and a fixed set of shapes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Final, Literal
+from dataclasses import dataclass, field
+from typing import Any, Final, Literal
 
 import folium
 from branca.element import MacroElement
+from flask_babel import lazy_gettext as _l
+from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from app.styles import ZONE_STYLES, MarkerStyle, PathStyle
 from app.views.maps import _checked_colour, _label, escape_for_folium
 
-__all__ = ["ZONE_STYLES", "add_legend", "legend_entries"]
+__all__ = [
+    "PHONE_MAX_WIDTH_PX",
+    "SCRIPT_URL",
+    "ZONE_STYLES",
+    "LegendGroup",
+    "add_legend",
+    "legend_entries",
+    "legend_group",
+]
 
 _LEGEND_SHAPES: Final = frozenset({"area", "dashed", "line", "circle", "square", "diamond"})
+#: Screens up to this width (phones) open the map with the control closed: the map comes first.
+PHONE_MAX_WIDTH_PX: Final = 600
+#: Where the app serves the control's script (``url_for("static", filename="js/map_legend.js")``).
+SCRIPT_URL: Final = "/static/js/map_legend.js"
+
+Position = Literal["topleft", "topright", "bottomleft", "bottomright"]
 
 
 def _swatch(colour: str, shape: str) -> str:
@@ -34,45 +61,34 @@ def _swatch(colour: str, shape: str) -> str:
         "square": f"background:{colour};border:1px solid #333;",
         "diamond": f"background:{colour};transform:rotate(45deg) scale(.8);",
     }[shape]
-    return f'<i class="pl-swatch" style="{css}"></i>'
+    return f'<i class="pl-swatch" style="{css}" aria-hidden="true"></i>'
 
 
-class _Legend(MacroElement):
-    """A Leaflet control listing (swatch, label) rows; the HTML is built from escaped text."""
+@dataclass(frozen=True)
+class LegendGroup:
+    """One layer in the control: its name (what a page's script tracks), title and rows.
 
-    _template = Template(
-        """
-        {% macro header(this, kwargs) %}
-            <style>
-            .pl-legend { background: rgba(255,255,255,.92); padding: 6px 8px; border-radius: 4px;
-                box-shadow: 0 1px 4px rgba(0,0,0,.3); line-height: 18px; font-size: 12px;
-                max-height: 50vh; overflow-y: auto; }
-            .pl-legend .pl-row { display: flex; align-items: center; gap: 6px;
-                white-space: nowrap; }
-            .pl-legend .pl-swatch { display: inline-block; box-sizing: border-box; width: 14px;
-                height: 14px; flex: none; }
-            .pl-legend .pl-title { font-weight: bold; margin-bottom: 2px; }
-            </style>
-        {% endmacro %}
-        {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
-            {{ this.get_name() }}.onAdd = function () {
-                var div = L.DomUtil.create("div", "pl-legend");
-                div.innerHTML = {{ this.legend_html|tojson }};
-                L.DomEvent.disableClickPropagation(div);
-                L.DomEvent.disableScrollPropagation(div);
-                return div;
-            };
-            {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
-        {% endmacro %}
-        """
-    )
+    ``rows`` are ``(kind, label, colour, shape)``; ``kind`` is what the script reports as
+    present in view (``None``: always listed).
+    """
 
-    def __init__(self, legend_html: str, position: str) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]  # branca is untyped
-        self._name = "Legend"
-        self.legend_html = legend_html
-        self.position = position
+    name: str
+    title: str
+    rows: Sequence[tuple[str | None, str, str, str]] = field(default_factory=tuple)
+
+    def config(self) -> dict[str, Any]:
+        """The group for the browser: escaped title, each row's kind and escaped HTML."""
+        return {
+            "name": self.name,
+            "title": escape_for_folium(self.title),
+            "entries": [
+                {
+                    "kind": kind,
+                    "html": f"{_swatch(colour, shape)}<span>{escape_for_folium(label)}</span>",
+                }
+                for kind, label, colour, shape in self.rows
+            ],
+        }
 
 
 def legend_entries(
@@ -91,42 +107,112 @@ def legend_entries(
     return [(_label(labels, k), styles[k].legend_colour, styles[k].legend_shape) for k in chosen]
 
 
+def legend_group(
+    name: str,
+    title: str,
+    styles: Mapping[str, PathStyle] | Mapping[str, MarkerStyle],
+    labels: Mapping[str, str],
+) -> LegendGroup:
+    """A tracked group with one row per style key (listed when that kind is in view).
+
+    Examples
+    --------
+    >>> legend_group("zones", "Zona", ZONE_STYLES, {"pkl_legal": "Zona PKL"}).rows[0]
+    ('pkl_legal', 'Zona PKL', '#2e7d32', 'area')
+    """
+    return LegendGroup(
+        name,
+        title,
+        tuple(
+            (kind, _label(labels, kind), style.legend_colour, style.legend_shape)
+            for kind, style in styles.items()
+        ),
+    )
+
+
+class _LegendControl(JSCSSMixin, MacroElement):
+    """The control; its behaviour lives in the self-hosted ``map_legend.js``."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = PetaLapakLegend.add(
+                {{ this._parent.get_name() }}, {{ this.config|tojson }}
+            );
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, config: dict[str, Any], script_url: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # branca is untyped
+        self._name = "Legend"
+        self.config = config
+        # Per object, never add_js_link: that changes the list on the class.
+        self.default_js = [("petalapak_legend", script_url)]
+        self.default_css: list[tuple[str, str]] = []
+
+
 def add_legend(
     m: folium.Map,
-    entries: Sequence[tuple[str, str, str]],
+    entries: Sequence[tuple[str, str, str]] = (),
     *,
     title: str | None = None,
-    position: Literal["topleft", "topright", "bottomleft", "bottomright"] = "bottomright",
+    groups: Sequence[LegendGroup] = (),
+    toggle_label: str | None = None,
+    position: Position = "topright",
+    open_on_phone: bool = False,
+    script_url: str = SCRIPT_URL,
 ) -> MacroElement:
-    """Add a legend control to the map.
+    """Add the layers-and-legend control to the map.
 
     Parameters
     ----------
     m : folium.Map
         The map.
     entries : sequence of (label, colour, shape)
-        ``colour`` a CSS hex or named colour; ``shape`` one of ``area``, ``dashed``, ``line``,
-        ``circle``, ``square``, ``diamond``. Labels are escaped.
+        Rows always listed (a legend with no layer behind it). ``colour`` a CSS hex or named
+        colour; ``shape`` one of ``area``, ``dashed``, ``line``, ``circle``, ``square``,
+        ``diamond``. Labels are escaped.
     title : str, optional
-        Heading of the legend (escaped).
-    position : str, default "bottomright"
+        Heading inside the control (escaped).
+    groups : sequence of LegendGroup
+        Layers whose rows the page's script tracks (see the module's docstring).
+    toggle_label : str, optional
+        Text of the open/close button (escaped); ``title`` by default.
+    position : str, default "topright"
         Leaflet control corner.
+    open_on_phone : bool, default False
+        Whether screens up to :data:`PHONE_MAX_WIDTH_PX` open with the control open.
+    script_url : str
+        URL of ``map_legend.js``.
 
     Returns
     -------
     branca.element.MacroElement
-        The legend element, already added to ``m``.
+        The control, already added to ``m``; in the page's script its variable holds the
+        control (``track``, ``update``, ``open``, ``close``), also at ``map.petaLapakLegend``.
 
     Raises
     ------
     ValueError
         For a colour that is not a plain CSS colour or an unknown shape.
     """
-    rows = [f'<div class="pl-title">{escape_for_folium(title)}</div>'] if title else []
-    rows.extend(
-        f'<div class="pl-row">{_swatch(colour, shape)}<span>{escape_for_folium(label)}</span></div>'
-        for label, colour, shape in entries
-    )
-    legend = _Legend("".join(rows), position)
-    legend.add_to(m)
-    return legend
+    all_groups = list(groups)
+    if entries:
+        all_groups.insert(
+            0,
+            LegendGroup(
+                "", "", tuple((None, label, colour, shape) for label, colour, shape in entries)
+            ),
+        )
+    config = {
+        "title": escape_for_folium(title) if title else "",
+        "toggle": escape_for_folium(toggle_label or title or str(_l("Legenda"))),
+        "position": position,
+        "phoneMaxWidth": PHONE_MAX_WIDTH_PX,
+        "openOnPhone": open_on_phone,
+        "groups": [group.config() for group in all_groups],
+    }
+    control = _LegendControl(config, script_url)
+    control.add_to(m)
+    return control

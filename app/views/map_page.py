@@ -1,65 +1,138 @@
-"""The city map as folium parts for a Jinja page: zones, facilities, booths, legend."""
+"""The public city map as folium parts for a Jinja page: a small shell, its data fetched.
+
+folium composes the map (self-hosted Leaflet, the layers-and-legend control); the layers
+themselves arrive as one compact GeoJSON document (``/peta/data.json``) that
+``app/static/js/public_map.js`` draws on a canvas. The page therefore holds no feature, and
+its parts depend only on the city's change counter, the event, the language and the tiles, so
+the route caches them.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-import folium
+from branca.element import MacroElement
 from flask_babel import gettext as _
+from folium.elements import JSCSSMixin
+from folium.template import Template
 
+from app.styles import ZONE_FALLBACK_STYLE
 from app.views import map_legend, maps
-from app.views.labels import BOOTH_LABELS, FACILITY_LABELS, ZONE_LABELS, as_text
+from app.views.labels import BOOTH_LABELS, CATEGORY_LABELS, FACILITY_LABELS, ZONE_LABELS, as_text
 
 PONTIANAK_CENTRE = (-0.045, 109.342)
+#: Zoom the home map opens at on an event: a 3 m booth is about 5 px wide, a block fits a phone.
+EVENT_ZOOM = 18
+#: Zoom without an event: the city's zones.
+CITY_ZOOM = 15
 
 
-def city_map_parts(
+class _PublicLayers(JSCSSMixin, MacroElement):
+    """Fetches the map's data and draws it; the behaviour lives in ``public_map.js``."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            PetaLapakPublic.start({{ this._parent.get_name() }}, {{ this.config|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, config: dict[str, Any], script_url: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # branca is untyped
+        self._name = "PublicLayers"
+        self.config = config
+        self.default_js = [("petalapak_public", script_url)]
+        self.default_css: list[tuple[str, str]] = []
+
+
+def _facility_symbols() -> dict[str, dict[str, Any]]:
+    """Each facility kind's symbol for the browser: a canvas circle or a server-made DivIcon."""
+    out: dict[str, dict[str, Any]] = {}
+    for kind, style in maps.FACILITY_STYLES.items():
+        if style.shape == "circle" and not style.glyph:
+            out[kind] = {
+                "circle": {
+                    "radius": style.size_px / 2,
+                    "color": style.stroke,
+                    "weight": 1.5,
+                    "fillColor": style.fill,
+                    "fillOpacity": 0.9,
+                }
+            }
+        else:
+            out[kind] = {"html": maps.div_icon_html(style), "size": style.size_px}
+    return out
+
+
+def public_map_parts(
     *,
-    zones: dict[str, Any],
-    facilities: dict[str, Any],
-    booths: dict[str, Any] | None,
     static_base: str,
+    script_urls: dict[str, str],
+    data_url: str,
+    search_url: str | None,
+    centre: tuple[float, float] | None,
+    bounds: list[list[float]] | None,
     tiles: str | None = None,
     tiles_attribution: str | None = None,
 ) -> dict[str, str]:
-    """Build the city map and return its header/html/script parts."""
+    """Build the home map's shell and return its header/html/script parts.
+
+    ``centre`` opens the map there at :data:`EVENT_ZOOM` (an event's booths); otherwise it fits
+    ``bounds`` (the city's zones) or shows Pontianak. ``script_urls`` holds the URLs of
+    ``legend`` and ``public`` (the two scripts).
+    """
     m = maps.base_map(
-        center=PONTIANAK_CENTRE,
-        zoom=15,
+        center=centre or PONTIANAK_CENTRE,
+        zoom=EVENT_ZOOM if centre else CITY_ZOOM,
         static_base=static_base,
         tiles=tiles,
         tiles_attribution=tiles_attribution or ("© " + tiles.split("/")[2] if tiles else None),
+        jquery=False,
     )
+    if centre is None and bounds:
+        m.fit_bounds(bounds)
     zone_labels = as_text(ZONE_LABELS)
     facility_labels = as_text(FACILITY_LABELS)
     booth_labels = as_text(BOOTH_LABELS)
-    _hours_text(zones)
-    maps.add_zones(m, zones, labels=zone_labels)
-    maps.add_facilities(m, facilities, labels=facility_labels)
-    if booths is not None and booths["features"]:
-        maps.add_booths(m, booths, labels=booth_labels)
-    entries = map_legend.legend_entries(
-        maps.ZONE_STYLES, zone_labels, kinds=_kinds(zones)
-    ) + map_legend.legend_entries(maps.FACILITY_STYLES, facility_labels, kinds=_kinds(facilities))
-    if booths is not None and booths["features"]:
-        entries += map_legend.legend_entries(maps.BOOTH_STYLES, booth_labels)
-    map_legend.add_legend(m, entries, title=_("Legenda"))
-    folium.LayerControl(collapsed=True).add_to(m)
-    bounds = maps.fit_bounds_of(zones)
-    if bounds:
-        m.fit_bounds(bounds)
+    map_legend.add_legend(
+        m,
+        title=_("Legenda"),
+        toggle_label=_("Legenda dan lapisan"),
+        groups=[
+            map_legend.legend_group("booths", _("Lapak"), maps.BOOTH_STYLES, booth_labels),
+            map_legend.legend_group(
+                "facilities", _("Fasilitas"), maps.FACILITY_STYLES, facility_labels
+            ),
+            map_legend.legend_group("zones", _("Zona"), maps.ZONE_STYLES, zone_labels),
+        ],
+        script_url=script_urls["legend"],
+    )
+    config = {
+        "dataUrl": data_url,
+        "searchUrl": search_url,
+        "styles": {
+            "zones": {k: s.leaflet() for k, s in maps.ZONE_STYLES.items()},
+            "zoneFallback": ZONE_FALLBACK_STYLE.leaflet(),
+            "booths": {k: s.leaflet() for k, s in maps.BOOTH_STYLES.items()},
+            "facilities": _facility_symbols(),
+        },
+        # plain text: the script sets them with textContent
+        "labels": {
+            "zones": zone_labels,
+            "facilities": facility_labels,
+            "booths": booth_labels,
+            "categories": as_text(CATEGORY_LABELS),
+            "kind": _("Jenis"),
+            "hours": _("Jam"),
+            "stall": _("Lapak"),
+            "category": _("Barang"),
+            "halal": _("Bersertifikat halal"),
+            "state": _("Keadaan"),
+            "noResults": _("Tidak ada lapak yang cocok."),
+            "searchFailed": _("Pencarian gagal; coba lagi."),
+            "loadFailed": _("Data peta tidak dapat dimuat; muat ulang halaman."),
+        },
+    }
+    _PublicLayers(config, script_urls["public"]).add_to(m)
     return maps.render_parts(m)
-
-
-def _kinds(fc: dict[str, Any]) -> list[str]:
-    seen: dict[str, None] = {}
-    for f in fc["features"]:
-        seen.setdefault(f["properties"].get("kind"), None)
-    return list(seen)
-
-
-def _hours_text(zones: dict[str, Any]) -> None:
-    for f in zones["features"]:
-        p = f["properties"]
-        if p.get("hours_start") and p.get("hours_end"):
-            p["hours"] = f"{p['hours_start']}–{p['hours_end']}"

@@ -292,6 +292,22 @@
   renderer._container.style.display = "none";   // not even composited while empty
   setTimeout(function () { renderer.flush(); }, 1500);   // the booths are late: draw the rest
   LAYERS.forEach(function (name) { groups[name] = name === "booths" ? boothStore : L.featureGroup().addTo(map); index[name] = {}; });
+  // the layers-and-legend control lists the kinds in view (app/static/js/map_legend.js); booths
+  // drawn as tiles (a big event below street level) are not features here: all their states count
+  function legendKind(name, p) { return name === "booths" ? (p.state || (p.kind === "vendor" ? "ok" : p.kind)) : p.kind; }
+  if (map.petaLapakLegend) {
+    LAYERS.forEach(function (name) {
+      map.petaLapakLegend.track(name, null, function (bounds) {
+        if (name === "booths" && boothTiles && map.hasLayer(boothTiles)) { return Object.keys(cfg.styles.booths); }
+        var kinds = [];
+        Object.keys(index[name]).forEach(function (id) {
+          var l = index[name][id], b = l.getLatLng ? l.getLatLng() : l.getBounds();
+          if (b.lat !== undefined ? bounds.contains(b) : bounds.intersects(b)) { kinds.push(legendKind(name, l.feature.properties)); }
+        });
+        return kinds;
+      });
+    });
+  }
   var loadedBooths = null;       // bounds already fetched for booths
   var selected = null;           // {layerName, layer, canvasLayer, isNew}
   var gesturing = false, lastEditGesture = 0;
@@ -428,6 +444,7 @@
             if (!keep[id] && bounds.intersects(l.getBounds())) { removeFeature("booths", id); }
           });
         }
+        if (map.petaLapakLegend) { map.petaLapakLegend.update(); }
         return fc;
       });
   }
