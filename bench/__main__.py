@@ -22,6 +22,7 @@ WORKLOADS: dict[str, tuple[str, str]] = {
     "layout-service-5000": ("bench.layout_service", "run"),
     "print-1351": ("bench.print_1351", "run"),
     "cli-start": ("bench.cli_start", "run"),
+    "public-map": ("bench.public_map", "run"),
 }
 
 

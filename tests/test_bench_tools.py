@@ -46,3 +46,45 @@ def test_missing_tools_without_root_say_how_to_install(tmp_path: Path) -> None:
     result = _run(_fake_bin(tmp_path, "wrk", uid=1000))
     assert result.returncode == 1
     assert "apt-get install hey" in result.stderr
+
+
+def test_public_map_workload_reports_its_keys(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The public-map line has the keys issue #13 asks for (a tiny run, timings not judged)."""
+    from bench import __main__ as bench_main
+    from bench import public_map
+
+    assert bench_main.WORKLOADS["public-map"] == ("bench.public_map", "run")
+    if not os.environ.get("TEST_DATABASE_URL"):
+        import pytest
+
+        pytest.skip("needs a database")
+    monkeypatch.setenv("DATABASE_URL", os.environ["TEST_DATABASE_URL"])
+    monkeypatch.setattr(public_map, "SECONDS", 1)
+    monkeypatch.setattr(public_map, "_load", _tiny_load(public_map._load))
+    result = public_map.run()
+    for key in (
+        "ours_s",
+        "baseline",
+        "baseline_s",
+        "ratio",
+        "rps",
+        "healthz_rps",
+        "ratio_vs_healthz",
+        "page_bytes",
+        "p99_ms",
+        "errors",
+        "targets",
+        "targets_met",
+    ):
+        assert key in result, key
+    assert "paint_ms" in result or "paint_note" in result  # no Chromium: says why
+    assert result["baseline"] == "healthz"
+    assert result["page_bytes"] > 0 and result["rps"] > 0 and result["healthz_rps"] > 0
+    assert "data" in result["page_bytes_parts"]
+
+
+def _tiny_load(load):  # type: ignore[no-untyped-def]
+    async def tiny(port, seconds, **kwargs):  # type: ignore[no-untyped-def]
+        return await load(port, min(seconds, 1), **kwargs)
+
+    return tiny

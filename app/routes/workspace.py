@@ -266,7 +266,6 @@ def workspace_page() -> str:
     )
     map_legend.add_legend(
         m,
-        title=_("Legenda"),
         toggle_label=_("Legenda dan lapisan"),
         groups=[
             map_legend.legend_group("booths", _("Lapak"), maps.BOOTH_STYLES, booth_labels),

@@ -47,22 +47,18 @@ class _PublicLayers(JSCSSMixin, MacroElement):
 
 
 def _facility_symbols() -> dict[str, dict[str, Any]]:
-    """Each facility kind's symbol for the browser: a canvas circle or a server-made DivIcon."""
-    out: dict[str, dict[str, Any]] = {}
-    for kind, style in maps.FACILITY_STYLES.items():
-        if style.shape == "circle" and not style.glyph:
-            out[kind] = {
-                "circle": {
-                    "radius": style.size_px / 2,
-                    "color": style.stroke,
-                    "weight": 1.5,
-                    "fillColor": style.fill,
-                    "fillOpacity": 0.9,
-                }
-            }
-        else:
-            out[kind] = {"html": maps.div_icon_html(style), "size": style.size_px}
-    return out
+    """Each facility kind's symbol for the browser's canvas: shape, colours, size and letter."""
+    return {
+        kind: {
+            "shape": style.shape,
+            "fill": style.fill,
+            "stroke": style.stroke,
+            "size": style.size_px,
+            "glyph": style.glyph,
+            "glyphColour": style.glyph_colour,
+        }
+        for kind, style in maps.FACILITY_STYLES.items()
+    }
 
 
 def public_map_parts(
@@ -97,7 +93,6 @@ def public_map_parts(
     booth_labels = as_text(BOOTH_LABELS)
     map_legend.add_legend(
         m,
-        title=_("Legenda"),
         toggle_label=_("Legenda dan lapisan"),
         groups=[
             map_legend.legend_group("booths", _("Lapak"), maps.BOOTH_STYLES, booth_labels),

@@ -30,36 +30,64 @@
     return box;
   }
 
+  // A facility's symbol drawn on the map's canvas (a square, diamond or circle with its letter):
+  // hundreds of them cost no DOM element and no tab stop each.
+  var CanvasSymbol = L.CircleMarker.extend({
+    _updatePath: function () {
+      var r = this._renderer, ctx = r._ctx, p = this._point, s = this.options.symbol, h = s.size / 2;
+      if (!ctx || !r._drawing || this._empty()) { return; }
+      ctx.beginPath();
+      if (s.shape === "diamond") {
+        ctx.moveTo(p.x, p.y - h); ctx.lineTo(p.x + h, p.y); ctx.lineTo(p.x, p.y + h); ctx.lineTo(p.x - h, p.y); ctx.closePath();
+      } else if (s.shape === "square") {
+        ctx.rect(p.x - h + 1, p.y - h + 1, s.size - 2, s.size - 2);
+      } else {
+        ctx.arc(p.x, p.y, h - 1, 0, Math.PI * 2);
+      }
+      ctx.globalAlpha = 1;
+      ctx.fillStyle = s.fill; ctx.fill();
+      ctx.lineWidth = 2; ctx.strokeStyle = s.stroke; ctx.stroke();
+      if (s.glyph) {
+        ctx.fillStyle = s.glyphColour;
+        ctx.font = "bold " + Math.max(s.size - 6, 8) + "px sans-serif";
+        ctx.textAlign = "center"; ctx.textBaseline = "middle";
+        ctx.fillText(s.glyph, p.x, p.y + 1);
+      }
+    },
+  });
+
   function start(map, cfg) {
     var T = cfg.labels, S = cfg.styles;
     var legend = map.petaLapakLegend;
     var boothsByCode = {};
+    var shared = L.popup({ maxWidth: 280 });
+
+    // one popup for the whole layer, built on the click: nothing is made per feature up front
+    function withPopup(layer, content) {
+      layer.on("click", function (ev) {
+        shared.setLatLng(ev.latlng).setContent(content(ev.layer.feature.properties)).openOn(map);
+      });
+      return layer;
+    }
 
     function zoneLayer(fc) {
-      return L.geoJSON(fc, {
+      return withPopup(L.geoJSON(fc, {
         style: function (f) { return S.zones[f.properties.k] || S.zoneFallback; },
-        onEachFeature: function (f, layer) {
-          var p = f.properties, kind = T.zones[p.k] || p.k;
-          layer.bindPopup(function () { return popup(p.n || kind, [[T.kind, kind], [T.hours, p.h]]); });
-        },
+      }), function (p) {
+        var kind = T.zones[p.k] || p.k;
+        return popup(p.n || kind, [[T.kind, kind], [T.hours, p.h]]);
       });
     }
 
     function facilityLayer(fc) {
-      return L.geoJSON(fc, {
+      return withPopup(L.geoJSON(fc, {
         pointToLayer: function (f, latlng) {
-          var sym = S.facilities[f.properties.k] || S.facilities.other;
-          if (sym.circle) { return L.circleMarker(latlng, sym.circle); }
-          var half = Math.round(sym.size / 2);
-          return L.marker(latlng, {
-            keyboard: false,   // not one tab stop per hydrant: the search and the list serve keys
-            icon: L.divIcon({ html: sym.html, className: "pl-facility", iconSize: [sym.size, sym.size], iconAnchor: [half, half] }),
-          });
+          var s = S.facilities[f.properties.k] || S.facilities.other;
+          return new CanvasSymbol(latlng, { radius: s.size / 2, symbol: s });
         },
-        onEachFeature: function (f, layer) {
-          var p = f.properties, kind = T.facilities[p.k] || p.k;
-          layer.bindPopup(function () { return popup(p.n || kind, [[T.kind, kind]]); });
-        },
+      }), function (p) {
+        var kind = T.facilities[p.k] || p.k;
+        return popup(p.n || kind, [[T.kind, kind]]);
       });
     }
 
@@ -73,13 +101,10 @@
     }
 
     function boothLayer(fc) {
-      return L.geoJSON(fc, {
+      return withPopup(L.geoJSON(fc, {
         style: function (f) { return S.booths[f.properties.s] || S.booths.ok; },
-        onEachFeature: function (f, layer) {
-          boothsByCode[f.properties.c] = layer;
-          layer.bindPopup(function () { return boothPopup(f.properties); });
-        },
-      });
+        onEachFeature: function (f, layer) { boothsByCode[f.properties.c] = layer; },
+      }), boothPopup);
     }
 
     var loaded = fetch(cfg.dataUrl, { credentials: "same-origin" })
@@ -93,7 +118,12 @@
           legend.track("booths", booths, function (l) { return l.feature.properties.s; });
           legend.track("facilities", facilities, function (l) { return l.feature.properties.k; });
         }
-        document.documentElement.dataset.mapPainted = String(data.booths.features.length + data.zones.features.length);
+        var root = document.documentElement;
+        root.dataset.mapPainted = String(data.booths.features.length + data.zones.features.length);
+        // the canvas draws on the next animation frame; the one after it has been painted
+        requestAnimationFrame(function () {
+          requestAnimationFrame(function () { root.dataset.mapPaintedMs = String(Math.round(performance.now())); });
+        });
       })
       .catch(function () {
         var note = document.getElementById("map-status");
@@ -120,7 +150,7 @@
           map.setView([r.lat, r.lon], Math.max(map.getZoom(), 19));
           loaded.then(function () {
             var layer = boothsByCode[r.code];
-            if (layer) { layer.openPopup(); }
+            if (layer) { shared.setLatLng([r.lat, r.lon]).setContent(boothPopup(layer.feature.properties)).openOn(map); }
           });
         });
         li.appendChild(button);
