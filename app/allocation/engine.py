@@ -30,13 +30,14 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Final
 
 import numpy as np
 from numpy.typing import NDArray
 
 from app.allocation import explain
+from app.allocation.blocks import allocate_blocks, needs_blocks
 from app.allocation.lottery import draw_numbers
 from app.allocation.matching import Neighbourhood, SectionCaps, assign_rows, linear_costs
 from app.allocation.model import (
@@ -57,6 +58,8 @@ from app.allocation.typeflow import TypeFlow
 
 #: ``last_quality`` assumed for newcomers: neither owed a better spot nor due a worse one.
 NEWCOMER_LAST_QUALITY: Final = 0.5
+#: Relative weight of seniority among placements of equal cost: far below any real difference.
+_SENIORITY_TIE: Final = 1e-10
 
 
 @dataclass
@@ -228,6 +231,12 @@ class _Run:
     def admit(self) -> _Admission:
         """Admit the remaining vendors in priority order while they can all still be seated."""
         candidates = [v for v in self.order if v.pinned_booth is None and v.id not in self.phase_of]
+        # When not everyone fits, vendors who need electricity or step-free access come first:
+        # special booths are kept for them while any is left; seniority and the draw order each
+        # group.
+        contested = sorted(
+            candidates, key=lambda v: (not v.has_special_need, self.seniority[v.id])
+        )
         usable = [i for i, booth in enumerate(self.booths) if not booth.blocked]
         free = [i for i in usable if i not in self.holder]
         booth_kinds = {
@@ -240,7 +249,7 @@ class _Run:
         # Usually everyone admissible fits: one flow for all at once; else one vendor at a time.
         decided = self._admit_in_order(
             candidates, booth_kinds, section_bounds, types, check_each=False
-        ) or self._admit_in_order(candidates, booth_kinds, section_bounds, types, check_each=True)
+        ) or self._admit_in_order(contested, booth_kinds, section_bounds, types, check_each=True)
         assert decided is not None
         self.admitted, rejected = decided
         self.pending.extend(rejected)
@@ -355,6 +364,7 @@ class _Run:
         admitted: list[VendorIn] = []
         rejected: list[_Pending] = []
         types_full: set[int] = set()
+        needy_admitted = False
         for v in candidates:
             reason = self._never_fits(v, booth_kinds)
             if reason is not None:
@@ -371,10 +381,15 @@ class _Run:
             vendor_type = types.vendor_types[_vendor_type_key(v)]
             if check_each and (vendor_type in types_full or flow.add(vendor_type) == 0):
                 types_full.add(vendor_type)
-                rejected.append(_Pending(v, "lottery_lost", self.detail(v)))
+                if not v.has_special_need and needy_admitted:
+                    detail = self.detail(v) | {"decided_by": "special_need"}
+                    rejected.append(_Pending(v, "special_booth_reserved", detail))
+                else:
+                    rejected.append(_Pending(v, "lottery_lost", self.detail(v)))
                 continue
             admitted_per_category[v.category] += 1
             admitted.append(v)
+            needy_admitted = needy_admitted or v.has_special_need
         if not check_each:
             demand = Counter(types.vendor_types[_vendor_type_key(v)] for v in admitted)
             if any(flow.add(t, k) < k for t, k in sorted(demand.items())):
@@ -416,6 +431,14 @@ class _Run:
             col_type=np.asarray(adm.col_type, dtype=np.intp),
             type_ok=np.asarray(adm.ok, dtype=bool),
         )
+        # Contested booths on equal cost go to the more senior vendor (seniority, then the
+        # draw), not to the lower id: each vendor's costs weigh a hair more the more senior.
+        n_order = max(len(self.order), 1)
+        cost *= 1.0 + _SENIORITY_TIE * np.fromiter(
+            ((n_order - self.seniority[v.id]) / n_order for v in rows),
+            dtype=np.float64,
+            count=len(rows),
+        )[:, None]
         neighbours = self._neighbour_terms(cost, columns, row_category, category_index)
         assignment = assign_rows(
             cost,
@@ -638,8 +661,13 @@ def allocate(
     weights: Weights | None = None,
     caps: Caps | None = None,
     rounds: int = 24,
+    grow_at_turn: bool = False,
 ) -> AllocationResult:
     """Allocate booths to vendors in phases and explain every decision.
+
+    Vendors on several booths, cooking needs, preferred booths, fixed holders and booths reserved
+    for a category go through :func:`app.allocation.blocks.allocate_blocks` (same result type);
+    ``grow_at_turn`` is its city rule. Vendors not attending are reported ``not_attending``.
 
     Parameters
     ----------
@@ -678,8 +706,34 @@ def allocate(
     Vendor 2 had a poor spot last time (``last_quality=0.1``), so rotation fairness gives them the
     better booth; vendor 3, least senior, waits for a no-show.
     """
+    vendors, booths = list(vendors), list(booths)
+    if needs_blocks(vendors, booths):
+        return allocate_blocks(
+            vendors, booths, seed=seed, weights=weights, caps=caps, grow_at_turn=grow_at_turn
+        )
+    absent = [v for v in vendors if not v.attending]
+    if absent:
+        present = allocate([v for v in vendors if v.attending], booths, seed=seed,
+                           weights=weights, caps=caps, rounds=rounds)
+        return _with_absent(present, absent, seed)
     run = _Run(vendors, booths, seed, weights if weights is not None else Weights(), caps, rounds)
     run.pins()
     run.returning()
     run.match(run.admit())
     return run.result()
+
+
+def _with_absent(
+    present: AllocationResult, absent: list[VendorIn], seed: int
+) -> AllocationResult:
+    """The result for the attending vendors, plus a ``not_attending`` record for each absentee;
+    the draw covers everyone so that numbers do not depend on who comes."""
+    draws = draw_numbers([*present.draws, *(v.id for v in absent)], seed)
+    extra = []
+    for v in absent:
+        detail: dict[str, Scalar] = {
+            "category": v.category, "rank": v.priority_rank, "draw": draws[v.id], "seed": seed,
+        }  # fmt: skip
+        extra.append(Unplaced(v.id, "not_attending", detail, explain.unplaced("not_attending", detail)))
+    unplaced = tuple(sorted((*present.unplaced, *extra), key=lambda u: u.vendor_id))
+    return replace(present, unplaced=unplaced)

@@ -128,6 +128,86 @@ _OUTRANKED = define(
 )
 _BY_DRAW = define("allocation.decided_by.draw", id="nomor undian", en="the draw")
 _BY_SENIORITY = define("allocation.decided_by.seniority", id="peringkat senioritas", en="seniority")
+_BY_SPECIAL = define(
+    "allocation.decided_by.special_need",
+    id="lapak khusus disimpan bagi yang membutuhkannya",
+    en="special booths kept for those who need them",
+)
+_BY_FIXED = define(
+    "allocation.decided_by.fixed_holder",
+    id="izin tetap pemegang lapak",
+    en="a fixed holder's permit",
+)
+DECIDED_BY_TEXT: Final[Mapping[str, MsgTemplate]] = {
+    "draw": _BY_DRAW,
+    "seniority": _BY_SENIORITY,
+    "special_need": _BY_SPECIAL,
+    "fixed_holder": _BY_FIXED,
+}
+_NEEDS_COOKING = define(
+    "allocation.needs.cooking", id="izin memasak", en="permission to cook"
+)
+_NOT_ATTENDING = define(
+    "allocation.unplaced.not_attending",
+    id="Pedagang tidak terdaftar hadir pada acara ini, jadi tidak diikutkan dalam alokasi.",
+    en="The vendor is not registered as attending this event, so they were not allocated.",
+)
+_FIXED_UNUSABLE = define(
+    "allocation.unplaced.fixed_booth_unusable",
+    id="Lapak tetap {code} tidak dapat dipakai: {why}.",
+    en="Fixed booth {code} cannot be used: {why}.",
+)
+_MIN_NOT_AVAILABLE = define(
+    "allocation.unplaced.min_not_available",
+    id="Tidak ada lagi {n} lapak kosong berdampingan yang cocok untuk kategori {category} "
+    "(peringkat {rank}, nomor undian {draw}, seed {seed}); daftar tunggu nomor {position}.",
+    en="No {n} suitable free booths side by side are left for the category {category} "
+    "(rank {rank}, draw number {draw}, seed {seed}); waitlist position {position}.",
+)
+_SPECIAL_RESERVED = define(
+    "allocation.unplaced.special_booth_reserved",
+    id="Lapak yang tersisa adalah lapak khusus (listrik, boleh memasak, akses ramah disabilitas "
+    "atau kategori tertentu) yang disimpan bagi pedagang yang membutuhkannya; "
+    "daftar tunggu nomor {position}.",
+    en="The booths left are special booths (electricity, cooking, step-free access or a "
+    "reserved category) kept for vendors who need them; waitlist position {position}.",
+)
+_PLACED_FIXED = define(
+    "allocation.placed.fixed",
+    id="Pemegang izin tetap: tetap di lapak {codes} (tahap 1: izin tetap).",
+    en="Fixed permit holder: keeps booth {codes} (phase 1: fixed holders).",
+)
+_PLACED_FIXED_MOVED = define(
+    "allocation.placed.fixed_moved",
+    id="Pemegang izin tetap: pindah ke lapak pilihannya {codes} (tahap 1: izin tetap); lapak "
+    "tetapnya kosong untuk acara ini.",
+    en="Fixed permit holder: moves to their preferred booth {codes} (phase 1: fixed holders); "
+    "their own booth is free for this event.",
+)
+_PLACED_BLOCKS = define(
+    "allocation.placed.blocks",
+    id="Lapak {codes} ({n} lapak berdampingan, bagian {section}) diberikan menurut urutan: "
+    "peringkat senioritas {rank}, nomor undian {draw} (seed {seed}).{choice}{contest}",
+    en="Booths {codes} ({n} side by side, section {section}) were given in order: seniority "
+    "rank {rank}, draw number {draw} (seed {seed}).{choice}{contest}",
+)
+_PLACED_ONE = define(
+    "allocation.placed.one",
+    id="Lapak {codes} (bagian {section}) diberikan menurut urutan: peringkat senioritas {rank}, "
+    "nomor undian {draw} (seed {seed}).{choice}{contest}",
+    en="Booth {codes} (section {section}) was given in order: seniority rank {rank}, draw "
+    "number {draw} (seed {seed}).{choice}{contest}",
+)
+_CONTEST = define(
+    "allocation.contest",
+    id=" Pilihan pertamanya ({wanted}) sudah diberikan lebih dahulu; yang menentukan: {by}.",
+    en=" Their first choice ({wanted}) went first to another vendor; decided by {by}.",
+)
+_CHOICE_BOOTH = define(
+    "allocation.choice.booth",
+    id=" Lapak ini pilihan ke-{n} pedagang.",
+    en=" This booth was the vendor's {n:ord} choice.",
+)
 
 
 def placed(phase: str, detail: Mapping[str, Scalar]) -> Msg:
@@ -197,8 +277,27 @@ def unplaced(reason: str, detail: Mapping[str, Scalar]) -> Msg:
     if reason == "no_allowed_booth":
         return _NO_ALLOWED(category=category)
     if reason == "needs_not_met":
+        if detail.get("needs_cooking") and not (
+            detail["needs_electricity"] or detail["needs_accessibility"]
+        ):
+            return _NEEDS_NOT_MET(category=category, needs=_NEEDS_COOKING())
         wanted = (bool(detail["needs_electricity"]), bool(detail["needs_accessibility"]))
         return _NEEDS_NOT_MET(category=category, needs=_NEEDS[wanted]())
+    if reason == "not_attending":
+        return _NOT_ATTENDING()
+    if reason == "fixed_booth_unusable":
+        return _FIXED_UNUSABLE(code=detail["booth_code"], why=PREVIOUS_LOST[str(detail["why"])]())
+    if reason == "min_not_available":
+        return _MIN_NOT_AVAILABLE(
+            n=detail["min_booths"],
+            category=category,
+            rank=detail["rank"],
+            draw=detail["draw"],
+            seed=detail["seed"],
+            position=detail.get("waitlist_position"),
+        )
+    if reason == "special_booth_reserved":
+        return _SPECIAL_RESERVED(position=detail.get("waitlist_position"))
     if reason == "cap_reached":
         section = detail.get("cap_section")
         where = _CAP_SECTION(section=section) if section else _CAP_EVENT()
@@ -210,4 +309,48 @@ def unplaced(reason: str, detail: Mapping[str, Scalar]) -> Msg:
         draw=detail["draw"],
         seed=detail["seed"],
         position=detail.get("waitlist_position"),
+    )
+
+
+def placed_blocks(phase: str, detail: Mapping[str, Scalar]) -> Msg:
+    """The sentence for a placement on one or more booths side by side.
+
+    Examples
+    --------
+    >>> d = {"booth_codes": "AY-003, AY-004", "n_booths": 2, "section": "A", "rank": 4,
+    ...      "draw": 9, "seed": 7, "preference": 2, "decided_by": "seniority", "wanted": "AY-001"}
+    >>> placed_blocks("priority", d).render("en")  # doctest: +NORMALIZE_WHITESPACE
+    "Booths AY-003, AY-004 (2 side by side, section A) were given in order: seniority rank 4,
+    draw number 9 (seed 7). This booth was the vendor's 2nd choice. Their first choice (AY-001)
+    went first to another vendor; decided by seniority."
+    """
+    codes = detail["booth_codes"]
+    if phase == "pinned":
+        return _PINNED(code=codes)
+    if phase == "fixed":
+        moved = detail.get("preference") not in (None, -1, 0)
+        return (_PLACED_FIXED_MOVED if moved else _PLACED_FIXED)(codes=codes)
+    pref = int(detail.get("preference") or 0)
+    if pref > 0:
+        choice = _CHOICE_BOOTH(n=pref)
+    elif pref == 0:
+        choice = _CHOICE_NONE()
+    else:
+        choice = NOTHING()
+    by = detail.get("decided_by")
+    contest = (
+        _CONTEST(wanted=detail.get("wanted"), by=DECIDED_BY_TEXT[str(by)]())
+        if isinstance(by, str) and detail.get("wanted")
+        else NOTHING()
+    )
+    template = _PLACED_BLOCKS if int(detail["n_booths"] or 1) > 1 else _PLACED_ONE
+    return template(
+        codes=codes,
+        n=detail["n_booths"],
+        section=detail["section"],
+        rank=detail["rank"],
+        draw=detail["draw"],
+        seed=detail["seed"],
+        choice=choice,
+        contest=contest,
     )

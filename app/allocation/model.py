@@ -18,8 +18,8 @@ import numpy as np
 from app.messages import Msg
 
 #: The order in which vendors are placed, after Amsterdam's market system (fixed holders first).
-PHASES: Final = ("pinned", "returning", "priority")
-Phase: TypeAlias = Literal["pinned", "returning", "priority"]
+PHASES: Final = ("pinned", "fixed", "returning", "priority")
+Phase: TypeAlias = Literal["pinned", "fixed", "returning", "priority"]
 
 #: Why a vendor got no booth. ``inactive`` (registration withdrawn, permit expired…) is decided by
 #: the service before the engine runs, so the engine never produces it.
@@ -29,13 +29,31 @@ REASON_CODES: Final = (
     "needs_not_met",
     "cap_reached",
     "lottery_lost",
+    "not_attending",
+    "fixed_booth_unusable",
+    "min_not_available",
+    "special_booth_reserved",
 )
 ReasonCode: TypeAlias = Literal[
-    "pinned_booth_unusable", "no_allowed_booth", "needs_not_met", "cap_reached", "lottery_lost"
+    "pinned_booth_unusable",
+    "no_allowed_booth",
+    "needs_not_met",
+    "cap_reached",
+    "lottery_lost",
+    "not_attending",
+    "fixed_booth_unusable",
+    "min_not_available",
+    "special_booth_reserved",
 ]
 
 #: Reasons that keep a vendor on the waitlist: a released booth or a freed cap slot can help them.
-WAITLIST_REASONS: Final = frozenset({"cap_reached", "lottery_lost"})
+WAITLIST_REASONS: Final = frozenset(
+    {"cap_reached", "lottery_lost", "min_not_available", "special_booth_reserved"}
+)
+
+#: What decided a contested booth or a lost place: the earlier registration, the published draw
+#: (same seniority), a special booth kept for those who need it, or a fixed holder's permit.
+DECIDED_BY: Final = ("seniority", "draw", "special_need", "fixed_holder")
 
 #: Named parts of a placement's cost, in the order they are shown.
 SCORE_PARTS: Final = (
@@ -49,7 +67,8 @@ SCORE_PARTS: Final = (
 #: A JSON-ready scalar, the only kind of value a reason's ``detail`` holds.
 Scalar: TypeAlias = str | int | float | bool | None
 
-#: Caps on the number of vendors of a category: ``{(section or None, category): count}``.
+#: Caps on a category: ``{(section or None, category): count}``, counted in booths (a vendor on
+#: two booths counts two; one-booth vendors count one each).
 Caps: TypeAlias = Mapping[tuple[str | None, str], int]
 
 
@@ -84,10 +103,36 @@ class VendorIn:
     pinned_booth: str | None = None
     preferred_sections: tuple[str, ...] = ()
     last_quality: float | None = None
+    min_booths: int = 1
+    max_booths: int = 1
+    needs_cooking: bool = False
+    preferred_booths: tuple[str, ...] = ()
+    fixed_booths: tuple[str, ...] = ()
+    attending: bool = True
 
     def __post_init__(self) -> None:
-        """Refuse a ``last_quality`` outside 0..1."""
+        """Refuse a ``last_quality`` outside 0..1 and a booth count range that is not 1 ≤ min ≤ max."""
         _check_unit(self.last_quality, f"vendor {self.id}: last_quality")
+        if not 1 <= self.min_booths <= self.max_booths:
+            raise ValueError(
+                f"vendor {self.id}: booths must satisfy 1 <= min <= max, "
+                f"got {self.min_booths}..{self.max_booths}"
+            )
+
+    @property
+    def is_simple(self) -> bool:
+        """One booth, no cooking, no booth list, no permanent booths: the one-booth engine's case."""
+        return (
+            self.max_booths == 1
+            and not self.needs_cooking
+            and not self.preferred_booths
+            and not self.fixed_booths
+        )
+
+    @property
+    def has_special_need(self) -> bool:
+        """Whether the vendor needs a booth property (electricity, cooking, step-free access)."""
+        return self.needs_electricity or self.needs_cooking or self.needs_accessibility
 
 
 @dataclass(frozen=True)
@@ -116,10 +161,22 @@ class BoothIn:
     blocked: bool = False
     quality: float = 0.5
     neighbours: tuple[str, ...] = ()
+    cooking_allowed: bool = False
+    reserved_category: str | None = None
 
     def __post_init__(self) -> None:
         """Refuse a ``quality`` outside 0..1."""
         _check_unit(self.quality, f"booth {self.code}: quality")
+
+    @property
+    def special(self) -> bool:
+        """Whether the booth has a property some vendors need (kept for them while they last)."""
+        return (
+            self.has_electricity
+            or self.cooking_allowed
+            or self.accessible
+            or self.reserved_category is not None
+        )
 
     def allows(self, category: str) -> bool:
         """Return whether vendors of ``category`` may sell in this booth's zone."""
@@ -127,8 +184,10 @@ class BoothIn:
 
     def meets_needs(self, vendor: VendorIn) -> bool:
         """Return whether the booth has the electricity and step-free access the vendor needs."""
-        return (self.has_electricity or not vendor.needs_electricity) and (
-            self.accessible or not vendor.needs_accessibility
+        return (
+            (self.has_electricity or not vendor.needs_electricity)
+            and (self.accessible or not vendor.needs_accessibility)
+            and (self.cooking_allowed or not vendor.needs_cooking)
         )
 
     def fits(self, vendor: VendorIn) -> bool:
@@ -195,6 +254,13 @@ class Placement:
     draw: int
     score_parts: Mapping[str, float]
     explanation: Msg
+    booth_codes: tuple[str, ...] = ()
+    decided_by: str | None = None
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """Every booth the vendor holds, side by side (one for a one-booth vendor)."""
+        return self.booth_codes or (self.booth_code,)
 
     @property
     def explanation_id(self) -> str:
@@ -216,12 +282,14 @@ class Placement:
         return {
             "vendor_id": self.vendor_id,
             "booth_code": self.booth_code,
+            "booth_codes": list(self.codes),
             "section": self.section,
             "category": self.category,
             "phase": self.phase,
             "draw": self.draw,
             "score_parts": dict(self.score_parts),
             "cost": self.cost,
+            "decided_by": self.decided_by,
             "explanation_id": self.explanation_id,
             "explanation_en": self.explanation_en,
         }

@@ -234,9 +234,12 @@ def check_invariants(
         ]
         pinned = sum(1 for p in group if p.phase == "pinned")
         assert len(group) <= max(cap, pinned)
-    # waitlist: the lottery losers and cap victims, in priority order
+    # waitlist: the lottery losers, cap victims and those kept off special booths, in priority
+    # order
     waiting = [
-        u.vendor_id for u in result.unplaced if u.reason_code in ("lottery_lost", "cap_reached")
+        u.vendor_id
+        for u in result.unplaced
+        if u.reason_code in ("lottery_lost", "cap_reached", "special_booth_reserved")
     ]
     assert sorted(result.waitlist) == sorted(waiting)
     key = [(vmap[i].priority_rank, result.draws[i]) for i in result.waitlist]
@@ -619,17 +622,23 @@ def test_waitlist_release_examples() -> None:
         VendorIn(3, "makanan", priority_rank=2, needs_electricity=True),
         VendorIn(4, "pakaian", priority_rank=3),
         VendorIn(5, "makanan", priority_rank=4),
+        VendorIn(6, "makanan", priority_rank=0, needs_electricity=True),
     ]
     r = allocate(vendors, booths, seed=0)
-    assert r.waitlist == (3, 4, 5)
+    # the electric booth is kept for those who need it: vendor 6 (senior of the two) has it,
+    # vendor 2 is kept off it although more senior than vendor 3
+    assert seating(r) == {6: "A-1", 1: "A-2"}
+    assert r.waitlist == (2, 3, 4, 5)
+    assert next(u for u in r.unplaced if u.vendor_id == 2).reason_code == "special_booth_reserved"
     plain = next(b for b in booths if b.code == "A-2")
-    assert next_from_waitlist(r, plain, vendors) == 4  # 3 needs electricity
-    assert next_from_waitlist(r, plain, vendors, skip={4}) == 5
+    assert next_from_waitlist(r, plain, vendors) == 2
+    assert next_from_waitlist(r, plain, vendors, skip={2}) == 4  # 3 needs electricity
+    assert next_from_waitlist(r, plain, vendors, skip={2, 4}) == 5
     food_only = BoothIn("A-2", "A", allowed_categories=frozenset({"makanan"}))
-    assert next_from_waitlist(r.waitlist, food_only, {v.id: v for v in vendors}) == 5
+    assert next_from_waitlist(r.waitlist, food_only, {v.id: v for v in vendors}, skip={2}) == 5
     assert next_from_waitlist(r, BoothIn("A-2", "A", blocked=True), vendors) is None
     capped = {(None, "pakaian"): 0}
-    assert next_from_waitlist(r, plain, vendors, caps=capped) == 5
+    assert next_from_waitlist(r, plain, vendors, caps=capped, skip={2}) == 5
     with pytest.raises(ValueError, match="placed="):
         next_from_waitlist(r.waitlist, plain, vendors, caps=capped)
 
