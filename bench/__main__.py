@@ -16,6 +16,7 @@ WORKLOADS: dict[str, tuple[str, str]] = {
     "layout-corridor": ("bench.layout_corridor", "run"),
     "allocate-2000": ("bench.allocate", "run_2000"),
     "allocate-neighbours-200": ("bench.allocate", "run_neighbours"),
+    "allocate-multi-1000": ("bench.allocate_multi", "run"),
     "map-5000": ("bench.map_5000", "run"),
     "serve-lookup": ("bench.serve_lookup", "run"),
     "booth-save-5000": ("bench.booth_save", "run"),

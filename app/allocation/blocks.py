@@ -57,7 +57,7 @@ from app.allocation.model import (
     split_caps,
 )
 
-__all__ = ["allocate_blocks", "needs_blocks", "pref_cost", "violations"]
+__all__ = ["adjacent_runs", "allocate_blocks", "needs_blocks", "pref_cost", "violations"]
 
 #: A booth not among the vendor's preferred ones (or sections) costs one unit.
 _MISS: Final = 1.0
@@ -66,6 +66,9 @@ _MISS: Final = 1.0
 _LOOSE_END: Final = 1e-3
 _SPECIAL_USED: Final = 1e-2
 _QUALITY: Final = 1e-4
+_PRESSURE: Final = 1e-2
+#: Runs a waiting vendor tries when one-booth vendors would have to move aside for them.
+_REPAIR_TRIES: Final = 40
 
 
 def needs_blocks(vendors: Sequence[VendorIn], booths: Sequence[BoothIn]) -> bool:
@@ -152,6 +155,9 @@ class _Blocks:
         self.reserved_for = {b.reserved_category for b in self.booths if not b.blocked} - {None}
         self.max_k = max([v.max_booths for v in self.vendors] + [1])
         self.runs = self._runs()
+        self.outside = {k: self._outside(r) for k, r in self.runs.items()}
+        self.demand = np.zeros(len(self.sections))
+        self._compat: dict[tuple[object, ...], NDArray[np.bool_]] = {}
         # decisions
         self.holder: dict[int, _Holding] = {}  # booth index → holding
         self.held: dict[int, _Holding] = {}  # vendor id → holding
@@ -176,9 +182,18 @@ class _Blocks:
                         longer.add((j, *path) if grow else (*path, j))
             paths = longer
             runs[k] = {tuple(sorted(p)) for p in paths}
-        return {
-            k: np.array(sorted(r), dtype=np.intp).reshape(-1, k) for k, r in runs.items()
-        }
+        return {k: np.array(sorted(r), dtype=np.intp).reshape(-1, k) for k, r in runs.items()}
+
+    def _outside(self, runs: NDArray[np.intp]) -> NDArray[np.intp]:
+        """Per run, the booths beside it that are not in it (padded with -1)."""
+        rows = [
+            sorted({j for b in run for j in self.adjacent[b]} - set(run.tolist())) for run in runs
+        ]
+        width = max((len(r) for r in rows), default=0)
+        out = np.full((len(runs), max(width, 1)), -1, dtype=np.intp)
+        for i, r in enumerate(rows):
+            out[i, : len(r)] = r
+        return out
 
     def is_chain(self, run: Sequence[int]) -> bool:
         """Whether the booths form one chain of neighbours (connected by shared side walls)."""
@@ -225,8 +240,12 @@ class _Blocks:
         return free
 
     def compatible(self, v: VendorIn, *, reserve: bool) -> NDArray[np.bool_]:
-        """Booths whose hard rules let ``v`` in (occupancy aside); with ``reserve``, special booths
-        the vendor does not need are kept back."""
+        """Booths whose hard rules let ``v`` in (occupancy aside); with ``reserve``, booths
+        reserved for another category are kept back."""
+        key = (v.category, v.needs_electricity, v.needs_cooking, v.needs_accessibility, reserve)
+        cached = self._compat.get(key)
+        if cached is not None:
+            return cached
         ok = np.array(
             [
                 b.allows(v.category)
@@ -236,16 +255,22 @@ class _Blocks:
             ],
             dtype=bool,
         ).reshape(-1)
-        return ok & self.usable
+        self._compat[key] = ok & self.usable
+        return self._compat[key]
 
     def _unneeded_special(self, v: VendorIn) -> NDArray[np.bool_]:
         """Booths with a property ``v`` does not need (kept for others while it can be)."""
+        key = ("unneeded", v.category, v.needs_electricity, v.needs_cooking, v.needs_accessibility)
+        cached = self._compat.get(key)
+        if cached is not None:
+            return cached
         out: NDArray[np.bool_] = (
             (self.elec & (not v.needs_electricity))
             | (self.cook & (not v.needs_cooking))
             | (self.access & (not v.needs_accessibility))
             | (self.reserved_other(v))
         )
+        self._compat[key] = out
         return out
 
     def reserved_other(self, v: VendorIn) -> NDArray[np.bool_]:
@@ -306,22 +331,24 @@ class _Blocks:
         if not good.any():
             return None
         cand = runs[good]
-        cand = cand[self.cap_ok(v, cand)]
+        keep = self.cap_ok(v, cand)
+        cand = cand[keep]
         if len(cand) == 0:
             return None
-        pref = self.booth_costs(v)[cand].min(axis=1)
-        loose = np.zeros(len(cand))
-        for c, run in enumerate(cand):
-            members = set(run.tolist())
-            loose[c] = sum(
-                1 for b in run for j in self.adjacent[b] if j not in members and free[j]
-            )
+        free_per_section = np.bincount(self.sec_of[free], minlength=len(self.sections))
+        pressure = _PRESSURE * (self.demand / np.maximum(free_per_section, 1))[self.sec_of]
+        pref = (self.booth_costs(v) + pressure)[cand].min(axis=1)
+        unneeded = self._unneeded_special(v)
+        outside = self.outside[k][good][keep]
+        free_pad = np.append(free, False)  # index -1 (no neighbour) reads False
+        loose = free_pad[outside].sum(axis=1).astype(np.float64)
         if v.max_booths > k:
             loose = -loose  # room to grow is welcome
         cost = (
             pref
             + _LOOSE_END * loose
-            + _SPECIAL_USED * self._unneeded_special(v)[cand].sum(axis=1)
+            + _SPECIAL_USED * unneeded[cand].sum(axis=1)
+            - _SPECIAL_USED / 2 * (self.special & ~unneeded)[cand].sum(axis=1)
             + _QUALITY * (1.0 - self.quality[cand]).mean(axis=1)
         )
         best = int(np.argmin(cost))
@@ -383,7 +410,9 @@ class _Blocks:
                 own[v.id] = []
                 code = v.fixed_booths[whys.index(why)]
                 self.lost.append(
-                    _Lost(v, "fixed_booth_unusable", self.detail(v) | {"booth_code": code, "why": why})
+                    _Lost(
+                        v, "fixed_booth_unusable", self.detail(v) | {"booth_code": code, "why": why}
+                    )
                 )
         for v in holders:
             if not v.preferred_booths:
@@ -406,19 +435,32 @@ class _Blocks:
     def main(self, rest: list[VendorIn]) -> None:
         """Those who need a special booth choose first, among the booths kept for them; then
         everyone else (and any needer still without a place) in priority order."""
+        # Sections that vendors still to come asked for cost a hair more to those indifferent
+        # between booths, in proportion to the share of their free booths still wanted.
+        for v in rest:
+            self._want(v, +1)
         later = []
         for v in rest:
-            if not self.needy(v) or not self.place_one(v, reserve=True):
+            if not self.needy(v):
                 later.append(v)
+                continue
+            self._want(v, -1)
+            if not self.place_one(v, reserve=True):
+                later.append(v)
+                self._want(v, +1)
         for v in later:
+            self._want(v, -1)
             self.place_one(v, reserve=False, last=True)
+
+    def _want(self, v: VendorIn, sign: int) -> None:
+        for s in v.preferred_sections[:1]:
+            if s in self.sections:
+                self.demand[self.sections.index(s)] += sign * v.min_booths
 
     def place_one(self, v: VendorIn, *, reserve: bool, last: bool = False) -> bool:
         free = self.free_mask()
         ok = self.compatible(v, reserve=reserve)
-        sizes = (
-            range(v.max_booths, v.min_booths - 1, -1) if self.grow_at_turn else [v.min_booths]
-        )
+        sizes = range(v.max_booths, v.min_booths - 1, -1) if self.grow_at_turn else [v.min_booths]
         run: list[int] | None = None
         for k in sizes:
             run = self.best_run(v, k, ok, free)
@@ -479,7 +521,8 @@ class _Blocks:
         if not self.needy(v):
             kept = free | np.array(
                 [
-                    b in self.holder and self.needy(self.holder[b].vendor)
+                    b in self.holder
+                    and self.needy(self.holder[b].vendor)
                     and self.holder[b].phase == "priority"
                     for b in range(len(self.booths))
                 ],
@@ -490,6 +533,115 @@ class _Blocks:
         if v.min_booths > 1 and (ok & free).any():
             return _Lost(v, "min_not_available", d)
         return _Lost(v, "lottery_lost", d)
+
+    def repair(self) -> None:
+        """Seat those still waiting by moving one-booth vendors aside, never to a booth they like
+        less: a vendor needing k booths side by side takes a run whose occupants can each move to
+        another free booth. Walked in priority order; once a vendor cannot be seated, no one
+        later with the same wishes is tried."""
+        movable = np.zeros(len(self.booths), dtype=bool)
+        failed: set[tuple[object, ...]] = set()
+        for x in sorted(list(self.lost), key=lambda x: self.key[x.vendor.id]):
+            if x.reason not in ("min_not_available", "special_booth_reserved", "lottery_lost"):
+                continue
+            v = x.vendor
+            wish = _wish(v)
+            if wish in failed:
+                continue
+            movable[:] = False
+            for b, h in self.holder.items():
+                movable[b] = h.phase == "priority" and len(h.run) == 1
+            if self._repair_one(v, movable):
+                self.lost.remove(x)
+            else:
+                failed.add(wish)
+
+    def improve(self) -> None:
+        """Move vendors on several booths who missed their preferred booths (or sections) into a
+        better run when one-booth vendors can step aside for them, in priority order."""
+        movable = np.zeros(len(self.booths), dtype=bool)
+        for v in self.order:
+            h = self.held.get(v.id)
+            if h is None or h.phase != "priority" or len(h.run) < 2:
+                continue
+            now = float(self.booth_costs(v)[h.run].min())
+            if now <= 0.0:
+                continue
+            self.release(h)
+            movable[:] = False
+            for b, other in self.holder.items():
+                movable[b] = other.phase == "priority" and len(other.run) == 1
+            if not self._repair_one(v, movable, below=now, size=len(h.run), holding=h):
+                self.take(h)
+
+    def _repair_one(
+        self,
+        v: VendorIn,
+        movable: NDArray[np.bool_],
+        *,
+        below: float = math.inf,
+        size: int | None = None,
+        holding: _Holding | None = None,
+    ) -> bool:
+        runs = self.runs.get(size or v.min_booths)
+        if runs is None or len(runs) == 0:
+            return False
+        free = self.free_mask()
+        ok = self.compatible(v, reserve=False)
+        room = ok & (free | movable)
+        good = room[runs].all(axis=1)
+        if not good.any():
+            return False
+        cand = runs[good]
+        cand = cand[self.cap_ok(v, cand)]
+        pref = self.booth_costs(v)[cand].min(axis=1)
+        cand = cand[pref < below - 1e-12]
+        pref = pref[pref < below - 1e-12]
+        blockers = movable[cand].sum(axis=1)
+        cost = blockers + pref
+        for c in np.argsort(cost, kind="stable")[:_REPAIR_TRIES]:
+            run = [int(b) for b in cand[c]]
+            moves = self._moves(run, free)
+            if moves is None:
+                continue
+            for h, target in moves:
+                self.release(h)
+                h.run = [target]
+                self.take(h)
+            if holding is not None:
+                holding.run = run
+                self.take(holding)
+            else:
+                self.take(_Holding(v, run, "priority"))
+            return True
+        return False
+
+    def _moves(self, run: list[int], free: NDArray[np.bool_]) -> list[tuple[_Holding, int]] | None:
+        """Where each occupant of ``run`` can go (free, allowed, liked as much, cap kept)."""
+        taken = free.copy()
+        taken[run] = False
+        moves: list[tuple[_Holding, int]] = []
+        for b in run:
+            h = self.holder.get(b)
+            if h is None:
+                continue
+            u = h.vendor
+            costs = self.booth_costs(u)
+            spots = self.compatible(u, reserve=False) & taken & (costs <= costs[b] + 1e-12)
+            options = [
+                int(j)
+                for j in np.flatnonzero(spots)
+                if self.booths[j].section == self.booths[b].section
+                or self.cap_ok(u, np.array([[j]], dtype=np.intp))[0]
+            ]
+            if not options:
+                return None
+            # the spot with the fewest free neighbours: leave long free stretches whole
+            pad = np.append(taken, False)
+            target = min(options, key=lambda j: (int(pad[self.outside[1][j]].sum()), costs[j], j))
+            taken[target] = False
+            moves.append((h, target))
+        return moves
 
     def grow(self) -> None:
         """Grow vendors towards their maximum, one booth each per round, in priority order."""
@@ -559,7 +711,8 @@ class _Blocks:
                 )
             )
         waiting = sorted(
-            (x for x in self.lost if x.reason in WAITLIST_REASONS), key=lambda x: self.key[x.vendor.id]
+            (x for x in self.lost if x.reason in WAITLIST_REASONS),
+            key=lambda x: self.key[x.vendor.id],
         )
         for i, x in enumerate(waiting, start=1):
             x.detail["waitlist_position"] = i
@@ -600,6 +753,20 @@ class _Blocks:
         }
 
 
+def _wish(v: VendorIn) -> tuple[object, ...]:
+    return (
+        v.category,
+        v.min_booths,
+        v.max_booths,
+        v.needs_electricity,
+        v.needs_cooking,
+        v.needs_accessibility,
+        v.preferred_booths,
+        v.preferred_sections,
+        v.previous_booth,
+    )
+
+
 def _pref_rank(v: VendorIn, codes: Sequence[str], sections: Sequence[str]) -> int:
     """1-based rank of the best-ranked preferred booth (or section) held; 0 none; -1 no choices."""
     prefs = v.preferred_booths or v.preferred_sections
@@ -637,8 +804,29 @@ def allocate_blocks(
     rest = run.pins(present)
     rest = run.fixed(rest)
     run.main(rest)
+    run.repair()
+    run.improve()
     run.grow()
     return run.result()
+
+
+def adjacent_runs(booths: Iterable[BoothIn], max_k: int) -> dict[int, list[tuple[str, ...]]]:
+    """Every set of k usable booths side by side (a chain of neighbours), k = 1..max_k, as codes.
+
+    >>> row = [BoothIn(f"A-{i}", "A", neighbours=(f"A-{i + 1}",)) for i in range(1, 4)]
+    >>> adjacent_runs(row, 2)[2]
+    [('A-1', 'A-2'), ('A-2', 'A-3')]
+    """
+    probe = _Blocks([VendorIn(0, "-", min_booths=max_k, max_booths=max_k)], booths, 0, Weights(),
+                    None, False)  # fmt: skip
+    return {
+        k: [
+            tuple(probe.booths[i].code for i in run)
+            for run in runs.tolist()
+            if k > 1 or probe.usable[run[0]]
+        ]
+        for k, runs in probe.runs.items()
+    }
 
 
 def violations(

@@ -129,6 +129,7 @@ class _Run:
         weights: Weights,
         caps: Caps | None,
         rounds: int,
+        lottery: list[int] | None = None,
     ) -> None:
         self.vendors = sorted(vendors, key=lambda v: v.id)
         if len({v.id for v in self.vendors}) != len(self.vendors):
@@ -148,7 +149,9 @@ class _Run:
         self.w = weights
         self.rounds = rounds
         self.event_caps, self.section_caps = split_caps(caps)
-        self.draws = draw_numbers((v.id for v in self.vendors), seed)
+        # the published lottery numbers every vendor, attending or not
+        self.all_draws = draw_numbers(lottery or (v.id for v in self.vendors), seed)
+        self.draws = {v.id: self.all_draws[v.id] for v in self.vendors}
         self.order = sorted(self.vendors, key=lambda v: (v.priority_rank, self.draws[v.id]))
         self.seniority = {v.id: i for i, v in enumerate(self.order)}
         # decisions
@@ -234,9 +237,7 @@ class _Run:
         # When not everyone fits, vendors who need electricity or step-free access come first:
         # special booths are kept for them while any is left; seniority and the draw order each
         # group.
-        contested = sorted(
-            candidates, key=lambda v: (not v.has_special_need, self.seniority[v.id])
-        )
+        contested = sorted(candidates, key=lambda v: (not v.has_special_need, self.seniority[v.id]))
         usable = [i for i, booth in enumerate(self.booths) if not booth.blocked]
         free = [i for i in usable if i not in self.holder]
         booth_kinds = {
@@ -434,11 +435,15 @@ class _Run:
         # Contested booths on equal cost go to the more senior vendor (seniority, then the
         # draw), not to the lower id: each vendor's costs weigh a hair more the more senior.
         n_order = max(len(self.order), 1)
-        cost *= 1.0 + _SENIORITY_TIE * np.fromiter(
-            ((n_order - self.seniority[v.id]) / n_order for v in rows),
-            dtype=np.float64,
-            count=len(rows),
-        )[:, None]
+        cost *= (
+            1.0
+            + _SENIORITY_TIE
+            * np.fromiter(
+                ((n_order - self.seniority[v.id]) / n_order for v in rows),
+                dtype=np.float64,
+                count=len(rows),
+            )[:, None]
+        )
         neighbours = self._neighbour_terms(cost, columns, row_category, category_index)
         assignment = assign_rows(
             cost,
@@ -623,7 +628,7 @@ class _Run:
             unplaced.append(Unplaced(p.vendor.id, p.reason, p.detail, reason))
         objective = math.fsum(x for d in parts.values() for x in d.values())
         return AllocationResult(
-            tuple(placements), tuple(unplaced), waitlist, objective, self.seed, dict(self.draws)
+            tuple(placements), tuple(unplaced), waitlist, objective, self.seed, dict(self.all_draws)
         )
 
 
@@ -712,28 +717,32 @@ def allocate(
             vendors, booths, seed=seed, weights=weights, caps=caps, grow_at_turn=grow_at_turn
         )
     absent = [v for v in vendors if not v.attending]
-    if absent:
-        present = allocate([v for v in vendors if v.attending], booths, seed=seed,
-                           weights=weights, caps=caps, rounds=rounds)
-        return _with_absent(present, absent, seed)
-    run = _Run(vendors, booths, seed, weights if weights is not None else Weights(), caps, rounds)
+    run = _Run(
+        [v for v in vendors if v.attending],
+        booths,
+        seed,
+        weights if weights is not None else Weights(),
+        caps,
+        rounds,
+        lottery=[v.id for v in vendors],
+    )
     run.pins()
     run.returning()
     run.match(run.admit())
-    return run.result()
+    return _with_absent(run.result(), absent, seed) if absent else run.result()
 
 
-def _with_absent(
-    present: AllocationResult, absent: list[VendorIn], seed: int
-) -> AllocationResult:
-    """The result for the attending vendors, plus a ``not_attending`` record for each absentee;
-    the draw covers everyone so that numbers do not depend on who comes."""
-    draws = draw_numbers([*present.draws, *(v.id for v in absent)], seed)
+def _with_absent(present: AllocationResult, absent: list[VendorIn], seed: int) -> AllocationResult:
+    """The result for the attending vendors, plus a ``not_attending`` record for each absentee
+    (the published draw numbers everyone, so numbers do not depend on who comes)."""
+    draws = present.draws
     extra = []
     for v in absent:
         detail: dict[str, Scalar] = {
             "category": v.category, "rank": v.priority_rank, "draw": draws[v.id], "seed": seed,
         }  # fmt: skip
-        extra.append(Unplaced(v.id, "not_attending", detail, explain.unplaced("not_attending", detail)))
+        extra.append(
+            Unplaced(v.id, "not_attending", detail, explain.unplaced("not_attending", detail))
+        )
     unplaced = tuple(sorted((*present.unplaced, *extra), key=lambda u: u.vendor_id))
     return replace(present, unplaced=unplaced)

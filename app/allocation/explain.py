@@ -144,9 +144,7 @@ DECIDED_BY_TEXT: Final[Mapping[str, MsgTemplate]] = {
     "special_need": _BY_SPECIAL,
     "fixed_holder": _BY_FIXED,
 }
-_NEEDS_COOKING = define(
-    "allocation.needs.cooking", id="izin memasak", en="permission to cook"
-)
+_NEEDS_COOKING = define("allocation.needs.cooking", id="izin memasak", en="permission to cook")
 _NOT_ATTENDING = define(
     "allocation.unplaced.not_attending",
     id="Pedagang tidak terdaftar hadir pada acara ini, jadi tidak diikutkan dalam alokasi.",

@@ -111,7 +111,7 @@ class VendorIn:
     attending: bool = True
 
     def __post_init__(self) -> None:
-        """Refuse a ``last_quality`` outside 0..1 and a booth count range that is not 1 ≤ min ≤ max."""
+        """Refuse a ``last_quality`` outside 0..1 and booth counts that are not 1 ≤ min ≤ max."""
         _check_unit(self.last_quality, f"vendor {self.id}: last_quality")
         if not 1 <= self.min_booths <= self.max_booths:
             raise ValueError(
@@ -121,7 +121,7 @@ class VendorIn:
 
     @property
     def is_simple(self) -> bool:
-        """One booth, no cooking, no booth list, no permanent booths: the one-booth engine's case."""
+        """One booth, no cooking, no booth list, no permanent booths: the one-booth case."""
         return (
             self.max_booths == 1
             and not self.needs_cooking
