@@ -37,7 +37,7 @@ from typing import Final
 
 from shapely.geometry import LineString, MultiLineString, Point
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import nearest_points
+from shapely.ops import nearest_points, substring
 
 from app.gis.crs import refuse_degrees
 from app.messages import NOTHING, Msg, define
@@ -54,6 +54,7 @@ __all__ = [
     "Place",
     "compass_point",
     "describe_place",
+    "road_name_near",
     "rounded_distance",
 ]
 
@@ -76,6 +77,10 @@ FRONT_ALONG_M: Final = 15.0
 FRONT_MAX_M: Final = 60.0
 #: A booth this close to the road line (metres) is on it, not on one side.
 ON_LINE_M: Final = 0.25
+#: A named road names the booth's road when it runs within this of the road line (metres) ...
+NAMING_M: Final = 25.0
+#: ... over this stretch either side of the booth (metres).
+NAMING_ALONG_M: Final = 100.0
 #: Junction names that already say "junction" in Indonesian (said as they are).
 JUNCTION_WORDS: Final = ("simpang", "bundaran", "perempatan", "pertigaan", "persimpangan")
 
@@ -213,6 +218,38 @@ def _crosses(road: LineString, street: Named, road_name: str) -> float | None:
         if min(diff, 180.0 - diff) < PARALLEL_DEG:
             return None
     return s
+
+
+def road_name_near(
+    road: LineString, booth: BaseGeometry, roads: Sequence[Named], fallback: str
+) -> str:
+    """The name of the road ``booth`` is on: of the named ``roads``, the one that runs the
+    longest within :data:`NAMING_M` of ``road`` over :data:`NAMING_ALONG_M` either side of the
+    booth (a cross street only crosses that stretch); ``fallback`` when none does.
+
+    >>> road = LineString([(500_000, 9_000_000), (500_400, 9_000_000)])
+    >>> axis = Named("Jl. Ahmad Yani", LineString([(500_000, 9_000_007), (500_400, 9_000_007)]))
+    >>> cross = Named("Jl. Sutoyo", LineString([(500_200, 8_999_900), (500_200, 9_000_100)]))
+    >>> booth = Point(500_190, 9_000_004).buffer(1.5)
+    >>> road_name_near(road, booth, [cross, axis], "CFD")
+    'Jl. Ahmad Yani'
+    >>> road_name_near(road, booth, [cross], "CFD")
+    'CFD'
+    """
+    s = road.project(booth.centroid)
+    start, end = max(0.0, s - NAMING_ALONG_M), min(road.length, s + NAMING_ALONG_M)
+    stretch = substring(road, start, end)
+    near = stretch.buffer(NAMING_M)
+    lengths: dict[str, float] = {}
+    for other in roads:
+        if isinstance(other.geom, LineString | MultiLineString) and other.geom.intersects(near):
+            inside = float(other.geom.intersection(near).length)
+            lengths[other.name] = lengths.get(other.name, 0.0) + inside
+    best = max(sorted(lengths), key=lambda name: lengths[name], default=None)
+    # a cross street crosses the stretch (about 2 × NAMING_M); the road runs along it
+    if best is None or lengths[best] < 2.5 * NAMING_M:
+        return fallback
+    return best
 
 
 def _is_junction_name(name: str) -> bool:

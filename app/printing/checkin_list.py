@@ -1,7 +1,9 @@
 """The vendor check-in list: two tables per page, sorted by booth code, with a tick box per row.
 
 The rows are whatever the caller put in :attr:`LayoutData.vendors` (by default the placed vendors
-only); each carries the segment of the map where its booth is printed.
+only); each carries the segment of the map where its booth is printed. When the rows carry the
+booth's place in words (:attr:`VendorRow.place`, already translated), each row is taller and the
+place is set in small type under the name, across the name, category and phone columns.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from app.printing.model import Paper, PrintLabels, VendorRow
 from app.printing.typeset import INK, Pen, fit, natural_key
 from app.styles import BOOTH_STYLES
 
-__all__ = ["ListItem", "draw_list_page", "list_pages"]
+__all__ = ["ListItem", "draw_list_page", "has_places", "list_pages"]
 
 #: A row and the map segment of its booth (None when the booth is on no segment).
 ListItem = tuple[VendorRow, int | None]
@@ -28,9 +30,10 @@ class _Grid:
     block_w: float
     top: float
     per_block: int
+    places: bool = False
 
 
-def _grid(paper: Paper) -> _Grid:
+def _grid(paper: Paper, places: bool = False) -> _Grid:
     big = paper.name == "A3"
     columns = [
         ("booth", 17.0 if big else 15.0),
@@ -45,12 +48,24 @@ def _grid(paper: Paper) -> _Grid:
     rest = block_w - sum(w for _, w in columns)
     if rest >= 14:
         columns.append(("notes", rest))
-    row_h = 4.9 if big else 4.3
+    row_h = (4.9 if big else 4.3) * (1.55 if places else 1.0)
     top = paper.height_mm - paper.margin_mm - paper.header_mm - 6
     bottom = paper.margin_mm + 6
     return _Grid(
-        7.0 if big else 6.3, row_h, columns, gap, block_w, top, int((top - bottom) // row_h) - 1
+        7.0 if big else 6.3,
+        row_h,
+        columns,
+        gap,
+        block_w,
+        top,
+        int((top - bottom) // row_h) - 1,
+        places,
     )
+
+
+def has_places(rows: Sequence[VendorRow]) -> bool:
+    """Whether any row carries a place in words (the list is then set with taller rows)."""
+    return any(r.place for r in rows)
 
 
 def list_pages(
@@ -58,14 +73,22 @@ def list_pages(
 ) -> list[list[ListItem]]:
     """The rows in booth order, cut into pages (one empty page when there are none)."""
     ordered = sorted(rows, key=lambda r: natural_key(r.booth_code))
-    per_page = 2 * _grid(paper).per_block
+    per_page = 2 * _grid(paper, has_places(rows)).per_block
     items = [(r, segments.get(r.booth_code)) for r in ordered]
     return [items[i : i + per_page] for i in range(0, len(items), per_page)] or [[]]
 
 
-def draw_list_page(pen: Pen, paper: Paper, labels: PrintLabels, items: Sequence[ListItem]) -> None:
-    """One page of the list below the page's header (drawn by the caller)."""
-    g = _grid(paper)
+def draw_list_page(
+    pen: Pen,
+    paper: Paper,
+    labels: PrintLabels,
+    items: Sequence[ListItem],
+    *,
+    places: bool = False,
+) -> None:
+    """One page of the list below the page's header (drawn by the caller); ``places``: the
+    list's rows carry places in words (:func:`has_places` of all its rows)."""
+    g = _grid(paper, places)
     pen.text(paper.margin_mm, g.top + 2.2, labels.list_hint, paper.text_pt - 0.5)
     heads = {
         "booth": labels.col_booth,
@@ -113,8 +136,23 @@ def _table(
         )
     desk_colour = BOOTH_STYLES["service_desk"].color
     box = min(row_h * 0.62, 3.0)
+    keys = [key for key, _ in g.columns]
+    place_left = lefts[keys.index("business")]
+    place_w = lefts[keys.index("check_in")] - place_left - 2.2
+    place_pt = fs - 1.6
     for r, (row, segment) in enumerate(chunk):
         y = top - row_h * (r + 1.5)
+        if g.places:  # the name a little up, the place in small type below it
+            if row.place:
+                pen.text(
+                    x + place_left + 1.2,
+                    y - row_h * 0.24,
+                    fit(row.place, place_w, place_pt, False),
+                    place_pt,
+                    hex_colour="#37474f",
+                    valign="center",
+                )
+            y += row_h * 0.17
         desk = row.kind == "service_desk"
         name = row.business_name
         if row.owner_name and not desk:

@@ -50,6 +50,8 @@ class VendorRow:
     category: str = ""
     phone: str = ""
     checked_in: bool = False
+    #: where the booth is, in words, in the reader's language (printed under the name)
+    place: str = ""
 
 
 @dataclass(frozen=True)

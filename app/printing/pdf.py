@@ -22,7 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 import shapely
 
-from app.printing.checkin_list import draw_list_page, list_pages
+from app.printing.checkin_list import draw_list_page, has_places, list_pages
 from app.printing.map_layers import (
     FRAME_BLUE,
     NEIGHBOUR_EDGE,
@@ -77,7 +77,7 @@ def render_layout_pdf(
     if include_list:
         for items in pages:
             doc.start(labels.list_title)
-            draw_list_page(doc.pen, plan.paper, labels, items)
+            draw_list_page(doc.pen, plan.paper, labels, items, places=has_places(data.vendors))
     return doc.pen.close()
 
 
@@ -95,7 +95,7 @@ def render_vendor_list_pdf(
     doc.total = len(pages)
     for items in pages:
         doc.start(labels.list_title)
-        draw_list_page(doc.pen, plan.paper, labels, items)
+        draw_list_page(doc.pen, plan.paper, labels, items, places=has_places(data.vendors))
     return doc.pen.close()
 
 

@@ -41,6 +41,7 @@ from app.services import checkin as svc
 from app.services.audit import acting_as
 from app.services.errors import ServiceError
 from app.services.events import get_event
+from app.services.places import event_places
 
 bp = Blueprint("checkin", __name__)
 
@@ -71,6 +72,12 @@ def _row_json(row: svc.CheckinRow) -> dict[str, Any]:
     }
 
 
+def _places(event: Event, rows: list[svc.CheckinRow]) -> dict[int, str]:
+    """Each row's booth's place in words, in the reader's language, by booth id."""
+    found = event_places(get_session(), event, [r.booth_id for r in rows])
+    return {booth_id: localize(msg) for booth_id, msg in found.items()}
+
+
 def _no_store(resp: Response | WerkzeugResponse) -> Any:
     resp.headers["Cache-Control"] = "private, no-store"  # vendors' names
     return resp
@@ -98,6 +105,7 @@ def page(slug: str) -> Any:
         "crew/checkin.html",
         event=event,
         rows=rows,
+        places=_places(event, rows),
         query=query,
         counts=counts,
         status_labels=STATUS_LABELS,

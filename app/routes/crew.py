@@ -28,6 +28,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from app.auth import permission_required
 from app.cache import get_cache
 from app.db import get_session
+from app.i18n import current_language
 from app.models import Booth, Event
 from app.services.errors import ServiceError
 from app.services.events import get_event
@@ -122,6 +123,7 @@ def layout_pdf(slug: str) -> Response:
             paper=size,
             names=names,
             everyone=everyone,
+            lang=current_language(),
         ),
     )
     suffix = "-nama" if names else ""
@@ -150,6 +152,7 @@ def vendors_pdf(slug: str) -> Response:
             printed=printed_now(),
             paper=size,
             everyone=everyone,
+            lang=current_language(),
         ),
     )
     return _pdf(body, f"{event.slug}-pedagang-{size}.pdf", hit)

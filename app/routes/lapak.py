@@ -238,6 +238,7 @@ def _render(
         long_date=lambda d: format_date(d, "full"),
         hours=_hours,
         zone=clock.now().tzname() or "",
+        localize=localize,
     )
     resp = make_response(html, status)
     if retry_after:

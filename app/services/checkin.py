@@ -37,6 +37,7 @@ class CheckinRow:
     owner_name: str
     status: str
     confirmed: bool
+    booth_id: int = 0
 
     def matches(self, query: str) -> bool:
         """Search by booth code or business name (case-insensitive).
@@ -84,6 +85,7 @@ def checkin_rows(session: Session, event: Event, *, query: str = "") -> list[Che
             Vendor.owner_name,
             Assignment.status,
             Assignment.confirmed_at,
+            Booth.id,
         )
         .join(Booth, Booth.id == Assignment.booth_id)
         .join(Vendor, Vendor.id == Assignment.vendor_id)
@@ -91,8 +93,8 @@ def checkin_rows(session: Session, event: Event, *, query: str = "") -> list[Che
         .order_by(Booth.code)
     ).all()
     out = [
-        CheckinRow(aid, code, business, owner, status, confirmed is not None)
-        for aid, code, business, owner, status, confirmed in rows
+        CheckinRow(aid, code, business, owner, status, confirmed is not None, booth_id)
+        for aid, code, business, owner, status, confirmed, booth_id in rows
     ]
     return [r for r in out if r.matches(query)] if query else out
 

@@ -39,6 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session, aliased
 
+from app.messages import Msg, render
 from app.models import (
     HOLDING_STATUSES,
     AllocationRun,
@@ -52,6 +53,7 @@ from app.models import (
     Zone,
 )
 from app.services import vendor_access as access
+from app.services.places import inputs_json, place_from_inputs
 from app.services.vendor_access import VendorKey
 
 if TYPE_CHECKING:
@@ -71,7 +73,7 @@ LANDMARKS_LISTED = 3
 DECIMALS = 7
 #: Part of every cache key of the vendor view: change it with the shape of the cached entry, so
 #: a deploy never reads entries written by the previous code from a shared Redis.
-VIEW_FORMAT = "v2"
+VIEW_FORMAT = "v3"
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,14 @@ class Booking:
     #: the small map's GeoJSON FeatureCollection as PostGIS wrote it (passed through as text)
     map_json: str = EMPTY_MAP
     view_bounds: list[list[float]] = field(default_factory=list)
+    #: where the booth is, in words (:mod:`app.services.places`), in Indonesian and English
+    place_id: str = ""
+    place_en: str = ""
+
+    @property
+    def place(self) -> Msg | None:
+        """Where the booth is, in words (None when it could not be said)."""
+        return Msg.text(self.place_id, self.place_en) if self.place_id else None
 
     @property
     def map(self) -> dict[str, Any]:
@@ -143,6 +153,21 @@ class Booking:
             f"#map=19/{self.lat:.6f}/{self.lon:.6f}"
         )
 
+    def osm_directions_url(self) -> str:
+        """Directions to the booth on openstreetmap.org (the start is the reader's choice)."""
+        return (
+            "https://www.openstreetmap.org/directions?engine=fossgis_osrm_foot"
+            f"&route=%3B{self.lat:.6f}%2C{self.lon:.6f}"
+        )
+
+    def google_maps_url(self) -> str:
+        """Directions in Google Maps (its app on Android and iOS, the web elsewhere), by the
+        documented Maps URLs scheme."""
+        return (
+            "https://www.google.com/maps/dir/?api=1"
+            f"&destination={self.lat:.6f}%2C{self.lon:.6f}&travelmode=walking"
+        )
+
     def _fields(self) -> dict[str, Any]:
         return {
             "assignment_id": self.assignment_id,
@@ -162,7 +187,13 @@ class Booking:
             "confirmed": self.confirmed_at is not None,
             "can_confirm": self.can_confirm,
             "can_cancel": self.can_cancel,
-            "navigate": {"geo": self.geo_uri(), "osm": self.osm_url()},
+            "navigate": {
+                "geo": self.geo_uri(),
+                "osm": self.osm_url(),
+                "osm_directions": self.osm_directions_url(),
+                "google_maps": self.google_maps_url(),
+            },
+            "place": {"id": self.place_id, "en": self.place_en} if self.place_id else None,
             "landmarks": [lm.to_dict() for lm in self.landmarks],
             "view_bounds": self.view_bounds,
         }
@@ -400,6 +431,7 @@ def _from_rows(rows: Sequence[Any]) -> tuple[list[Booking], list[Waitlisted]]:
                     landmarks=[Landmark(k, n, float(d)) for k, n, d in json.loads(row.landmarks)],
                     map_json=row.map_json,
                     view_bounds=[[row.view_s, row.view_w], [row.view_n, row.view_e]],
+                    **_place_texts(row.place_inputs),
                 )
             )
         elif row.waitlist_position is not None:
@@ -409,6 +441,14 @@ def _from_rows(rows: Sequence[Any]) -> tuple[list[Booking], list[Waitlisted]]:
                 )
             )
     return bookings, waitlisted
+
+
+def _place_texts(inputs: str | None) -> dict[str, str]:
+    """The booking's place in words in both languages, from the statement's inputs."""
+    place = place_from_inputs(inputs)
+    if place is None:
+        return {}
+    return {"place_id": render(place, "id"), "place_en": render(place, "en")}
 
 
 # -- the cache ---------------------------------------------------------------------------------
@@ -742,6 +782,14 @@ def _bookings_lateral() -> Any:
             func.ST_XMax(geo.c.view).label("view_e"),
             case((has_booth, map_json)).label("map_json"),
             case((has_booth, landmarks)).label("landmarks"),
+            case(
+                (
+                    has_booth,
+                    inputs_json(
+                        own.geom, geo.c.own_m, Event.id, Event.city_id, epsg, Event, City, geo
+                    ),
+                )
+            ).label("place_inputs"),
             case((assignment.c.id.is_(None), waitlist_place)).label("waitlist_position"),
         )
         .select_from(Event)

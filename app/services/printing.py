@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.cache import Cache, cache_key
+from app.messages import render
 from app.models import HOLDING_STATUSES, Assignment, Booth, DataVersion, Event, Vendor
 from app.printing.booth_labels import BoothLabel, LabelTexts, render_booth_labels_pdf
 from app.printing.model import PAPERS, LayoutData, PrintBooth, PrintFeature, PrintLabels, VendorRow
@@ -29,6 +30,7 @@ from app.printing.typeset import natural_key
 from app.services.conflicts import booth_states, checker_for
 from app.services.context import load_event
 from app.services.errors import ServiceError
+from app.services.places import event_places
 from app.styles import booth_state
 
 __all__ = [
@@ -53,12 +55,19 @@ def paper_size(value: str | None) -> str:
 
 
 def layout_data(
-    session: Session, event: Event, *, when: str, printed: str, everyone: bool = False
+    session: Session,
+    event: Event,
+    *,
+    when: str,
+    printed: str,
+    everyone: bool = False,
+    lang: str = "id",
 ) -> LayoutData:
     """The event's corridor, booths (with conflict state), facilities, zones and vendors.
 
     The event is loaded once; the conflict check runs over that same context. The vendor rows
-    are the placed vendors, or with ``everyone`` every booth.
+    are the placed vendors, or with ``everyone`` every booth, each with its booth's place in
+    words (:mod:`app.services.places`) in ``lang``.
     """
     ctx = load_event(session, event)
     if not ctx.booths:
@@ -83,6 +92,12 @@ def layout_data(
         .where(Assignment.event_id == event.id, Assignment.status.in_(HOLDING_STATUSES))
     ).all()
     by_booth = {booth_id: (status, vendor) for booth_id, status, vendor in held}
+    listed = [
+        ctx.booth_rows[b.code].id
+        for b in ctx.booths
+        if everyone or ctx.booth_rows[b.code].id in by_booth
+    ]
+    places = {k: render(m, lang) for k, m in event_places(session, event, listed).items()}
     rows = []
     for b in ctx.booths:
         row = ctx.booth_rows[b.code]
@@ -97,11 +112,12 @@ def layout_data(
                     vendor.category,
                     vendor.phone or "",
                     status == "checked_in",
+                    places.get(row.id, ""),
                 )
             )
         elif everyone:
             desk = (row.label or "") if b.kind != "vendor" else ""
-            rows.append(VendorRow(b.code, b.kind, desk))
+            rows.append(VendorRow(b.code, b.kind, desk, place=places.get(row.id, "")))
     corridor_names = ", ".join(z.name for z in ctx.area_zones)
     return LayoutData(
         title=event.name,
@@ -128,12 +144,13 @@ def layout_pdf(
     include_list: bool = True,
     names: bool = False,
     everyone: bool = False,
+    lang: str = "id",
 ) -> bytes:
     """Overview, map sheets and (``include_list``) the vendor check-in list.
 
     ``names`` prints each booth's stall name (or category) under its code, at 1:500.
     """
-    data = layout_data(session, event, when=when, printed=printed, everyone=everyone)
+    data = layout_data(session, event, when=when, printed=printed, everyone=everyone, lang=lang)
     return render_layout_pdf(
         data, labels, paper=paper_size(paper), include_list=include_list, names=names
     )
@@ -148,9 +165,10 @@ def vendor_list_pdf(
     printed: str,
     paper: str = "A3",
     everyone: bool = False,
+    lang: str = "id",
 ) -> bytes:
     """The vendor check-in list only, with the segments of the map printed on ``paper``."""
-    data = layout_data(session, event, when=when, printed=printed, everyone=everyone)
+    data = layout_data(session, event, when=when, printed=printed, everyone=everyone, lang=lang)
     size = paper_size(paper)
     return render_vendor_list_pdf(data, labels, paper=size, plan=plan_layout(data, size))
 
