@@ -6,7 +6,8 @@ enforcement officer) is one :class:`Role` entry here, plus one migration that wi
 ``app_user.role`` CHECK constraint. Pure data: no Flask, no database.
 
 The first three roles grant exactly what the old ranks did (crew < planner < admin): a planner has
-every crew permission, an admin every planner permission. ``petugas`` stands beside them.
+every crew permission, an admin every planner permission. ``petugas`` (an enforcement officer)
+and ``petugas_layanan`` (a MikroDOTS desk officer) stand beside them.
 """
 
 from __future__ import annotations
@@ -43,6 +44,11 @@ PERMISSIONS: Final[Mapping[str, str]] = MappingProxyType(
         "reports.write": "file street reports and move them through their status flow",
         "applications.review": "review applications from /daftar: see them with their photo and "
         "duplicates, approve (creates the vendor) or reject with a reason",
+        "desk.read": "see the MikroDOTS desks' queues, visit logs and desk reports",
+        "desk.write": "queue vendors at a desk, call the next, log visits, link walk-in visitors",
+        "vendors.lookup": "find a registered vendor by name or phone at a desk (no access code, "
+        "no documents)",
+        "dashboard.read": "open the Dinas dashboard: charts and their data for a date range",
     }
 )
 
@@ -72,10 +78,17 @@ _PLANNER: Final = _CREW | {
     "reports.read",
     "reports.write",
     "applications.review",
+    "desk.read",
+    "desk.write",
+    "vendors.lookup",
+    "dashboard.read",
 }
 #: An enforcement officer (Satpol PP): street reports, and the staff map's zones and facilities to
 #: read; no layer, event, vendor or account edits.
 _PETUGAS: Final = frozenset({"map.read", "reports.read", "reports.write"})
+#: A MikroDOTS desk officer: the desks' queues and visit logs, and finding a registered vendor to
+#: log; no map, event, vendor edit, street report or account.
+_PETUGAS_LAYANAN: Final = frozenset({"desk.read", "desk.write", "vendors.lookup"})
 _ADMIN: Final = _PLANNER | {"users.manage"}
 
 
@@ -93,6 +106,9 @@ ROLE_REGISTRY: Final = _registry(
     Role("planner", "Perencana", "Planner", _PLANNER),
     Role("crew", "Petugas lapangan", "Field crew", _CREW),
     Role("petugas", "Petugas Satpol PP", "Enforcement officer", _PETUGAS),
+    Role(
+        "petugas_layanan", "Petugas layanan MikroDOTS", "MikroDOTS desk officer", _PETUGAS_LAYANAN
+    ),
 )
 
 

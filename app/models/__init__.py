@@ -13,6 +13,7 @@ from app.models.basemap import (
     Landmark,
 )
 from app.models.data_version import DataVersion
+from app.models.desk import VISIT_STATUSES, DeskVisit
 from app.models.event import EVENT_STATUSES, Booth, Event, event_corridor
 from app.models.geo import City, ClearanceRule, Facility, FacilityKindRow, Zone
 from app.models.season import (
@@ -57,6 +58,7 @@ __all__ = [
     "ROAD_CLASSES",
     "ROLES",
     "WATER_CLASSES",
+    "VISIT_STATUSES",
     "AllocationRun",
     "Assignment",
     "AuditEntry",
@@ -69,6 +71,7 @@ __all__ = [
     "City",
     "ClearanceRule",
     "DataVersion",
+    "DeskVisit",
     "Event",
     "Facility",
     "FacilityKindRow",

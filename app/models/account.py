@@ -28,7 +28,7 @@ class User(UserMixin, Timestamped, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(200), unique=True, nullable=False)
     password_hash: Mapped[str] = mapped_column(String(300), nullable=False)
-    role: Mapped[str] = mapped_column(String(10), nullable=False)
+    role: Mapped[str] = mapped_column(String(20), nullable=False)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     #: Part of every session and "remember me" cookie (see :meth:`get_id`): raising it on logout,
     #: a password change, deactivation or a role change ends every session of this user at once.

@@ -16,6 +16,8 @@ def register_blueprints(app: Flask) -> None:
     from app.routes.auth import bp as auth_bp
     from app.routes.checkin import bp as checkin_bp
     from app.routes.crew import bp as crew_bp
+    from app.routes.dashboard import bp as dashboard_bp
+    from app.routes.desk import bp as desk_bp
     from app.routes.events import bp as events_bp
     from app.routes.events_page import bp as event_page_bp
     from app.routes.lapak import bp as lapak_bp
@@ -45,6 +47,8 @@ def register_blueprints(app: Flask) -> None:
         checkin_bp,
         street_bp,
         applications_bp,
+        desk_bp,
+        dashboard_bp,
     ):
         app.register_blueprint(bp)
     register_error_handlers(app)

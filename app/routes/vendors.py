@@ -40,12 +40,14 @@ from app import clock
 from app.auth import permission_required
 from app.db import get_session
 from app.gis.rules import VENDOR_CATEGORIES
-from app.i18n import localize
+from app.desk_services import DESK_OUTCOMES, DESK_SERVICES, MILESTONES
+from app.i18n import current_language, localize
 from app.models import City, Vendor
 from app.services import vendor_access
 from app.services import vendors as svc
 from app.services.audit import acting_as
 from app.services.cities import get_city
+from app.services.desk import vendor_progress
 from app.services.errors import ServiceError
 from app.views.labels import CATEGORY_LABELS
 
@@ -172,10 +174,15 @@ def detail(vendor_id: int) -> str:
     """One vendor with their documents and access code."""
     vendor = svc.get_vendor(get_session(), vendor_id, city=_city())
     today = clock.today()
+    lang = current_language()
     return render_template(
         "vendors/detail.html",
         vendor=vendor,
         today=today,
+        progress=vendor_progress(get_session(), vendor, timezone=clock.city_timezone_name()),
+        desk_services={c: s.label(lang) for c, s in DESK_SERVICES.items()},
+        desk_outcomes={c: o.label(lang) for c, o in DESK_OUTCOMES.items()},
+        milestones={c: m.label(lang) for c, m in MILESTONES.items()},
         status=svc.halal_status(vendor.halal_cert_expiry, today=today),
         warning_days=svc.EXPIRY_WARNING_DAYS,
         **_render_labels(),

@@ -25,6 +25,7 @@ from app.models import (
     AttendanceAnswer,
     AuditEntry,
     Booth,
+    DeskVisit,
     Facility,
     StandingAttendance,
     StreetReport,
@@ -45,6 +46,7 @@ AUDITED: dict[type, str] = {
     AttendanceAnswer: "attendance_answer",
     StandingAttendance: "standing_attendance",
     VendorAbsence: "vendor_absence",
+    DeskVisit: "desk_visit",
 }
 
 _actor: contextvars.ContextVar[tuple[int | None, str | None]] = contextvars.ContextVar(

@@ -90,6 +90,9 @@ RANK = {"crew": 0, "planner": 1, "admin": 2}
 #: Endpoints added since, with exactly the roles that may use each.
 STREET_READ = {"admin", "planner", "petugas"}
 PLANNERS = {"admin", "planner"}
+#: The MikroDOTS desks: desk officers, planners and admins; the dashboard: planners and admins.
+DESK = {"admin", "planner", "petugas_layanan"}
+DINAS = {"admin", "planner"}
 NEW_ENDPOINTS = {
     "street.lapor_page": STREET_READ,
     "street.lapor_submit": STREET_READ,
@@ -104,6 +107,30 @@ NEW_ENDPOINTS = {
     "applications.photo": PLANNERS,
     "applications.approve": PLANNERS,
     "applications.reject": PLANNERS,
+    **dict.fromkeys(
+        [
+            "desk.events",
+            "desk.event_desks",
+            "desk.queue",
+            "desk.report",
+            "desk.report_pdf",
+            "desk.visitors",
+        ],
+        DESK,
+    ),
+    **dict.fromkeys(
+        [
+            "desk.enqueue",
+            "desk.next",
+            "desk.log",
+            "desk.cancel",
+            "desk.link",
+        ],
+        DESK,
+    ),
+    "desk.lookup": DESK,
+    "dashboard.page": DINAS,
+    "dashboard.chart_csv": DINAS,
 }
 
 #: What each role may do, spelled out.
@@ -123,10 +150,16 @@ EXPECTED_PERMISSIONS = {
         "reports.read",
         "reports.write",
         "applications.review",
+        "desk.read",
+        "desk.write",
+        "vendors.lookup",
+        "dashboard.read",
     },
     "admin": set(PERMISSIONS),
     # the enforcement officer: street reports, and the staff map's zones and facilities to read
     "petugas": {"map.read", "reports.read", "reports.write"},
+    # the MikroDOTS desk officer: desk queues and logs, finding a vendor to log; nothing else
+    "petugas_layanan": {"desk.read", "desk.write", "vendors.lookup"},
 }
 
 
@@ -196,7 +229,14 @@ def _url(rule: Any) -> str:
     return re.sub(r"<([^>]+)>", value, rule.rule)
 
 
-@pytest.mark.parametrize("role", ["crew", "planner", "admin", "petugas"])
+def test_petugas_layanan_reaches_only_the_desks() -> None:
+    desk = ROLE_REGISTRY["petugas_layanan"].permissions
+    assert desk == {"desk.read", "desk.write", "vendors.lookup"}
+    # no map, layer, event, vendor record, street report, dashboard or account permission
+    assert not desk & (set(PERMISSIONS) - {"desk.read", "desk.write", "vendors.lookup"})
+
+
+@pytest.mark.parametrize("role", ["crew", "planner", "admin", "petugas", "petugas_layanan"])
 def test_walk_guarded_routes_as_each_role(
     app: Flask, client: FlaskClient, auth: Any, role: str
 ) -> None:

@@ -2,8 +2,8 @@
 
 The walk reads ``app.url_map``, so a route added tomorrow is walked tomorrow. For each route and
 method, as an anonymous visitor, a vendor (the "Cek Lapak Saya" session), crew, an enforcement
-officer (petugas), a planner and an admin (the routes only they reach are walked past the role
-check too):
+officer (petugas), a MikroDOTS desk officer (petugas_layanan), a planner and an admin (the routes
+only they reach are walked past the role check too):
 
 1. one request with sane values, which records the query, form and JSON keys the view reads;
 2. each path parameter in turn replaced by each hostile value;
@@ -375,7 +375,9 @@ def walk_app(app: Flask, walk_vendor: Vendor) -> Flask:
     return app
 
 
-@pytest.mark.parametrize("role", ["anonymous", "vendor", "crew", "petugas", "planner", "admin"])
+@pytest.mark.parametrize(
+    "role", ["anonymous", "vendor", "crew", "petugas", "petugas_layanan", "planner", "admin"]
+)
 def test_no_route_answers_5xx(
     role: str,
     walk_app: Flask,
