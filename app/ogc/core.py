@@ -138,6 +138,17 @@ class OgcApi:
             raise OgcError(
                 401, "Unauthorized", "Log in as a planner or send 'Authorization: Bearer <token>'."
             )
+        if (
+            coll is None
+            and not req.private
+            and collection_id == "street-reports"
+            and self.provider.collection(collection_id, private=True) is not None
+        ):
+            if req.authenticated:
+                raise OgcError(403, "Forbidden", "Street reports are for planners only.")
+            raise OgcError(
+                401, "Unauthorized", "Log in as a planner or send 'Authorization: Bearer <token>'."
+            )
         if coll is None:
             raise OgcError(404, "NotFound", f"Collection '{collection_id}' not found.")
         return coll

@@ -45,7 +45,19 @@ from sqlalchemy.orm import Session
 
 from app.gis.rules import BOOTH_KINDS, FACILITY_KINDS, VENDOR_CATEGORIES, ZONE_KINDS
 from app.layers import LAYER_REGISTRY, Layer
-from app.models import Assignment, Booth, City, Event, Facility, Vendor, Zone
+from app.gis.street import ZONE_COLOURS
+from app.models import (
+    REPORT_KINDS,
+    REPORT_STATUSES,
+    Assignment,
+    Booth,
+    City,
+    Event,
+    Facility,
+    StreetReport,
+    Vendor,
+    Zone,
+)
 from app.models.vendor import HOLDING_STATUSES
 from app.ogc.collection import Collection
 from app.ogc.params import BBox
@@ -89,6 +101,29 @@ VENDOR_PROPS = {
     "business_name": _str(),
     "category": _str(enum=VENDOR_CATEGORIES),
     "phone": _str(),
+}
+
+#: The street reports' collection: Satpol PP reports for staff (a planner's session or an API
+#: token), never public; no reporter identity and no photo path.
+REPORTS_ID = "street-reports"
+REPORT_COLOURS = (*sorted(set(ZONE_COLOURS.values())), "none")
+REPORT_PROPS = {
+    "kind": _str(False, REPORT_KINDS),
+    "count": {"type": "integer"},
+    "status": _str(False, REPORT_STATUSES),
+    "zone_colour": _str(False, REPORT_COLOURS),
+    "facility_kinds": _str(),
+    "reported_at": {"type": "string", "format": "date-time"},
+    "relocation_zone_id": {"type": "integer", "nullable": True},
+    "relocation_booth_id": {"type": "integer", "nullable": True},
+    "note": _str(),
+    "has_photo": {"type": "boolean"},
+    "city": _str(False),
+}
+REPORT_FILTERS: dict[str, tuple[str, ...]] = {
+    "kind": REPORT_KINDS,
+    "status": REPORT_STATUSES,
+    "zone_colour": REPORT_COLOURS,
 }
 
 
@@ -139,6 +174,8 @@ def collection_kind(collection_id: str) -> str | None:
     """
     if collection_id in city_layers():
         return collection_id
+    if collection_id == REPORTS_ID:
+        return "reports"
     for kind in EVENT_KINDS:
         if collection_id.startswith(f"{kind}-") and len(collection_id) > len(kind) + 1:
             return kind
@@ -223,7 +260,23 @@ class Provider:
                 public.append(self._event_collection("booths", key, *row, extent=extent))
             if private:
                 staff.append(self._event_collection("vendors", key, *row, extent=extent))
+        if private:
+            staff.append(self._reports_collection(with_extent=with_extent))
         return out + public + staff
+
+    def _reports_collection(self, *, with_extent: bool) -> Collection:
+        return Collection(
+            REPORTS_ID,
+            "reports",
+            "Laporan PKL / Street reports",
+            "Stalls, carts and tents enforcement officers (Satpol PP) reported, with the zone "
+            "colour they were told, the facilities too close, and the status of each report. "
+            "Planners and API tokens only.",
+            private=True,
+            properties=REPORT_PROPS,
+            filters=REPORT_FILTERS,
+            extent=_extent_of(self.session, StreetReport.geom) if with_extent else None,
+        )
 
     def _layer_collection(self, name: str, *, with_extent: bool) -> Collection:
         layer = city_layers()[name]
@@ -286,6 +339,8 @@ class Provider:
         """The collection called ``collection_id``, if the caller may see it."""
         if collection_id in city_layers():
             found = self.collections(private=False, with_extent=False)
+        elif collection_id == REPORTS_ID:
+            return self._reports_collection(with_extent=False) if private else None
         elif collection_id.startswith(("booths-", "vendors-")):
             found = self.collections(private=private, with_extent=False)
         else:
@@ -300,6 +355,8 @@ class Provider:
         layer = city_layers().get(coll.kind)
         if layer is not None:
             return replace(coll, extent=self._layer_extent(layer.model))
+        if coll.kind == "reports":
+            return replace(coll, extent=_extent_of(self.session, StreetReport.geom))
         assert coll.event_id is not None
         return replace(coll, extent=self._booth_extents([coll.event_id]).get(coll.event_id, WORLD))
 
@@ -340,6 +397,8 @@ class Provider:
         kind = collection_kind(collection_id)
         if kind is None:
             return {}
+        if kind == "reports":
+            return REPORT_FILTERS
         return EVENT_FILTERS[kind] if kind in EVENT_FILTERS else dict(_described(kind).filters)
 
     def items_page(
@@ -360,7 +419,7 @@ class Provider:
         among the events the caller may see).
         """
         kind = collection_kind(collection_id)
-        if kind is None or (kind == "vendors" and not private):
+        if kind is None or (kind in ("vendors", "reports") and not private):
             return None
         equals = equals or {}
         boxes = bbox or []
@@ -373,7 +432,11 @@ class Provider:
             row = self.session.execute(
                 _page_statement(kind, len(boxes), names, private), params
             ).one()
-            coll = self._layer_collection(kind, with_extent=False)
+            coll = (
+                self._reports_collection(with_extent=False)
+                if kind == "reports"
+                else self._layer_collection(kind, with_extent=False)
+            )
             return coll, int(row.matched), int(row.returned), str(row.features)
         key = collection_id[len(kind) + 1 :]
         params |= {"key": key, "slugs": slug_candidates(key)}
@@ -406,9 +469,37 @@ class Provider:
 def _source(kind: str, event_id: Any) -> Source:
     """(id column, geometry column, base filters, property expressions, select_from) of a kind
     of collection; ``event_id``: the event's id, or an expression giving it (event kinds)."""
+    if kind == "reports":
+        return _report_source()
     if kind not in EVENT_KINDS:
         return _described(kind).source()
     return _booth_source(kind, event_id)
+
+
+def _report_source() -> Source:
+    props = {
+        "kind": StreetReport.kind,
+        "count": StreetReport.count,
+        "status": StreetReport.status,
+        "zone_colour": func.coalesce(StreetReport.zone_colour, _text("none")),
+        "facility_kinds": func.array_to_string(StreetReport.facility_kinds, _text(" ")),
+        "reported_at": func.to_char(
+            func.timezone(_text("UTC"), StreetReport.reported_at),
+            _text('YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+        ),
+        "relocation_zone_id": StreetReport.relocation_zone_id,
+        "relocation_booth_id": StreetReport.relocation_booth_id,
+        "note": StreetReport.note,
+        "has_photo": StreetReport.photo_path.isnot(None),
+        "city": City.slug,
+    }
+    return (
+        StreetReport.id,
+        StreetReport.geom,
+        [],
+        props,
+        select().select_from(StreetReport).join(City, City.id == StreetReport.city_id),
+    )
 
 
 def _zone_source() -> Source:

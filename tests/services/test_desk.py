@@ -67,7 +67,9 @@ def test_queue_numbers_next_and_log(db: Session, desk: Any, officer: Any, make_v
     assert entry.after == {"nib": "1234567890123", "desk_visit_id": called.id}
     # and the visit itself by the audit listener
     assert db.scalars(
-        select(AuditEntry).where(AuditEntry.entity == "desk_visit", AuditEntry.entity_id == called.id)
+        select(AuditEntry).where(
+            AuditEntry.entity == "desk_visit", AuditEntry.entity_id == called.id
+        )
     ).first()
 
 
@@ -196,7 +198,9 @@ def test_desk_report_counts_services_outcomes_and_follow_ups(
     assert late.follow_ups[0].overdue
 
 
-def test_cancel_and_queue_are_per_desk(db: Session, desk: Any, officer: Any, make_booth: Any) -> None:
+def test_cancel_and_queue_are_per_desk(
+    db: Session, desk: Any, officer: Any, make_booth: Any
+) -> None:
     other = make_booth(event=desk.event, kind="service_desk", service="ojk", code="MD-OJK")
     visit = svc.enqueue(db, desk, vendor=None, name="A", phone=None, now=NOW)
     assert svc.enqueue(db, other, vendor=None, name="B", phone=None, now=NOW).queue_no == 1
