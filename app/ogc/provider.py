@@ -44,8 +44,8 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
 from app.gis.rules import BOOTH_KINDS, FACILITY_KINDS, VENDOR_CATEGORIES, ZONE_KINDS
-from app.layers import LAYER_REGISTRY, Layer
 from app.gis.street import ZONE_COLOURS
+from app.layers import LAYER_REGISTRY, Layer
 from app.models import (
     REPORT_KINDS,
     REPORT_STATUSES,

@@ -39,8 +39,8 @@ from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAre
 from app import clock
 from app.auth import permission_required
 from app.db import get_session
-from app.gis.rules import VENDOR_CATEGORIES
 from app.desk_services import DESK_OUTCOMES, DESK_SERVICES, MILESTONES
+from app.gis.rules import VENDOR_CATEGORIES
 from app.i18n import current_language, localize
 from app.models import City, Vendor
 from app.services import vendor_access
