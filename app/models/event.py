@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Any
 
 from geoalchemy2 import Geometry, WKBElement
 from sqlalchemy import (
@@ -21,6 +22,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.gis.rules import BOOTH_KINDS
@@ -68,6 +70,10 @@ class Event(Timestamped, Base):
     #: planners still can). None: ``ATTENDANCE_DEADLINE_DAYS`` before the start (see
     #: :func:`app.services.attendance_plan.registration_deadline`).
     registration_deadline: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    #: The planner's layout settings for this event (booth size, gap, breaks, emergency lane;
+    #: the names of :class:`app.services.layout.LayoutParams`), the layout form's defaults.
+    layout_settings: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
 
     city: Mapped[City] = relationship()
     corridors: Mapped[list[Zone]] = relationship(secondary=event_corridor, order_by=Zone.id)

@@ -16,7 +16,7 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.gis.rules import ZONE_KINDS
@@ -34,6 +34,13 @@ class City(Timestamped, Base):
     slug: Mapped[str] = mapped_column(String(60), unique=True, nullable=False)
     metric_epsg: Mapped[int] = mapped_column(Integer, nullable=False)
     extent: Mapped[WKBElement | None] = mapped_column(Geometry("POLYGON", srid=4326))
+    #: Raised by every change to the city's rules (clearances, category caps); each change is
+    #: audited with the version it made (:mod:`app.services.city_rules`).
+    rules_version: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=1, server_default="1"
+    )
+    #: Per goods category, the most booths one event gives it (the allocation's default caps).
+    category_caps: Mapped[dict[str, int] | None] = mapped_column(JSONB)
 
     zones: Mapped[list[Zone]] = relationship(back_populates="city", cascade="all, delete-orphan")
     facilities: Mapped[list[Facility]] = relationship(
@@ -134,5 +141,7 @@ class ClearanceRule(Timestamped, Base):
     )
     metres: Mapped[float] = mapped_column(Float, nullable=False)
     source: Mapped[str | None] = mapped_column(String(300))
+    #: Blocking (True) or a warning (False) in this city; None: as the kind's registry entry says.
+    blocking: Mapped[bool | None] = mapped_column(Boolean)
 
     city: Mapped[City] = relationship(back_populates="clearance_rules")

@@ -19,6 +19,7 @@ def register_blueprints(app: Flask) -> None:
     from app.routes.dashboard import bp as dashboard_bp
     from app.routes.desk import bp as desk_bp
     from app.routes.events import bp as events_bp
+    from app.routes.event_admin import bp as event_admin_bp
     from app.routes.events_page import bp as event_page_bp
     from app.routes.lapak import bp as lapak_bp
     from app.routes.layers import bp as layers_bp
@@ -40,6 +41,7 @@ def register_blueprints(app: Flask) -> None:
         workspace_bp,
         layers_bp,
         crew_bp,
+        event_admin_bp,
         event_page_bp,
         ogc_bp,
         tiles_bp,

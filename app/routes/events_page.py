@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal, get_locale
@@ -15,6 +15,7 @@ from app.db import get_session
 from app.i18n import localize
 from app.routes.events import parse_layout_params
 from app.services import assignments as assignment_service
+from app.services import history as history_svc
 from app.services.allocation import allocation_settings, latest_run, run_allocation
 from app.services.audit import acting_as
 from app.services.conflicts import event_conflicts, summary
@@ -24,9 +25,11 @@ from app.services.events import (
     copy_event,
     event_assignments,
     get_event,
+    placed_count,
     set_status,
 )
 from app.services.layout import generate_event_layout
+from app.services.previews import allocation_moves, layout_preview
 from app.services.vendors import vendors_by_id
 from app.views.labels import CATEGORY_LABELS, as_text
 
@@ -83,6 +86,10 @@ def show(slug: str) -> str:
         english=english,
         waitlist=waitlist,
         has_booths=booth_count(session, event) > 0,
+        placed=placed_count(session, event),
+        blocking=sum(1 for c in conflicts if c.severity == "blocking"),
+        steps=history_svc.history(session, event.city, event, limit=15),
+        next_week=event.date + timedelta(days=7),
         categories=as_text(CATEGORY_LABELS),
         lang=str(get_locale()),
         today=date.today(),
@@ -91,12 +98,22 @@ def show(slug: str) -> str:
 
 @bp.post("/<slug>/status")
 @permission_required("events.edit")
-def status(slug: str) -> Response:
-    """Publish (vendors can see their booth), back to draft, or close (the record is frozen)."""
+def status(slug: str) -> Response | str:
+    """Publish (vendors can see their booth), back to draft, or close (the record is frozen).
+
+    Closing asks first ("tidak dapat dibatalkan"); publishing is refused with no vendor placed
+    or with blocking conflicts unless a written reason is given (audited).
+    """
     session = get_session()
     event = get_event(session, slug)
+    target = request.form.get("status", "")
+    if target == "closed" and request.form.get("confirm") != "1" and event.status == "published":
+        return render_template("planner/event_confirm.html", event=event, action="close")
     try:
-        set_status(session, event, request.form.get("status", ""))
+        with acting_as(current_user.id, current_user.email):
+            set_status(
+                session, event, target, override_reason=request.form.get("override_reason", "")
+            )
         flash(_("Status acara diperbarui."), "info")
     except ServiceError as exc:
         _flash_error(exc)
@@ -128,15 +145,29 @@ def copy(slug: str) -> Response:
 
 @bp.post("/<slug>/layout")
 @permission_required("events.edit")
-def layout(slug: str) -> Response:
-    """Generate the layout from the form's parameters (locked booths are kept)."""
+def layout(slug: str) -> Response | str:
+    """Generate the layout from the form's parameters (locked booths are kept).
+
+    When the event has booths, the page first shows what the new layout costs (vendors losing
+    their booth, locked booths kept) and runs only once that is confirmed.
+    """
     session = get_session()
     event = get_event(session, slug)
     try:
         params = parse_layout_params(request.form.to_dict())
+        if request.form.get("confirm") != "1" and booth_count(session, event) > 0:
+            preview = layout_preview(session, event, params)
+            return render_template(
+                "planner/event_confirm.html",
+                event=get_event(session, slug),
+                action="layout",
+                preview=preview,
+                fields=_form_fields(),
+            )
         with acting_as(current_user.id, current_user.email):
             outcome = generate_event_layout(session, event, params)
     except ServiceError as exc:
+        session.rollback()
         _flash_error(exc)
         return _back(slug)
     r = outcome.report
@@ -155,9 +186,19 @@ def layout(slug: str) -> Response:
     return _back(slug)
 
 
+def _form_fields() -> list[tuple[str, str]]:
+    """The posted form's fields (CSRF token and confirmation apart), to post again."""
+    return [
+        (k, v)
+        for k, values in request.form.lists()
+        if k not in ("csrf_token", "confirm")
+        for v in values
+    ]
+
+
 @bp.post("/<slug>/allocate")
 @permission_required("events.edit")
-def allocate(slug: str) -> Response:
+def allocate(slug: str) -> Response | str:
     """Run the allocation with the published seed; pins are kept."""
     session = get_session()
     event = get_event(session, slug)
@@ -167,6 +208,15 @@ def allocate(slug: str) -> Response:
             neighbour_weight=request.form.get("neighbour_weight", ""),
             caps=request.form.get("caps", "").replace("\n", ",").split(","),
         )
+        if event.status == "published" and request.form.get("confirm") != "1":
+            moves = allocation_moves(session, event, settings)
+            return render_template(
+                "planner/event_confirm.html",
+                event=get_event(session, slug),
+                action="allocate",
+                moves=moves,
+                fields=_form_fields(),
+            )
         with acting_as(current_user.id, current_user.email):
             outcome = run_allocation(session, event, settings, user_id=current_user.id)
     except ServiceError as exc:

@@ -1,4 +1,4 @@
-"""The planner's map workspace: layers by bounding box, single-feature edits, undo."""
+"""The planner's map workspace: layers by bounding box, single-feature edits, undo and redo."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ from app.services.cities import facility_count, get_city
 from app.services.conflicts import booth_conflicts, booth_states, event_conflicts
 from app.services.errors import ServiceError
 from app.services.events import booth_count, corridor_bounds, events_of_city, get_event
+from app.services import history as history_svc
 from app.services.features import (
     InvalidFeature,
     StaleVersion,
@@ -37,7 +38,6 @@ from app.services.features import (
     create_feature,
     delete_feature,
     feature_json,
-    undo_last,
     update_feature,
 )
 from app.services.params import INT4_MAX, bounded_int
@@ -214,18 +214,68 @@ def delete(city_slug: str, layer: str, ident: int) -> tuple[Response, int]:
     return jsonify(body), 200
 
 
+def step_json(step: Any, lang: str) -> dict[str, Any]:
+    """One step of an undo stack as the page lists it."""
+    return {
+        "id": step.id,
+        "label": step.label_en if lang == "en" else step.label_id,
+        "applied": step.applied,
+        "at": step.at.isoformat() if step.at else None,
+    }
+
+
+def _stack(session: Any, city: City) -> list[dict[str, Any]]:
+    lang = _lang()
+    return [step_json(s, lang) for s in history_svc.history(session, city)]
+
+
 @bp.post("/api/workspace/<city_slug>/undo")
 @permission_required("layers.edit")
 def undo(city_slug: str) -> tuple[Response, int]:
-    """Undo the planner's last map edit."""
+    """Undo the newest step of the city workspace's stack (not the undo of an undo)."""
     session = get_session()
     city = get_city(session, city_slug)
     try:
         with acting_as(current_user.id, current_user.email):
-            result = undo_last(session, user_id=current_user.id, city=city)
+            step = history_svc.undo(session, city)
     except ServiceError as exc:
         return _error(exc)
-    return jsonify(result), 200
+    changes = step.changes
+    kind = _kind(changes[0]) if changes else "update"
+    return jsonify(
+        undone=kind, step=step_json(step, _lang()), history=_stack(session, city)
+    ), 200
+
+
+@bp.post("/api/workspace/<city_slug>/redo")
+@permission_required("layers.edit")
+def redo(city_slug: str) -> tuple[Response, int]:
+    """Redo the step undone last."""
+    session = get_session()
+    city = get_city(session, city_slug)
+    try:
+        with acting_as(current_user.id, current_user.email):
+            step = history_svc.redo(session, city)
+    except ServiceError as exc:
+        return _error(exc)
+    return jsonify(redone=step_json(step, _lang()), history=_stack(session, city)), 200
+
+
+@bp.get("/api/workspace/<city_slug>/history")
+@permission_required("layers.edit")
+def history(city_slug: str) -> tuple[Response, int]:
+    """The workspace's steps, newest first (applied ones can be undone, the others redone)."""
+    session = get_session()
+    return jsonify(history=_stack(session, get_city(session, city_slug))), 200
+
+
+def _kind(change: dict[str, Any]) -> str:
+    """What the step did to its first row: create, update or delete."""
+    if change.get("before") is None:
+        return "create"
+    if change.get("after") is None:
+        return "delete"
+    return "update"
 
 
 @bp.get("/planner/map")
@@ -294,6 +344,8 @@ def workspace_page() -> str:
         "csrf": generate_csrf(),
         "api": url_for("workspace.layer", city_slug=city.slug, layer="LAYER").replace("/LAYER", ""),
         "undo": url_for("workspace.undo", city_slug=city.slug),
+        "redo": url_for("workspace.redo", city_slug=city.slug),
+        "history": url_for("workspace.history", city_slug=city.slug),
         "importUrl": url_for("layers.import_", city_slug=city.slug, layer="LAYER"),
         "styles": {
             "zones": {k: s.leaflet() for k, s in maps.ZONE_STYLES.items()},
@@ -392,7 +444,9 @@ def _ui_labels() -> dict[str, str]:
         "saving": _("Menyimpan…"),
         "saved": _("Tersimpan."),
         "deleted": _("Dihapus."),
-        "undone": _("Perubahan terakhir dibatalkan."),
+        "undone": _("Dibatalkan:"),
+        "redone": _("Diulangi:"),
+        "nothing": _("Belum ada langkah."),
         "checking": _("Memeriksa berkas…"),
         "features_checked": _("fitur diperiksa"),
         "imported": _("fitur diimpor."),

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.messages import Msg
 from app.models import Assignment, Booth, Event
+from app.services.audit import row_values
 from app.services.errors import Conflict, NotFound, ServiceError
+from app.services.history import MOVE, PIN, UNPIN, record_step
 
 
 def _assignment(session: Session, event: Event, ident: int) -> Assignment:
@@ -44,6 +49,7 @@ def move(
                 "Kategori pedagang tidak diizinkan di koridor ini.",
                 "The vendor's category is not allowed in this corridor.",
             )
+    before, old_code = row_values(a), a.booth.code
     a.booth = booth
     a.pinned = pin
     a.explanation = f"Dipindahkan perencana ke lapak {booth.code}."
@@ -54,6 +60,7 @@ def move(
         raise Conflict(
             f"Lapak {booth.code} sudah terisi.", f"Booth {booth.code} is taken."
         ) from exc
+    _step(session, event, a, before, MOVE(old=old_code, new=booth.code))
     session.commit()
     return a
 
@@ -61,6 +68,17 @@ def move(
 def set_pin(session: Session, event: Event, ident: int, pinned: bool) -> Assignment:
     """Pin (kept by every re-run) or unpin an assignment."""
     a = _assignment(session, event, ident)
+    if a.pinned == pinned:
+        return a
+    before = row_values(a)
     a.pinned = pinned
+    session.flush()
+    _step(session, event, a, before, (PIN if pinned else UNPIN)(code=a.booth.code))
     session.commit()
     return a
+
+
+def _step(session: Session, event: Event, a: Assignment, before: dict[str, Any], label: Msg) -> None:
+    """The change as a named step of the event's undo stack (same transaction)."""
+    change = {"entity": "assignment", "id": a.id, "before": before, "after": row_values(a)}
+    record_step(session, city_id=event.city_id, event_id=event.id, label=label, changes=[change])

@@ -135,6 +135,15 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def row_values(obj: Any) -> dict[str, Any]:
+    """Every column of a persistent ``obj`` as JSON, loading any expired one (timestamps apart)."""
+    out: dict[str, Any] = {}
+    for attr in inspect(obj).mapper.column_attrs:
+        if attr.key not in ("created_at", "updated_at"):
+            out[attr.key] = _jsonable(getattr(obj, attr.key))
+    return out
+
+
 def snapshot(obj: Any, *, committed: bool = False) -> dict[str, Any]:
     """Column values of ``obj`` as JSON; ``committed=True`` gives the values before this flush."""
     state = inspect(obj)

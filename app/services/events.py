@@ -3,16 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, time
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from app.clock import tanggal
-from app.messages import define
-from app.models import Assignment, Booth, City, Event, Vendor, Zone, event_corridor
+from app.messages import Msg, define
+from app.models import (
+    HOLDING_STATUSES,
+    Assignment,
+    Booth,
+    City,
+    Event,
+    Vendor,
+    Zone,
+    event_corridor,
+)
+from app.services.audit import record
 from app.services.columns import refuse_unstorable
-from app.services.errors import NotFound, ServiceError
+from app.services.errors import Conflict, NotFound, ServiceError
+
+#: Zone kinds an event can be held on.
+CORRIDOR_ZONE_KINDS = ("cfd_corridor", "pkl_legal", "pkl_timed")
 
 #: What a zone that cannot carry an event is, as a sentence names it (with its article in English).
 _NOT_CORRIDOR_KINDS = {
@@ -59,31 +74,26 @@ def create_event(
     start: time = time(6, 0),
     end: time = time(9, 0),
     corridor_names: Sequence[str] = (),
+    corridor_ids: Sequence[int] = (),
     status: str = "draft",
+    layout_settings: dict[str, Any] | None = None,
+    existing_ok: bool = True,
 ) -> Event:
-    """Create an event on the named corridor zones (idempotent on ``slug``)."""
+    """Create an event on the named (or identified) corridor zones.
+
+    Idempotent on ``slug`` for the CLI and the demo; the app passes ``existing_ok=False`` and a
+    taken slug is a 409 naming it.
+    """
     existing = session.scalars(
         select(Event).where(Event.city_id == city.id, Event.slug == slug)
     ).one_or_none()
     if existing is not None:
+        if not existing_ok:
+            raise Conflict(_SLUG_TAKEN(slug=slug))
         return existing
     refuse_unstorable(Event, {"slug": slug, "name": name})
-    if end <= start:
-        raise ServiceError("Jam selesai harus setelah jam mulai.", "End time must be after start.")
-    corridors = []
-    for zone_name in corridor_names:
-        zone = session.scalars(
-            select(Zone).where(Zone.city_id == city.id, Zone.name == zone_name)
-        ).one_or_none()
-        if zone is None:
-            raise NotFound(
-                f"Zona '{zone_name}' tidak ditemukan di {city.name}.",
-                f"Zone '{zone_name}' not found in {city.name}.",
-            )
-        if zone.kind not in ("cfd_corridor", "pkl_legal", "pkl_timed"):
-            kind = _NOT_CORRIDOR_KINDS.get(zone.kind)
-            raise ServiceError(_NOT_A_CORRIDOR(zone=zone_name, kind=kind() if kind else zone.kind))
-        corridors.append(zone)
+    _check_hours(start, end)
+    corridors = _corridors(session, city, corridor_names, corridor_ids)
     event = Event(
         city=city,
         slug=slug,
@@ -93,23 +103,254 @@ def create_event(
         end_time=end,
         status=status,
         corridors=corridors,
+        layout_settings=layout_settings,
     )
     session.add(event)
+    session.flush()
+    record(session, action="create", entity="event", entity_id=event.id, after=_event_record(event))
     session.commit()
     return event
+
+
+_SLUG_TAKEN = define(
+    "event.slug_taken",
+    id="slug: acara '{slug}' sudah ada; pilih slug lain.",
+    en="slug: event '{slug}' already exists; choose another slug.",
+)
+_NO_CORRIDOR = define(
+    "event.no_corridor",
+    id="koridor: pilih minimal satu zona koridor di peta.",
+    en="corridors: pick at least one corridor zone on the map.",
+)
+
+
+def _check_hours(start: time, end: time) -> None:
+    if end <= start:
+        raise ServiceError(
+            "jam_selesai: jam selesai harus setelah jam mulai.",
+            "end_time: the end time must be after the start time.",
+        )
+
+
+def _corridors(
+    session: Session, city: City, names: Sequence[str], ids: Sequence[int] = ()
+) -> list[Zone]:
+    """The corridor zones by name or id, each refused with its name when it cannot carry one."""
+    corridors: list[Zone] = []
+    for zone_name in names:
+        zone = session.scalars(
+            select(Zone).where(Zone.city_id == city.id, Zone.name == zone_name)
+        ).one_or_none()
+        if zone is None:
+            raise NotFound(
+                f"Zona '{zone_name}' tidak ditemukan di {city.name}.",
+                f"Zone '{zone_name}' not found in {city.name}.",
+            )
+        corridors.append(zone)
+    for ident in ids:
+        found = session.get(Zone, ident)
+        if found is None or found.city_id != city.id:
+            raise NotFound(
+                f"koridor: zona {ident} tidak ditemukan di {city.name}.",
+                f"corridors: zone {ident} not found in {city.name}.",
+            )
+        corridors.append(found)
+    for zone in corridors:
+        if zone.kind not in CORRIDOR_ZONE_KINDS:
+            kind = _NOT_CORRIDOR_KINDS.get(zone.kind)
+            raise ServiceError(_NOT_A_CORRIDOR(zone=zone.name, kind=kind() if kind else zone.kind))
+    unique = {z.id: z for z in corridors}
+    return sorted(unique.values(), key=lambda z: z.id)
+
+
+def _event_record(event: Event) -> dict[str, Any]:
+    """What an audit entry keeps of an event."""
+    return {
+        "slug": event.slug,
+        "name": event.name,
+        "date": event.date.isoformat(),
+        "start_time": event.start_time.strftime("%H:%M"),
+        "end_time": event.end_time.strftime("%H:%M"),
+        "status": event.status,
+        "corridors": [z.id for z in event.corridors],
+        "layout_settings": event.layout_settings,
+    }
+
+
+def update_event(
+    session: Session,
+    event: Event,
+    *,
+    name: str,
+    on: date,
+    start: time,
+    end: time,
+    corridor_ids: Sequence[int],
+    layout_settings: dict[str, Any] | None,
+) -> Event:
+    """Change an event's name, date, hours, corridors and layout settings (audited).
+
+    A closed event is the record and does not change. Corridors of a laid-out event may change:
+    the conflict check then names every booth that left them.
+    """
+    if event.status == "closed":
+        raise ServiceError(
+            "Acara sudah ditutup; datanya tidak dapat diubah.",
+            "The event is closed; it cannot change.",
+        )
+    refuse_unstorable(Event, {"name": name})
+    _check_hours(start, end)
+    corridors = _corridors(session, event.city, (), corridor_ids)
+    if not corridors:
+        raise ServiceError(_NO_CORRIDOR())
+    before = _event_record(event)
+    event.name = name
+    event.date = on
+    event.start_time = start
+    event.end_time = end
+    event.corridors = corridors
+    event.layout_settings = layout_settings
+    session.flush()
+    record(
+        session,
+        action="update",
+        entity="event",
+        entity_id=event.id,
+        before=before,
+        after=_event_record(event),
+    )
+    session.commit()
+    return event
+
+
+@dataclass(frozen=True)
+class DeletePreview:
+    """What deleting an event takes with it, shown before the planner confirms."""
+
+    booths: int
+    assignments: int
+    allowed: bool
+    reason: Msg | None = None
+
+
+def delete_preview(session: Session, event: Event) -> DeletePreview:
+    """Booths and assignments that go with the event; published and closed events are refused."""
+    booths = booth_count(session, event)
+    assignments = int(
+        session.scalar(
+            select(func.count()).select_from(Assignment).where(Assignment.event_id == event.id)
+        )
+        or 0
+    )
+    reason = None
+    if event.status == "published":
+        reason = _DELETE_PUBLISHED()
+    elif event.status == "closed":
+        reason = _DELETE_CLOSED()
+    return DeletePreview(booths, assignments, reason is None, reason)
+
+
+_DELETE_PUBLISHED = define(
+    "event.delete_published",
+    id="Acara sudah diumumkan ke pedagang; kembalikan ke draf dulu sebelum menghapusnya.",
+    en="The event has been published to vendors; return it to draft before deleting it.",
+)
+_DELETE_CLOSED = define(
+    "event.delete_closed",
+    id="Acara sudah ditutup dan menjadi arsip; acara ini tidak dapat dihapus.",
+    en="The event is closed and kept as the record; it cannot be deleted.",
+)
+
+
+def delete_event(session: Session, event: Event) -> DeletePreview:
+    """Delete a draft event with its booths and assignments (audited), in one transaction."""
+    preview = delete_preview(session, event)
+    if not preview.allowed:
+        assert preview.reason is not None
+        raise ServiceError(preview.reason)
+    before = _event_record(event) | {"booths": preview.booths, "assignments": preview.assignments}
+    ident = event.id
+    session.execute(delete(Assignment).where(Assignment.event_id == ident))
+    session.delete(event)
+    session.flush()
+    record(session, action="delete", entity="event", entity_id=ident, before=before)
+    session.commit()
+    return preview
 
 
 _TRANSITIONS = {"draft": ("published",), "published": ("draft", "closed"), "closed": ()}
 
 
-def set_status(session: Session, event: Event, status: str) -> Event:
-    """Publish, unpublish or close an event; a closed event stays closed (it is the record)."""
+_PUBLISH_EMPTY = define(
+    "event.publish_empty",
+    id="Acara belum dapat diumumkan: belum ada pedagang yang ditempatkan. Jalankan alokasi dulu.",
+    en="The event cannot be published yet: no vendor has been placed. Run the allocation first.",
+)
+_PUBLISH_BLOCKED = define(
+    "event.publish_blocked",
+    id=(
+        "Acara belum dapat diumumkan: {count} konflik yang menghalangi. Perbaiki lapaknya, "
+        "atau tulis alasan untuk tetap mengumumkan."
+    ),
+    en=(
+        "The event cannot be published yet: {count} blocking conflicts. Fix the booths, "
+        "or write a reason to publish anyway."
+    ),
+)
+_BAD_STATUS = define(
+    "event.bad_status",
+    id="Status acara tidak dapat diubah dari {old} ke {new}.",
+    en="An event cannot go from {old} to {new}.",
+)
+
+#: A written reason to publish over blocking conflicts is at least this long (characters).
+MIN_OVERRIDE_REASON = 10
+
+
+def placed_count(session: Session, event: Event) -> int:
+    """How many vendors hold a booth of the event (assigned or checked in)."""
+    count = session.scalar(
+        select(func.count())
+        .select_from(Assignment)
+        .where(Assignment.event_id == event.id, Assignment.status.in_(HOLDING_STATUSES))
+    )
+    return int(count or 0)
+
+
+def set_status(
+    session: Session,
+    event: Event,
+    status: str,
+    *,
+    override_reason: str = "",
+    blocking_conflicts: int | None = None,
+) -> Event:
+    """Publish, unpublish or close an event; a closed event stays closed (it is the record).
+
+    Publishing is refused with no vendor placed, and with blocking conflicts unless the planner
+    writes a reason (kept in the audit log). ``blocking_conflicts`` is the count the caller
+    already has; None: counted here through the conflict engine.
+    """
     if status not in _TRANSITIONS.get(event.status, ()):
-        raise ServiceError(
-            f"Status acara tidak dapat diubah dari {event.status} ke {status}.",
-            f"An event cannot go from {event.status} to {status}.",
-        )
+        raise ServiceError(_BAD_STATUS(old=event.status, new=status))
+    before = {"status": event.status}
+    after: dict[str, Any] = {"status": status}
+    if status == "published":
+        if placed_count(session, event) == 0:
+            raise ServiceError(_PUBLISH_EMPTY())
+        if blocking_conflicts is None:
+            from app.services.conflicts import event_conflicts
+
+            blocking_conflicts = sum(
+                1 for c in event_conflicts(session, event) if c.severity == "blocking"
+            )
+        if blocking_conflicts:
+            reason = override_reason.strip()
+            if len(reason) < MIN_OVERRIDE_REASON:
+                raise ServiceError(_PUBLISH_BLOCKED(count=blocking_conflicts))
+            after |= {"override_reason": reason, "blocking_conflicts": blocking_conflicts}
     event.status = status
+    record(session, action="status", entity="event", entity_id=event.id, before=before, after=after)
     session.commit()
     return event
 
@@ -145,6 +386,7 @@ def copy_event(
         status="draft",
         corridors=list(event.corridors),
         copied_from_id=event.id,
+        layout_settings=event.layout_settings,
     )
     session.add(copy)
     for b in event.booths:

@@ -1,9 +1,9 @@
-"""Single-feature edits from the planner's map: create, update, delete, undo.
+"""Single-feature edits from the planner's map: create, update, delete.
 
 Each edit is one transaction, validated exactly like a file import (:func:`check_feature`),
 carries the feature's version (a stale version is a 409 with the current feature, so no update
-is lost), and is audited by the session listener. Undo replays the user's last audit entry
-backwards.
+is lost), and is audited by the session listener. Each edit is also a named step of the city
+workspace's undo stack (:mod:`app.services.history`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ from app.gis.validate import DEFAULT_MAX_VERTICES
 from app.layers import LAYER_REGISTRY, layer_named, layer_of_entity
 from app.models import AuditEntry, Booth, City, Event, Facility, Zone
 from app.services.cities import city_extent
+from app.services.audit import row_values
 from app.services.errors import Conflict, NotFound, ServiceError
+from app.services.history import feature_label, record_step
 from app.services.layers import ImportReport, check_feature
 
 
@@ -188,6 +190,7 @@ def create_feature(
         obj = model(city_id=target.city.id, **values)
     session.add(obj)
     _flush(session)
+    _step(session, "create", layer, obj, [_created(spec.entity, obj)], target.city.id)
     session.commit()
     return obj
 
@@ -209,6 +212,7 @@ def update_feature(
         _closed(obj.event)
     if obj.version != version:
         raise StaleVersion(feature_json(session, layer, obj))
+    before = row_values(obj)
     base = feature_json(session, layer, obj)
     if feature.get("geometry") is None:
         feature = {**feature, "geometry": base["geometry"]}
@@ -221,6 +225,8 @@ def update_feature(
         session.rollback()
         fresh = session.get(LAYER_REGISTRY[layer].model, ident)
         raise StaleVersion(feature_json(session, layer, fresh)) from exc
+    change = {"entity": LAYER_REGISTRY[layer].entity, "id": obj.id, "before": before}
+    _step(session, "update", layer, obj, [change | {"after": row_values(obj)}], city.id)
     session.commit()
     return obj
 
@@ -232,9 +238,31 @@ def delete_feature(session: Session, layer: str, ident: int, version: int, city:
         _closed(obj.event)
     if obj.version != version:
         raise StaleVersion(feature_json(session, layer, obj))
+    change = {"entity": LAYER_REGISTRY[layer].entity, "id": obj.id, "before": row_values(obj)}
+    label = feature_label("delete", layer, obj)
     session.delete(obj)
     _flush(session)
+    record_step(
+        session, city_id=city.id, event_id=None, label=label, changes=[change | {"after": None}]
+    )
     session.commit()
+
+
+def _created(entity: str, obj: Any) -> dict[str, Any]:
+    return {"entity": entity, "id": obj.id, "before": None, "after": row_values(obj)}
+
+
+def _step(
+    session: Session,
+    action: str,
+    layer: str,
+    obj: Any,
+    changes: list[dict[str, Any]],
+    city_id: int,
+) -> None:
+    """The edit as a named step of the city workspace's undo stack (same transaction)."""
+    label = feature_label(action, layer, obj)
+    record_step(session, city_id=city_id, event_id=None, label=label, changes=changes)
 
 
 def _flush(session: Session) -> None:
@@ -246,66 +274,3 @@ def _flush(session: Session) -> None:
         raise Conflict(
             f"Basis data menolak perubahan: {detail}", f"The database refused the change: {detail}"
         ) from exc
-
-
-def undo_last(session: Session, *, user_id: int, city: City) -> dict[str, Any]:
-    """Reverse this user's newest map edit (zone, facility or booth) through the audit log.
-
-    Undo itself is an audited change, so it can be undone in turn. An entry whose feature was
-    changed by someone else since is not undone (that would silently overwrite their work).
-    """
-    entry = session.scalars(
-        select(AuditEntry)
-        .where(
-            AuditEntry.user_id == user_id,
-            AuditEntry.entity.in_([layer.entity for layer in LAYER_REGISTRY.values()]),
-        )
-        .order_by(AuditEntry.id.desc())
-        .limit(1)
-    ).one_or_none()
-    if entry is None:
-        raise NotFound("Tidak ada perubahan untuk dibatalkan.", "Nothing to undo.")
-    spec = layer_of_entity(entry.entity)
-    assert spec is not None  # only registered layers' entities were selected
-    layer = spec.name
-    model: Any = spec.model  # every registered model has an id, a geometry and a version
-    # every registered layer's model has a version and an id (the registry types it as Any)
-    current: Any = session.get(model, entry.entity_id) if entry.entity_id else None
-    if entry.action in ("update", "create") and current is not None:
-        expected = (entry.after or {}).get("version")
-        if expected is not None and current.version != expected:
-            raise Conflict(
-                "Fitur sudah diubah lagi sesudah perubahan Anda; tidak dibatalkan.",
-                "The feature changed again after your edit; not undone.",
-            )
-    if entry.action == "create":
-        if current is not None:
-            session.delete(current)
-        result = {"undone": "create", "layer": layer, "id": entry.entity_id}
-    elif entry.action == "update":
-        if current is None:
-            raise Conflict("Fitur sudah dihapus.", "The feature has been deleted.")
-        _restore(current, entry.before or {}, spec.restore_columns)
-        result = {"undone": "update", "layer": layer, "id": current.id}
-    else:
-        before = entry.before or {}
-        obj = model(**{k: before.get(k) for k in spec.restore_columns})
-        obj.geom = from_shape(shape(before["geom"]), srid=4326)
-        session.add(obj)
-        _flush(session)
-        result = {"undone": "delete", "layer": layer, "id": obj.id}
-    _flush(session)
-    session.commit()
-    return result
-
-
-def _restore(obj: Any, before: dict[str, Any], columns: tuple[str, ...]) -> None:
-    from datetime import time
-
-    for key in columns:
-        if key in before:
-            value = before[key]
-            if key in ("hours_start", "hours_end") and isinstance(value, str):
-                value = time.fromisoformat(value)
-            setattr(obj, key, value)
-    obj.geom = from_shape(shape(before["geom"]), srid=4326)
