@@ -249,12 +249,17 @@ def overlap_conflict(booth: BoothShape, other: BoothShape, shared_m2: float) -> 
 
 
 def clearance_conflict(
-    booth: BoothShape, facility: FacilityShape, distance_m: float, required_m: float
+    booth: BoothShape,
+    facility: FacilityShape,
+    distance_m: float,
+    required_m: float,
+    blocking_kinds: frozenset[str] = BLOCKING_FACILITY_KINDS,
 ) -> Conflict:
     """``facility_clearance``: the booth is ``distance_m`` from a facility that needs
-    ``required_m``; blocking or a warning as the facility's kind says."""
+    ``required_m``; blocking or a warning as ``blocking_kinds`` says (the city's rules; by
+    default each kind's registry entry)."""
     kind = facility.kind
-    severity = BLOCKING if kind in BLOCKING_FACILITY_KINDS else WARNING
+    severity = BLOCKING if kind in blocking_kinds else WARNING
     known = facility_kind(kind)
     noun = Msg.text(known.noun_id, known.noun_en) if known else Msg.text(kind, kind)
     label = _named(noun, facility.name, facility.id)

@@ -404,7 +404,9 @@ class ConflictChecker:
         clearances_m: Mapping[str, float],
         areas: Sequence[BaseGeometry] = (),
         event_window: tuple[time, time] | None = None,
+        blocking_kinds: frozenset[str] = BLOCKING_FACILITY_KINDS,
     ) -> None:
+        self._blocking_kinds = frozenset(blocking_kinds)
         for kind, metres in clearances_m.items():
             if not math.isfinite(metres) or metres < 0:
                 raise ValueError(f"clearance for {kind!r} must be a finite number ≥ 0 m")
@@ -602,7 +604,11 @@ class ConflictChecker:
             for q, f, d in zip(fq.tolist(), ff.tolist(), distances.tolist(), strict=True):
                 out.append(
                     clearance_conflict(
-                        booths[q], self._facilities[f], float(d), float(self._fac_clear[f])
+                        booths[q],
+                        self._facilities[f],
+                        float(d),
+                        float(self._fac_clear[f]),
+                        self._blocking_kinds,
                     )
                 )
         return out
@@ -624,6 +630,7 @@ def find_conflicts(
     clearances_m: Mapping[str, float],
     areas: Sequence[BaseGeometry] = (),
     event_window: tuple[time, time] | None = None,
+    blocking_kinds: frozenset[str] = BLOCKING_FACILITY_KINDS,
 ) -> list[Conflict]:
     """Check a whole layout once: ``ConflictChecker(...).check_all()``.
 
@@ -648,4 +655,5 @@ def find_conflicts(
         clearances_m=clearances_m,
         areas=areas,
         event_window=event_window,
+        blocking_kinds=blocking_kinds,
     ).check_all()

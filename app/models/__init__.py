@@ -15,8 +15,8 @@ from app.models.basemap import (
 from app.models.data_version import DataVersion
 from app.models.desk import VISIT_STATUSES, DeskVisit
 from app.models.event import EVENT_STATUSES, Booth, Event, event_corridor
-from app.models.history import HistoryStep
 from app.models.geo import City, ClearanceRule, Facility, FacilityKindRow, Zone
+from app.models.history import HistoryStep
 from app.models.season import (
     ANSWER_SOURCES,
     APPLICATION_STATUSES,

@@ -15,11 +15,12 @@ def register_blueprints(app: Flask) -> None:
     from app.routes.applications import bp as applications_bp
     from app.routes.auth import bp as auth_bp
     from app.routes.checkin import bp as checkin_bp
+    from app.routes.city_rules import bp as city_rules_bp
     from app.routes.crew import bp as crew_bp
     from app.routes.dashboard import bp as dashboard_bp
     from app.routes.desk import bp as desk_bp
-    from app.routes.events import bp as events_bp
     from app.routes.event_admin import bp as event_admin_bp
+    from app.routes.events import bp as events_bp
     from app.routes.events_page import bp as event_page_bp
     from app.routes.lapak import bp as lapak_bp
     from app.routes.layers import bp as layers_bp
@@ -42,6 +43,7 @@ def register_blueprints(app: Flask) -> None:
         layers_bp,
         crew_bp,
         event_admin_bp,
+        city_rules_bp,
         event_page_bp,
         ogc_bp,
         tiles_bp,

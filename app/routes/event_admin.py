@@ -7,7 +7,7 @@ names it and re-shows the form with what was typed; nothing is saved.
 from __future__ import annotations
 
 from datetime import date, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -21,9 +21,9 @@ from app.db import get_session
 from app.i18n import localize
 from app.messages import define
 from app.models import City, Event
+from app.services import history as history_svc
 from app.services.audit import acting_as
 from app.services.cities import get_city
-from app.services import history as history_svc
 from app.services.errors import ServiceError
 from app.services.events import (
     CORRIDOR_ZONE_KINDS,
@@ -110,7 +110,8 @@ def parse_event_form(form: MultiDict[str, str], *, new: bool) -> dict[str, Any]:
             settings[key] = float(raw.replace(",", "."))
         except ValueError:
             raise _field_error(key, _NOT_NUMBER()) from None
-    LayoutParams(**settings).validate()  # sizes out of range are named as the layout names them
+    # sizes out of range are named as the layout names them
+    LayoutParams(**cast(dict[str, Any], settings)).validate()
     values["layout_settings"] = settings or None
     if new:
         slug = form.get("slug", "").strip() or f"cfd-{values['on'].isoformat()}"
@@ -128,9 +129,7 @@ def _picker(city: City, chosen: list[int]) -> dict[str, Any]:
 
     session = get_session()
     fc = zones_fc(session, city)
-    fc["features"] = [
-        f for f in fc["features"] if f["properties"]["kind"] in CORRIDOR_ZONE_KINDS
-    ]
+    fc["features"] = [f for f in fc["features"] if f["properties"]["kind"] in CORRIDOR_ZONE_KINDS]
     static_base = url_for("static", filename="vendor").rstrip("/")
     m = maps.base_map(center=PONTIANAK_CENTRE, zoom=15, static_base=static_base, jquery=False)
     labels = as_text(ZONE_LABELS)

@@ -24,13 +24,13 @@ from app.i18n import localize
 from app.layers import layer_named
 from app.models import Booth, City, Event
 from app.routes.inputs import json_object
+from app.services import history as history_svc
 from app.services.audit import acting_as
 from app.services.bbox import booths_geojson_text, layer_fc, parse_bbox
 from app.services.cities import facility_count, get_city
 from app.services.conflicts import booth_conflicts, booth_states, event_conflicts
 from app.services.errors import ServiceError
 from app.services.events import booth_count, corridor_bounds, events_of_city, get_event
-from app.services import history as history_svc
 from app.services.features import (
     InvalidFeature,
     StaleVersion,
@@ -242,9 +242,7 @@ def undo(city_slug: str) -> tuple[Response, int]:
         return _error(exc)
     changes = step.changes
     kind = _kind(changes[0]) if changes else "update"
-    return jsonify(
-        undone=kind, step=step_json(step, _lang()), history=_stack(session, city)
-    ), 200
+    return jsonify(undone=kind, step=step_json(step, _lang()), history=_stack(session, city)), 200
 
 
 @bp.post("/api/workspace/<city_slug>/redo")

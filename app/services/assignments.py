@@ -78,7 +78,9 @@ def set_pin(session: Session, event: Event, ident: int, pinned: bool) -> Assignm
     return a
 
 
-def _step(session: Session, event: Event, a: Assignment, before: dict[str, Any], label: Msg) -> None:
+def _step(
+    session: Session, event: Event, a: Assignment, before: dict[str, Any], label: Msg
+) -> None:
     """The change as a named step of the event's undo stack (same transaction)."""
     change = {"entity": "assignment", "id": a.id, "before": before, "after": row_values(a)}
     record_step(session, city_id=event.city_id, event_id=event.id, label=label, changes=[change])

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.gis.crs import CRSError, require_metric, utm_epsg_for
 from app.gis.rules import DEFAULT_CLEARANCE_SOURCES, DEFAULT_CLEARANCES_M
+from app.kinds import FACILITY_KIND_REGISTRY
 from app.models import City, ClearanceRule, Facility
 from app.services.columns import refuse_unstorable
 from app.services.errors import NotFound, ServiceError
@@ -74,6 +75,18 @@ def clearances_for(city: City) -> dict[str, float]:
     rules = dict(DEFAULT_CLEARANCES_M)
     rules.update({r.facility_kind: r.metres for r in city.clearance_rules})
     return rules
+
+
+def blocking_kinds_for(city: City) -> frozenset[str]:
+    """The facility kinds whose clearance blocks in this city: the registry's, as the city's
+    rules change them (a rule's ``blocking`` None keeps the kind's own)."""
+    kinds = {code for code, kind in FACILITY_KIND_REGISTRY.items() if kind.blocking}
+    for rule in city.clearance_rules:
+        if rule.blocking is True:
+            kinds.add(rule.facility_kind)
+        elif rule.blocking is False:
+            kinds.discard(rule.facility_kind)
+    return frozenset(kinds)
 
 
 def city_extent(city: City) -> Polygon | None:

@@ -16,11 +16,11 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.gis.conflicts import ConflictChecker
+from app.gis.conflicts import BLOCKING_FACILITY_KINDS, ConflictChecker
 from app.gis.crs import to_metric, to_metric_all
 from app.gis.shapes import BoothShape, FacilityShape, ZoneShape
 from app.models import Booth, City, Event, Facility, Zone
-from app.services.cities import clearances_for
+from app.services.cities import blocking_kinds_for, clearances_for
 
 #: Facilities and rule zones are loaded this far around the corridors (degrees, ≈ 110 m):
 #: larger than any clearance, small enough to keep the load proportional to the corridor.
@@ -40,6 +40,7 @@ class SiteContext:
     zones: list[ZoneShape]
     clearances_m: dict[str, float]
     event_window: tuple[time, time] | None
+    blocking_kinds: frozenset[str] = BLOCKING_FACILITY_KINDS
     booths: list[BoothShape] = field(default_factory=list)
     booth_rows: dict[str, Booth] = field(default_factory=dict)
 
@@ -104,6 +105,7 @@ def load_site(
         ],
         clearances_m=clearances_for(city),
         event_window=event_window,
+        blocking_kinds=blocking_kinds_for(city),
     )
 
 
@@ -149,4 +151,5 @@ def checker_for(ctx: SiteContext) -> ConflictChecker:
         clearances_m=ctx.clearances_m,
         areas=ctx.areas,
         event_window=ctx.event_window,
+        blocking_kinds=ctx.blocking_kinds,
     )

@@ -12,18 +12,16 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from geoalchemy2.shape import from_shape
-from shapely.geometry import shape
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.gis.validate import DEFAULT_MAX_VERTICES
-from app.layers import LAYER_REGISTRY, layer_named, layer_of_entity
-from app.models import AuditEntry, Booth, City, Event, Facility, Zone
-from app.services.cities import city_extent
+from app.layers import LAYER_REGISTRY, layer_named
+from app.models import Booth, City, Event, Facility, Zone
 from app.services.audit import row_values
+from app.services.cities import city_extent
 from app.services.errors import Conflict, NotFound, ServiceError
 from app.services.history import feature_label, record_step
 from app.services.layers import ImportReport, check_feature

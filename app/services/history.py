@@ -47,10 +47,15 @@ _NOTHING_TO_UNDO = define("history.nothing_to_undo", id="Tidak ada langkah untuk
                           en="Nothing to undo.")  # fmt: skip
 _NOTHING_TO_REDO = define("history.nothing_to_redo", id="Tidak ada langkah untuk diulangi.",
                           en="Nothing to redo.")  # fmt: skip
-_CHANGED_SINCE = define(
-    "history.changed_since",
-    id="Langkah \u201c{step}\u201d tidak dapat {verb}: datanya sudah diubah lagi sesudahnya.",
-    en="Step \u201c{step}\u201d cannot be {verb_en}: its data has changed again since.",
+_CANNOT_UNDO = define(
+    "history.cannot_undo",
+    id="Langkah \u201c{step}\u201d tidak dapat dibatalkan: datanya sudah diubah lagi sesudahnya.",
+    en="Step \u201c{step}\u201d cannot be undone: its data has changed again since.",
+)
+_CANNOT_REDO = define(
+    "history.cannot_redo",
+    id="Langkah \u201c{step}\u201d tidak dapat diulangi: datanya sudah diubah lagi sesudahnya.",
+    en="Step \u201c{step}\u201d cannot be redone: its data has changed again since.",
 )
 
 
@@ -173,13 +178,8 @@ def _replay(session: Session, step: HistoryStep, *, undo: bool) -> None:
     have, want = ("after", "before") if undo else ("before", "after")
     changes = [dict(c) for c in step.changes]
     table = _restorable()
-    refused = Conflict(
-        _CHANGED_SINCE(
-            step=step.label_id if undo else step.label_id,
-            verb="dibatalkan" if undo else "diulangi",
-            verb_en="undone" if undo else "redone",
-        )
-    )
+    label = Msg.text(step.label_id, step.label_en)
+    refused = Conflict(_CANNOT_UNDO(step=label) if undo else _CANNOT_REDO(step=label))
     order = list(reversed(changes)) if undo else changes
     try:
         for change in order:
@@ -255,7 +255,7 @@ UNPIN = define("history.unpin", id="Lepas sematan {code}", en="Unpin {code}")
 
 
 def feature_label(action: str, layer: str, obj: Any) -> Msg:
-    """"Ubah zona Pasar Tengah" / "Edit zone Pasar Tengah": a workspace step's name."""
+    """ "Ubah zona Pasar Tengah" / "Edit zone Pasar Tengah": a workspace step's name."""
     name = getattr(obj, "code", None) or getattr(obj, "name", None) or f"#{obj.id}"
     noun = _NOUNS.get(layer)
     what = noun(name=name) if noun else Msg.text(f"{layer} {name}")

@@ -35,7 +35,9 @@ def test_crew_cannot_open_the_event_page(client: FlaskClient, auth: Any) -> None
 
 def test_publish_close_and_no_way_back(client: FlaskClient, auth: Any, db: Session) -> None:
     auth.login("planner")
-    client.post(f"{PAGE}/status", data={"status": "closed"})
+    client.post(f"{PAGE}/status", data={"status": "closed"})  # asks first: still published
+    assert _event(db).status == "published"
+    client.post(f"{PAGE}/status", data={"status": "closed", "confirm": "1"})
     assert _event(db).status == "closed"
     client.post(f"{PAGE}/status", data={"status": "published"})
     assert _event(db).status == "closed"
@@ -106,9 +108,10 @@ def test_move_pins_and_refuses_a_taken_booth(client: FlaskClient, auth: Any, db:
 
 def test_layout_form_reports_and_bad_values_are_named(client: FlaskClient, auth: Any) -> None:
     auth.login("planner")
-    resp = client.post(
-        f"{PAGE}/layout", data={"booth_width_m": "3", "gap_m": "0.2"}, follow_redirects=True
-    )
+    form = {"booth_width_m": "3", "gap_m": "0.2"}
+    resp = client.post(f"{PAGE}/layout", data=form, follow_redirects=True)
+    assert "pedagang kehilangan lapak" in resp.get_data(as_text=True)  # asks first
+    resp = client.post(f"{PAGE}/layout", data=form | {"confirm": "1"}, follow_redirects=True)
     assert "lapak dibuat" in resp.get_data(as_text=True)
     resp = client.post(f"{PAGE}/layout", data={"booth_width_m": "0.1"}, follow_redirects=True)
     assert "booth_width_m" in resp.get_data(as_text=True)

@@ -227,7 +227,10 @@ def test_allocation_form_refuses_bad_settings_with_a_message(
 def test_allocation_form_takes_good_settings(client: FlaskClient, auth: Any, db: Session) -> None:
     auth.login("planner")
     form = {"seed": "7", "neighbour_weight": "-0.5", "caps": "makanan=45\nB:minuman=3"}
-    resp = client.post(f"/planner/events/{UPCOMING}/allocate", data=form)
+    # the event is published: the first post lists who moves, the confirmed one runs
+    preview = client.post(f"/planner/events/{UPCOMING}/allocate", data=form)
+    assert preview.status_code == 200 and "berpindah lapak" in preview.get_data(as_text=True)
+    resp = client.post(f"/planner/events/{UPCOMING}/allocate", data=form | {"confirm": "1"})
     assert resp.status_code == 302, resp.get_data(as_text=True)[:2000]
     run = db.scalars(select(AllocationRun).order_by(AllocationRun.id.desc())).first()
     assert run is not None and run.seed == 7

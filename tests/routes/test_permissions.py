@@ -131,6 +131,23 @@ NEW_ENDPOINTS = {
     "desk.lookup": DESK,
     "dashboard.page": DINAS,
     "dashboard.chart_csv": DINAS,
+    **dict.fromkeys(
+        [
+            "event_admin.new",
+            "event_admin.create",
+            "event_admin.edit",
+            "event_admin.update",
+            "event_admin.confirm_delete",
+            "event_admin.delete",
+            "event_admin.undo",
+            "event_admin.redo",
+            "city_rules.page",
+            "city_rules.save",
+            "workspace.redo",
+            "workspace.history",
+        ],
+        {"admin", "planner"},
+    ),
 }
 
 #: What each role may do, spelled out.
