@@ -3,7 +3,7 @@ event.layout_settings, city.rules_version and category_caps, clearance_rule.bloc
 history_step table (named steps of the workspace and of an event)
 
 Revision ID: d8a4c2e6f931
-Revises: d1a5e7c3b914
+Revises: d8e4b2a6c913
 Create Date: 2026-12-07 14:00:00.000000
 """
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 revision = 'd8a4c2e6f931'
-down_revision = 'd1a5e7c3b914'
+down_revision = 'd8e4b2a6c913'
 branch_labels = None
 depends_on = None
 
