@@ -39,6 +39,7 @@ from app.services.public_map import (
     next_event,
     public_map_json,
     published_events,
+    search_landmarks,
     search_stalls,
 )
 
@@ -72,7 +73,7 @@ def _shell(city: City, version: int, wanted: str | None) -> dict[str, Any]:
         if bounds:
             centre = ((bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2)
     data_url = url_for("main.public_map_data", event=event.slug if event else None, v=version)
-    search_url = url_for("main.public_search", event=event.slug) if event is not None else None
+    search_url = url_for("main.public_search", event=event.slug if event else None)
     parts = public_map_parts(
         static_base=url_for("static", filename="vendor").rstrip("/"),
         script_urls={
@@ -171,7 +172,8 @@ def public_map_data() -> Response:
 
 @bp.get("/peta/cari")
 def public_search() -> tuple[Response, int] | Response:
-    """A published event's stalls by booth code, stall name or goods (``?event=slug&q=…``)."""
+    """Landmarks of the city, and a published event's stalls (``?event=slug``) by booth code,
+    stall name or goods (``?q=es campur``): public data only."""
     city = _default_city()
     if city is None:
         abort(404)
@@ -184,13 +186,16 @@ def public_search() -> tuple[Response, int] | Response:
     session = get_session()
     version = city_version(session, city.id)
     event = _published_event(city, request.args.get("event"))
-    if event is None:
-        return jsonify({"error": _("Pilih acara (event)."), "field": "event"}), 400
     cache = get_cache()
-    key = cache_key("public-search", str(event.id), str(version), text.strip().lower())
+    key = cache_key(
+        "public-search", str(city.id), str(event.id if event else 0), str(version), text.lower()
+    )
     hit = cache.get(key) if cache is not None else None
     if hit is None:
-        hit = json.dumps({"results": search_stalls(session, event, text)}).encode()
+        results = search_landmarks(session, city, text)
+        if event is not None:
+            results += search_stalls(session, event, text)
+        hit = json.dumps({"results": results}, ensure_ascii=False).encode()
         if cache is not None:
             cache.set(key, hit, int(current_app.config["CACHE_TTL"]))
     resp = Response(hit, mimetype="application/json")

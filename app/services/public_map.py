@@ -24,14 +24,26 @@ from typing import Any, Final
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from app.models import HOLDING_STATUSES, Assignment, Booth, City, Event, Facility, Vendor, Zone
+from app.models import (
+    HOLDING_STATUSES,
+    Assignment,
+    Booth,
+    City,
+    Event,
+    Facility,
+    Landmark,
+    Vendor,
+    Zone,
+)
 from app.services.conflicts import event_conflicts
 from app.styles import booth_state
 
 #: Decimals of the public map's coordinates: 1e-6° is about 11 cm, a tenth of a booth's kerb gap.
 PUBLIC_DECIMALS: Final = 6
-#: Search answers at most this many stalls (a phone screen of results).
+#: Search answers at most this many stalls (a phone screen of results)...
 SEARCH_LIMIT: Final = 20
+#: ...and this many landmarks (above the stalls).
+LANDMARK_LIMIT: Final = 5
 #: Shortest query searched (one letter would match every stall).
 SEARCH_MIN_CHARS: Final = 2
 
@@ -308,6 +320,7 @@ def search_stalls(session: Session, event: Event, text: str) -> list[dict[str, A
     ).all()
     return [
         {
+            "type": "booth",
             "code": code,
             "stall": stall or (label if kind != "vendor" else None),
             "category": category,
@@ -316,4 +329,32 @@ def search_stalls(session: Session, event: Event, text: str) -> list[dict[str, A
             "lon": round(float(lon), PUBLIC_DECIMALS),
         }
         for code, kind, label, stall, category, halal, lat, lon in rows
+    ]
+
+
+def search_landmarks(session: Session, city: City, text: str) -> list[dict[str, Any]]:
+    """The city's landmarks whose name holds every word typed (a mosque, a market, a bank…).
+
+    Answers ``type`` ``"landmark"``, ``name``, ``kind`` (a code of
+    :data:`app.kinds.LANDMARK_KIND_REGISTRY`) and ``lat``/``lon``.
+    """
+    words = re.findall(r"[\w-]+", text.lower())
+    if len(text.strip()) < SEARCH_MIN_CHARS or not words:
+        return []
+    conditions = [Landmark.name.ilike(_like(word), escape="\\") for word in words]
+    rows = session.execute(
+        select(Landmark.name, Landmark.kind, func.ST_Y(Landmark.geom), func.ST_X(Landmark.geom))
+        .where(Landmark.city_id == city.id, *conditions)
+        .order_by(func.length(Landmark.name), Landmark.name)
+        .limit(LANDMARK_LIMIT)
+    ).all()
+    return [
+        {
+            "type": "landmark",
+            "name": name,
+            "kind": kind,
+            "lat": round(float(lat), PUBLIC_DECIMALS),
+            "lon": round(float(lon), PUBLIC_DECIMALS),
+        }
+        for name, kind, lat, lon in rows
     ]

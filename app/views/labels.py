@@ -7,7 +7,7 @@ from collections.abc import Callable
 from flask_babel import LazyString, get_locale
 from flask_babel import lazy_gettext as _l
 
-from app.kinds import FACILITY_KIND_REGISTRY
+from app.kinds import FACILITY_KIND_REGISTRY, LANDMARK_KIND_REGISTRY
 from app.roles import ROLE_REGISTRY
 
 
@@ -30,6 +30,12 @@ ZONE_LABELS = {
 FACILITY_LABELS = {
     code: LazyString(_in_request_language, kind.label)
     for code, kind in FACILITY_KIND_REGISTRY.items()
+}
+
+#: Landmark kinds' titles come with each kind's entry (both languages) in :mod:`app.kinds`.
+LANDMARK_LABELS = {
+    code: LazyString(_in_request_language, kind.label)
+    for code, kind in LANDMARK_KIND_REGISTRY.items()
 }
 
 BOOTH_LABELS = {

@@ -18,7 +18,14 @@ from folium.template import Template
 
 from app.styles import ZONE_FALLBACK_STYLE
 from app.views import map_legend, maps
-from app.views.labels import BOOTH_LABELS, CATEGORY_LABELS, FACILITY_LABELS, ZONE_LABELS, as_text
+from app.views.labels import (
+    BOOTH_LABELS,
+    CATEGORY_LABELS,
+    FACILITY_LABELS,
+    LANDMARK_LABELS,
+    ZONE_LABELS,
+    as_text,
+)
 
 PONTIANAK_CENTRE = (-0.045, 109.342)
 #: Zoom the home map opens at on an event: a 3 m booth is about 5 px wide, a block fits a phone.
@@ -118,6 +125,7 @@ def public_map_parts(
             "facilities": facility_labels,
             "booths": booth_labels,
             "categories": as_text(CATEGORY_LABELS),
+            "landmarks": as_text(LANDMARK_LABELS),
             "kind": _("Jenis"),
             "hours": _("Jam"),
             "stall": _("Lapak"),

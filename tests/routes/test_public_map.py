@@ -197,7 +197,7 @@ def test_search_finds_stalls_by_what_they_sell_with_public_data_only(
 ) -> None:
     found = _search(client, "es campur")
     assert [r["code"] for r in found] == ["CARI-07"]
-    assert set(found[0]) == {"code", "stall", "category", "halal", "lat", "lon"}
+    assert set(found[0]) == {"type", "code", "stall", "category", "halal", "lat", "lon"}
     assert found[0]["stall"] == "Es Campur Mawar" and found[0]["halal"] is True
     assert [r["code"] for r in _search(client, "kuliner halal")] == ["CARI-07"]
     assert [r["code"] for r in _search(client, "baju")] == ["CARI-08"]
@@ -224,3 +224,32 @@ def test_search_refuses_a_long_query_naming_the_field(client: FlaskClient, place
 def test_read_search_words() -> None:
     assert read_search("Kuliner HALAL").halal
     assert read_search("es campur").words == ("es", "campur")
+
+
+def test_search_finds_a_landmark_of_the_city(client: FlaskClient, db: Session, city: City) -> None:
+    from geoalchemy2.shape import from_shape
+    from shapely.geometry import Point
+
+    from app.models import Landmark
+
+    db.add(
+        Landmark(
+            city_id=city.id,
+            name="Masjid Uji Zulkarnaen Qx",
+            kind="mosque",
+            geom=from_shape(Point(109.3330, -0.0440), 4326),
+        )
+    )
+    db.commit()
+    resp = client.get("/peta/cari", query_string={"q": "zulkarnaen qx"})
+    assert resp.status_code == 200
+    assert resp.json["results"] == [
+        {
+            "type": "landmark",
+            "name": "Masjid Uji Zulkarnaen Qx",
+            "kind": "mosque",
+            "lat": -0.044,
+            "lon": 109.333,
+        }
+    ]
+    assert client.get("/peta/cari", query_string={"q": "tidak ada di kota"}).json["results"] == []

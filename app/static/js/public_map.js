@@ -138,16 +138,26 @@
       list.textContent = "";
       if (!results.length) { list.appendChild(el("li", T.noResults, "muted")); return; }
       results.forEach(function (r) {
-        var li = el("li"), button = el("button");
+        var li = el("li"), button = el("button"), extra = [];
         button.type = "button";
-        button.appendChild(el("strong", r.code));
-        if (r.stall) { button.appendChild(document.createTextNode(" · " + r.stall)); }
-        var extra = [];
-        if (r.category) { extra.push(T.categories[r.category] || r.category); }
-        if (r.halal) { extra.push(T.halal); }
+        if (r.type === "landmark") {
+          button.appendChild(el("strong", r.name));
+          extra.push(T.landmarks[r.kind] || r.kind);
+        } else {
+          button.appendChild(el("strong", r.code));
+          if (r.stall) { button.appendChild(document.createTextNode(" · " + r.stall)); }
+          if (r.category) { extra.push(T.categories[r.category] || r.category); }
+          if (r.halal) { extra.push(T.halal); }
+        }
         if (extra.length) { button.appendChild(el("span", " · " + extra.join(", "), "muted")); }
         button.addEventListener("click", function () {
-          map.setView([r.lat, r.lon], Math.max(map.getZoom(), 19));
+          var box = map.getContainer().getBoundingClientRect();
+          if (box.top < 0 || box.top > window.innerHeight / 2) { map.getContainer().scrollIntoView({ block: "start" }); }
+          map.setView([r.lat, r.lon], Math.max(map.getZoom(), r.type === "landmark" ? 18 : 19));
+          if (r.type === "landmark") {
+            shared.setLatLng([r.lat, r.lon]).setContent(popup(r.name, [[T.kind, T.landmarks[r.kind] || r.kind]])).openOn(map);
+            return;
+          }
           loaded.then(function () {
             var layer = boothsByCode[r.code];
             if (layer) { shared.setLatLng([r.lat, r.lon]).setContent(boothPopup(layer.feature.properties)).openOn(map); }
