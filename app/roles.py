@@ -49,6 +49,8 @@ PERMISSIONS: Final[Mapping[str, str]] = MappingProxyType(
         "vendors.lookup": "find a registered vendor by name or phone at a desk (no access code, "
         "no documents)",
         "dashboard.read": "open the Dinas dashboard: charts and their data for a date range",
+        "attendance.write": "record whether vendors will come to an event on their behalf, and "
+        "their standing attendance and absence periods",
     }
 )
 
@@ -67,7 +69,9 @@ class Role:
         return self.label_en if lang == "en" else self.label_id
 
 
-_CREW: Final = frozenset({"map.read", "layers.export", "prints.read", "checkin.write"})
+_CREW: Final = frozenset(
+    {"map.read", "layers.export", "prints.read", "checkin.write", "attendance.write"}
+)
 _PLANNER: Final = _CREW | {
     "planner.view",
     "layers.edit",

@@ -13,6 +13,7 @@ def register_blueprints(app: Flask) -> None:
     register_inputs(app)
     from app.routes.api import bp as api_bp
     from app.routes.applications import bp as applications_bp
+    from app.routes.attendance import bp as attendance_bp
     from app.routes.auth import bp as auth_bp
     from app.routes.checkin import bp as checkin_bp
     from app.routes.city_rules import bp as city_rules_bp
@@ -53,6 +54,7 @@ def register_blueprints(app: Flask) -> None:
         applications_bp,
         desk_bp,
         dashboard_bp,
+        attendance_bp,
     ):
         app.register_blueprint(bp)
     register_error_handlers(app)

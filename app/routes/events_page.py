@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from app.auth import permission_required
 from app.db import get_session
 from app.i18n import localize
+from app.routes.attendance import event_attendance_context
 from app.routes.events import parse_layout_params
 from app.services import assignments as assignment_service
 from app.services import history as history_svc
@@ -93,6 +94,7 @@ def show(slug: str) -> str:
         categories=as_text(CATEGORY_LABELS),
         lang=str(get_locale()),
         today=date.today(),
+        **event_attendance_context(event),
     )
 
 

@@ -6,6 +6,9 @@
 ``POST /lapak/keluar``                  forget the vendor in this browser
 ``POST /lapak/hadir/<id>``              "Saya hadir"
 ``POST /lapak/batal/<id>``              "Tidak bisa hadir": the booth goes to the waitlist
+``GET  /lapak/kehadiran``               before allocation: a big yes/no for each coming event
+``POST /lapak/kehadiran/<id>``          will come to event <id> or not
+``POST /lapak/rutin``                   come every CFD Sunday (standing attendance) on/off
 ``GET|POST /api/lapak``                 the same lookup as JSON (POST {code, phone4}; GET: session)
 ``POST /api/lapak/assignments/<id>/confirm|cancel``  the two answers as JSON (X-CSRFToken header)
 
@@ -32,7 +35,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -43,7 +46,7 @@ from app.cache import get_cache
 from app.db import get_read_session, get_session
 from app.i18n import localize
 from app.models import Vendor
-from app.services import attendance
+from app.services import attendance, attendance_plan
 from app.services import lapak as svc
 from app.services import vendor_access as access
 from app.services.audit import acting_as
@@ -354,6 +357,85 @@ def confirm(assignment_id: int) -> BaseResponse:
 def cancel(assignment_id: int) -> BaseResponse:
     """ "Tidak bisa hadir": the booth is released and offered to the waitlist."""
     return _answer_page(assignment_id, "cancel")
+
+
+@bp.get("/lapak/kehadiran")
+def attendance_page() -> BaseResponse:
+    """Will the vendor come to the next events? A page of its own, so that /lapak stays one
+    statement (see tests/routes/test_lapak_statements.py)."""
+    vendor = _current_vendor()
+    if vendor is None:
+        return _private(redirect(url_for("lapak.page"), 303))
+    upcoming = attendance_plan.upcoming_for_vendor(
+        get_session(),
+        vendor,
+        now=clock.now(),
+        default_days=int(current_app.config["ATTENDANCE_DEADLINE_DAYS"]),
+        tz=clock.city_timezone(),
+    )
+    html = render_template(
+        "lapak/attendance.html",
+        title=_("Apakah Anda datang?"),
+        vendor=vendor,
+        upcoming=upcoming,
+        standing_sunday=attendance_plan.SUNDAY
+        in attendance_plan.standing_weekdays(get_session(), vendor.id),
+        deadline_text=lambda d: format_datetime(d.astimezone(clock.city_timezone()), "medium"),
+        long_date=lambda d: format_date(d, "full"),
+        hours=_hours,
+        zone=clock.now().tzname() or "",
+    )
+    return _private(make_response(html))
+
+
+@bp.post("/lapak/kehadiran/<id:event_id>")
+def attend(event_id: int) -> BaseResponse:
+    """Before allocation: the vendor will come to the event (``attending=ya``) or not."""
+    vendor = _current_vendor()
+    if vendor is None:
+        return _private(redirect(url_for("lapak.page"), 303))
+    attending = request.form.get("attending") == "ya"
+    try:
+        with acting_as(None, f"vendor:{vendor.id}"):
+            attendance_plan.answer_for_event(
+                get_session(),
+                event_id,
+                vendor,
+                attending=attending,
+                now=clock.now(),
+                default_days=int(current_app.config["ATTENDANCE_DEADLINE_DAYS"]),
+                tz=clock.city_timezone(),
+            )
+    except ServiceError as exc:
+        flash(localize(exc.msg), "error")
+    else:
+        flash(
+            _("Terima kasih, Anda tercatat akan datang.")
+            if attending
+            else _("Terima kasih, Anda tercatat tidak datang."),
+            "info",
+        )
+    return _private(redirect(url_for("lapak.attendance_page") + f"#acara-{event_id}", 303))
+
+
+@bp.post("/lapak/rutin")
+def standing() -> BaseResponse:
+    """Come every CFD Sunday (``on=1``), or stop."""
+    vendor = _current_vendor()
+    if vendor is None:
+        return _private(redirect(url_for("lapak.page"), 303))
+    on = request.form.get("on") == "1"
+    with acting_as(None, f"vendor:{vendor.id}"):
+        attendance_plan.set_standing(
+            get_session(), vendor, weekday=attendance_plan.SUNDAY, on=on, user_id=None
+        )
+    flash(
+        _("Anda tercatat datang setiap Minggu CFD.")
+        if on
+        else _("Kehadiran rutin Anda dihentikan."),
+        "info",
+    )
+    return _private(redirect(url_for("lapak.attendance_page") + "#rutin", 303))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -43,6 +43,7 @@ from app.desk_services import DESK_OUTCOMES, DESK_SERVICES, MILESTONES
 from app.gis.rules import VENDOR_CATEGORIES
 from app.i18n import current_language, localize
 from app.models import City, Vendor
+from app.routes.attendance import vendor_attendance_context
 from app.services import vendor_access
 from app.services import vendors as svc
 from app.services.audit import acting_as
@@ -186,6 +187,7 @@ def detail(vendor_id: int) -> str:
         status=svc.halal_status(vendor.halal_cert_expiry, today=today),
         warning_days=svc.EXPIRY_WARNING_DAYS,
         **_render_labels(),
+        **vendor_attendance_context(vendor),
     )
 
 

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from sqlalchemy import Exists, and_, exists, select
 from sqlalchemy.orm import Session
 
 from app.models import (
+    Assignment,
     AttendanceAnswer,
     Event,
     StandingAttendance,
@@ -41,8 +42,19 @@ __all__ = [
     "registration_deadline",
     "remove_absence",
     "set_answer",
+    "set_registration_deadline",
     "set_standing",
+    "UpcomingAnswer",
+    "absences_of",
+    "answer_for_event",
+    "standing_weekdays",
+    "upcoming_for_vendor",
 ]
+
+#: The weekday of CFD Sundays (Monday is 0), the standing attendance a vendor sets on /lapak.
+SUNDAY = 6
+#: How many coming events /lapak asks about.
+UPCOMING_LIMIT = 4
 
 #: A vendor's state for one event, in the order the event page lists them: said yes, comes as a
 #: regular, said no, away for a period, has not answered.
@@ -136,6 +148,33 @@ def set_answer(
     answer.user_id = user_id
     session.commit()
     return answer
+
+
+def answer_for_event(
+    session: Session,
+    event_id: int,
+    vendor: Vendor,
+    *,
+    attending: bool,
+    now: datetime,
+    default_days: int,
+    tz: tzinfo,
+) -> AttendanceAnswer:
+    """The vendor's own answer from /lapak for the event ``event_id`` (see :func:`set_answer`)."""
+    event = session.get(Event, event_id)
+    if event is None or event.city_id != vendor.city_id:
+        raise NotFound("Acara tidak ditemukan.", "Event not found.")
+    return set_answer(
+        session,
+        event,
+        vendor,
+        attending=attending,
+        source="vendor",
+        user_id=None,
+        now=now,
+        default_days=default_days,
+        tz=tz,
+    )
 
 
 def set_standing(
@@ -236,14 +275,11 @@ def attendance_overview(session: Session, event: Event) -> list[AttendanceRow]:
     rows = []
     for vendor in vendors:
         answer = answers.get(vendor.id)
-        if answer is not None:
-            state = "registered" if answer.attending else "declined"
-        elif vendor.id in absent:
-            state = "absent"
-        elif vendor.id in standing:
-            state = "standing"
-        else:
-            state = "unanswered"
+        state = _state(
+            answer.attending if answer is not None else None,
+            standing=vendor.id in standing,
+            absent=vendor.id in absent,
+        )
         rows.append(
             AttendanceRow(
                 vendor.id,
@@ -256,3 +292,128 @@ def attendance_overview(session: Session, event: Event) -> list[AttendanceRow]:
     order = {s: i for i, s in enumerate(ATTENDANCE_STATES)}
     rows.sort(key=lambda r: order[r.state])
     return rows
+
+
+def _state(answer: bool | None, *, standing: bool, absent: bool) -> str:
+    if answer is not None:
+        return "registered" if answer else "declined"
+    if absent:
+        return "absent"
+    return "standing" if standing else "unanswered"
+
+
+@dataclass(frozen=True)
+class UpcomingAnswer:
+    """A coming event as /lapak asks about it: the vendor's state and until when they may answer."""
+
+    event_id: int
+    event_name: str
+    event_date: date
+    start_time: time
+    end_time: time
+    state: str
+    deadline: datetime
+    can_change: bool
+
+    @property
+    def attending(self) -> bool:
+        """Whether the vendor will attend as things stand."""
+        return self.state in ("registered", "standing")
+
+
+def standing_weekdays(session: Session, vendor_id: int) -> set[int]:
+    """The weekdays ``vendor_id`` comes every week."""
+    return set(
+        session.scalars(
+            select(StandingAttendance.weekday).where(StandingAttendance.vendor_id == vendor_id)
+        )
+    )
+
+
+def absences_of(session: Session, vendor_id: int, *, today: date) -> list[VendorAbsence]:
+    """``vendor_id``'s absence periods that have not ended before ``today``, in date order."""
+    return list(
+        session.scalars(
+            select(VendorAbsence)
+            .where(VendorAbsence.vendor_id == vendor_id, VendorAbsence.ends_on >= today)
+            .order_by(VendorAbsence.starts_on, VendorAbsence.id)
+        )
+    )
+
+
+def upcoming_for_vendor(
+    session: Session,
+    vendor: Vendor,
+    *,
+    now: datetime,
+    default_days: int,
+    tz: tzinfo,
+    limit: int = UPCOMING_LIMIT,
+) -> list[UpcomingAnswer]:
+    """The next events of the vendor's city (not closed, no booking of theirs yet) with the
+    vendor's state for each."""
+    today = now.astimezone(tz).date()
+    booked = exists().where(Assignment.event_id == Event.id, Assignment.vendor_id == vendor.id)
+    events = session.scalars(
+        select(Event)
+        .where(
+            Event.city_id == vendor.city_id,
+            Event.status != "closed",
+            Event.date >= today,
+            ~booked,  # a booking has its own answers ("Saya hadir", "Tidak bisa hadir")
+        )
+        .order_by(Event.date, Event.start_time, Event.id)
+        .limit(limit)
+    ).all()
+    if not events:
+        return []
+    answers = {
+        a.event_id: a.attending
+        for a in session.scalars(
+            select(AttendanceAnswer).where(
+                AttendanceAnswer.vendor_id == vendor.id,
+                AttendanceAnswer.event_id.in_([e.id for e in events]),
+            )
+        )
+    }
+    weekdays = standing_weekdays(session, vendor.id)
+    absences = absences_of(session, vendor.id, today=today)
+    out = []
+    for e in events:
+        deadline = registration_deadline(e, default_days=default_days, tz=tz)
+        out.append(
+            UpcomingAnswer(
+                event_id=e.id,
+                event_name=e.name,
+                event_date=e.date,
+                start_time=e.start_time,
+                end_time=e.end_time,
+                state=_state(
+                    answers.get(e.id),
+                    standing=e.date.weekday() in weekdays,
+                    absent=any(a.starts_on <= e.date <= a.ends_on for a in absences),
+                ),
+                deadline=deadline,
+                can_change=now < deadline,
+            )
+        )
+    return out
+
+
+def set_registration_deadline(
+    session: Session, event: Event, deadline: datetime | None, *, tz: tzinfo
+) -> Event:
+    """Set ``event``'s registration deadline (None: the default rule). Commits.
+
+    The deadline may not be after the event's start.
+    """
+    if deadline is not None:
+        start = datetime.combine(event.date, event.start_time, tzinfo=tz)
+        if deadline > start:
+            raise ServiceError(
+                "Batas pendaftaran tidak boleh sesudah acara dimulai.",
+                "The registration deadline cannot be after the event starts.",
+            )
+    event.registration_deadline = deadline
+    session.commit()
+    return event

@@ -93,6 +93,7 @@ PLANNERS = {"admin", "planner"}
 #: The MikroDOTS desks: desk officers, planners and admins; the dashboard: planners and admins.
 DESK = {"admin", "planner", "petugas_layanan"}
 DINAS = {"admin", "planner"}
+CREW_AND_UP = {"admin", "planner", "crew"}
 NEW_ENDPOINTS = {
     "street.lapor_page": STREET_READ,
     "street.lapor_submit": STREET_READ,
@@ -148,11 +149,17 @@ NEW_ENDPOINTS = {
         ],
         {"admin", "planner"},
     ),
+    "attendance.event_list": CREW_AND_UP,
+    "attendance.answer_for": CREW_AND_UP,
+    "attendance.set_deadline": PLANNERS,
+    "attendance.standing": CREW_AND_UP,
+    "attendance.add_absence": CREW_AND_UP,
+    "attendance.remove_absence": CREW_AND_UP,
 }
 
 #: What each role may do, spelled out.
 EXPECTED_PERMISSIONS = {
-    "crew": {"map.read", "layers.export", "prints.read", "checkin.write"},
+    "crew": {"map.read", "layers.export", "prints.read", "checkin.write", "attendance.write"},
     "planner": {
         "map.read",
         "layers.export",
@@ -171,6 +178,7 @@ EXPECTED_PERMISSIONS = {
         "desk.write",
         "vendors.lookup",
         "dashboard.read",
+        "attendance.write",
     },
     "admin": set(PERMISSIONS),
     # the enforcement officer: street reports, and the staff map's zones and facilities to read
