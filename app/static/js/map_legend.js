@@ -31,6 +31,9 @@
         button.innerHTML = '<span class="pl-legend-icon" aria-hidden="true">&#9776;</span> ' + cfg.toggle;
         var body = L.DomUtil.create("div", "pl-legend-body", div);
         body.id = id;
+        body.tabIndex = 0;  // it scrolls when long: keyboard users reach it (WCAG 2.1.1)
+        body.setAttribute("role", "group");
+        body.setAttribute("aria-label", cfg.title || cfg.toggle);
         if (cfg.title && cfg.title !== cfg.toggle) {
           L.DomUtil.create("div", "pl-title", body).innerHTML = cfg.title;
         }
