@@ -23,19 +23,23 @@ from flask import (
     request,
     url_for,
 )
+from flask import session as flask_session
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
+from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from app import clock
 from app.cache import cache_key, get_cache
 from app.db import get_session
-from app.models import City, Event
-from app.services.cities import database_error, default_city
-from app.services.data_version import city_version
+from app.models import Event
+from app.security_headers import csp_nonce
+from app.services.cities import database_error
 from app.services.events import corridor_bounds
 from app.services.public_map import (
+    CityState,
     booths_centre,
+    city_state,
     next_event,
     public_map_json,
     published_events,
@@ -49,31 +53,31 @@ bp = Blueprint("main", __name__)
 IMMUTABLE = "public, max-age=31536000, immutable"
 #: Longest search text read (a stall name is at most 200 characters; people type a few words).
 SEARCH_MAX_CHARS = 80
+#: Stands in for the response's CSP nonce in a cached page (replaced on every answer).
+_NONCE_SLOT = "\x00csp-nonce\x00"
 
 
-def _default_city() -> City | None:
-    return default_city(get_session(), current_app.config["DEFAULT_CITY"])
+def _city_state() -> CityState | None:
+    return city_state(get_session(), current_app.config["DEFAULT_CITY"])
 
 
 def _event_summary(event: Event) -> dict[str, Any]:
     return {"slug": event.slug, "name": event.name, "date": format_date(event.date, "d MMMM y")}
 
 
-def _shell(city: City, version: int, wanted: str | None) -> dict[str, Any]:
+def _shell(city: CityState, wanted: str | None) -> dict[str, Any]:
     """The home page's map parts and event choice (built once per counter, day and language)."""
     from app.views.map_page import public_map_parts  # folium: loaded when a map is drawn
 
     session = get_session()
-    events = published_events(session, city)
+    events = published_events(session, city.id)
     event = next((e for e in events if e.slug == wanted), None) or next_event(events, clock.today())
     centre = booths_centre(session, event) if event is not None else None
-    bounds = None
     if event is not None and centre is None:
         bounds = corridor_bounds(session, event)
         if bounds:
             centre = ((bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2)
-    data_url = url_for("main.public_map_data", event=event.slug if event else None, v=version)
-    search_url = url_for("main.public_search", event=event.slug if event else None)
+    data_url = url_for("main.public_map_data", event=event.slug if event else None, v=city.version)
     parts = public_map_parts(
         static_base=url_for("static", filename="vendor").rstrip("/"),
         script_urls={
@@ -81,7 +85,7 @@ def _shell(city: City, version: int, wanted: str | None) -> dict[str, Any]:
             "public": url_for("static", filename="js/public_map.js"),
         },
         data_url=data_url,
-        search_url=search_url,
+        search_url=url_for("main.public_search", event=event.slug if event else None),
         centre=centre,
         bounds=None,
         tiles=current_app.config["MAP_TILES"],
@@ -97,37 +101,47 @@ def _shell(city: City, version: int, wanted: str | None) -> dict[str, Any]:
 
 @bp.route("/")
 def home() -> str:
-    """The city map: a cached shell; zones, facilities and the event's booths are fetched."""
-    city = _default_city()
+    """The city map: a cached shell; zones, facilities and the event's booths are fetched.
+
+    The map's parts are cached under the city's change counter, the day (the next event
+    changes at midnight), the chosen date, the language and the tiles. A visitor who is not
+    logged in and has no message waiting gets the whole page from the cache, with this
+    response's CSP nonce put in; staff pages differ (their menu, the logout form's token).
+    """
+    city = _city_state()
     if city is None:
         return render_template("home_empty.html")
-    version = city_version(get_session(), city.id)
     wanted = request.args.get("acara") or None
-    lang = str(get_locale() or "id")
     cache = get_cache()
     key = cache_key(
         "home-shell",
         str(city.id),
-        str(version),
+        str(city.version),
         clock.today().isoformat(),
         wanted or "",
-        lang,
+        str(get_locale() or "id"),
         current_app.config["MAP_TILES"] or "",
     )
+    anonymous = not current_user.is_authenticated and "_flashes" not in flask_session
+    if anonymous and cache is not None:
+        page = cache.get(key + ":page")
+        if page is not None:
+            return page.decode().replace(_NONCE_SLOT, csp_nonce())
     hit = cache.get(key) if cache is not None else None
-    if hit is not None:
-        shell = json.loads(hit)
-    else:
-        shell = _shell(city, version, wanted)
-        if cache is not None:
-            cache.set(key, json.dumps(shell).encode(), int(current_app.config["CACHE_TTL"]))
-    return render_template("home.html", city=city, title=_("Peta Zona PKL"), **shell)
+    shell = json.loads(hit) if hit is not None else _shell(city, wanted)
+    if cache is not None and hit is None:
+        cache.set(key, json.dumps(shell).encode(), int(current_app.config["CACHE_TTL"]))
+    html = render_template("home.html", city=city, title=_("Peta Zona PKL"), **shell)
+    if anonymous and cache is not None:
+        page_bytes = html.replace(csp_nonce(), _NONCE_SLOT).encode()
+        cache.set(key + ":page", page_bytes, int(current_app.config["CACHE_TTL"]))
+    return html
 
 
-def _published_event(city: City, slug: str | None) -> Event | None:
+def _published_event(city: CityState, slug: str | None) -> Event | None:
     if not slug:
         return None
-    event = next((e for e in published_events(get_session(), city) if e.slug == slug), None)
+    event = next((e for e in published_events(get_session(), city.id) if e.slug == slug), None)
     if event is None:
         abort(404)
     return event
@@ -136,15 +150,15 @@ def _published_event(city: City, slug: str | None) -> Event | None:
 @bp.get("/peta/data.json")
 def public_map_data() -> Response:
     """Zones, facilities and a published event's booths (``?event=slug``) as compact GeoJSON."""
-    city = _default_city()
+    city = _city_state()  # its counter before the data: the answer is at least this new
     if city is None:
         abort(404)
-    session = get_session()
-    version = city_version(session, city.id)  # before the data: the answer is at least this new
     event = _published_event(city, request.args.get("event"))
-    etag = f"pd-{city.id}-{event.id if event else 0}-{version}"
+    etag = f"pd-{city.id}-{event.id if event else 0}-{city.version}"
     headers = {
-        "Cache-Control": IMMUTABLE if request.args.get("v") == str(version) else "public, no-cache",
+        "Cache-Control": IMMUTABLE
+        if request.args.get("v") == str(city.version)
+        else "public, no-cache",
         "Vary": "Accept-Encoding",
         "Access-Control-Allow-Origin": "*",
     }
@@ -156,9 +170,8 @@ def public_map_data() -> Response:
     key = cache_key("public-map-data", etag)
     body = cache.get(key) if cache is not None else None
     if body is None:
-        body = gzip.compress(
-            public_map_json(session, city, event).encode(), compresslevel=6, mtime=0
-        )
+        text = public_map_json(get_session(), city.id, event)
+        body = gzip.compress(text.encode(), compresslevel=6, mtime=0)
         if cache is not None:
             cache.set(key, body, int(current_app.config["CACHE_TTL"]))
     if "gzip" in request.headers.get("Accept-Encoding", ""):
@@ -174,7 +187,7 @@ def public_map_data() -> Response:
 def public_search() -> tuple[Response, int] | Response:
     """Landmarks of the city, and a published event's stalls (``?event=slug``) by booth code,
     stall name or goods (``?q=es campur``): public data only."""
-    city = _default_city()
+    city = _city_state()
     if city is None:
         abort(404)
     text = request.args.get("q", "")
@@ -183,16 +196,19 @@ def public_search() -> tuple[Response, int] | Response:
             "Kata pencarian (q) terlalu panjang: paling banyak %(n)d karakter.", n=SEARCH_MAX_CHARS
         )
         return jsonify({"error": message, "field": "q"}), 400
-    session = get_session()
-    version = city_version(session, city.id)
     event = _published_event(city, request.args.get("event"))
     cache = get_cache()
     key = cache_key(
-        "public-search", str(city.id), str(event.id if event else 0), str(version), text.lower()
+        "public-search",
+        str(city.id),
+        str(event.id if event else 0),
+        str(city.version),
+        text.lower(),
     )
     hit = cache.get(key) if cache is not None else None
     if hit is None:
-        results = search_landmarks(session, city, text)
+        session = get_session()
+        results = search_landmarks(session, city.id, text)
         if event is not None:
             results += search_stalls(session, event, text)
         hit = json.dumps({"results": results}, ensure_ascii=False).encode()

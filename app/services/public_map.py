@@ -29,6 +29,7 @@ from app.models import (
     Assignment,
     Booth,
     City,
+    DataVersion,
     Event,
     Facility,
     Landmark,
@@ -48,12 +49,39 @@ LANDMARK_LIMIT: Final = 5
 SEARCH_MIN_CHARS: Final = 2
 
 
-def published_events(session: Session, city: City) -> list[Event]:
+@dataclass(frozen=True)
+class CityState:
+    """What a public page needs of its city on every request: who it is and its counter."""
+
+    id: int
+    slug: str
+    name: str
+    version: int
+
+
+def city_state(session: Session, slug: str) -> CityState | None:
+    """The city named ``slug`` (else the first city) with its change counter, in one query.
+
+    The home page and its data ask this on every visit, so it reads four columns, not the
+    city's row with its extent.
+    """
+    row = session.execute(
+        select(City.id, City.slug, City.name, func.coalesce(DataVersion.version, 0))
+        .outerjoin(DataVersion, DataVersion.city_id == City.id)
+        .order_by((City.slug == slug).desc(), City.id)
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    return CityState(int(row[0]), str(row[1]), str(row[2]), int(row[3]))
+
+
+def published_events(session: Session, city_id: int) -> list[Event]:
     """The city's published events, by date (the home map's date switch)."""
     return list(
         session.scalars(
             select(Event)
-            .where(Event.city_id == city.id, Event.status == "published")
+            .where(Event.city_id == city_id, Event.status == "published")
             .order_by(Event.date, Event.id)
         ).all()
     )
@@ -101,7 +129,7 @@ def _halal_valid(on: date | None) -> Any:
     return and_(held, or_(Vendor.halal_cert_expiry.is_(None), Vendor.halal_cert_expiry >= on))
 
 
-def public_map_json(session: Session, city: City, event: Event | None) -> str:
+def public_map_json(session: Session, city_id: int, event: Event | None) -> str:
     """The home map's layers as one compact JSON text.
 
     ``{"zones": FC, "facilities": FC, "booths": FC}`` in EPSG:4326 with short property names:
@@ -113,7 +141,7 @@ def public_map_json(session: Session, city: City, event: Event | None) -> str:
         _feature(gj, {"k": z.kind, "n": z.name, "h": _hours(z)})
         for z, gj in session.execute(
             select(Zone, func.ST_AsGeoJSON(Zone.geom, PUBLIC_DECIMALS))
-            .where(Zone.city_id == city.id)
+            .where(Zone.city_id == city_id)
             .order_by(Zone.kind, Zone.name)
         ).all()
     ]
@@ -121,7 +149,7 @@ def public_map_json(session: Session, city: City, event: Event | None) -> str:
         _feature(gj, {"k": kind, "n": name})
         for kind, name, gj in session.execute(
             select(Facility.kind, Facility.name, func.ST_AsGeoJSON(Facility.geom, PUBLIC_DECIMALS))
-            .where(Facility.city_id == city.id)
+            .where(Facility.city_id == city_id)
             .order_by(Facility.kind, Facility.id)
         ).all()
     ]
@@ -332,7 +360,7 @@ def search_stalls(session: Session, event: Event, text: str) -> list[dict[str, A
     ]
 
 
-def search_landmarks(session: Session, city: City, text: str) -> list[dict[str, Any]]:
+def search_landmarks(session: Session, city_id: int, text: str) -> list[dict[str, Any]]:
     """The city's landmarks whose name holds every word typed (a mosque, a market, a bank…).
 
     Answers ``type`` ``"landmark"``, ``name``, ``kind`` (a code of
@@ -344,7 +372,7 @@ def search_landmarks(session: Session, city: City, text: str) -> list[dict[str, 
     conditions = [Landmark.name.ilike(_like(word), escape="\\") for word in words]
     rows = session.execute(
         select(Landmark.name, Landmark.kind, func.ST_Y(Landmark.geom), func.ST_X(Landmark.geom))
-        .where(Landmark.city_id == city.id, *conditions)
+        .where(Landmark.city_id == city_id, *conditions)
         .order_by(func.length(Landmark.name), Landmark.name)
         .limit(LANDMARK_LIMIT)
     ).all()
