@@ -339,6 +339,7 @@ def workspace_page() -> str:
         },
         "eventClosed": bool(event and event.status == "closed"),
         "lang": _lang(),
+        "geomanLang": _geoman_texts(),
         "csrf": generate_csrf(),
         "api": url_for("workspace.layer", city_slug=city.slug, layer="LAYER").replace("/LAYER", ""),
         "undo": url_for("workspace.undo", city_slug=city.slug),
@@ -430,6 +431,41 @@ def _padded(bounds: list[list[float]], ratio: float) -> list[float]:
     return [w - dx, s - dy, e + dx, n + dy]
 
 
+def _geoman_texts() -> dict[str, dict[str, str]]:
+    """Leaflet-Geoman's own texts (tooltips, buttons, actions) from the app's catalogue, for
+    ``map.pm.setLang``: the drawing tools speak the reader's language."""
+    return {
+        "tooltips": {
+            "placeMarker": _("Klik untuk menaruh titik"),
+            "placeMarkerTouch": _("Ketuk peta untuk menaruh titik"),
+            "firstVertex": _("Klik untuk menaruh titik sudut pertama"),
+            "continueLine": _("Klik untuk melanjutkan gambar"),
+            "finishLine": _("Klik titik yang sudah ada untuk selesai"),
+            "finishPoly": _("Klik titik pertama untuk selesai"),
+            "finishRect": _("Klik untuk selesai"),
+        },
+        "actions": {
+            "finish": _("Selesai"),
+            "cancel": _("Batal"),
+            "removeLastVertex": _("Hapus titik terakhir"),
+        },
+        "buttonTitles": {
+            "drawMarkerButton": _("Gambar titik (fasilitas)"),
+            "drawPolyButton": _("Gambar poligon"),
+            "drawRectButton": _("Gambar persegi panjang"),
+            "snappingButton": _("Tempelkan titik ke lapisan dan titik sudut lain"),
+        },
+        "measurements": {
+            "totalLength": _("Panjang"),
+            "segmentLength": _("Panjang ruas"),
+            "area": _("Luas"),
+            "perimeter": _("Keliling"),
+            "height": _("Tinggi"),
+            "width": _("Lebar"),
+        },
+    }
+
+
 def _ui_labels() -> dict[str, str]:
     """Words the workspace script shows (translated here; the script holds no text)."""
     return {
@@ -443,6 +479,9 @@ def _ui_labels() -> dict[str, str]:
         "saved": _("Tersimpan."),
         "deleted": _("Dihapus."),
         "undone": _("Dibatalkan:"),
+        "measure_hint": _("Klik titik-titik di peta untuk mengukur; klik dua kali untuk selesai."),
+        "measure_total": _("Jarak"),
+        "step_undone": _("dibatalkan"),
         "redone": _("Diulangi:"),
         "nothing": _("Belum ada langkah."),
         "checking": _("Memeriksa berkas…"),
@@ -450,7 +489,7 @@ def _ui_labels() -> dict[str, str]:
         "imported": _("fitur diimpor."),
         "import_refused": _("tidak ada yang disimpan; perbaiki masalah di atas."),
         "confirm_delete": _(
-            "Hapus fitur ini? Tindakan ini dapat dibatalkan dengan tombol Batalkan."
+            "Hapus fitur ini? Langkah ini dapat diurungkan (Urungkan atau Ctrl+Z)."
         ),
         "edit": _("Mulai menggambar dan mengedit"),
         "loading_tools": _("Memuat alat gambar…"),

@@ -210,7 +210,50 @@ def _replay(session: Session, step: HistoryStep, *, undo: bool) -> None:
         raise
     step.changes = changes
     step.applied = not undo
+    _hand_on(session, step, {(c["entity"], c["id"]): c[want] for c in changes}, undo=undo)
     session.commit()
+
+
+def _hand_on(
+    session: Session,
+    step: HistoryStep,
+    states: dict[tuple[str, int], dict[str, Any] | None],
+    *,
+    undo: bool,
+) -> None:
+    """Tell the next step to replay which state each row is now in (its new version).
+
+    After an undo, the nearest applied step below that touched a row left the row as it is now
+    (same values, a newer version); after a redo, the nearest undone step above starts from it.
+    """
+    scope = _scope(step.city_id, step.event_id)
+    if undo:
+        query = (
+            select(HistoryStep)
+            .where(*scope, HistoryStep.applied.is_(True), HistoryStep.id < step.id)
+            .order_by(HistoryStep.id.desc())
+        )
+        side = "after"
+    else:
+        query = (
+            select(HistoryStep)
+            .where(*scope, HistoryStep.applied.is_(False), HistoryStep.id > step.id)
+            .order_by(HistoryStep.id.asc())
+        )
+        side = "before"
+    pending = dict(states)
+    for other in session.scalars(query):
+        if not pending:
+            break
+        changes = [dict(c) for c in other.changes]
+        touched = False
+        for change in changes:
+            key = (change["entity"], change["id"])
+            if key in pending:
+                change[side] = pending.pop(key)
+                touched = True
+        if touched:
+            other.changes = changes
 
 
 def _put(obj: Any, values: dict[str, Any], columns: tuple[str, ...]) -> None:

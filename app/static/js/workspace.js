@@ -608,7 +608,8 @@
     });
   }
   function enableEditing(name, edit) {
-    edit.pm.enable({ draggable: true, allowSelfIntersection: false, snappable: false });
+    // snapping while editing too: vertices and dragged shapes stick to nearby layers' vertices
+    edit.pm.enable({ draggable: true, allowSelfIntersection: false, snappable: true, snapDistance: 15 });
     if (edit.pm.enableLayerDrag) { edit.pm.enableLayerDrag(); }
     edit.on("pm:dragstart pm:rotatestart pm:markerdragstart", function () { gesturing = true; });
     edit.on("pm:dragend pm:rotateend pm:markerdragend", function () { gesturing = false; lastEditGesture = Date.now(); });
@@ -631,17 +632,26 @@
     count.textContent = String(list.length);
     count.classList.toggle("zero", list.length === 0);
   }
+  // A highlight that lasts: the booth found stays outlined until another is found or Esc.
+  var highlightLayer = null;
+  function clearHighlight() { if (highlightLayer) { map.removeLayer(highlightLayer); highlightLayer = null; } }
+  function highlight(bounds, code) {
+    clearHighlight();
+    highlightLayer = L.rectangle(bounds.pad(0.6), { color: "#ff6f00", weight: 4, fill: false, dashArray: "8 4", interactive: false }).addTo(map);
+    highlightLayer.bindTooltip(esc(code), { permanent: true, direction: "top" });
+    document.documentElement.dataset.highlight = code;
+  }
+  document.addEventListener("keydown", function (ev) { if (ev.key === "Escape") { clearHighlight(); stopMeasure(); } });
   function zoomToBooth(code) {
     var found = null;
     Object.keys(index.booths).forEach(function (id) { if (index.booths[id].feature.properties.code === code) { found = index.booths[id]; } });
     if (found) {
       map.fitBounds(found.getBounds(), { maxZoom: 20 });
-      found.setStyle({ weight: 5, color: "#0d47a1" });
-      setTimeout(function () { found.setStyle(styleOf("booths", found.feature.properties)); }, 1500);
+      highlight(found.getBounds(), code);
     } else {
       fetch(layerUrl("booths"), { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (fc) {
         var f = fc.features.filter(function (x) { return x.properties.code === code; })[0];
-        if (f) { map.fitBounds(L.geoJSON(f).getBounds(), { maxZoom: 20 }); }
+        if (f) { var b = L.geoJSON(f).getBounds(); map.fitBounds(b, { maxZoom: 20 }); highlight(b, code); }
       });
     }
   }
@@ -687,6 +697,7 @@
           say(res.data.conflicts.length ? res.data.conflicts.map(function (c) { return c.message; }).join(" ") : t("ui", "saved"));
         } else { say(t("ui", "saved")); }
         refreshConflicts();
+        loadHistory();
       } else if (res.status === 409 && res.data.current) {
         formError.textContent = res.data.message;
         deselect();
@@ -706,21 +717,97 @@
     var url = layerUrl(name).replace("/" + name, "/" + name + "/" + layer.feature.id);
     url += (url.indexOf("?") >= 0 ? "&" : "?") + "version=" + layer.feature.properties.version;
     api("DELETE", url).then(function (res) {
-      if (res.status === 200) { map.removeLayer(layer); selected = null; formBox.hidden = true; removeFeature(name, layer.feature.id); say(t("ui", "deleted")); refreshConflicts(); }
+      if (res.status === 200) { map.removeLayer(layer); selected = null; formBox.hidden = true; removeFeature(name, layer.feature.id); say(t("ui", "deleted")); refreshConflicts(); loadHistory(); }
       else if (res.status === 409 && res.data.current) { deselect(); putFeature(name, res.data.current); say(res.data.message); }
       else { formError.textContent = res.data.message || ("HTTP " + res.status); }
     });
   }
-  function undo() {
+  // ---- undo and redo: the city workspace's stack of named steps, kept in the database -----
+  var historyList = document.getElementById("ws-history");
+  function showHistory(steps) {
+    if (!historyList) { return; }
+    historyList.innerHTML = "";
+    var nextUndo = (steps || []).filter(function (s) { return s.applied; })[0];
+    (steps || []).forEach(function (s) {
+      var li = document.createElement("li");
+      li.className = s.applied ? "done" : "undone";
+      if (nextUndo && s.id === nextUndo.id) { li.classList.add("next-undo"); }
+      li.textContent = s.label + (s.applied ? "" : " (" + t("ui", "step_undone") + ")");
+      historyList.appendChild(li);
+    });
+    if (!steps || !steps.length) { var li = document.createElement("li"); li.className = "undone"; li.textContent = t("ui", "nothing"); historyList.appendChild(li); }
+    document.getElementById("ws-undo").disabled = !nextUndo;
+    document.getElementById("ws-redo").disabled = !(steps || []).some(function (s) { return !s.applied; });
+  }
+  function loadHistory() {
+    return fetch(cfg.history, { credentials: "same-origin" }).then(function (r) { return r.json(); })
+      .then(function (d) { showHistory(d.history); });
+  }
+  var replaying = false;
+  function replay(redo) {
+    if (replaying) { return; }   // one step at a time: a second Ctrl+Z waits for the first
+    replaying = true;
     busy(t("ui", "saving"));
-    api("POST", cfg.undo).then(function (res) {
-      if (res.status !== 200) { say(res.data.message || ("HTTP " + res.status)); return; }
+    api("POST", redo ? cfg.redo : cfg.undo).then(function (res) {
+      if (res.status !== 200) { replaying = false; say(res.data.message || ("HTTP " + res.status)); loadHistory(); return; }
       deselect();
       loadedBooths = null;
       loadedFacilities = null;
-      Promise.all([load("zones"), loadFacilities(), loadBoothsInView(true)]).then(function () { refreshConflicts(); say(t("ui", "undone")); });
-    });
+      showHistory(res.data.history);
+      var step = redo ? res.data.redone : res.data.step;
+      Promise.all([load("zones"), loadFacilities(), loadBoothsInView(true)]).then(function () {
+        replaying = false;
+        refreshConflicts();
+        say(t("ui", redo ? "redone" : "undone") + " " + (step ? step.label : ""));
+      }, function () { replaying = false; });
+    }, function () { replaying = false; });
   }
+  function undo() { replay(false); }
+  function redo() { replay(true); }
+  document.addEventListener("keydown", function (ev) {
+    if (!(ev.ctrlKey || ev.metaKey) || ev.altKey) { return; }
+    var tag = (ev.target && ev.target.tagName) || "";
+    if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (ev.target && ev.target.isContentEditable)) { return; }
+    var key = (ev.key || "").toLowerCase();
+    if (key === "z" && !ev.shiftKey) { ev.preventDefault(); undo(); }
+    else if ((key === "z" && ev.shiftKey) || key === "y") { ev.preventDefault(); redo(); }
+  });
+
+  // ---- measuring: click points, read the distance; double-click or the button ends it -----
+  var measuring = null;
+  var measureButton = document.getElementById("ws-measure");
+  function stopMeasure() {
+    if (!measuring) { return; }
+    map.removeLayer(measuring.line);
+    map.off("click", measuring.onClick);
+    map.off("dblclick", measuring.onEnd);
+    map.doubleClickZoom.enable();
+    measuring = null;
+    measureButton.setAttribute("aria-pressed", "false");
+  }
+  function startMeasure() {
+    stopMeasure();
+    var line = L.polyline([], { color: "#0d47a1", weight: 3, dashArray: "6 4", interactive: false }).addTo(map);
+    measuring = { line: line };
+    measuring.onClick = function (ev) {
+      line.addLatLng(ev.latlng);
+      var pts = line.getLatLngs(), total = 0;
+      for (var i = 1; i < pts.length; i++) { total += map.distance(pts[i - 1], pts[i]); }
+      var text = t("ui", "measure_total") + ": " + total.toLocaleString(cfg.lang === "en" ? "en" : "id", { maximumFractionDigits: 1 }) + " m";
+      line.unbindTooltip();
+      if (pts.length > 1) { line.bindTooltip(text, { permanent: true, className: "ws-measure-label" }).openTooltip(ev.latlng); }
+      say(text);
+    };
+    measuring.onEnd = function () { var keep = line; map.off("click", measuring.onClick); map.off("dblclick", measuring.onEnd); map.doubleClickZoom.enable(); measuring = { line: keep, onClick: function () {}, onEnd: function () {} }; };
+    map.doubleClickZoom.disable();
+    map.on("click", measuring.onClick);
+    map.on("dblclick", measuring.onEnd);
+    measureButton.setAttribute("aria-pressed", "true");
+    say(t("ui", "measure_hint"));
+  }
+  measureButton.addEventListener("click", function () {
+    if (measureButton.getAttribute("aria-pressed") === "true") { stopMeasure(); say(""); } else { startMeasure(); }
+  });
 
   // ---- Geoman drawing, loaded on first use (viewing the map does not need its 80 KB) -----
   var geoman = null;
@@ -735,7 +822,9 @@
       js.src = cfg.geoman.js;
       js.onload = function () {
         if (!map.pm) { map.pm = new L.PM.Map(map); }   // the map was made before Geoman loaded
-        map.pm.setGlobalOptions({ allowSelfIntersection: false, snappable: true });
+        // Geoman's texts from the app's catalogue (English for any key not given)
+        if (map.pm.setLang && cfg.geomanLang) { map.pm.setLang("petalapak", cfg.geomanLang, "en"); }
+        map.pm.setGlobalOptions({ allowSelfIntersection: false, snappable: true, snapDistance: 15 });
         map.pm.addControls({
           position: "topleft", drawCircle: false, drawCircleMarker: false, drawText: false, drawPolyline: false,
           drawRectangle: true, cutPolygon: false, editMode: false, dragMode: false, removalMode: false, rotateMode: false,
@@ -767,6 +856,7 @@
   document.getElementById("ws-cancel").addEventListener("click", deselect);
   document.getElementById("ws-delete").addEventListener("click", remove);
   document.getElementById("ws-undo").addEventListener("click", undo);
+  document.getElementById("ws-redo").addEventListener("click", redo);
 
   // ---- layer import: check (preview on the map), then import -----------------------------
   var importForm = document.getElementById("ws-import");
@@ -841,6 +931,7 @@
     if (cfg.facilitiesByView) { map.on("moveend", loadFacilities); }
     var focus = new URLSearchParams(window.location.search).get("focus");
     if (focus) { zoomToBooth(focus); }
+    loadHistory();
     return refreshConflicts();
   });
 
