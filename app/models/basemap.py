@@ -22,6 +22,7 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -49,6 +50,12 @@ class BasemapRoad(Base):
     __table_args__ = (
         CheckConstraint(in_list("road_class", ROAD_CLASSES), name="road_class"),
         CheckConstraint("ST_IsValid(geom)", name="geom_valid"),
+        Index(
+            "ix_basemap_road_name_trgm",
+            "name",
+            postgresql_using="gin",
+            postgresql_ops={"name": "gin_trgm_ops"},
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -125,6 +132,12 @@ class Landmark(Timestamped, Base):
         CheckConstraint(in_list("kind", LANDMARK_KINDS), name="kind"),
         CheckConstraint(in_list("source", LANDMARK_SOURCES), name="source"),
         CheckConstraint("length(btrim(name)) > 0", name="name_not_blank"),
+        Index(
+            "ix_landmark_name_trgm",
+            "name",
+            postgresql_using="gin",
+            postgresql_ops={"name": "gin_trgm_ops"},
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -41,6 +41,18 @@ class Vendor(Timestamped, Base):
         CheckConstraint(in_list("category", VENDOR_CATEGORIES), name="category"),
         CheckConstraint("char_length(access_code) >= 8", name="access_code_length"),
         Index(
+            "ix_vendor_business_name_trgm",
+            "business_name",
+            postgresql_using="gin",
+            postgresql_ops={"business_name": "gin_trgm_ops"},
+        ),
+        Index(
+            "ix_vendor_owner_name_trgm",
+            "owner_name",
+            postgresql_using="gin",
+            postgresql_ops={"owner_name": "gin_trgm_ops"},
+        ),
+        Index(
             "uq_vendor_city_nib",
             "city_id",
             "nib",

@@ -94,7 +94,10 @@ PLANNERS = {"admin", "planner"}
 DESK = {"admin", "planner", "petugas_layanan"}
 DINAS = {"admin", "planner"}
 CREW_AND_UP = {"admin", "planner", "crew"}
+#: The staff map's search: every role that reads the staff map.
+MAP_READERS = {"admin", "planner", "crew", "petugas"}
 NEW_ENDPOINTS = {
+    "api.search": MAP_READERS,
     "street.lapor_page": STREET_READ,
     "street.lapor_submit": STREET_READ,
     "street.office_list": STREET_READ,
