@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.gis.rules import BOOTH_KINDS
+from app.gis.rules import BOOTH_KINDS, VENDOR_CATEGORIES
 from app.models.base import Base, Timestamped, in_list
 from app.models.geo import City, Zone
 
@@ -91,6 +91,10 @@ class Booth(Timestamped, Base):
         CheckConstraint("ST_IsValid(geom)", name="geom_valid"),
         CheckConstraint("(event_id IS NULL) <> (zone_id IS NULL)", name="event_or_zone"),
         CheckConstraint("width_m > 0 AND depth_m > 0", name="size"),
+        CheckConstraint(
+            "reserved_category IS NULL OR " + in_list("reserved_category", VENDOR_CATEGORIES),
+            name="reserved_category",
+        ),
         # An assignment references (booth, event) so that a booth can only be given out in its
         # own event; this unique pair is what that foreign key points at.
         UniqueConstraint("id", "event_id", name="uq_booth_id_event"),
@@ -131,6 +135,11 @@ class Booth(Timestamped, Base):
     chainage_m: Mapped[float | None] = mapped_column(Float)
     has_electricity: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     accessible: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    cooking_allowed: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default="false"
+    )
+    #: Kept for vendors of this goods category while any of them is still to be placed.
+    reserved_category: Mapped[str | None] = mapped_column(String(40))
     locked: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 

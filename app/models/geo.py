@@ -41,6 +41,12 @@ class City(Timestamped, Base):
     )
     #: Per goods category, the most booths one event gives it (the allocation's default caps).
     category_caps: Mapped[dict[str, int] | None] = mapped_column(JSONB)
+    #: The city's rule for vendors on several booths: False (default) grows them towards their
+    #: maximum only once every vendor had their minimum; True gives each their maximum at their
+    #: turn.
+    grow_at_turn: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default="false"
+    )
 
     zones: Mapped[list[Zone]] = relationship(back_populates="city", cascade="all, delete-orphan")
     facilities: Mapped[list[Facility]] = relationship(

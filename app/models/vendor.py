@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    SmallInteger,
     String,
     Text,
     func,
@@ -40,6 +41,9 @@ class Vendor(Timestamped, Base):
     __table_args__ = (
         CheckConstraint(in_list("category", VENDOR_CATEGORIES), name="category"),
         CheckConstraint("char_length(access_code) >= 8", name="access_code_length"),
+        CheckConstraint(
+            "min_booths >= 1 AND max_booths >= min_booths AND max_booths <= 4", name="booth_count"
+        ),
         Index(
             "ix_vendor_business_name_trgm",
             "business_name",
@@ -75,6 +79,15 @@ class Vendor(Timestamped, Base):
     needs_accessibility: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     registered_on: Mapped[date | None] = mapped_column(Date)
     preferred_sections: Mapped[list[str] | None] = mapped_column(ARRAY(String(40)))
+    #: Booths side by side the vendor needs (bigger sellers, service desks: 2) and may take.
+    min_booths: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+    max_booths: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+    needs_cooking: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default="false"
+    )
+    #: Booth codes the vendor prefers, best first (before ``preferred_sections``); a fixed holder
+    #: moves to the first free run of them.
+    preferred_booths: Mapped[list[str] | None] = mapped_column(ARRAY(String(20)))
     notes: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
 
@@ -110,10 +123,12 @@ class Assignment(Timestamped, Base):
             unique=True,
             postgresql_where=text(f"event_id IS NOT NULL AND {_HOLDING_SQL}"),
         ),
+        CheckConstraint("part >= 0 AND part < 4", name="part"),
         Index(
             "uq_assignment_event_vendor",
             "event_id",
             "vendor_id",
+            "part",
             unique=True,
             postgresql_where=text(f"event_id IS NOT NULL AND {_HOLDING_SQL}"),
         ),
@@ -141,6 +156,8 @@ class Assignment(Timestamped, Base):
     valid_to: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(12), nullable=False, default="assigned")
     pinned: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    #: Which of the vendor's booths side by side this is (0 = the first; one-booth vendors: 0).
+    part: Mapped[int] = mapped_column(SmallInteger, nullable=False, default=0, server_default="0")
     explanation: Mapped[str | None] = mapped_column(Text)
     #: When the vendor confirmed on the vendor page that they will come ("Saya hadir").
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

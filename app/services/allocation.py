@@ -15,23 +15,39 @@ from datetime import date
 from typing import Any, cast
 
 import numpy as np
+import shapely
 from geoalchemy2.shape import to_shape
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from shapely.geometry import Polygon
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
 
 from app.allocation import AllocationResult, BoothIn, VendorIn, Weights, allocate
 from app.allocation import next_from_waitlist as engine_next
-from app.gis.crs import to_metric
+from app.gis.adjacency import booth_adjacency
+from app.gis.conflicts import facility_clearances_m
+from app.gis.crs import to_metric, to_wgs84
 from app.gis.rules import VENDOR_CATEGORIES
-from app.models import AllocationRun, Assignment, Booth, Event, Vendor
+from app.kinds import FACILITY_KIND_REGISTRY
+from app.models import (
+    AllocationRun,
+    Assignment,
+    AttendanceAnswer,
+    Booth,
+    Event,
+    Facility,
+    StandingAttendance,
+    Vendor,
+)
+from app.models.vendor import HOLDING_STATUSES
+from app.services.attendance_plan import attending_vendor_ids
+from app.services.cities import clearances_for
 from app.services.conflicts import booth_states, event_conflicts
 from app.services.errors import ServiceError
 from app.services.params import INT4_MAX, bounded_float, bounded_int
 
 #: Booths are grouped in blocks of this length along the corridor for preferences and caps.
 SECTION_LENGTH_M = 250.0
-#: Booths beside the same row closer than this (centre to centre, metres) share a side wall.
-NEIGHBOUR_SLACK_M = 0.6
 
 
 def section_name(chainage_m: float | None) -> str:
@@ -153,7 +169,11 @@ def _lock_event(session: Session, event: Event) -> None:
     session.execute(select(Event.id).where(Event.id == event.id).with_for_update())
 
 
-def _booth_inputs(session: Session, event: Event) -> tuple[list[BoothIn], dict[str, Booth]]:
+def _booth_inputs(
+    session: Session, event: Event, *, held: frozenset[str] = frozenset()
+) -> tuple[list[BoothIn], dict[str, Booth]]:
+    """The event's vendor booths as the engine sees them; ``held`` booths (a pinned vendor's
+    further booths) are left out, so nobody else is given them."""
     booths = session.scalars(
         select(Booth).where(Booth.event_id == event.id, Booth.kind == "vendor").order_by(Booth.code)
     ).all()
@@ -167,18 +187,15 @@ def _booth_inputs(session: Session, event: Event) -> tuple[list[BoothIn], dict[s
     desks = session.scalars(
         select(Booth).where(Booth.event_id == event.id, Booth.kind == "service_desk")
     ).all()
-    centres = (
-        np.array([to_metric(to_shape(b.geom).centroid, epsg).coords[0] for b in booths])
-        if booths
-        else np.zeros((0, 2))
-    )
+    footprints = [to_metric(to_shape(b.geom), epsg) for b in booths]
+    centres = np.array([f.centroid.coords[0] for f in footprints]) if booths else np.zeros((0, 2))
     desk_xy = (
         np.array([to_metric(to_shape(d.geom).centroid, epsg).coords[0] for d in desks])
         if desks
         else np.zeros((0, 2))
     )
     quality = _quality(centres, desk_xy)
-    neighbours = _neighbours(booths, centres)
+    neighbours = _neighbours(session, event, booths, footprints)
     out = [
         BoothIn(
             b.code,
@@ -186,11 +203,14 @@ def _booth_inputs(session: Session, event: Event) -> tuple[list[BoothIn], dict[s
             allowed_categories=allowed,
             has_electricity=b.has_electricity,
             accessible=b.accessible,
+            cooking_allowed=b.cooking_allowed,
+            reserved_category=b.reserved_category,
             blocked=states.get(b.code) == "blocking",
             quality=float(quality[i]),
             neighbours=tuple(neighbours[i]),
         )
         for i, b in enumerate(booths)
+        if b.code not in held
     ]
     return out, {b.code: b for b in booths}
 
@@ -206,20 +226,49 @@ def _quality(centres: np.ndarray, desks: np.ndarray) -> np.ndarray:
     return quality
 
 
-def _neighbours(booths: Sequence[Booth], centres: np.ndarray) -> list[list[str]]:
-    """Booths next to each other in the same row (same side, consecutive along the corridor)."""
+def _neighbours(
+    session: Session, event: Event, booths: Sequence[Booth], footprints: Sequence[Polygon]
+) -> list[list[str]]:
+    """Booths side by side (:func:`app.gis.adjacency.booth_adjacency`): same side of the street,
+    consecutive by chainage, a gap of at most 0.6 m, and no crossing, obstacle or blocking
+    facility's clearance area between them."""
     result: list[list[str]] = [[] for _ in booths]
-    by_side: dict[str | None, list[int]] = {}
-    for i, b in enumerate(booths):
-        by_side.setdefault(b.side, []).append(i)
-    for idx in by_side.values():
-        idx.sort(key=lambda i: booths[i].chainage_m or 0.0)
-        for here, after in zip(idx, idx[1:], strict=False):
-            limit = max(booths[here].width_m, booths[after].width_m) + NEIGHBOUR_SLACK_M
-            if float(np.hypot(*(centres[here] - centres[after]))) <= limit:
-                result[here].append(booths[after].code)
-                result[after].append(booths[here].code)
+    if len(booths) < 2:
+        return result
+    barriers = _barriers(session, event, footprints)
+    pairs = booth_adjacency(
+        footprints,
+        [b.side for b in booths],
+        order=[b.chainage_m for b in booths],
+        barriers=barriers,
+    )
+    for i, j in pairs:
+        result[i].append(booths[j].code)
+        result[j].append(booths[i].code)
     return result
+
+
+def _barriers(session: Session, event: Event, footprints: Sequence[Polygon]) -> list[BaseGeometry]:
+    """Blocking facilities near the booths, grown by their clearance, in the metric CRS."""
+    city = event.city
+    epsg = city.metric_epsg
+    minx, miny, maxx, maxy = shapely.total_bounds(np.array(footprints, dtype=object))
+    envelope = to_wgs84(shapely.box(minx - 50, miny - 50, maxx + 50, maxy + 50), epsg)
+    blocking = [k.code for k in FACILITY_KIND_REGISTRY.values() if k.blocking]
+    rows = session.scalars(
+        select(Facility).where(
+            Facility.city_id == city.id,
+            Facility.kind.in_(blocking),
+            func.ST_Intersects(Facility.geom, func.ST_GeomFromText(envelope.wkt, 4326)),
+        )
+    ).all()
+    clearances = clearances_for(city)
+    return [
+        to_metric(to_shape(f.geom), epsg).buffer(
+            facility_clearances_m([f.kind], clearances_m=clearances)[0]
+        )
+        for f in rows
+    ]
 
 
 def _previous_event(session: Session, event: Event) -> Event | None:
@@ -233,8 +282,53 @@ def _previous_event(session: Session, event: Event) -> Event | None:
     ).one_or_none()
 
 
+def _fixed_holders(session: Session, event: Event) -> dict[int, list[str]]:
+    """Vendors with a permanent permit valid on the event's date on a permanent booth (a PKL
+    spot, e.g. Pasar Tengah) that the event's booth lies on: their booth codes in this event."""
+    permit = aliased(Booth)
+    rows = session.execute(
+        select(Assignment.vendor_id, Booth.code)
+        .join(permit, permit.id == Assignment.booth_id)
+        .join(
+            Booth,
+            (Booth.event_id == event.id)
+            & (Booth.kind == "vendor")
+            & func.ST_Contains(permit.geom, func.ST_Centroid(Booth.geom)),
+        )
+        .where(
+            Assignment.event_id.is_(None),
+            Assignment.status.in_(HOLDING_STATUSES),
+            Assignment.valid_from <= event.date,
+            Assignment.valid_to.is_(None) | (Assignment.valid_to >= event.date),
+        )
+        .order_by(Assignment.vendor_id, Booth.code)
+    ).all()
+    fixed: dict[int, list[str]] = {}
+    for vendor_id, code in rows:
+        fixed.setdefault(vendor_id, []).append(code)
+    return fixed
+
+
+def attendance_taken(session: Session, event: Event) -> bool:
+    """Whether attendance is taken for the event: someone answered for it, or a vendor of the
+    city has standing attendance. Until then every active vendor is allocated, as before."""
+    answered = select(AttendanceAnswer.id).where(AttendanceAnswer.event_id == event.id).exists()
+    standing = (
+        select(StandingAttendance.id)
+        .join(Vendor, Vendor.id == StandingAttendance.vendor_id)
+        .where(Vendor.city_id == event.city_id)
+        .exists()
+    )
+    return bool(session.scalar(select(answered | standing)))
+
+
 def _vendor_inputs(
-    session: Session, event: Event, booth_quality: dict[str, float], pins: dict[int, str]
+    session: Session,
+    event: Event,
+    booth_quality: dict[str, float],
+    pins: dict[int, str],
+    *,
+    attendance: bool = False,
 ) -> tuple[list[VendorIn], dict[int, Vendor]]:
     vendors = session.scalars(
         select(Vendor)
@@ -250,11 +344,19 @@ def _vendor_inputs(
             .where(
                 Assignment.event_id == prev_event.id,
                 Assignment.status.in_(("assigned", "checked_in")),
+                Assignment.part == 0,
             )
         ).all()
         previous = {vid: code for vid, code in rows}
+    attending = attending_vendor_ids(session, event) if attendance else {v.id for v in vendors}
+    fixed = _fixed_holders(session, event)
+    # Seniority: earlier registration first; vendors registered on the same day share a rank and
+    # the published draw orders them (not their id).
+    ranks: dict[date | None, int] = {}
+    for v in vendors:
+        ranks.setdefault(v.registered_on, len(ranks))
     out = []
-    for rank, v in enumerate(vendors):
+    for v in vendors:
         prev = previous.get(v.id)
         out.append(
             VendorIn(
@@ -262,11 +364,17 @@ def _vendor_inputs(
                 v.category,
                 needs_electricity=v.needs_electricity,
                 needs_accessibility=v.needs_accessibility,
-                priority_rank=rank,
+                needs_cooking=v.needs_cooking,
+                priority_rank=ranks[v.registered_on],
                 previous_booth=prev,
                 pinned_booth=pins.get(v.id),
                 preferred_sections=tuple(v.preferred_sections or ()),
+                preferred_booths=tuple(v.preferred_booths or ()),
                 last_quality=booth_quality.get(prev) if prev else None,
+                min_booths=v.min_booths,
+                max_booths=v.max_booths,
+                fixed_booths=tuple(fixed.get(v.id, ())) if v.id not in pins else (),
+                attending=v.id in attending or v.id in pins,
             )
         )
     return out, {v.id: v for v in vendors}
@@ -294,16 +402,29 @@ def run_allocation(
             Assignment.event_id == event.id, Assignment.status.in_(("assigned", "checked_in"))
         )
     ).all()
-    pins = {a.vendor_id: a.booth.code for a in current if a.pinned or a.status == "checked_in"}
-    booth_in, booths = _booth_inputs(session, event)
+    kept_rows = sorted(
+        (a for a in current if a.pinned or a.status == "checked_in"),
+        key=lambda a: (a.vendor_id, a.part, a.id),
+    )
+    pins: dict[int, str] = {}
+    held: set[str] = set()
+    for a in kept_rows:
+        if a.vendor_id in pins:
+            held.add(a.booth.code)  # a pinned vendor's further booths stay theirs
+        else:
+            pins[a.vendor_id] = a.booth.code
+    booth_in, booths = _booth_inputs(session, event, held=frozenset(held))
     quality = {b.code: b.quality for b in booth_in}
-    vendor_in, vendors = _vendor_inputs(session, event, quality, pins)
+    vendor_in, vendors = _vendor_inputs(
+        session, event, quality, pins, attendance=attendance_taken(session, event)
+    )
     result = allocate(
         vendor_in,
         booth_in,
         seed=settings.seed,
         weights=settings.weights,
         caps=dict(settings.caps) or None,
+        grow_at_turn=event.city.grow_at_turn,
     )
     for a in current:
         if a.vendor_id not in pins:
@@ -313,15 +434,17 @@ def run_allocation(
     for p in result.placements:
         if p.vendor_id in kept:
             continue
-        session.add(
-            Assignment(
-                event=event,
-                booth=booths[p.booth_code],
-                vendor_id=p.vendor_id,
-                status="assigned",
-                explanation=p.explanation_id,
+        for part, code in enumerate(p.codes):
+            session.add(
+                Assignment(
+                    event=event,
+                    booth=booths[code],
+                    vendor_id=p.vendor_id,
+                    part=part,
+                    status="assigned",
+                    explanation=p.explanation_id,
+                )
             )
-        )
     session.flush()
     run = AllocationRun(
         event=event,
