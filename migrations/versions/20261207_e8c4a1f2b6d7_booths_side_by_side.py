@@ -3,7 +3,7 @@ needs_cooking, preferred_booths; booth.cooking_allowed, reserved_category; city.
 assignment.part: a vendor may hold several booths of one event (side by side)
 
 Revision ID: e8c4a1f2b6d7
-Revises: d1a5e7c3b914
+Revises: d8a4c2e6f931
 Create Date: 2026-12-07 14:10:00.000000
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 revision = "e8c4a1f2b6d7"
-down_revision = "d1a5e7c3b914"
+down_revision = "d8a4c2e6f931"
 branch_labels = None
 depends_on = None
 
