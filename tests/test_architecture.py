@@ -116,7 +116,8 @@ def test_route_module_builds_no_queries(path: Path) -> None:
 
 
 TRANSITIVELY_PURE = sorted(
-    {_module_name(p) for p in [*PURE, *OGC_CORE]} | {"app.styles", "app.kinds", "app.roles"},
+    {_module_name(p) for p in [*PURE, *OGC_CORE]}
+    | {"app.styles", "app.kinds", "app.roles", "app.desk_services", "app.views.charts"},
 )
 
 

@@ -60,7 +60,7 @@ def _charts(city: City, span: svc.DateRange, only: str | None = None) -> list[Ch
     session = get_session()
     tz = clock.city_timezone_name()
     lang = current_language()
-    empty = _("Tidak ada data pada rentang ini.")
+    empty = _("Tidak ada acara pada rentang ini.")
     charts: list[Chart] = []
     want = (lambda key: key == only) if only else (lambda key: True)
     if want("occupancy") or want("attendance") or want("conflicts"):

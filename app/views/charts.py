@@ -26,8 +26,8 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F
 
 ChartKind = Literal["bars", "stacked", "line"]
 
-WIDTH, HEIGHT = 720, 320
-LEFT, RIGHT, TOP, BOTTOM = 52, 12, 40, 78
+WIDTH, HEIGHT = 720, 360
+LEFT, RIGHT, TOP, BOTTOM = 52, 12, 40, 120
 
 
 @dataclass(frozen=True)
@@ -54,8 +54,8 @@ class Chart:
 
     @property
     def empty(self) -> bool:
-        """No category, or every value zero."""
-        return not self.categories or not any(v for s in self.series for v in s.values)
+        """Nothing to draw: no category (all-zero values still draw their axes and labels)."""
+        return not self.categories
 
 
 def nice_ticks(top: float, count: int = 5) -> list[float]:
@@ -87,6 +87,24 @@ def _short(text: str, limit: int = 16) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _legend(series: Sequence[Series]) -> tuple[list[str], int]:
+    """The legend's marks, wrapped into rows across the chart's width, and where the plot
+    starts below it."""
+    out: list[str] = []
+    x: float = LEFT
+    row = 0
+    for s in series:
+        name = _short(s.name, 30)
+        width = 26 + 7.2 * len(name)
+        if x + width > WIDTH - RIGHT and x > LEFT:
+            x, row = float(LEFT), row + 1
+        top = 8 + row * 18
+        out.append(f'<rect x="{x:.0f}" y="{top}" width="12" height="12" fill="{s.colour}"/>')
+        out.append(f'<text x="{x + 16:.0f}" y="{top + 10}" font-size="12">{escape(name)}</text>')
+        x += width
+    return out, max(TOP, 8 + (row + 1) * 18 + 12)
+
+
 def render_svg(chart: Chart) -> str:
     """The chart as an inline ``<svg>`` element (escaped text, no script, no style sheet)."""
     tid, did = f"{chart.key}-title", f"{chart.key}-desc"
@@ -96,7 +114,8 @@ def render_svg(chart: Chart) -> str:
         f'<title id="{tid}">{escape(chart.title)}</title>',
         f'<desc id="{did}">{escape(chart.description)}</desc>',
     ]
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    legend, top_px = _legend(chart.series)
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - top_px - BOTTOM
     if chart.empty:
         out.append(
             f'<text x="{WIDTH / 2}" y="{HEIGHT / 2}" text-anchor="middle" font-size="14" '
@@ -107,19 +126,14 @@ def render_svg(chart: Chart) -> str:
     if chart.kind == "stacked":
         top = max(sum(s.values[i] for s in chart.series) for i in range(n))
     else:
-        top = max(max(s.values) for s in chart.series)
+        top = max((max(s.values) for s in chart.series), default=0)
     ticks = nice_ticks(top)
     scale = plot_h / ticks[-1]
 
     def y(value: float) -> float:
-        return TOP + plot_h - value * scale
+        return top_px + plot_h - value * scale
 
-    # legend
-    x = LEFT
-    for s in chart.series:
-        out.append(f'<rect x="{x}" y="10" width="12" height="12" fill="{s.colour}"/>')
-        out.append(f'<text x="{x + 16}" y="20" font-size="12">{escape(_short(s.name, 28))}</text>')
-        x += 24 + 7 * min(len(s.name), 28)
+    out.extend(legend)
     # axes and grid
     for t in ticks:
         out.append(
@@ -135,7 +149,7 @@ def render_svg(chart: Chart) -> str:
         if i % every:
             continue
         cx = LEFT + slot * (i + 0.5)
-        label = escape(_short(cat))
+        label = escape(_short(cat, 24))
         if rotate:
             out.append(
                 f'<text x="{cx:.1f}" y="{y(0) + 14:.1f}" font-size="11" text-anchor="end" '
