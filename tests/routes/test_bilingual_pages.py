@@ -35,6 +35,7 @@ from tests.routes.test_route_walk import (
     _login,
     _sane,
     _url,
+    walk_vendor,  # noqa: F401 - a fixture used here
 )
 
 #: The demo's allocated event: its pages show allocation reasons, statuses and explanations.
@@ -62,7 +63,15 @@ WORD = re.compile(r"[A-Za-zÀ-ÿ]+(?:-[A-Za-zÀ-ÿ]+)*")
 #: are skipped by name: they answer HTML written by a library, not by us.
 NOT_OURS = {"static"}
 #: Pages each role reads at least (the walk itself works).
-MIN_PAGES = {"anonymous": 4, "vendor": 4, "crew": 6, "petugas": 5, "planner": 15, "admin": 15}
+MIN_PAGES = {
+    "anonymous": 4,
+    "vendor": 4,
+    "crew": 6,
+    "petugas": 5,
+    "petugas_layanan": 5,
+    "planner": 15,
+    "admin": 15,
+}
 #: Columns of text that people type (names, notes, descriptions), in any table.
 DATA_COLUMNS = frozenset(
     {
@@ -170,7 +179,9 @@ def _offending(parts: list[str], forbidden: frozenset[str], data: re.Pattern[str
     return found
 
 
-@pytest.mark.parametrize("role", ["anonymous", "vendor", "crew", "petugas", "planner", "admin"])
+@pytest.mark.parametrize(
+    "role", ["anonymous", "vendor", "crew", "petugas", "petugas_layanan", "planner", "admin"]
+)
 def test_every_page_reads_in_one_language(
     role: str,
     app: Flask,
