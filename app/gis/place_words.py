@@ -22,7 +22,8 @@ things, each measured in the city's metric CRS from the geometry alone:
   :data:`PARALLEL_DEG`) are not cross streets;
 * **the nearest landmark**: within :data:`LANDMARK_MAX_M` of the booth; "depan X" (in front of
   or across from it) when it is at most :data:`FRONT_ALONG_M` along the road from the booth and
-  at most :data:`FRONT_MAX_M` away, else "dekat X (± 80 m)".
+  at most :data:`FRONT_MAX_M` away, else "dekat X (± 80 m)". A landmark named like the junction
+  already said (a place called "Simpang Pajak") is not said twice.
 
 Pure: shapely geometries in a metric CRS and strings in, a frozen record with an
 :class:`app.messages.Msg` out.
@@ -338,9 +339,10 @@ def describe_place(
         junction_name, junction_m = name, along
 
     best: tuple[float, Named] | None = None
+    said = junction_name.strip().casefold() if junction_name else None
     for mark in landmarks:
-        if mark.geom.is_empty:
-            continue
+        if mark.geom.is_empty or mark.name.strip().casefold() == said:
+            continue  # "Simpang Pajak" is said once, as the junction
         d = booth.distance(mark.geom)
         if d <= LANDMARK_MAX_M and (best is None or d < best[0]):
             best = (d, mark)

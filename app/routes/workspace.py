@@ -379,6 +379,7 @@ def workspace_page() -> str:
         booth_labels=booth_labels,
         category_labels=as_text(CATEGORY_LABELS),
         max_vertices=current_app.config["MAX_VERTICES"],
+        search_texts=search_texts(),
     )
 
 
@@ -463,6 +464,19 @@ def _geoman_texts() -> dict[str, dict[str, str]]:
             "height": _("Tinggi"),
             "width": _("Lebar"),
         },
+    }
+
+
+def search_texts() -> dict[str, str]:
+    """The staff map search box's texts (``{n}`` and ``{label}`` are filled by the script)."""
+    return {
+        "booth": _("Lapak"),
+        "vendor": _("Pedagang"),
+        "street": _("Jalan"),
+        "landmark": _("Patokan"),
+        "none": _("Tidak ada yang cocok."),
+        "count": _("{n} hasil. Pilih dengan tombol panah lalu Enter."),
+        "shown": _("Ditandai di peta: {label}. Tekan Esc untuk menghapus tanda."),
     }
 
 

@@ -266,3 +266,16 @@ def test_compass_point_boundaries() -> None:
         compass_point(math.sin(math.radians(b)), math.cos(math.radians(b)))
         for b in range(0, 360, 45)
     ] == list(range(8))
+
+
+def test_a_landmark_named_like_the_junction_is_not_said_twice() -> None:
+    pajak = Named("Simpang Pajak", pt(-100, 100))
+    place = describe_place(
+        booth_at(-110, 115),
+        AYANI,
+        "Jl. Ahmad Yani",
+        cross_streets=[pajak],
+        landmarks=[Named("simpang pajak", pt(-98, 102)), Named("Bank Kalbar", pt(-60, 80))],
+    )
+    assert place.landmark == "Bank Kalbar"
+    assert render(place.msg, "id").count("impang Pajak") == 1

@@ -193,7 +193,7 @@ def test_names_come_back_as_data_and_wildcards_are_literal(
     resp = _get(client, "onerror")
     assert resp.mimetype == "application/json"
     (hit,) = [h for h in _kinds(resp)["vendor"] if h["booth_id"] == held.booth_id]
-    assert hit["label"] == XSS  # the page sets it as text (map_search.js)
+    assert hit["label"] == XSS  # the page sets it as text (staff_search.js)
     assert _get(client, "%%").get_json()["results"] == []
     assert _get(client, "__").get_json()["results"] == []
 
