@@ -51,6 +51,8 @@ PERMISSIONS: Final[Mapping[str, str]] = MappingProxyType(
         "dashboard.read": "open the Dinas dashboard: charts and their data for a date range",
         "attendance.write": "record whether vendors will come to an event on their behalf, and "
         "their standing attendance and absence periods",
+        "notices.send": "see and export the notices to vendors of a published event (WhatsApp "
+        "links, SMS texts, CSV) and record them as sent",
     }
 )
 
@@ -86,6 +88,7 @@ _PLANNER: Final = _CREW | {
     "desk.write",
     "vendors.lookup",
     "dashboard.read",
+    "notices.send",
 }
 #: An enforcement officer (Satpol PP): street reports, and the staff map's zones and facilities to
 #: read; no layer, event, vendor or account edits.

@@ -26,6 +26,7 @@ def register_blueprints(app: Flask) -> None:
     from app.routes.lapak import bp as lapak_bp
     from app.routes.layers import bp as layers_bp
     from app.routes.main import bp as main_bp
+    from app.routes.notices import bp as notices_bp
     from app.routes.ogc import bp as ogc_bp
     from app.routes.planner import bp as planner_bp
     from app.routes.street import bp as street_bp
@@ -55,6 +56,7 @@ def register_blueprints(app: Flask) -> None:
         desk_bp,
         dashboard_bp,
         attendance_bp,
+        notices_bp,
     ):
         app.register_blueprint(bp)
     register_error_handlers(app)

@@ -158,6 +158,9 @@ NEW_ENDPOINTS = {
     "attendance.standing": CREW_AND_UP,
     "attendance.add_absence": CREW_AND_UP,
     "attendance.remove_absence": CREW_AND_UP,
+    "notices.page": PLANNERS,
+    "notices.record": PLANNERS,
+    "notices.export_csv": PLANNERS,
 }
 
 #: What each role may do, spelled out.
@@ -182,6 +185,7 @@ EXPECTED_PERMISSIONS = {
         "vendors.lookup",
         "dashboard.read",
         "attendance.write",
+        "notices.send",
     },
     "admin": set(PERMISSIONS),
     # the enforcement officer: street reports, and the staff map's zones and facilities to read
