@@ -6,13 +6,13 @@ index read however many vendors, roads and landmarks a city has. ``pg_trgm`` shi
 PostgreSQL and is a trusted extension (PostgreSQL 13+): the database owner may create it.
 
 Revision ID: a7c3e9d1f482
-Revises: d8a4c2e6f931
+Revises: e8c4a1f2b6d7
 Create Date: 2026-12-07 14:15:00.000000
 """
 from alembic import op
 
 revision = 'a7c3e9d1f482'
-down_revision = 'd8a4c2e6f931'
+down_revision = 'e8c4a1f2b6d7'
 branch_labels = None
 depends_on = None
 
