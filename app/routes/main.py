@@ -9,6 +9,7 @@ shell links. ``/peta/cari`` searches the event's stalls with public data only.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 from typing import Any
 
@@ -33,7 +34,6 @@ from app import clock
 from app.cache import cache_key, get_cache
 from app.db import get_session
 from app.models import Event
-from app.security_headers import csp_nonce
 from app.services.cities import database_error
 from app.services.events import corridor_bounds
 from app.services.public_map import (
@@ -53,8 +53,6 @@ bp = Blueprint("main", __name__)
 IMMUTABLE = "public, max-age=31536000, immutable"
 #: Longest search text read (a stall name is at most 200 characters; people type a few words).
 SEARCH_MAX_CHARS = 80
-#: Stands in for the response's CSP nonce in a cached page (replaced on every answer).
-_NONCE_SLOT = "\x00csp-nonce\x00"
 
 
 def _city_state() -> CityState | None:
@@ -99,43 +97,100 @@ def _shell(city: CityState, wanted: str | None) -> dict[str, Any]:
     }
 
 
+def _shell_key(city: CityState, wanted: str | None, day: str, lang: str) -> str:
+    tiles = current_app.config["MAP_TILES"] or ""
+    return cache_key("home-shell", str(city.id), str(city.version), day, wanted or "", lang, tiles)
+
+
+def _cached_shell(city: CityState, wanted: str | None) -> dict[str, Any]:
+    """The shell for this counter, day, date choice and language: from the cache, or built."""
+    day, lang = clock.today().isoformat(), str(get_locale() or "id")
+    key = _shell_key(city, wanted, day, lang)
+    cache = get_cache()
+    hit = cache.get(key) if cache is not None else None
+    if hit is not None:
+        shell: dict[str, Any] = json.loads(hit)
+        return shell
+    shell = _shell(city, wanted)
+    shell["script_url"] = url_for(
+        "main.public_map_script", v=city.version, d=day, acara=wanted, lang=lang
+    )
+    if cache is not None:
+        cache.set(key, json.dumps(shell).encode(), int(current_app.config["CACHE_TTL"]))
+    return shell
+
+
+def _etag_of(body: bytes) -> str:
+    return hashlib.blake2b(body, digest_size=16).hexdigest()
+
+
 @bp.route("/")
-def home() -> str:
+def home() -> str | Response:
     """The city map: a cached shell; zones, facilities and the event's booths are fetched.
 
-    The map's parts are cached under the city's change counter, the day (the next event
-    changes at midnight), the chosen date, the language and the tiles. A visitor who is not
-    logged in and has no message waiting gets the whole page from the cache, with this
-    response's CSP nonce put in; staff pages differ (their menu, the logout form's token).
+    The shell (the map's parts and the event choice) is cached under the city's change
+    counter, the day (the next event changes at midnight), the chosen date, the language and
+    the tiles. The page holds no inline script (its map script is ``/peta/peta.js``), so a
+    visitor who is not logged in and has no message waiting gets the same bytes as everyone:
+    cached gzipped, with an ETag (304 when the browser holds them). Staff see their own menu
+    and logout token, so their page is rendered.
     """
     city = _city_state()
     if city is None:
         return render_template("home_empty.html")
     wanted = request.args.get("acara") or None
-    cache = get_cache()
-    key = cache_key(
-        "home-shell",
-        str(city.id),
-        str(city.version),
-        clock.today().isoformat(),
-        wanted or "",
-        str(get_locale() or "id"),
-        current_app.config["MAP_TILES"] or "",
-    )
     anonymous = not current_user.is_authenticated and "_flashes" not in flask_session
+    cache = get_cache()
+    page_key = None
     if anonymous and cache is not None:
-        page = cache.get(key + ":page")
+        page_key = "page:" + _shell_key(
+            city, wanted, clock.today().isoformat(), str(get_locale() or "id")
+        )
+        page = cache.get(page_key)
         if page is not None:
-            return page.decode().replace(_NONCE_SLOT, csp_nonce())
-    hit = cache.get(key) if cache is not None else None
-    shell = json.loads(hit) if hit is not None else _shell(city, wanted)
-    if cache is not None and hit is None:
-        cache.set(key, json.dumps(shell).encode(), int(current_app.config["CACHE_TTL"]))
+            etag, body = page[:32].decode(), page[32:]
+            return _page_response(etag, body)
+    shell = _cached_shell(city, wanted)
     html = render_template("home.html", city=city, title=_("Peta Zona PKL"), **shell)
-    if anonymous and cache is not None:
-        page_bytes = html.replace(csp_nonce(), _NONCE_SLOT).encode()
-        cache.set(key + ":page", page_bytes, int(current_app.config["CACHE_TTL"]))
-    return html
+    if page_key is None or cache is None:
+        return html
+    raw = html.encode()
+    etag = _etag_of(raw)
+    body = gzip.compress(raw, compresslevel=6, mtime=0)
+    cache.set(page_key, etag.encode() + body, int(current_app.config["CACHE_TTL"]))
+    return _page_response(etag, body)
+
+
+def _page_response(etag: str, gzipped: bytes) -> Response:
+    """The anonymous home page: 304 when held, else gzipped (or plain for an old client)."""
+    headers = {"Cache-Control": "no-cache", "Vary": "Accept-Encoding, Cookie"}
+    if request.if_none_match.contains(etag):
+        resp = Response(status=304, headers=headers)
+    elif "gzip" in request.headers.get("Accept-Encoding", ""):
+        resp = Response(gzipped, mimetype="text/html", headers=headers)
+        resp.headers["Content-Encoding"] = "gzip"
+    else:
+        resp = Response(gzip.decompress(gzipped), mimetype="text/html", headers=headers)
+    resp.set_etag(etag)
+    return resp
+
+
+@bp.get("/peta/peta.js")
+def public_map_script() -> BaseResponse:
+    """The home map's script (folium's output), for ``?acara=…&lang=…``; immutable while its
+    ``v`` (the counter) and ``d`` (the day) are current, else revalidated."""
+    city = _city_state()
+    if city is None:
+        abort(404)
+    shell = _cached_shell(city, request.args.get("acara") or None)
+    current = request.args.get("v") == str(city.version) and (
+        request.args.get("d") == clock.today().isoformat()
+    )
+    resp = Response(shell["map"]["script"], mimetype="text/javascript")
+    resp.headers["Cache-Control"] = IMMUTABLE if current else "public, no-cache"
+    resp.headers["Vary"] = "Accept-Encoding, Cookie"
+    resp.set_etag(_etag_of(resp.get_data()))
+    return resp.make_conditional(request)
 
 
 def _published_event(city: CityState, slug: str | None) -> Event | None:

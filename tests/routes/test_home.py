@@ -9,8 +9,17 @@ from flask.testing import FlaskClient
 EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.I)
 
 
+def _page(client: FlaskClient, path: str = "/") -> str:
+    """The page with its map script (folium's output, a file of its own since the page is
+    cached whole): what the browser reads."""
+    html = client.get(path).get_data(as_text=True)
+    script = re.search(r'<script src="(/peta/peta\.js[^"]*)"', html)
+    assert script is not None
+    return html + client.get(script.group(1).replace("&amp;", "&")).get_data(as_text=True)
+
+
 def test_home_shows_the_city_map_without_external_urls(client: FlaskClient) -> None:
-    html = client.get("/").get_data(as_text=True)
+    html = _page(client)
     assert "Peta Zona PKL Pontianak" in html
     assert "CFD Jl. Ahmad Yani" in html  # a zone popup
     assert "Zona merah" in html  # legend in Indonesian
@@ -20,7 +29,7 @@ def test_home_shows_the_city_map_without_external_urls(client: FlaskClient) -> N
 
 
 def test_english_switch(client: FlaskClient) -> None:
-    html = client.get("/?lang=en").get_data(as_text=True)
+    html = _page(client, "/?lang=en")
     assert 'lang="en"' in html
     assert "Street vendor zone map of Pontianak" in html
     assert "Red zone (no vending)" in html  # legend
@@ -43,7 +52,7 @@ def test_health(client: FlaskClient) -> None:
 def test_home_with_a_tile_layer(client: FlaskClient, app) -> None:  # type: ignore[no-untyped-def]
     app.config["MAP_TILES"] = "https://tiles.example.id/{z}/{x}/{y}.png"
     app.config["MAP_TILES_ATTRIBUTION"] = "© OpenStreetMap contributors"
-    html = client.get("/").get_data(as_text=True)
+    html = _page(client)
     assert "tiles.example.id" in html and "OpenStreetMap contributors" in html
 
 
