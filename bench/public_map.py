@@ -206,7 +206,7 @@ async def _first_visit_bytes(port: int) -> dict[str, int]:
         status, headers, body, total = await conn.get("/", gz)
         html = _html(body, headers)
         parts = {"html": total}
-        for url in dict.fromkeys(u.decode() for u in _ASSET.findall(html)):
+        for url in dict.fromkeys(u.decode().replace("&amp;", "&") for u in _ASSET.findall(html)):
             parts[url] = (await conn.get(url, gz))[3]
         found = _PRELOAD.search(html)
         if found:

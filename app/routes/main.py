@@ -42,6 +42,7 @@ from app.services.public_map import (
     city_state,
     next_event,
     public_map_json,
+    published_event,
     published_events,
     search_landmarks,
     search_stalls,
@@ -194,9 +195,10 @@ def public_map_script() -> BaseResponse:
 
 
 def _published_event(city: CityState, slug: str | None) -> Event | None:
+    """The city's published event ``slug`` (404 otherwise); None without a slug."""
     if not slug:
         return None
-    event = next((e for e in published_events(get_session(), city.id) if e.slug == slug), None)
+    event = published_event(get_session(), city.id, slug)
     if event is None:
         abort(404)
     return event
@@ -204,12 +206,16 @@ def _published_event(city: CityState, slug: str | None) -> Event | None:
 
 @bp.get("/peta/data.json")
 def public_map_data() -> Response:
-    """Zones, facilities and a published event's booths (``?event=slug``) as compact GeoJSON."""
+    """Zones, facilities and a published event's booths (``?event=slug``) as compact GeoJSON.
+
+    Keyed on the city's counter and the event's slug: an answer (or a 304) is only ever made
+    after the slug was found published at that counter, so a hit needs no other query.
+    """
     city = _city_state()  # its counter before the data: the answer is at least this new
     if city is None:
         abort(404)
-    event = _published_event(city, request.args.get("event"))
-    etag = f"pd-{city.id}-{event.id if event else 0}-{city.version}"
+    slug = request.args.get("event") or ""
+    etag = "pd-" + cache_key(str(city.id), slug, str(city.version))[:32]
     headers = {
         "Cache-Control": IMMUTABLE
         if request.args.get("v") == str(city.version)
@@ -225,6 +231,7 @@ def public_map_data() -> Response:
     key = cache_key("public-map-data", etag)
     body = cache.get(key) if cache is not None else None
     if body is None:
+        event = _published_event(city, slug)
         text = public_map_json(get_session(), city.id, event)
         body = gzip.compress(text.encode(), compresslevel=6, mtime=0)
         if cache is not None:

@@ -87,6 +87,15 @@ def published_events(session: Session, city_id: int) -> list[Event]:
     )
 
 
+def published_event(session: Session, city_id: int, slug: str) -> Event | None:
+    """The city's published event named ``slug``, or None."""
+    return session.scalars(
+        select(Event).where(
+            Event.city_id == city_id, Event.slug == slug, Event.status == "published"
+        )
+    ).one_or_none()
+
+
 def next_event(events: Iterable[Event], today: date) -> Event | None:
     """The next published event from ``today`` on (today's counts); after the last, the latest.
 
