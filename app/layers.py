@@ -189,6 +189,8 @@ LAYER_REGISTRY: Final = _registry(
             "locked",
             "has_electricity",
             "accessible",
+            "cooking_allowed",
+            "reserved_category",
             "width_m",
             "depth_m",
             "event_id",

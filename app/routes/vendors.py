@@ -78,10 +78,26 @@ class VendorForm(FlaskForm):
     registered_on = StringField(_l("Tanggal terdaftar"), render_kw={"type": "date"})
     needs_electricity = BooleanField(_l("Perlu listrik"))
     needs_accessibility = BooleanField(_l("Perlu akses difabel"))
+    needs_cooking = BooleanField(_l("Perlu tempat boleh memasak"))
+    min_booths = StringField(
+        _l("Lapak berdampingan, paling sedikit"),
+        default="1",
+        render_kw={"type": "number", "min": 1, "max": svc.MAX_BOOTHS},
+    )
+    max_booths = StringField(
+        _l("Lapak berdampingan, paling banyak"),
+        default="1",
+        render_kw={"type": "number", "min": 1, "max": svc.MAX_BOOTHS},
+    )
+    preferred_booths = StringField(_l("Lapak pilihan, urut (kode dipisah koma)"))
     notes = TextAreaField(_l("Catatan"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not self.is_submitted():
+            obj = kwargs.get("obj")
+            codes = getattr(obj, "preferred_booths", None) or []
+            self.preferred_booths.data = ", ".join(codes)
         self.category.choices = [("", str(_l("— pilih —")))] + [
             (c, str(CATEGORY_LABELS[c])) for c in VENDOR_CATEGORIES
         ]

@@ -58,13 +58,15 @@ BOOTH_COLUMNS = (
     "locked",
     "has_electricity",
     "accessible",
+    "cooking_allowed",
+    "reserved_category",
     "assignment_status",
     "vendor_business_name",
     "vendor_category",
 )
 PRIVATE_VENDOR_COLUMNS = ("vendor_owner_name", "vendor_phone", "vendor_nib", "vendor_access_code")
 _INTEGER_COLUMNS = {"id", "capacity"}
-_BOOLEAN_COLUMNS = {"locked", "has_electricity", "accessible"}
+_BOOLEAN_COLUMNS = {"locked", "has_electricity", "accessible", "cooking_allowed"}
 _FLOAT_COLUMNS = {"width_m", "depth_m"}
 
 
@@ -157,6 +159,8 @@ def _booth_table(session: Session, event: Event, *, include_private: bool) -> La
             "locked": booth.locked,
             "has_electricity": booth.has_electricity,
             "accessible": booth.accessible,
+            "cooking_allowed": booth.cooking_allowed,
+            "reserved_category": booth.reserved_category,
             "assignment_status": status,
             "vendor_business_name": vendor.business_name if vendor else None,
             "vendor_category": vendor.category if vendor else None,

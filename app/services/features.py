@@ -94,6 +94,8 @@ def booth_edit_properties(obj: Booth) -> dict[str, Any]:
         "locked": obj.locked,
         "has_electricity": obj.has_electricity,
         "accessible": obj.accessible,
+        "cooking_allowed": obj.cooking_allowed,
+        "reserved_category": obj.reserved_category or "",
         "width_m": obj.width_m,
         "depth_m": obj.depth_m,
     }

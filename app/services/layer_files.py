@@ -83,6 +83,8 @@ CANONICAL = (
     "locked",
     "has_electricity",
     "accessible",
+    "cooking_allowed",
+    "reserved_category",
     "width_m",
     "depth_m",
 )
@@ -107,6 +109,9 @@ ALIASES = {
     "listrik": "has_electricity",
     "aksesibel": "accessible",
     "akses_difabel": "accessible",
+    "boleh_masak": "cooking_allowed",
+    "masak": "cooking_allowed",
+    "kategori_khusus": "reserved_category",
     "lebar_m": "width_m",
     "kedalaman_m": "depth_m",
 }

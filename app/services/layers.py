@@ -430,8 +430,26 @@ def booth_values(props: Mapping[str, Any], chk: _Checker) -> dict[str, Any]:
         "locked": _flag(props, "locked", chk),
         "has_electricity": _flag(props, "has_electricity", chk),
         "accessible": _flag(props, "accessible", chk),
+        "cooking_allowed": _flag(props, "cooking_allowed", chk),
+        "reserved_category": _reserved_category(props, chk),
         **sizes,
     }
+
+
+def _reserved_category(props: Mapping[str, Any], chk: _Checker) -> str | None:
+    """The goods category a booth is kept for (empty: none)."""
+    raw = props.get("reserved_category")
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    value = str(raw).strip()
+    if value not in VENDOR_CATEGORIES:
+        chk.problem(
+            "reserved_category",
+            f"Kategori khusus harus salah satu dari: {', '.join(VENDOR_CATEGORIES)}.",
+            f"The reserved category must be one of: {', '.join(VENDOR_CATEGORIES)}.",
+        )
+        return None
+    return value
 
 
 _TRUE = {"true", "1", "ya", "y", "yes", "t"}

@@ -50,9 +50,17 @@ EDITABLE_FIELDS = (
     "phone",
     "needs_electricity",
     "needs_accessibility",
+    "needs_cooking",
+    "min_booths",
+    "max_booths",
+    "preferred_booths",
     "registered_on",
     "notes",
 )
+#: Most booths side by side one vendor may take (the database checks the same).
+MAX_BOOTHS = 4
+#: Most preferred booths a vendor may list.
+MAX_PREFERRED_BOOTHS = 10
 #: A halal certificate expiring within this many days is flagged as "expiring".
 EXPIRY_WARNING_DAYS = 60
 MAX_IMPORT_ROWS = 20_000
@@ -237,7 +245,35 @@ def clean_vendor_fields(
                         f"Tanggal '{value}' tidak sah (TTTT-BB-HH).",
                         f"Bad date '{value}' (YYYY-MM-DD).",
                     )
-        elif name in ("needs_electricity", "needs_accessibility", "active"):
+        elif name in ("min_booths", "max_booths"):
+            text = "" if value is None else str(value).strip()
+            if not text:
+                values[name] = 1
+                continue
+            try:
+                count = int(text)
+            except ValueError:
+                count = 0
+            if not 1 <= count <= MAX_BOOTHS:
+                bad(
+                    name,
+                    f"Jumlah lapak harus bilangan bulat 1–{MAX_BOOTHS}.",
+                    f"The number of booths must be a whole number 1–{MAX_BOOTHS}.",
+                )
+            values[name] = count
+        elif name == "preferred_booths":
+            parts = value if isinstance(value, list | tuple) else str(value or "").split(",")
+            codes = [str(p).strip() for p in parts if str(p).strip()]
+            if len(codes) > MAX_PREFERRED_BOOTHS or any(len(c) > 20 for c in codes):
+                bad(
+                    name,
+                    f"Paling banyak {MAX_PREFERRED_BOOTHS} kode lapak, masing-masing paling "
+                    "banyak 20 karakter, dipisah koma.",
+                    f"At most {MAX_PREFERRED_BOOTHS} booth codes of at most 20 characters each, "
+                    "separated by commas.",
+                )
+            values[name] = codes or None
+        elif name in ("needs_electricity", "needs_accessibility", "needs_cooking", "active"):
             if _blank(value):
                 values[name] = name == "active"
                 continue
@@ -251,6 +287,13 @@ def clean_vendor_fields(
                 )
         else:
             bad(name, f"Kolom '{name}' tidak dikenal.", f"Unknown field '{name}'.")
+    low, high = values.get("min_booths"), values.get("max_booths")
+    if isinstance(low, int) and isinstance(high, int) and 1 <= low <= MAX_BOOTHS and low > high:
+        bad(
+            "max_booths",
+            "Jumlah lapak paling banyak tidak boleh kurang dari paling sedikit.",
+            "The most booths may not be fewer than the fewest.",
+        )
     expiry = values.get("halal_cert_expiry")
     if expiry is not None and expiry < today:
         bad(
