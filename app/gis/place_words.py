@@ -36,9 +36,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
+import numpy as np
+import shapely
 from shapely.geometry import LineString, MultiLineString, Point
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import nearest_points, substring
+from shapely.ops import nearest_points
 
 from app.gis.crs import refuse_degrees
 from app.messages import NOTHING, Msg, define
@@ -51,10 +53,13 @@ __all__ = [
     "JUNCTION_MAX_M",
     "JUNCTION_REACH_M",
     "LANDMARK_MAX_M",
+    "NameProfile",
     "Named",
     "Place",
     "compass_point",
     "describe_place",
+    "junctions_on",
+    "name_profile",
     "road_name_near",
     "rounded_distance",
 ]
@@ -80,8 +85,11 @@ FRONT_MAX_M: Final = 60.0
 ON_LINE_M: Final = 0.25
 #: A named road names the booth's road when it runs within this of the road line (metres) ...
 NAMING_M: Final = 25.0
-#: ... over this stretch either side of the booth (metres).
+#: ... over this stretch either side of the booth (metres), looked at every NAMING_STEP_M ...
 NAMING_ALONG_M: Final = 100.0
+NAMING_STEP_M: Final = 10.0
+#: ... for at least this far (a cross street is near the line for about 2 × NAMING_M).
+NAMING_MIN_ALONG_M: Final = 80.0
 #: Junction names that already say "junction" in Indonesian (said as they are).
 JUNCTION_WORDS: Final = ("simpang", "bundaran", "perempatan", "pertigaan", "persimpangan")
 
@@ -221,12 +229,48 @@ def _crosses(road: LineString, street: Named, road_name: str) -> float | None:
     return s
 
 
+@dataclass(frozen=True)
+class NameProfile:
+    """Which named roads run near ``road`` at each sample (every :data:`NAMING_STEP_M` from its
+    start): :func:`name_profile` of the whole line, shared by the booths on it."""
+
+    names: tuple[str, ...]
+    #: one row per road in ``names``' order, one column per sample
+    near: np.ndarray[tuple[int, int], np.dtype[np.bool_]]
+
+
+def _sample_range(road: LineString, first: int, last: int) -> tuple[int, int]:
+    top = int(road.length // NAMING_STEP_M)
+    return max(0, first), min(top, last)
+
+
+def name_profile(
+    road: LineString, roads: Sequence[Named], first: int = 0, last: int | None = None
+) -> NameProfile:
+    """The named ``roads`` near ``road`` at its samples ``first`` … ``last`` (all by default;
+    sample k is at chainage k × NAMING_STEP_M)."""
+    lo, hi = _sample_range(road, first, last if last is not None else 1 << 30)
+    at = np.arange(lo, hi + 1, dtype=float) * NAMING_STEP_M
+    samples = shapely.line_interpolate_point(road, at)
+    lines = [r for r in roads if isinstance(r.geom, LineString | MultiLineString)]
+    near = np.zeros((len(lines), hi + 1), dtype=bool)
+    for i, other in enumerate(lines):
+        near[i, lo : hi + 1] = shapely.distance(samples, other.geom) <= NAMING_M
+    return NameProfile(tuple(r.name for r in lines), near)
+
+
 def road_name_near(
-    road: LineString, booth: BaseGeometry, roads: Sequence[Named], fallback: str
+    road: LineString,
+    booth: BaseGeometry,
+    roads: Sequence[Named],
+    fallback: str,
+    profile: NameProfile | None = None,
 ) -> str:
     """The name of the road ``booth`` is on: of the named ``roads``, the one that runs the
-    longest within :data:`NAMING_M` of ``road`` over :data:`NAMING_ALONG_M` either side of the
-    booth (a cross street only crosses that stretch); ``fallback`` when none does.
+    farthest within :data:`NAMING_M` of ``road`` over :data:`NAMING_ALONG_M` either side of the
+    booth (at the samples every :data:`NAMING_STEP_M` from the line's start; a cross street
+    only crosses that stretch), for at least :data:`NAMING_MIN_ALONG_M`; ``fallback`` when none
+    does. ``profile``: :func:`name_profile` of ``road`` and ``roads``, when the caller has it.
 
     >>> road = LineString([(500_000, 9_000_000), (500_400, 9_000_000)])
     >>> axis = Named("Jl. Ahmad Yani", LineString([(500_000, 9_000_007), (500_400, 9_000_007)]))
@@ -237,20 +281,41 @@ def road_name_near(
     >>> road_name_near(road, booth, [cross], "CFD")
     'CFD'
     """
-    s = road.project(booth.centroid)
-    start, end = max(0.0, s - NAMING_ALONG_M), min(road.length, s + NAMING_ALONG_M)
-    stretch = substring(road, start, end)
-    near = stretch.buffer(NAMING_M)
-    lengths: dict[str, float] = {}
-    for other in roads:
-        if isinstance(other.geom, LineString | MultiLineString) and other.geom.intersects(near):
-            inside = float(other.geom.intersection(near).length)
-            lengths[other.name] = lengths.get(other.name, 0.0) + inside
-    best = max(sorted(lengths), key=lambda name: lengths[name], default=None)
-    # a cross street crosses the stretch (about 2 × NAMING_M); the road runs along it
-    if best is None or lengths[best] < 2.5 * NAMING_M:
+    s = float(road.project(booth.centroid))
+    lo, hi = _sample_range(
+        road,
+        math.ceil((s - NAMING_ALONG_M) / NAMING_STEP_M),
+        math.floor((s + NAMING_ALONG_M) / NAMING_STEP_M),
+    )
+    if profile is None:
+        profile = name_profile(road, roads, lo, hi)
+    counts = np.count_nonzero(profile.near[:, lo : hi + 1], axis=1)
+    hits: dict[str, int] = {}
+    for name, count in zip(profile.names, counts, strict=True):
+        if count:
+            hits[name] = max(hits.get(name, 0), int(count))
+    best = max(sorted(hits), key=lambda name: hits[name], default=None)
+    # a cross street passes NAMING_M either side of its crossing; the road runs along
+    if best is None or hits[best] * NAMING_STEP_M < NAMING_MIN_ALONG_M:
         return fallback
     return best
+
+
+def junctions_on(
+    road: LineString, road_name: str, cross_streets: Sequence[Named]
+) -> tuple[tuple[float, str], ...]:
+    """The chainages on ``road`` of the cross streets and named junctions that meet it, with
+    their names, in the order given (roads named like ``road`` and parallel ones left out).
+
+    It depends on the road, not the booth: callers describing many booths on one road compute
+    it once and pass it to :func:`describe_place`.
+    """
+    out = []
+    for street in cross_streets:
+        at = _crosses(road, street, road_name)
+        if at is not None:
+            out.append((at, street.name))
+    return tuple(out)
 
 
 def _is_junction_name(name: str) -> bool:
@@ -264,6 +329,7 @@ def describe_place(
     *,
     cross_streets: Sequence[Named] = (),
     landmarks: Sequence[Named] = (),
+    junctions: Sequence[tuple[float, str]] | None = None,
 ) -> Place:
     """Say where ``booth`` is along ``road`` (see the module's description for each rule).
 
@@ -280,6 +346,9 @@ def describe_place(
         roads running along it are skipped.
     landmarks : sequence of Named
         Named places (points or areas).
+    junctions : sequence of (chainage, name), optional
+        :func:`junctions_on` of ``road``, ``road_name`` and ``cross_streets``, when the caller
+        has it already (``cross_streets`` is then not read).
 
     Returns
     -------
@@ -316,12 +385,11 @@ def describe_place(
     ]
 
     junction: tuple[float, str] | None = None  # (chainage, name)
-    for street in cross_streets:
-        at = _crosses(road, street, road_name)
-        if at is None:
-            continue
+    if junctions is None:
+        junctions = junctions_on(road, road_name, cross_streets)
+    for at, street_name in junctions:
         if junction is None or abs(at - s) < abs(junction[0] - s):
-            junction = (at, street.name)
+            junction = (at, street_name)
     junction_name: str | None = None
     junction_m: float | None = None
     heading: int | None = None

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -37,7 +38,10 @@ from app.gis.place_words import (
     JUNCTION_REACH_M,
     LANDMARK_MAX_M,
     Named,
+    NameProfile,
     describe_place,
+    junctions_on,
+    name_profile,
     road_name_near,
 )
 from app.messages import Msg
@@ -60,6 +64,15 @@ JUNCTION_WINDOW_M = JUNCTION_MAX_M + JUNCTION_REACH_M + 50.0
 LANDMARK_WINDOW_M = LANDMARK_MAX_M + 10.0
 
 
+@dataclass
+class _Memo:
+    """What the booths of one event share: per corridor, the road-name profile and, per road
+    name, the junctions on its line."""
+
+    profiles: dict[bytes, NameProfile] = field(default_factory=dict)
+    junctions: dict[tuple[bytes, str], tuple[tuple[float, str], ...]] = field(default_factory=dict)
+
+
 @lru_cache(maxsize=32)
 def _centreline(corridor_wkb: bytes) -> LineString:
     """The centreline of a corridor given as metric WKB (the bytes are the cache key)."""
@@ -73,14 +86,34 @@ def place_of(
     roads: Sequence[Named],
     junctions: Sequence[Named],
     landmarks: Sequence[Named],
+    memo: _Memo | None = None,
 ) -> Msg | None:
-    """The place in words of one booth (metric geometry), or None without a corridor line."""
+    """The place in words of one booth (metric geometry), or None without a corridor line.
+
+    ``memo`` keeps each corridor's road-name profile and junctions across calls that pass the
+    same roads and cross streets (one event's booths)."""
     line = _centreline(corridor_wkb)
     if line.is_empty or line.length == 0:
         return None
-    name = road_name_near(line, booth_m, roads, corridor_name)
+    profile = None
+    if memo is not None:
+        profile = memo.profiles.get(corridor_wkb)
+        if profile is None:
+            profile = memo.profiles[corridor_wkb] = name_profile(line, roads)
+    name = road_name_near(line, booth_m, roads, corridor_name, profile)
+    crossings = None
+    if memo is not None:
+        key = (corridor_wkb, name)
+        if key not in memo.junctions:
+            memo.junctions[key] = junctions_on(line, name, [*junctions, *roads])
+        crossings = memo.junctions[key]
     return describe_place(
-        booth_m, line, name, cross_streets=[*junctions, *roads], landmarks=landmarks
+        booth_m,
+        line,
+        name,
+        cross_streets=[*junctions, *roads],
+        landmarks=landmarks,
+        junctions=crossings,
     ).msg
 
 
@@ -256,15 +289,16 @@ def event_places(
     marks = named(Landmark.name, Landmark.geom, Landmark.id, [Landmark.city_id == city_id])
     areas = [(name, bytes(wkb), shapely.from_wkb(bytes(wkb))) for _, name, wkb in corridors]
     out: dict[int, Msg] = {}
+    memo = _Memo()
     for booth_id, wkb in booths:
         shape = shapely.from_wkb(bytes(wkb))
         # the nearest corridor, the first in id order on a tie (as the lookup's ORDER BY)
         name, corridor_wkb, _ = min(areas, key=lambda a: a[2].distance(shape))
         centre = shape.centroid
-        near_roads = [r for r in roads if r.geom.distance(centre) <= JUNCTION_WINDOW_M]
-        near_junctions = [j for j in junctions if j.geom.distance(centre) <= JUNCTION_WINDOW_M]
         near_marks = [m for m in marks if m.geom.distance(centre) <= LANDMARK_WINDOW_M]
-        msg = place_of(shape, name, corridor_wkb, near_roads, near_junctions, near_marks)
+        # every road and junction of the event: a superset of each booth's window, which
+        # changes nothing the engine picks (see the module's description)
+        msg = place_of(shape, name, corridor_wkb, roads, junctions, near_marks, memo)
         if msg is not None:
             out[booth_id] = msg
     return out
