@@ -66,7 +66,12 @@ def save() -> Response | tuple[str, int]:
         clearances, typed_caps = svc.parse_rules(metres, blocking, caps)
         with acting_as(current_user.id, current_user.email):
             changed = svc.save_rules(
-                session, city, version=version, clearances=clearances, caps=typed_caps
+                session,
+                city,
+                version=version,
+                clearances=clearances,
+                caps=typed_caps,
+                grow_at_turn=request.form.get("grow_at_turn") == "1",
             )
     except ServiceError as exc:
         session.rollback()

@@ -90,6 +90,7 @@ def _state(city: City) -> dict[str, Any]:
     return {
         "clearances": {r.kind: [r.metres, r.blocking] for r in rule_rows(city)},
         "caps": dict(city.category_caps or {}),
+        "grow_at_turn": city.grow_at_turn,
     }
 
 
@@ -131,8 +132,13 @@ def save_rules(
     version: int,
     clearances: dict[str, tuple[float, bool]],
     caps: dict[str, int],
+    grow_at_turn: bool | None = None,
 ) -> bool:
-    """Store the city's clearances and caps made on ``version``; False when nothing changed."""
+    """Store the city's clearances and caps made on ``version``; False when nothing changed.
+
+    ``grow_at_turn`` is the rule for vendors on several booths (``None`` leaves it as it is):
+    give each their maximum at their turn instead of everyone's minimum first.
+    """
     if city.rules_version != version:
         raise Conflict(_STALE(current=city.rules_version))
     before = _state(city)
@@ -148,6 +154,8 @@ def save_rules(
             rule.source = None if metres != DEFAULT_CLEARANCES_M[kind] else rule.source
         rule.blocking = None if blocking == registry_blocking[kind] else blocking
     city.category_caps = dict(caps) or None
+    if grow_at_turn is not None:
+        city.grow_at_turn = grow_at_turn
     after = _state(city)
     if after == before:
         session.rollback()

@@ -222,3 +222,20 @@ def test_same_registration_day_is_decided_by_the_draw_not_the_id(
         winners.add(winner)
         assert out["draws"][str(winner)] < out["draws"][str(loser)]
     assert winners == {a.id, b.id}
+
+
+def test_the_city_rule_decides_whether_vendors_grow_at_their_turn(
+    db: Session, make_city: Any, make_zone: Any, make_event: Any, make_booth: Any, make_vendor: Any
+) -> None:
+    event, _booths, _, _ = _street(make_city, make_zone, make_event, make_booth, n=3)
+    big = make_vendor(city=event.city, min_booths=1, max_booths=3, registered_on=date(2019, 1, 1))
+    others = [make_vendor(city=event.city, registered_on=date(2022, 1, 1)) for _ in range(2)]
+    run_allocation(db, event, AllocationSettings(seed=6))
+    held = _held(db, event)
+    assert len(held[big.id]) == 1 and all(o.id in held for o in others)  # minimum first
+    event.city.grow_at_turn = True
+    db.flush()
+    run_allocation(db, event, AllocationSettings(seed=6))
+    held = _held(db, event)
+    assert held[big.id] == ["AY-01", "AY-02", "AY-03"]
+    assert not any(o.id in held for o in others)
