@@ -131,7 +131,9 @@ def _picker(city: City, chosen: list[int]) -> dict[str, Any]:
     fc = zones_fc(session, city)
     fc["features"] = [f for f in fc["features"] if f["properties"]["kind"] in CORRIDOR_ZONE_KINDS]
     static_base = url_for("static", filename="vendor").rstrip("/")
-    m = maps.base_map(center=PONTIANAK_CENTRE, zoom=15, static_base=static_base, jquery=False)
+    m = maps.base_map(
+        center=PONTIANAK_CENTRE, zoom=15, static_base=static_base, jquery=False, height="420px"
+    )
     labels = as_text(ZONE_LABELS)
     zones = [
         {
