@@ -13,11 +13,17 @@ from typing import Any, Final, Literal
 
 __all__ = [
     "BOOTH_STYLES",
+    "BUILDING_STYLE",
+    "ROAD_STYLES",
+    "WATER_FILL",
+    "WATER_LINE",
+    "WATER_LINE_WIDTH_PX",
     "ZONE_FALLBACK_STYLE",
     "ZONE_STYLES",
     "LegendShape",
     "MarkerStyle",
     "PathStyle",
+    "RoadStyle",
     "booth_state",
 ]
 
@@ -134,3 +140,40 @@ def booth_state(properties: Mapping[str, Any]) -> str:
     if isinstance(kind, str) and kind in BOOTH_STYLES:
         return kind
     return "ok"
+
+
+# --------------------------------------------------------------------------------------------------
+# Basemap (drawn beneath every map and print-out)
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoadStyle:
+    """A basemap road class: a light fill over a darker casing, ``width_px`` wide at zoom 16.
+
+    The print-outs draw the same colours, ``width_m`` wide on the ground (a typical carriageway of
+    the class), so a street reads the same on paper and on screen.
+    """
+
+    fill: str
+    casing: str | None
+    width_px: float
+    width_m: float
+    dash_array: str | None = None
+
+
+#: Road classes (:data:`app.models.basemap.ROAD_CLASSES`), biggest first.
+ROAD_STYLES: Final[Mapping[str, RoadStyle]] = {
+    "primary": RoadStyle("#fcd68a", "#b7862a", 8.0, 10.5),
+    "secondary": RoadStyle("#fdf0b2", "#a99a52", 7.0, 8.0),
+    "tertiary": RoadStyle("#ffffff", "#8f8f8f", 6.0, 7.0),
+    "residential": RoadStyle("#ffffff", "#9e9e9e", 5.0, 5.0),
+    "service": RoadStyle("#ffffff", "#b0b0b0", 3.0, 3.5),
+    "footway": RoadStyle("#d0775a", None, 1.5, 1.0, dash_array="3 3"),
+}
+#: Water: areas (river banks, lakes) and lines (rivers, canals, drains), by class.
+WATER_FILL: Final = "#9ccbe0"
+WATER_LINE: Final = "#3f86c2"
+WATER_LINE_WIDTH_PX: Final[Mapping[str, float]] = {"river": 4.0, "canal": 3.0, "drain": 2.0}
+#: Buildings: light, so booths and zones stay the first thing one sees.
+BUILDING_STYLE: Final = PathStyle("#c9c1b5", "#e3ded6", weight=0.6, opacity=1.0, fill_opacity=1.0)

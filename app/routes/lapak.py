@@ -50,6 +50,7 @@ from app.services import attendance, attendance_plan
 from app.services import lapak as svc
 from app.services import vendor_access as access
 from app.services.audit import acting_as
+from app.services.basemap import basemap_at
 from app.services.errors import ServiceError
 from app.views.labels import FACILITY_LABELS, ZONE_LABELS, as_text
 
@@ -200,6 +201,12 @@ def _hours(t: time) -> str:
     )
 
 
+def _basemap(booking: svc.Booking, layer: Any) -> Any:
+    """The basemap beneath a booking's map (of the city around its booth), or None."""
+    found = basemap_at(get_session(), booking.lon, booking.lat)
+    return None if found is None else layer(*found)
+
+
 def _render(
     vendor: Vendor | None,
     *,
@@ -208,7 +215,8 @@ def _render(
     status: int = 200,
     retry_after: int = 0,
 ) -> Response:
-    from app.views.lapak_map import booking_map_parts, legend  # folium: loaded on use
+    from app.views.basemap_view import basemap_layer  # folium: loaded on use
+    from app.views.lapak_map import booking_map_parts, legend
 
     view = view or (_vendor_view(vendor) if vendor else None)
     labels = _labels()
@@ -225,6 +233,7 @@ def _render(
                 tiles=tiles,
                 tiles_attribution=current_app.config["MAP_TILES_ATTRIBUTION"]
                 or "© OpenStreetMap contributors",
+                basemap=_basemap(b, basemap_layer),
             )
             for b in view.bookings
             if b.holding

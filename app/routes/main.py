@@ -34,6 +34,7 @@ from app import clock
 from app.cache import cache_key, get_cache
 from app.db import get_session
 from app.models import Event
+from app.services.basemap import basemap_source
 from app.services.cities import database_error
 from app.services.events import corridor_bounds
 from app.services.public_map import (
@@ -66,7 +67,8 @@ def _event_summary(event: Event) -> dict[str, Any]:
 
 def _shell(city: CityState, wanted: str | None) -> dict[str, Any]:
     """The home page's map parts and event choice (built once per counter, day and language)."""
-    from app.views.map_page import public_map_parts  # folium: loaded when a map is drawn
+    from app.views.basemap_view import basemap_layer  # folium: loaded when a map is drawn
+    from app.views.map_page import public_map_parts
 
     session = get_session()
     events = published_events(session, city.id)
@@ -89,6 +91,7 @@ def _shell(city: CityState, wanted: str | None) -> dict[str, Any]:
         bounds=None,
         tiles=current_app.config["MAP_TILES"],
         tiles_attribution=current_app.config["MAP_TILES_ATTRIBUTION"],
+        basemap=basemap_layer(city.slug, basemap_source(session, city.id)),
     )
     return {
         "map": parts,

@@ -26,6 +26,7 @@ from app.models import Booth, City, Event
 from app.routes.inputs import json_object
 from app.services import history as history_svc
 from app.services.audit import acting_as
+from app.services.basemap import basemap_source
 from app.services.bbox import booths_geojson_text, layer_fc, parse_bbox
 from app.services.cities import facility_count, get_city
 from app.services.conflicts import booth_conflicts, booth_states, event_conflicts
@@ -281,6 +282,7 @@ def _kind(change: dict[str, Any]) -> str:
 def workspace_page() -> str:
     """The planner's editable map for a city and (optionally) an event."""
     from app.views import map_legend, maps  # folium: loaded when a map is drawn
+    from app.views.basemap_view import basemap_layer
     from app.views.map_page import PONTIANAK_CENTRE
 
     session = get_session()
@@ -306,7 +308,15 @@ def workspace_page() -> str:
         if initial_bbox:
             booths_url += "&bbox=" + ",".join(f"{v:.6f}" for v in initial_bbox)
         preload.append(booths_url)
-    m = maps.base_map(center=PONTIANAK_CENTRE, zoom=16, static_base=static_base, jquery=False)
+    m = maps.base_map(
+        center=PONTIANAK_CENTRE,
+        zoom=16,
+        static_base=static_base,
+        jquery=False,
+        tiles=current_app.config["MAP_TILES"],
+        tiles_attribution=current_app.config["MAP_TILES_ATTRIBUTION"],
+        basemap=basemap_layer(city.slug, basemap_source(session, city.id)),
+    )
     zone_labels, fac_labels, booth_labels = (
         as_text(ZONE_LABELS),
         as_text(FACILITY_LABELS),

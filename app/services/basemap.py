@@ -51,14 +51,19 @@ from app.services.audit import record
 from app.services.errors import ServiceError
 
 __all__ = [
+    "LABEL_ZOOM",
     "OSM_ATTRIBUTION",
+    "TILE_LAYERS",
     "ROAD_CLASS_OF_HIGHWAY",
     "BasemapData",
     "BasemapInArea",
     "ImportSummary",
     "NearLandmark",
     "NearRoad",
+    "basemap_at",
     "basemap_source",
+    "basemap_tile",
+    "label_tile",
     "basemap_within",
     "classify",
     "import_basemap",
@@ -478,9 +483,32 @@ def import_basemap(
 # --------------------------------------------------------------------------- reading
 
 
+def city_id_of(session: Session, slug: str) -> int:
+    """The id of the city called ``slug`` (:class:`NotFound` when there is none)."""
+    from app.services.cities import get_city
+
+    return get_city(session, slug).id
+
+
 def basemap_source(session: Session, city_id: int) -> BasemapSource | None:
     """The city's basemap metadata (source, when, illustrative, attribution), or ``None``."""
     return session.get(BasemapSource, city_id)
+
+
+def basemap_at(session: Session, lon: float, lat: float) -> tuple[str, BasemapSource] | None:
+    """The slug and basemap metadata of a city with a basemap whose extent holds the point.
+
+    For pages that know a place but not its city (the vendor page's booking maps).
+    """
+    point = func.ST_SetSRID(func.ST_MakePoint(float(lon), float(lat)), 4326)
+    row = session.execute(
+        select(City.slug, BasemapSource)
+        .join(BasemapSource, BasemapSource.city_id == City.id)
+        .where(func.ST_Intersects(City.extent, point))
+        .order_by(City.id)
+        .limit(1)
+    ).first()
+    return None if row is None else (str(row[0]), row[1])
 
 
 @dataclass(frozen=True)
@@ -654,3 +682,160 @@ def basemap_within(session: Session, city_id: int, area_4326: BaseGeometry) -> B
         buildings=[to_shape(g) for g in buildings],
         landmarks=[(n, k, to_shape(g)) for n, k, g in landmarks],
     )
+
+
+# --------------------------------------------------------------------------- tiles
+
+#: Layers of a basemap vector tile (``ST_AsMVT`` layer names), bottom to top.
+TILE_LAYERS = ("water_area", "building", "water_line", "road")
+#: Below this zoom a tile leaves out buildings and paths (too small to see; keeps tiles light).
+DETAIL_ZOOM = 14
+#: The zoom of the label tiles (street names and landmarks), whatever the map's zoom.
+LABEL_ZOOM = 16
+#: A street piece shorter than this inside a label tile gets no label there (unless it is the
+#: whole street): the neighbouring tile holds the longer piece and labels it.
+LABEL_MIN_LENGTH_M = 120.0
+_MVT_EXTENT, _MVT_BUFFER = 4096, 64
+_WORLD = 20037508.342789244
+
+
+def _mvt_layer(
+    name: str, table: Any, columns: list[Any], where: list[Any], z: int, x: int, y: int
+) -> Any:
+    envelope = func.ST_TileEnvelope(z, x, y)
+    world = func.ST_MakeEnvelope(-_WORLD, -_WORLD, _WORLD, _WORLD, 3857)
+    search = func.ST_Transform(
+        func.ST_TileEnvelope(z, x, y, world, _MVT_BUFFER / _MVT_EXTENT), 4326
+    )
+    rows = (
+        select(
+            func.ST_AsMVTGeom(
+                func.ST_Transform(table.geom, 3857), envelope, _MVT_EXTENT, _MVT_BUFFER, True
+            ).label("geom"),
+            *columns,
+        )
+        .where(*where, table.geom.intersects(search))
+        .subquery(name)
+    )
+    return (
+        select(func.coalesce(func.ST_AsMVT(rows.table_valued(), name, _MVT_EXTENT, "geom"), b""))
+        .select_from(rows)
+        .where(rows.c.geom.isnot(None))
+        .scalar_subquery()
+    )
+
+
+def basemap_tile(session: Session, city_id: int, z: int, x: int, y: int) -> bytes:
+    """One Mapbox vector tile of the city's basemap (empty bytes when nothing is there).
+
+    Layers (:data:`TILE_LAYERS`): ``water_area`` and ``water_line`` (property ``class``),
+    ``building``, ``road`` (``class``, ``name``). Below :data:`DETAIL_ZOOM` buildings, service
+    roads and paths are left out.
+    """
+    road_where: list[Any] = [BasemapRoad.city_id == city_id]
+    if z < DETAIL_ZOOM:
+        road_where.append(BasemapRoad.road_class.notin_(("service", "footway")))
+    is_line = func.GeometryType(BasemapWater.geom) == "LINESTRING"
+    parts = [
+        _mvt_layer(
+            "water_area",
+            BasemapWater,
+            [BasemapWater.water_class.label("class")],
+            [BasemapWater.city_id == city_id, ~is_line],
+            z,
+            x,
+            y,
+        ),
+        _mvt_layer(
+            "water_line",
+            BasemapWater,
+            [BasemapWater.water_class.label("class"), BasemapWater.name.label("name")],
+            [BasemapWater.city_id == city_id, is_line],
+            z,
+            x,
+            y,
+        ),
+        _mvt_layer(
+            "road",
+            BasemapRoad,
+            [BasemapRoad.road_class.label("class"), BasemapRoad.name.label("name")],
+            road_where,
+            z,
+            x,
+            y,
+        ),
+    ]
+    if z >= DETAIL_ZOOM:
+        parts.insert(
+            1,
+            _mvt_layer(
+                "building", BasemapBuilding, [], [BasemapBuilding.city_id == city_id], z, x, y
+            ),
+        )
+    data = session.execute(select(_concat(parts))).scalar()
+    return bytes(data or b"")
+
+
+def _concat(parts: list[Any]) -> Any:
+    out = parts[0]
+    for part in parts[1:]:
+        out = out.op("||")(part)
+    return out
+
+
+def _tile_bounds_4326(z: int, x: int, y: int) -> tuple[float, float, float, float]:
+    """The tile's (west, south, east, north) in degrees (Web Mercator tiling)."""
+    n = 2.0**z
+    west, east = x / n * 360.0 - 180.0, (x + 1) / n * 360.0 - 180.0
+    north = math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y / n))))
+    south = math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * (y + 1) / n))))
+    return west, south, east, north
+
+
+def _mercator(lon: float, lat: float) -> tuple[float, float]:
+    x = math.radians(lon) * 6378137.0
+    y = math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) * 6378137.0
+    return x, y
+
+
+def label_tile(session: Session, city_id: int, z: int, x: int, y: int) -> dict[str, Any]:
+    """Street-name and landmark labels inside one tile (normally at :data:`LABEL_ZOOM`).
+
+    Vector tiles carry no text placement, so the map draws names from these: per named road the
+    longest piece inside the tile gives one label at its middle, with the road's angle on screen
+    (degrees, clockwise, kept upright); every landmark gives its name and kind. Compact JSON:
+    ``{"roads": [[lat, lon, angle, name, class]], "landmarks": [[lat, lon, kind, name]]}``.
+    """
+    west, south, east, north = _tile_bounds_4326(z, x, y)
+    cell = shapely.box(west, south, east, north)
+    found = basemap_within(session, city_id, cell)
+    best: dict[str, tuple[float, LineString, str]] = {}
+    # a piece cut short by the tile's edge would repeat the neighbour tile's label beside it
+    shortest = LABEL_MIN_LENGTH_M / (111_320.0 * max(math.cos(math.radians(south)), 0.01))
+    for name, road_class, line in found.roads:
+        if not name:
+            continue
+        for part in _lines(line.intersection(cell)):
+            length = part.length
+            if length < shortest and not cell.contains(line):
+                continue
+            if name not in best or length > best[name][0]:
+                best[name] = (length, part, road_class)
+    roads = []
+    for name, (_length, part, road_class) in sorted(best.items()):
+        mid = part.interpolate(0.5, normalized=True)
+        a = part.interpolate(0.45, normalized=True)
+        b = part.interpolate(0.55, normalized=True)
+        (ax, ay), (bx, by) = _mercator(a.x, a.y), _mercator(b.x, b.y)
+        angle = -math.degrees(math.atan2(by - ay, bx - ax))  # screen y points down
+        if angle > 90:
+            angle -= 180
+        elif angle < -90:
+            angle += 180
+        roads.append([round(mid.y, 6), round(mid.x, 6), round(angle, 1), name, road_class])
+    landmarks = [
+        [round(p.y, 6), round(p.x, 6), kind, name]
+        for name, kind, p in found.landmarks
+        if cell.contains(p)
+    ]
+    return {"roads": roads, "landmarks": landmarks}

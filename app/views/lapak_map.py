@@ -70,6 +70,7 @@ def booking_map_parts(
     static_base: str,
     tiles: str | None = None,
     tiles_attribution: str | None = None,
+    basemap: maps.BasemapLayer | None = None,
 ) -> dict[str, str]:
     """One booking's map as header/html/script parts (see :func:`app.views.maps.render_parts`).
 
@@ -86,6 +87,7 @@ def booking_map_parts(
         tiles_attribution=tiles_attribution,
         height="100%",
         jquery=False,
+        basemap=basemap,
     )
     by_role: dict[str, list[dict[str, Any]]] = {}
     for feature in fc.get("features") or ():

@@ -79,6 +79,7 @@ def public_map_parts(
     bounds: list[list[float]] | None,
     tiles: str | None = None,
     tiles_attribution: str | None = None,
+    basemap: maps.BasemapLayer | None = None,
 ) -> dict[str, str]:
     """Build the home map's shell and return its header/html/script parts.
 
@@ -93,6 +94,7 @@ def public_map_parts(
         tiles=tiles,
         tiles_attribution=tiles_attribution or ("© " + tiles.split("/")[2] if tiles else None),
         jquery=False,
+        basemap=basemap,
     )
     # A fixed name: the page's <div> and its script (served apart, each cached) always match.
     m._id = "home"

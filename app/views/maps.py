@@ -32,8 +32,10 @@ browser from a bbox GeoJSON endpoint or vector tiles instead.
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Final, TypeVar, cast
 
 import folium
@@ -43,9 +45,14 @@ from folium.elements import JSCSSMixin
 from folium.template import Template
 from folium.utilities import JsCode
 
-from app.kinds import FACILITY_STYLES
+from app.kinds import FACILITY_STYLES, LANDMARK_STYLES
 from app.styles import (
     BOOTH_STYLES,
+    BUILDING_STYLE,
+    ROAD_STYLES,
+    WATER_FILL,
+    WATER_LINE,
+    WATER_LINE_WIDTH_PX,
     ZONE_FALLBACK_STYLE,
     ZONE_STYLES,
     MarkerStyle,
@@ -55,10 +62,12 @@ from app.styles import (
 
 __all__ = [
     "BOOTH_STYLES",
+    "BasemapLayer",
     "FACILITY_STYLES",
     "ZONE_STYLES",
     "MarkerStyle",
     "PathStyle",
+    "add_basemap",
     "add_booths",
     "add_facilities",
     "add_zones",
@@ -248,6 +257,7 @@ def base_map(
     tiles_attribution: str | None = None,
     height: str = "100%",
     jquery: bool = True,
+    basemap: BasemapLayer | None = None,
 ) -> folium.Map:
     """Return a folium map that loads only Leaflet and jQuery, from ``static_base``.
 
@@ -271,6 +281,10 @@ def base_map(
     jquery : bool, default True
         folium's popups need jQuery; pages that build their own popups in JS (the planner's
         workspace, the vendor page) leave it out and save ~30 KB on a slow phone connection.
+    basemap : BasemapLayer, optional
+        The city's basemap (:func:`add_basemap`), drawn beneath everything else. With a basemap,
+        ``tiles`` become a layer to switch on in the layer control (off at first); without one
+        they are the background, always on.
 
     Returns
     -------
@@ -297,17 +311,266 @@ def base_map(
         m.default_js.append(("jquery", vendor_url(static_base, JQUERY_JS)))
     m.default_css = [("leaflet_css", vendor_url(static_base, LEAFLET_CSS))]
     _MapStyle(BACKGROUND_COLOUR).add_to(m)
-    if tiles:
-        if not tiles_attribution:
-            raise ValueError("a tile layer needs tiles_attribution")
+    if tiles and not tiles_attribution:
+        raise ValueError("a tile layer needs tiles_attribution")
+    if basemap is not None:
+        add_basemap(
+            m, basemap, static_base=static_base, tiles=tiles, tiles_attribution=tiles_attribution
+        )
+    elif tiles:
         folium.TileLayer(
             tiles=tiles,
-            attr=escape_for_folium(tiles_attribution),
+            attr=escape_for_folium(tiles_attribution or ""),
             max_zoom=MAX_ZOOM,
             max_native_zoom=19,
             control=False,
         ).add_to(m)
     return m
+
+
+# --------------------------------------------------------------------------------------------------
+# Basemap: the city's roads, water, buildings and landmarks beneath every map
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BasemapLayer:
+    """What a map needs to draw a city's basemap (all text plain; escaped here).
+
+    ``tiles_url`` and ``labels_url`` are templates with ``{z}``, ``{x}`` and ``{y}``
+    (``/tiles/basemap/{z}/{x}/{y}.mvt?city=…`` and its label tiles); ``attribution`` is shown in
+    the map's corner ("© OpenStreetMap contributors" for OSM data, or what the import said);
+    ``name`` and ``online_name`` label the basemap and the online tile layer in the layer control.
+    """
+
+    tiles_url: str
+    labels_url: str
+    attribution: str
+    name: str
+    online_name: str = "Online"
+
+
+#: Panes, bottom to top: the basemap between Leaflet's tile pane (200) and the zones and
+#: booths (overlay pane, 400); online tiles cover the basemap when switched on; the names just
+#: below the zones, so a booth code is never hidden by a street name.
+BASEMAP_PANES: Final = (("plBasemap", 250), ("plOnlineTiles", 260), ("plBasemapLabels", 390))
+#: Vector tiles are fetched up to this zoom and scaled beyond it (fewer requests at street level).
+BASEMAP_MAX_NATIVE_ZOOM: Final = 19
+#: Street names show from this zoom (street level), landmarks one zoom earlier.
+STREET_LABEL_ZOOM: Final = 16
+LANDMARK_LABEL_ZOOM: Final = 15
+
+
+def _basemap_styles() -> JsCode:
+    """The vector tile layers' styles (per feature: casing under fill for roads)."""
+    roads = {
+        code: {
+            "fill": s.fill,
+            "casing": s.casing,
+            "width": s.width_px,
+            "dash": s.dash_array,
+        }
+        for code, s in ROAD_STYLES.items()
+    }
+    building = BUILDING_STYLE.leaflet()
+    return JsCode(
+        """{
+        road: function (p, z) {
+            var s = ROADS[p["class"]] || ROADS.residential;
+            var k = Math.min(4, Math.max(0.35, Math.pow(2, (z - 16) * 0.6)));
+            var fill = {stroke: true, color: s.fill, weight: Math.max(1, s.width * k),
+                        opacity: 1, fill: false, lineCap: "round", lineJoin: "round"};
+            if (s.dash) { fill.dashArray = s.dash; }
+            if (!s.casing) { return fill; }
+            return [{stroke: true, color: s.casing, weight: Math.max(1.5, s.width * k + 2),
+                     opacity: 1, fill: false, lineCap: "round", lineJoin: "round"}, fill];
+        },
+        water_line: function (p, z) {
+            return {stroke: true, color: WATER_LINE, opacity: 0.9, fill: false,
+                    weight: (WATER_WIDTH[p["class"]] || 2) * (z >= 17 ? 1.5 : 1)};
+        },
+        water_area: {stroke: false, fill: true, fillColor: WATER_FILL, fillOpacity: 1},
+        building: BUILDING
+    }"""
+        .replace("ROADS", json.dumps(roads))
+        .replace("WATER_LINE", json.dumps(WATER_LINE))
+        .replace("WATER_WIDTH", json.dumps(dict(WATER_LINE_WIDTH_PX)))
+        .replace("WATER_FILL", json.dumps(WATER_FILL))
+        .replace("BUILDING", json.dumps(
+            {"stroke": True, "weight": building["weight"], "color": building["color"],
+             "fill": True, "fillColor": building["fillColor"], "fillOpacity": 1}
+        ))
+    )  # fmt: skip
+
+
+class _BasemapPanes(MacroElement):
+    """The basemap's panes (created before any layer that draws into them)."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+            <style>
+            .pl-road-label { white-space: nowrap; font: 600 12px/1 sans-serif; color: #333;
+                text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; pointer-events: none; }
+            .pl-road-label span { display: inline-block; transform-origin: center;
+                transform: translate(-50%, -50%) rotate(var(--pl-angle, 0deg)); }
+            .pl-landmark { white-space: nowrap; font: 600 11px/1.1 sans-serif; color: #222;
+                text-shadow: 0 0 2px #fff, 0 0 2px #fff; pointer-events: none; }
+            .pl-landmark i { display: inline-block; width: 10px; height: 10px; margin-right: 3px;
+                border: 1.5px solid; border-radius: 2px; vertical-align: -1px; }
+            </style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+            {%- for name, z in this.panes %}
+            {{ this._parent.get_name() }}.createPane({{ name|tojson }}).style.zIndex = {{ z }};
+            {{ this._parent.get_name() }}.getPane({{ name|tojson }}).style.pointerEvents = "none";
+            {%- endfor %}
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # branca is untyped
+        self._name = "BasemapPanes"
+        self.panes = BASEMAP_PANES
+
+
+class _BasemapLabels(MacroElement):
+    """Street names and landmarks: fetched per label tile while the basemap is shown.
+
+    Vector tiles carry no label placement, so names come from small JSON tiles at one zoom
+    (:func:`app.services.basemap.label_tile`), drawn as text markers in their own pane. Names
+    are set with ``textContent`` (never as HTML).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }}, basemap = {{ this.basemap.get_name() }};
+            var url = {{ this.url|tojson }}, symbols = {{ this.symbols|tojson }};
+            var roads = L.layerGroup(), marks = L.layerGroup(), seen = {};
+            var Z = {{ this.label_zoom }}, ROADS_FROM = {{ this.road_zoom }},
+                MARKS_FROM = {{ this.landmark_zoom }};
+            function icon(cls, build) {
+                var el = document.createElement("div");
+                build(el);
+                return L.divIcon({className: cls, html: el, iconSize: null});
+            }
+            function add(body) {
+                (body.roads || []).forEach(function (r) {
+                    roads.addLayer(L.marker([r[0], r[1]], {pane: "plBasemapLabels",
+                        interactive: false, keyboard: false,
+                        icon: icon("pl-road-label", function (el) {
+                            var span = document.createElement("span");
+                            span.textContent = r[3];
+                            span.style.setProperty("--pl-angle", r[2] + "deg");
+                            el.appendChild(span);
+                        })}));
+                });
+                (body.landmarks || []).forEach(function (m) {
+                    var s = symbols[m[2]] || symbols.other;
+                    marks.addLayer(L.marker([m[0], m[1]], {pane: "plBasemapLabels",
+                        interactive: false, keyboard: false,
+                        icon: icon("pl-landmark", function (el) {
+                            var box = document.createElement("i");
+                            box.style.background = s[0];
+                            box.style.borderColor = s[1];
+                            el.appendChild(box);
+                            el.appendChild(document.createTextNode(m[3]));
+                        })}));
+                });
+            }
+            function refresh() {
+                var on = map.hasLayer(basemap), z = map.getZoom();
+                if (on && z >= ROADS_FROM) { map.addLayer(roads); } else { map.removeLayer(roads); }
+                if (on && z >= MARKS_FROM) { map.addLayer(marks); } else { map.removeLayer(marks); }
+                if (!on || z < Math.min(ROADS_FROM, MARKS_FROM)) { return; }
+                var b = map.getBounds(), n = Math.pow(2, Z);
+                function tx(lon) { return Math.floor((lon + 180) / 360 * n); }
+                function ty(lat) {
+                    var r = lat * Math.PI / 180,
+                        m = Math.log(Math.tan(r) + 1 / Math.cos(r));
+                    return Math.floor((1 - m / Math.PI) / 2 * n);
+                }
+                var x0 = tx(b.getWest()), x1 = tx(b.getEast()),
+                    y0 = ty(b.getNorth()), y1 = ty(b.getSouth());
+                if ((x1 - x0 + 1) * (y1 - y0 + 1) > 64) { return; }
+                for (var x = x0; x <= x1; x++) {
+                    for (var y = y0; y <= y1; y++) {
+                        var key = x + "/" + y;
+                        if (seen[key]) { continue; }
+                        seen[key] = true;
+                        fetch(url.replace("{z}", Z).replace("{x}", x).replace("{y}", y))
+                            .then(function (r) { return r.status === 200 ? r.json() : {}; })
+                            .then(add)
+                            .catch(function () {});
+                    }
+                }
+            }
+            map.on("moveend zoomend overlayadd overlayremove", refresh);
+            map.whenReady(refresh);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, basemap: folium.plugins.VectorGridProtobuf, url: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # branca is untyped
+        self._name = "BasemapLabels"
+        self.basemap = basemap
+        self.url = url
+        self.symbols = {code: [s.fill, s.stroke] for code, s in LANDMARK_STYLES.items()}
+        self.label_zoom = 16
+        self.road_zoom = STREET_LABEL_ZOOM
+        self.landmark_zoom = LANDMARK_LABEL_ZOOM
+
+
+def add_basemap(
+    m: folium.Map,
+    basemap: BasemapLayer,
+    *,
+    static_base: str,
+    tiles: str | None = None,
+    tiles_attribution: str | None = None,
+) -> folium.plugins.VectorGridProtobuf:
+    """Draw the city's basemap beneath everything: vector tiles, street names, landmarks.
+
+    The roads (by class, a light fill over a darker casing), water and buildings come as vector
+    tiles (Leaflet.VectorGrid, self-hosted, on a canvas); street names from zoom
+    :data:`STREET_LABEL_ZOOM` and landmarks from :data:`LANDMARK_LABEL_ZOOM` come from label
+    tiles (:class:`_BasemapLabels`). The basemap is one entry of the layer control; ``tiles``
+    (``MAP_TILES``) become a second one, an online tile layer off at first, with its attribution.
+    """
+    _BasemapPanes().add_to(m)
+    layer = folium.plugins.VectorGridProtobuf(
+        basemap.tiles_url,
+        escape_for_folium(basemap.name),
+        {
+            "pane": "plBasemap",
+            "interactive": False,
+            "maxNativeZoom": BASEMAP_MAX_NATIVE_ZOOM,
+            "maxZoom": MAX_ZOOM,
+            "attribution": escape_for_folium(basemap.attribution),
+            "rendererFactory": JsCode("L.canvas.tile"),
+            "vectorTileLayerStyles": _basemap_styles(),
+        },
+    )
+    self_host(layer, static_base=static_base).add_to(m)
+    _BasemapLabels(layer, basemap.labels_url).add_to(m)
+    if tiles:
+        folium.TileLayer(
+            tiles=tiles,
+            name=escape_for_folium(basemap.online_name),
+            attr=escape_for_folium(tiles_attribution or ""),
+            max_zoom=MAX_ZOOM,
+            max_native_zoom=19,
+            overlay=True,
+            control=True,
+            show=False,
+            pane="plOnlineTiles",
+        ).add_to(m)
+    return layer
 
 
 # --------------------------------------------------------------------------------------------------
