@@ -19,6 +19,7 @@ fingerprint, see :mod:`app.services.vendor_access`) is kept in the Flask session
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import time
 from typing import Any, TypeVar
 
@@ -50,7 +51,6 @@ from app.services import attendance, attendance_plan
 from app.services import lapak as svc
 from app.services import vendor_access as access
 from app.services.audit import acting_as
-from app.services.basemap import basemap_at
 from app.services.errors import ServiceError
 from app.views.labels import FACILITY_LABELS, ZONE_LABELS, as_text
 
@@ -202,9 +202,17 @@ def _hours(t: time) -> str:
 
 
 def _basemap(booking: svc.Booking, layer: Any) -> Any:
-    """The basemap beneath a booking's map (of the city around its booth), or None."""
-    found = basemap_at(get_session(), booking.lon, booking.lat)
-    return None if found is None else layer(*found)
+    """The basemap beneath a booking's map (its city's, read with the booking), or None."""
+    if booking.basemap is None:
+        return None
+    slug, illustrative, attribution = booking.basemap
+    return layer(slug, _Source(illustrative=illustrative, attribution=attribution))
+
+
+@dataclass(frozen=True)
+class _Source:
+    illustrative: bool
+    attribution: str
 
 
 def _render(

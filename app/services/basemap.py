@@ -60,7 +60,6 @@ __all__ = [
     "ImportSummary",
     "NearLandmark",
     "NearRoad",
-    "basemap_at",
     "basemap_source",
     "basemap_tile",
     "label_tile",
@@ -493,22 +492,6 @@ def city_id_of(session: Session, slug: str) -> int:
 def basemap_source(session: Session, city_id: int) -> BasemapSource | None:
     """The city's basemap metadata (source, when, illustrative, attribution), or ``None``."""
     return session.get(BasemapSource, city_id)
-
-
-def basemap_at(session: Session, lon: float, lat: float) -> tuple[str, BasemapSource] | None:
-    """The slug and basemap metadata of a city with a basemap whose extent holds the point.
-
-    For pages that know a place but not its city (the vendor page's booking maps).
-    """
-    point = func.ST_SetSRID(func.ST_MakePoint(float(lon), float(lat)), 4326)
-    row = session.execute(
-        select(City.slug, BasemapSource)
-        .join(BasemapSource, BasemapSource.city_id == City.id)
-        .where(func.ST_Intersects(City.extent, point))
-        .order_by(City.id)
-        .limit(1)
-    ).first()
-    return None if row is None else (str(row[0]), row[1])
 
 
 @dataclass(frozen=True)

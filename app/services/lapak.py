@@ -44,6 +44,7 @@ from app.models import (
     HOLDING_STATUSES,
     AllocationRun,
     Assignment,
+    BasemapSource,
     Booth,
     City,
     DataVersion,
@@ -115,6 +116,9 @@ class Booking:
     #: where the booth is, in words (:mod:`app.services.places`), in Indonesian and English
     place_id: str = ""
     place_en: str = ""
+    #: the city's basemap beneath the map: ``[city slug, illustrative, attribution]``, or None
+    #: when the city has none (read in the same statement; not part of the API answer)
+    basemap: list[Any] | None = None
 
     @property
     def place(self) -> Msg | None:
@@ -432,6 +436,15 @@ def _from_rows(rows: Sequence[Any]) -> tuple[list[Booking], list[Waitlisted]]:
                     map_json=row.map_json,
                     view_bounds=[[row.view_s, row.view_w], [row.view_n, row.view_e]],
                     **_place_texts(row.place_inputs),
+                    basemap=(
+                        None
+                        if row.basemap_attribution is None
+                        else [
+                            row.city_slug,
+                            bool(row.basemap_illustrative),
+                            row.basemap_attribution,
+                        ]
+                    ),
                 )
             )
         elif row.waitlist_position is not None:
@@ -791,9 +804,13 @@ def _bookings_lateral() -> Any:
                 )
             ).label("place_inputs"),
             case((assignment.c.id.is_(None), waitlist_place)).label("waitlist_position"),
+            City.slug.label("city_slug"),
+            BasemapSource.illustrative.label("basemap_illustrative"),
+            BasemapSource.attribution.label("basemap_attribution"),
         )
         .select_from(Event)
         .join(City, City.id == Event.city_id)
+        .outerjoin(BasemapSource, BasemapSource.city_id == City.id)
         .outerjoin(assignment, true())
         .outerjoin(own, own.id == assignment.c.booth_id)
         .outerjoin(geo, true())

@@ -4,7 +4,8 @@ the service desks, crossings, bus stops and the emergency lane as landmarks.
 Built with folium through :mod:`app.views.maps` (self-hosted Leaflet, no jQuery, no tiles unless
 ``MAP_TILES`` is set), drawn with SVG so the highlighted booth is a DOM element (the browser test
 finds ``path.pl-own-booth``). A page may hold one map per coming event: Leaflet's script and
-stylesheet are stripped from each map's header and loaded once by the template.
+stylesheet are stripped from each map's header and loaded once by the template (and VectorGrid
+after it, for the basemap).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ _SHARED_HEADER: Final = (
     re.compile(r"<meta\s+http-equiv=\"content-type\"[^>]*>", re.I),
     re.compile(r"<script\s+src=\"[^\"]*leaflet\.js\"></script>"),
     re.compile(r"<link\s+rel=\"stylesheet\"\s+href=\"[^\"]*leaflet\.css\"\s*/?>"),
+    re.compile(r"<script\s+src=\"[^\"]*Leaflet\.VectorGrid[^\"]*\"></script>"),
 )
 
 
@@ -134,6 +136,8 @@ def booking_map_parts(
     for pattern in _SHARED_HEADER:
         header = pattern.sub("", header)
     parts["header"] = header
+    # the template loads the plugin once, after Leaflet
+    parts["vectorgrid"] = maps.vendor_url(static_base, maps.VECTORGRID_JS) if basemap else ""
     return parts
 
 
