@@ -34,6 +34,7 @@ __all__ = [
     "LANDMARK_KIND_REGISTRY",
     "LANDMARK_STYLES",
     "LandmarkKind",
+    "landmark_kind_labels",
     "FACILITY_STYLES",
     "OTHER_FACILITY_KIND",
     "FacilityKind",
@@ -259,3 +260,12 @@ LANDMARK_KINDS: Final = tuple(LANDMARK_KIND_REGISTRY)
 LANDMARK_STYLES: Final[Mapping[str, MarkerStyle]] = MappingProxyType(
     {code: kind.symbol for code, kind in LANDMARK_KIND_REGISTRY.items()}
 )
+
+
+def landmark_kind_labels(lang: str) -> dict[str, str]:
+    """Landmark kind titles in ``lang``, by code, in registration order.
+
+    >>> landmark_kind_labels("en")["market"]
+    'Market'
+    """
+    return {code: kind.label(lang) for code, kind in LANDMARK_KIND_REGISTRY.items()}

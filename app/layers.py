@@ -38,8 +38,8 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any, Final, Literal
 
-from app.kinds import FACILITY_STYLES
-from app.models import Booth, Facility, Zone
+from app.kinds import FACILITY_STYLES, LANDMARK_STYLES
+from app.models import Booth, Facility, Landmark, Zone
 from app.models.base import Base
 from app.styles import BOOTH_STYLES, ZONE_STYLES, MarkerStyle, PathStyle
 
@@ -204,6 +204,23 @@ LAYER_REGISTRY: Final = _registry(
         ogc_collection="booths",
         ogc=None,  # one collection per event (and a private one with vendors): app.ogc.provider
         styles=BOOTH_STYLES,
+    ),
+    Layer(
+        name="landmarks",
+        model=Landmark,
+        entity="landmark",
+        scope="city",
+        geometry_types=frozenset({"Point"}),
+        match_column=None,
+        import_rules="app.services.landmarks:landmark_values",
+        edit_properties="app.services.landmarks:landmark_edit_properties",
+        restore_columns=("name", "kind", "source", "osm_id", "city_id"),
+        map_properties="app.services.landmarks:landmark_map_properties",
+        export_columns=("id", "name", "kind", "source"),
+        export_source="app.services.landmarks:landmarks_fc",
+        ogc_collection="landmarks",
+        ogc="app.services.landmarks:LANDMARK_COLLECTION",
+        styles=LANDMARK_STYLES,
     ),
 )
 

@@ -1,7 +1,7 @@
 """The layer registry (app/layers.py): every layer complete, and a new layer one registration.
 
-``test_a_new_layer_is_one_registration`` registers a throwaway ``landmarks`` layer (stored, for
-the test, in the facility table) and shows that every consumer serves it with no other edit:
+``test_a_new_layer_is_one_registration`` registers a throwaway ``monuments`` layer (stored, for
+the test, in the facility table; the real ``landmarks`` layer has its own) and shows that every consumer serves it with no other edit:
 import checks, the editor, the planner's map, the export, the OGC collection list, its items and
 its vector tiles.
 """
@@ -128,7 +128,7 @@ LANDMARK_COLLECTION = CityCollection(
 )
 
 LANDMARKS = Layer(
-    name="landmarks",
+    name="monuments",
     model=Facility,  # a real layer has its own table; the test borrows the facilities'
     entity="facility",
     scope="city",
@@ -140,7 +140,7 @@ LANDMARKS = Layer(
     map_properties=f"{__name__}:landmark_map_properties",
     export_columns=("id", "name", "source"),
     export_source=f"{__name__}:landmarks_fc",
-    ogc_collection="landmarks",
+    ogc_collection="monuments",
     ogc=f"{__name__}:LANDMARK_COLLECTION",
     styles={"landmark": MarkerStyle("circle", "#6a1b9a", "#4a148c", 10, "T")},
 )
@@ -158,16 +158,16 @@ def test_a_new_layer_is_one_registration(
     make_city: Callable[..., Any],
     make_facility: Callable[..., Any],
 ) -> None:
-    assert registry.layer_named("landmarks") is landmarks
+    assert registry.layer_named("monuments") is landmarks
     city = make_city()
     tugu = make_facility(city=city, name="Tugu Khatulistiwa", source="survey")
 
     # import checks (the file import and the map editor share them)
-    report = layer_service.ImportReport(layer="landmarks")
+    report = layer_service.ImportReport(layer="monuments")
     feature = {"type": "Feature", "geometry": Point(109.3, -0.05).__geo_interface__}
     values = layer_service.check_feature(
         {**feature, "properties": {"name": "Masjid Jami"}},
-        layer="landmarks",
+        layer="monuments",
         extent=None,
         repair=False,
         report=report,
@@ -175,7 +175,7 @@ def test_a_new_layer_is_one_registration(
     assert values is not None and values["name"] == "Masjid Jami" and report.ok
     refused = layer_service.check_feature(
         {**feature, "properties": {}},
-        layer="landmarks",
+        layer="monuments",
         extent=None,
         repair=False,
         report=report,
@@ -184,40 +184,40 @@ def test_a_new_layer_is_one_registration(
     assert refused is None and [p.field for p in report.problems] == ["name"]
 
     # the editor's form
-    edited = features.feature_json(db, "landmarks", tugu)
+    edited = features.feature_json(db, "monuments", tugu)
     assert edited["properties"] == {
         "id": tugu.id,
         "version": tugu.version,
-        "layer": "landmarks",
+        "layer": "monuments",
         "name": "Tugu Khatulistiwa",
         "source": "survey",
     }
 
     # the planner's map
-    drawn = bbox.layer_fc(db, "landmarks", city, event=None, bbox=None)
+    drawn = bbox.layer_fc(db, "monuments", city, event=None, bbox=None)
     assert [f["properties"] for f in drawn["features"]] == [
         {"id": tugu.id, "name": "Tugu Khatulistiwa", "version": tugu.version}
     ]
 
     # the export
-    table = export.layer_table(db, city=city, layer="landmarks")
+    table = export.layer_table(db, city=city, layer="monuments")
     assert table.columns == ("id", "name", "source")
     assert table.rows == [{"id": tugu.id, "name": "Tugu Khatulistiwa", "source": "survey"}]
 
     # the OGC API: the collection list, the collection, one page of items, the vector tiles
     provider = Provider(db)
     listed = [c.id for c in provider.collections(private=False, with_extent=False)]
-    assert listed[:3] == ["zones", "facilities", "landmarks"]
-    coll = provider.collection("landmarks", private=False)
+    assert listed[:4] == ["zones", "facilities", "landmarks", "monuments"]
+    coll = provider.collection("monuments", private=False)
     assert coll is not None and coll.title == "Tengara / Landmarks"
     assert provider.with_extent(coll).extent is not None
-    page = provider.items_page("landmarks", private=False, bbox=None, limit=1000, offset=0)
+    page = provider.items_page("monuments", private=False, bbox=None, limit=1000, offset=0)
     assert page is not None
     items = json.loads(page[3])
     assert {"id": tugu.id, "name": "Tugu Khatulistiwa"} in [
         {"id": f["id"], "name": f["properties"]["name"]} for f in items
     ]
-    tile_layer = resolve_layer(provider, "landmarks", None, staff=False)
+    tile_layer = resolve_layer(provider, "monuments", None, staff=False)
     assert render_tile(provider, tile_layer, 0, 0, 0)
 
 

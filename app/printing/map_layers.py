@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from shapely.geometry import LineString, Polygon
 from shapely.geometry.base import BaseGeometry
 
-from app.kinds import FACILITY_STYLES
+from app.kinds import FACILITY_STYLES, LANDMARK_STYLES
 from app.printing.model import LayoutData, PrintLabels
 from app.printing.plan import (
     LABEL_GAP_MM,
@@ -30,7 +30,17 @@ from app.printing.plan import (
 )
 from app.printing.sheets import Sheet
 from app.printing.typeset import INK, PT_PER_MM, Pen, fit, text_width_mm
-from app.styles import BOOTH_STYLES, ZONE_STYLES, MarkerStyle, PathStyle
+from app.styles import (
+    BOOTH_STYLES,
+    BUILDING_STYLE,
+    ROAD_STYLES,
+    WATER_FILL,
+    WATER_LINE,
+    WATER_LINE_WIDTH_PX,
+    ZONE_STYLES,
+    MarkerStyle,
+    PathStyle,
+)
 
 __all__ = ["MapLayers", "View", "dash_mm", "fmt_m", "nice_scale", "stroke_pt"]
 
@@ -129,6 +139,16 @@ def _lines(geom: BaseGeometry) -> Iterator[LineString]:
     elif hasattr(geom, "geoms"):
         for part in geom.geoms:
             yield from _lines(part)
+
+
+def _paler(hex_colour: str, white: float) -> str:
+    """``hex_colour`` mixed with ``white`` parts of white (paper stays quiet under the booths).
+
+    >>> _paler("#000000", 0.5)
+    '#808080'
+    """
+    rgb = [int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(c + (255 - c) * white):02x}" for c in rgb)
 
 
 def dash_mm(style: PathStyle) -> list[float] | None:
@@ -258,10 +278,116 @@ class MapLayers:
         cuts = np.flatnonzero(np.diff(index)) + 1
         return dict(zip(members, np.split(page, cuts), strict=True))
 
+    def _draw_basemap(self, view: View, window: Polygon, *, overview: bool) -> None:
+        """The city's water, buildings and streets beneath everything (streets to scale)."""
+        pen, base = self.pen, self.data.basemap
+        areas = [g for _c, g in base.water if g.geom_type != "LineString"]
+        for geom in areas:
+            if geom.intersects(window):
+                pen.polygons(view.rings(shapely.intersection(geom, window)), fill=WATER_FILL)
+        if not overview:
+            rings = [
+                ring
+                for geom in base.buildings
+                if geom.intersects(window)
+                for ring in view.rings(shapely.intersection(geom, window))
+            ]
+            pen.polygons(
+                rings,
+                fill=BUILDING_STYLE.color,
+                alpha=0.45,
+                stroke=BUILDING_STYLE.color,
+                width_pt=0.2,
+            )
+        for water_class, geom in base.water:
+            if geom.geom_type == "LineString" and geom.intersects(window):
+                for ln in _lines(shapely.intersection(geom, window)):
+                    pen.line(
+                        view.xy(np.asarray(ln.coords)[:, :2]),
+                        stroke=WATER_LINE,
+                        width_pt=WATER_LINE_WIDTH_PX.get(water_class, 2.0) * 0.5,
+                    )
+        roads = [r for r in base.roads if r.geometry.intersects(window)]
+        order = list(ROAD_STYLES)
+        roads.sort(key=lambda r: -order.index(r.road_class) if r.road_class in order else 0)
+        for casing in (True, False):
+            for road in roads:
+                style = ROAD_STYLES.get(road.road_class, ROAD_STYLES["residential"])
+                if casing and style.casing is None:
+                    continue
+                width_pt = max(style.width_m * view.mm_per_m * PT_PER_MM, 0.6)
+                for ln in _lines(shapely.intersection(road.geometry, window)):
+                    xy = view.xy(np.asarray(ln.coords)[:, :2])
+                    if casing:
+                        casing_colour = _paler(style.casing or INK, 0.4)
+                        pen.line(xy, stroke=casing_colour, width_pt=width_pt + 1.2)
+                    else:
+                        dash = (
+                            [float(v) * 0.25 for v in style.dash_array.split()]
+                            if (style.dash_array)
+                            else None
+                        )
+                        fill = _paler(style.fill, 0.45)
+                        pen.line(xy, stroke=fill, width_pt=width_pt, dash_mm=dash)
+
+    def _street_names(self, view: View) -> None:
+        """Each street's name once per view, along its longest piece, and the landmarks."""
+        pen, base = self.pen, self.data.basemap
+        frame = view.sheet.frame
+        size = max(self.paper.text_pt - 1.0, 5.5)
+        longest: dict[str, LineString] = {}
+        for road in base.roads:
+            if not road.name or not road.geometry.intersects(frame):
+                continue
+            for ln in _lines(shapely.intersection(road.geometry, frame)):
+                if road.name not in longest or ln.length > longest[road.name].length:
+                    longest[road.name] = ln
+        for name, ln in sorted(longest.items()):
+            xy = view.xy(np.asarray(ln.coords)[:, :2])
+            length_mm = float(np.sum(np.hypot(*np.diff(xy, axis=0).T)))
+            if length_mm < text_width_mm(name, size) + 4:
+                continue
+            mid = ln.interpolate(0.5, normalized=True)
+            a = view.xy(np.asarray(ln.interpolate(0.45, normalized=True).coords)[:, :2])[0]
+            b = view.xy(np.asarray(ln.interpolate(0.55, normalized=True).coords)[:, :2])[0]
+            angle = math.degrees(math.atan2(b[1] - a[1], b[0] - a[0]))
+            if angle > 90:
+                angle -= 180
+            elif angle < -90:
+                angle += 180
+            (px, py) = view.xy(np.asarray(mid.coords)[:, :2])[0]
+            pen.text(
+                float(px),
+                float(py),
+                name,
+                size,
+                weight="bold",
+                hex_colour="#424242",
+                align="center",
+                valign="center",
+                angle_deg=angle,
+            )
+        for mark in base.landmarks:
+            if not frame.contains(mark.geometry):
+                continue
+            style = LANDMARK_STYLES.get(mark.kind, LANDMARK_STYLES["other"])
+            (px, py) = view.xy(np.asarray(mark.geometry.coords)[:, :2])[0]
+            self._marker(float(px), float(py), style)
+            pen.text(
+                float(px) + _marker_mm(style) / 2 + 0.8,
+                float(py),
+                mark.name,
+                size,
+                hex_colour=INK,
+                valign="center",
+                box_fill="#ffffff",
+            )
+
     def _draw_ground(self, view: View, *, overview: bool) -> None:
-        """Corridor, zones and facility areas/lines in the window."""
+        """Basemap, corridor, zones and facility areas/lines in the window."""
         pen = self.pen
         window = view.window()
+        self._draw_basemap(view, window, overview=overview)
         corridor = shapely.intersection(self.data.corridor, window)
         pen.polygons(
             view.rings(corridor),
@@ -289,6 +415,8 @@ class MapLayers:
             )
             if zone.kind == "emergency_lane" and not overview:
                 self._hatch(rings, zstyle.color)
+        if not overview:
+            self._street_names(view)
         if self.fac_tree is None:
             return
         mm_per_m = view.mm_per_m

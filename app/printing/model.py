@@ -14,7 +14,10 @@ __all__ = [
     "Paper",
     "PrintBooth",
     "PrintFeature",
+    "PrintBasemap",
     "PrintLabels",
+    "PrintLandmark",
+    "PrintRoad",
     "VendorRow",
 ]
 
@@ -37,6 +40,39 @@ class PrintFeature:
     kind: str
     geometry: BaseGeometry
     name: str = ""
+
+
+@dataclass(frozen=True)
+class PrintRoad:
+    """A basemap street (``road_class`` from ``ROAD_STYLES``) and its name."""
+
+    road_class: str
+    geometry: LineString
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class PrintLandmark:
+    """A landmark (``kind`` from ``LANDMARK_STYLES``) at a point, with its name."""
+
+    kind: str
+    geometry: BaseGeometry
+    name: str
+
+
+@dataclass(frozen=True)
+class PrintBasemap:
+    """The city's basemap around the corridor, drawn beneath the booths (metric CRS).
+
+    ``water`` holds ``(class, geometry)`` pairs (lines and areas); ``attribution`` is printed in
+    the small print ("© OpenStreetMap contributors", or that the basemap is illustrative).
+    """
+
+    roads: Sequence[PrintRoad] = ()
+    water: Sequence[tuple[str, BaseGeometry]] = ()
+    buildings: Sequence[BaseGeometry] = ()
+    landmarks: Sequence[PrintLandmark] = ()
+    attribution: str = ""
 
 
 @dataclass(frozen=True)
@@ -74,6 +110,7 @@ class LayoutData:
     centreline: LineString | None = None
     vendors: Sequence[VendorRow] = ()
     note: str = ""
+    basemap: PrintBasemap = field(default_factory=PrintBasemap)
 
 
 @dataclass(frozen=True)

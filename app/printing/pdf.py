@@ -142,7 +142,13 @@ class _Document(MapLayers):
             [(p.margin_mm, y + 4), (p.width_mm - p.margin_mm, y + 4)], stroke=GREY, width_pt=0.4
         )
         pen.text(
-            p.margin_mm, y, f"PetaLapak  ·  {self.data.note}", p.text_pt - 1.5, hex_colour=GREY
+            p.margin_mm,
+            y,
+            "  ·  ".join(
+                t for t in ("PetaLapak", self.data.note, self.data.basemap.attribution) if t
+            ),
+            p.text_pt - 1.5,
+            hex_colour=GREY,
         )
         pen.text(
             p.width_mm - p.margin_mm,

@@ -21,6 +21,7 @@ from flask_wtf.csrf import generate_csrf
 from app.auth import permission_required
 from app.db import get_session
 from app.i18n import localize
+from app.kinds import LANDMARK_STYLES, landmark_kind_labels
 from app.layers import layer_named
 from app.models import Booth, City, Event
 from app.routes.inputs import json_object
@@ -322,6 +323,7 @@ def workspace_page() -> str:
         as_text(FACILITY_LABELS),
         as_text(BOOTH_LABELS),
     )
+    landmark_labels = landmark_kind_labels(_lang())
     map_legend.add_legend(
         m,
         toggle_label=_("Legenda dan lapisan"),
@@ -369,11 +371,16 @@ def workspace_page() -> str:
                 }
                 for k, s in maps.FACILITY_STYLES.items()
             },
+            "landmarks": {
+                k: {"fill": s.fill, "stroke": s.stroke, "size": s.size_px, "shape": s.shape}
+                for k, s in LANDMARK_STYLES.items()
+            },
         },
         "labels": {
             "zones": zone_labels,
             "facilities": fac_labels,
             "booths": booth_labels,
+            "landmarks": landmark_labels,
             "ui": _ui_labels(),
         },
     }
@@ -387,6 +394,7 @@ def workspace_page() -> str:
         zone_labels=zone_labels,
         facility_labels=fac_labels,
         booth_labels=booth_labels,
+        landmark_labels=landmark_labels,
         category_labels=as_text(CATEGORY_LABELS),
         max_vertices=current_app.config["MAX_VERTICES"],
         search_texts=search_texts(),
@@ -499,6 +507,7 @@ def _ui_labels() -> dict[str, str]:
         "zones": _("Zona"),
         "facilities": _("Fasilitas umum"),
         "booths": _("Lapak"),
+        "landmarks": _("Tengara"),
         "saving": _("Menyimpan…"),
         "saved": _("Tersimpan."),
         "deleted": _("Dihapus."),

@@ -27,6 +27,7 @@ from app.models import (
     Booth,
     DeskVisit,
     Facility,
+    Landmark,
     StandingAttendance,
     StreetReport,
     StreetReportStep,
@@ -38,6 +39,7 @@ from app.models import (
 AUDITED: dict[type, str] = {
     Zone: "zone",
     Facility: "facility",
+    Landmark: "landmark",
     Booth: "booth",
     Assignment: "assignment",
     StreetReport: "street_report",

@@ -47,6 +47,7 @@ from app.models import (
     City,
     Landmark,
 )
+from app.printing.model import PrintBasemap, PrintLandmark, PrintRoad
 from app.services.audit import record
 from app.services.errors import ServiceError
 
@@ -60,6 +61,7 @@ __all__ = [
     "ImportSummary",
     "NearLandmark",
     "NearRoad",
+    "basemap_for_print",
     "basemap_source",
     "basemap_tile",
     "label_tile",
@@ -822,3 +824,37 @@ def label_tile(session: Session, city_id: int, z: int, x: int, y: int) -> dict[s
         if cell.contains(p)
     ]
     return {"roads": roads, "landmarks": landmarks}
+
+
+# --------------------------------------------------------------------------- print-outs
+
+ILLUSTRATIVE = define(
+    "basemap.illustrative",
+    id="Peta dasar ilustrasi, bukan hasil survei",
+    en="Illustrative basemap, not surveyed",
+)
+#: How far around the corridor the print-outs draw the basemap (metres).
+PRINT_MARGIN_M = 250.0
+
+
+def basemap_for_print(
+    session: Session, city_id: int, area_m: BaseGeometry, epsg: int, *, lang: str
+) -> PrintBasemap:
+    """The city's basemap around ``area_m`` (a metric geometry), projected for the print-outs."""
+    from app.gis.crs import to_metric, to_wgs84
+    from app.messages import render
+
+    meta = basemap_source(session, city_id)
+    if meta is None:
+        return PrintBasemap()
+    found = basemap_within(session, city_id, to_wgs84(area_m.buffer(PRINT_MARGIN_M), epsg))
+    attribution = meta.attribution
+    if meta.illustrative:
+        attribution = f"{render(ILLUSTRATIVE(), lang)} · {attribution}"
+    return PrintBasemap(
+        roads=[PrintRoad(c, to_metric(g, epsg), n or "") for n, c, g in found.roads],
+        water=[(c, to_metric(g, epsg)) for c, g in found.water],
+        buildings=[to_metric(g, epsg) for g in found.buildings],
+        landmarks=[PrintLandmark(k, to_metric(p, epsg), n) for n, k, p in found.landmarks],
+        attribution=attribution,
+    )

@@ -61,11 +61,18 @@ def seed_demo(  # type: ignore[no-untyped-def]
             raise RuntimeError(f"demo {layer} refused: {report.to_dict()['problems'][:3]}")
         counts[layer] = report.created
         log(f"{layer}: {report.created} dimuat")
-    if basemap_source(session, city.id) is None:
+    demo_basemap = read_basemap_file(DATA / "basemap.geojson")
+    have_basemap = basemap_source(session, city.id)
+    if have_basemap is None or (
+        # the demo's own basemap from an older data/geo/basemap.geojson: loaded again
+        have_basemap.illustrative
+        and have_basemap.source == demo_basemap.source
+        and have_basemap.landmarks != len(demo_basemap.landmarks)
+    ):
         summary = import_basemap(
             session,
             city=city,
-            data=read_basemap_file(DATA / "basemap.geojson"),
+            data=demo_basemap,
             now=now or datetime.combine(today, time(0)),
             illustrative=True,
             attribution=DEMO_BASEMAP_ATTRIBUTION,

@@ -27,6 +27,7 @@ from app.printing.model import PAPERS, LayoutData, PrintBooth, PrintFeature, Pri
 from app.printing.pdf import render_layout_pdf, render_vendor_list_pdf
 from app.printing.plan import plan_layout
 from app.printing.typeset import natural_key
+from app.services.basemap import basemap_for_print
 from app.services.conflicts import booth_states, checker_for
 from app.services.context import load_event
 from app.services.errors import ServiceError
@@ -130,6 +131,7 @@ def layout_data(
         zones=[PrintFeature(z.kind, z.geometry, z.name) for z in ctx.zones],
         vendors=rows,
         note=f"{ctx.city.name} · EPSG:{ctx.epsg}",
+        basemap=basemap_for_print(session, ctx.city.id, ctx.area, ctx.epsg, lang=lang),
     )
 
 

@@ -144,14 +144,16 @@ def build() -> list[dict]:  # type: ignore[type-arg]
         (L - 20.0, 28.0, "Gedung BCA", {"amenity": "bank"}),
     ]  # fmt: skip
     taken: list[tuple[float, float]] = []
+    # each landmark is a point at its front door (where people meet), beside its building
     for s, length, name, tags in buildings:
         add(box_at(cfd, s, length, HALF + 6.0, HALF + 6.0 + min(length, 45.0)),
-            building="yes", name=name, **tags)  # fmt: skip
+            building="yes", name=name)  # fmt: skip
+        add(cfd.point(s, HALF + 7.5), name=name, **tags)
         taken.append((s - length / 2 - 4.0, s + length / 2 + 4.0))
     # Bank Kalbar, a little north-west of Simpang Pajak
     bank_s = cfd.station_of(SIMPANG_PAJAK) + 70.0
-    add(box_at(cfd, bank_s, 20.0, HALF + 6.0, HALF + 24.0),
-        building="yes", name="Bank Kalbar", amenity="bank")  # fmt: skip
+    add(box_at(cfd, bank_s, 20.0, HALF + 6.0, HALF + 24.0), building="yes", name="Bank Kalbar")
+    add(cfd.point(bank_s, HALF + 7.5), name="Bank Kalbar", amenity="bank")
     taken.append((bank_s - 14.0, bank_s + 14.0))
     # the desks' stretch and every cross street stay free of shophouses
     for s, *_ in junctions:

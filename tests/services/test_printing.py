@@ -211,3 +211,18 @@ def test_layout_is_loaded_once(app: Flask, db: Session, monkeypatch: pytest.Monk
     with app.test_request_context("/"):
         printing.layout_data(db, event, when="", printed="")
     assert len(calls) == 1
+
+
+def test_map_sheets_draw_the_streets_with_names_and_the_landmarks(app: Flask, db: Session) -> None:
+    event = get_event(db, SLUG)
+    with app.test_request_context("/"):
+        data = printing.layout_data(db, event, when="", printed="")
+    assert {r.name for r in data.basemap.roads} >= {"Jl. Ahmad Yani", "Jl. Perdana"}
+    assert data.basemap.buildings and data.basemap.landmarks
+    assert "ilustrasi" in data.basemap.attribution
+    pdf, pages = _render(app, db, event)
+    plan = plan_layout(data, "A3")
+    maps = "\n".join(pages[1 : 1 + plan.map_pages])
+    for name in ("Jl. Ahmad Yani", "Jl. Perdana", "Jl. Veteran", "Masjid Raya Mujahidin"):
+        assert name in maps, name
+    assert "Peta dasar ilustrasi" in maps  # the small print says what the basemap is

@@ -9,7 +9,7 @@
   "use strict";
   var cfg = JSON.parse(document.getElementById("workspace-config").textContent);
   var map = window[cfg.map];
-  var LAYERS = ["zones", "facilities", "booths"];
+  var LAYERS = ["zones", "facilities", "booths", "landmarks"];
   var groups = {}, index = {};
   // ---- the booths layer ------------------------------------------------------------------
   // Thousands of booths are not Leaflet paths: each is kept as flat projected rings plus its
@@ -296,7 +296,7 @@
   // drawn as tiles (a big event below street level) are not features here: all their states count
   function legendKind(name, p) { return name === "booths" ? (p.state || (p.kind === "vendor" ? "ok" : p.kind)) : p.kind; }
   if (map.petaLapakLegend) {
-    LAYERS.forEach(function (name) {
+    LAYERS.filter(function (name) { return name !== "landmarks"; }).forEach(function (name) {
       map.petaLapakLegend.track(name, null, function (bounds) {
         if (name === "booths" && boothTiles && map.hasLayer(boothTiles)) { return Object.keys(cfg.styles.booths); }
         var kinds = [];
@@ -350,7 +350,8 @@
   function styleOf(name, p) {
     if (name === "zones") { return cfg.styles.zones[p.kind] || { color: "#616161" }; }
     if (name === "booths") { return boothStyle(p); }
-    var s = cfg.styles.facilities[p.kind] || cfg.styles.facilities.other;
+    var symbols = cfg.styles[name === "landmarks" ? "landmarks" : "facilities"];
+    var s = symbols[p.kind] || symbols.other;
     return { color: s.stroke, fillColor: s.fill, weight: 2, fillOpacity: 0.9 };
   }
   function popupHtml(name, p) {
@@ -373,7 +374,8 @@
     var p = feature.properties, g = feature.geometry, layer;
     if (name === "booths" && (g.type === "Polygon" || g.type === "MultiPolygon")) { return new Booth(feature); }
     if (g.type === "Point") {
-      var s = cfg.styles.facilities[p.kind] || cfg.styles.facilities.other;
+      var symbols = cfg.styles[name === "landmarks" ? "landmarks" : "facilities"];
+      var s = symbols[p.kind] || symbols.other;
       layer = L.circleMarker([g.coordinates[1], g.coordinates[0]], {
         renderer: renderer, radius: Math.max(3, s.size / 2.5), color: s.stroke, fillColor: s.fill, weight: 1.5, fillOpacity: 0.95,
       });
@@ -405,7 +407,7 @@
   };
   boothHandlers.mouseout = function (ev) { boothStore._closeTip(ev.layer); };
   // One listener per layer group, tooltips bound on first hover.
-  ["zones", "facilities"].forEach(function (name) {
+  ["zones", "facilities", "landmarks"].forEach(function (name) {
     groups[name].on("click", function (ev) {
       L.DomEvent.stopPropagation(ev);
       if (!gestureJustEnded()) { select(name, ev.layer); }
@@ -755,7 +757,7 @@
       loadedFacilities = null;
       showHistory(res.data.history);
       var step = redo ? res.data.redone : res.data.step;
-      Promise.all([load("zones"), loadFacilities(), loadBoothsInView(true)]).then(function () {
+      Promise.all([load("zones"), loadFacilities(), loadBoothsInView(true), load("landmarks")]).then(function () {
         replaying = false;
         refreshConflicts();
         say(t("ui", redo ? "redone" : "undone") + " " + (step ? step.label : ""));
@@ -843,7 +845,8 @@
   function onCreate(e) {
     deselect();
     var name = document.getElementById("ws-new-layer").value;
-    if (e.shape === "Marker") { name = "facilities"; }
+    if (e.shape === "Marker" && name !== "landmarks") { name = "facilities"; }
+    if (name === "landmarks" && e.shape !== "Marker") { name = "zones"; }
     if (name === "facilities" && e.shape !== "Marker" && e.shape !== "Polygon" && e.shape !== "Rectangle") { name = "zones"; }
     selected = { layerName: name, layer: e.layer, isNew: true };
     showForm(name, {}, true);
@@ -909,7 +912,7 @@
       preview.clearLayers();
       if (d.written) {
         loadedBooths = null;
-        Promise.all([load("zones"), loadFacilities(true), loadBoothsInView()]).then(refreshConflicts)
+        Promise.all([load("zones"), loadFacilities(true), loadBoothsInView(), load("landmarks")]).then(refreshConflicts)
           .then(function () { say(d.created + " " + t("ui", "imported")); });
       } else { say(t("ui", "import_refused")); }
     });
@@ -919,7 +922,7 @@
   busy(t("ui", "loading"));
   if (cfg.bounds) { map.fitBounds(cfg.bounds, { animate: false }); }
   // zones, facilities and booths are fetched at once; the view is the event's corridors
-  var opening = Promise.all([load("zones"), loadFacilities(), loadBoothsInView(true)]);
+  var opening = Promise.all([load("zones"), loadFacilities(), loadBoothsInView(true), load("landmarks")]);
   opening.catch(function () { renderer.flush(); });
   opening.then(function () {
     renderer.flush();
