@@ -1,9 +1,9 @@
 """The layer registry (app/layers.py): every layer complete, and a new layer one registration.
 
 ``test_a_new_layer_is_one_registration`` registers a throwaway ``monuments`` layer (stored, for
-the test, in the facility table; the real ``landmarks`` layer has its own) and shows that every consumer serves it with no other edit:
-import checks, the editor, the planner's map, the export, the OGC collection list, its items and
-its vector tiles.
+the test, in the facility table; the real ``landmarks`` layer has its own) and shows that every
+consumer serves it with no other edit: import checks, the editor, the planner's map, the export,
+the OGC collection list, its items and its vector tiles.
 """
 
 from __future__ import annotations
