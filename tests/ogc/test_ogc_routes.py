@@ -98,8 +98,9 @@ def test_openapi_document_describes_public_collections(client: FlaskClient) -> N
 def test_collections_are_public_layers_and_published_events(client: FlaskClient) -> None:
     body = client.get("/ogc/collections").get_json()
     ids = [c["id"] for c in body["collections"]]
-    assert ids == ["zones", "facilities", BOOTHS]  # the closed event is not public
-    booths = body["collections"][2]
+    # the city layers (landmarks too), then the published event (the closed one is not public)
+    assert ids == ["zones", "facilities", "landmarks", BOOTHS]
+    booths = body["collections"][3]
     assert booths["extent"]["temporal"]["interval"][0][0].startswith("2026-12-06T06:00")
     minx, miny, maxx, maxy = booths["extent"]["spatial"]["bbox"][0]
     assert 109.3 < minx < maxx < 109.4
