@@ -13,6 +13,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from flask import Flask, current_app
@@ -106,6 +107,32 @@ class RedisCache:
         self._warned = False
         return value if isinstance(value, bytes) else None
 
+    def claim(self, key: str, seconds: float) -> bool:
+        """Mark ``key`` as being built (``SET NX``); False when another process already is.
+
+        Redis down counts as claimed: the caller builds, as it would without Redis.
+        """
+        import redis
+
+        try:
+            return bool(
+                self.client.set(
+                    self.prefix + "building:" + key, b"1", nx=True, px=int(seconds * 1000)
+                )
+            )
+        except redis.RedisError as exc:
+            self._failed(exc)
+            return True
+
+    def release(self, key: str) -> None:
+        """Drop the building mark of ``key`` (its build failed: the next request tries)."""
+        import redis
+
+        try:
+            self.client.delete(self.prefix + "building:" + key)
+        except redis.RedisError as exc:
+            self._failed(exc)
+
     def set(self, key: str, value: bytes, ttl: int) -> None:
         """Store with an expiry; a failure is logged once and ignored."""
         import redis
@@ -138,3 +165,54 @@ def get_cache() -> Cache | None:
 def cache_key(*parts: str) -> str:
     """A short, fixed-length key from the parts that make an answer differ."""
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+#: Builds under way in this process, by key (see :func:`built_once`).
+_BUILDING: dict[str, threading.Lock] = {}
+_BUILDING_GUARD = threading.Lock()
+#: How long a request waits for another worker's build before building itself.
+BUILD_WAIT_S = 10.0
+
+
+def built_once(cache: Cache | None, key: str, build: Callable[[], bytes], ttl: int) -> bytes:
+    """The value under ``key``, built by one request while the others wait for it.
+
+    When a change moves the counter in a key, every request in flight misses at once; left
+    alone, each would build the same answer (a crowd on a CFD morning: dozens of builds of a
+    second each). Here one thread per process builds while the others of that process wait
+    on a lock, and with Redis one process builds while the others poll the cache (a
+    ``SET NX`` marker that expires after :data:`BUILD_WAIT_S`, so a crashed builder never
+    blocks anyone for longer). A cache that is off or down just builds.
+    """
+    if cache is None:
+        return build()
+    hit = cache.get(key)
+    if hit is not None:
+        return hit
+    with _BUILDING_GUARD:
+        lock = _BUILDING.setdefault(key, threading.Lock())
+    try:
+        with lock:
+            hit = cache.get(key)
+            if hit is not None:
+                return hit
+            shared = cache if isinstance(cache, RedisCache) else None
+            if shared is not None and not shared.claim(key, BUILD_WAIT_S):
+                deadline = time.monotonic() + BUILD_WAIT_S
+                while time.monotonic() < deadline:
+                    time.sleep(0.02)
+                    hit = cache.get(key)
+                    if hit is not None:
+                        return hit
+            try:
+                value = build()
+            except BaseException:
+                if shared is not None:
+                    shared.release(key)
+                raise
+            cache.set(key, value, ttl)
+            return value
+    finally:
+        with _BUILDING_GUARD:
+            if not lock.locked():
+                _BUILDING.pop(key, None)

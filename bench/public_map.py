@@ -29,6 +29,11 @@ with Redis at 127.0.0.1:6379 when it answers (``docs/deploy.md``), on the Pontia
   are drawn (the page's script marks it; target ≤ 1,500). ``paint_ms_returning``: the same
   page loaded again with the browser's cache.
 
+During the three measured loads a crew member checks a vendor in every ``CHURN_S`` = 2 s (as
+in ``serve-lookup``): each commit moves the city's change counter, so the cached page, script
+and data are rebuilt (once, by one request) as on the real morning. A check-in leaves the
+public map as it was, so their content addresses stay and browsers keep what they hold.
+
 The clients are asyncio streams over keep-alive HTTP/1.1 connections in this process (one core
 at most), so they take a share of the machine's cores from the server for both the page and the
 baseline alike.
@@ -48,7 +53,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.serve_lookup import REDIS_URL, THREADS, WORKERS, _free_port, _gunicorn, _redis_up
+from bench.serve_lookup import (
+    CHURN_S,
+    REDIS_URL,
+    THREADS,
+    WORKERS,
+    _churn,
+    _free_port,
+    _gunicorn,
+    _redis_up,
+)
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 #: Concurrent visitors, each loading the page again as soon as the last load finished.
@@ -259,7 +273,7 @@ def _prepare_database(url: str) -> dict[str, Any]:
 
     from app.config import normalise_database_url
     from app.migrate import upgrade
-    from app.models import Booth, City
+    from app.models import Booth, City, Event
     from app.services.audit import acting_as
     from app.services.demo import seed_demo
 
@@ -275,8 +289,11 @@ def _prepare_database(url: str) -> dict[str, Any]:
         s.execute(text("ANALYZE"))
         s.commit()
         booths = int(s.scalar(select(func.count()).select_from(Booth)) or 0)
+        event = s.scalars(
+            select(Event.slug).where(Event.status == "published").order_by(Event.date.desc())
+        ).first()
     engine.dispose()
-    return {"booths_in_database": booths}
+    return {"booths_in_database": booths, "event": event}
 
 
 def run() -> dict[str, Any]:
@@ -311,9 +328,10 @@ def run() -> dict[str, Any]:
             # warm-up, not measured: every worker imports, connects and fills its caches
             asyncio.run(_load(port, 3))
             parts = asyncio.run(_first_visit_bytes(port))
-            healthz = asyncio.run(_load(port, SECONDS, path="/healthz"))
-            pages = asyncio.run(_load(port, SECONDS))
-            refetched = asyncio.run(_load(port, SECONDS, data_cache=False))
+            with _churn(url, result["event"]) as churn:
+                healthz = asyncio.run(_load(port, SECONDS, path="/healthz"))
+                pages = asyncio.run(_load(port, SECONDS))
+                refetched = asyncio.run(_load(port, SECONDS, data_cache=False))
             paint = _paint(base)
     result |= {
         "rps": pages["rps"],
@@ -326,6 +344,8 @@ def run() -> dict[str, Any]:
         "rps_data_refetched": refetched["rps"],
         "p99_ms_data_refetched": refetched["p99_ms"],
         "errors_data_refetched": refetched["errors"],
+        "churn_s": CHURN_S,
+        "churn_commits": churn["churn_commits"],
         "page_bytes": sum(parts.values()),
         "page_bytes_parts": parts,
         **paint,

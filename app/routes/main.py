@@ -31,7 +31,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from app import clock
-from app.cache import cache_key, get_cache
+from app.cache import built_once, cache_key, get_cache
 from app.db import get_session
 from app.models import Event
 from app.services.basemap import basemap_source
@@ -65,6 +65,34 @@ def _event_summary(event: Event) -> dict[str, Any]:
     return {"slug": event.slug, "name": event.name, "date": format_date(event.date, "d MMMM y")}
 
 
+def _etag_of(body: bytes) -> str:
+    """A content address: 32 hex digits of the bytes' BLAKE2b digest."""
+    return hashlib.blake2b(body, digest_size=16).hexdigest()
+
+
+def _ttl() -> int:
+    return int(current_app.config["CACHE_TTL"])
+
+
+def _map_data(city: CityState, slug: str) -> tuple[str, bytes]:
+    """``(content address, gzipped GeoJSON)`` of the map's data at the city's counter.
+
+    Built once per counter (:func:`app.cache.built_once`), and only after ``slug`` was found
+    published at that counter (404 otherwise), so a cached answer needs no other query. The
+    address is the data's digest: a change that leaves the public data as it was (a check-in)
+    gives the same address, and browsers keep what they hold.
+    """
+
+    def build() -> bytes:
+        event = _published_event(city, slug)
+        raw = public_map_json(get_session(), city.id, event).encode()
+        return _etag_of(raw).encode() + gzip.compress(raw, compresslevel=6, mtime=0)
+
+    key = cache_key("public-map-data", str(city.id), slug, str(city.version))
+    value = built_once(get_cache(), key, build, _ttl())
+    return value[:32].decode(), value[32:]
+
+
 def _shell(city: CityState, wanted: str | None) -> dict[str, Any]:
     """The home page's map parts and event choice (built once per counter, day and language)."""
     from app.views.basemap_view import basemap_layer  # folium: loaded when a map is drawn
@@ -78,7 +106,8 @@ def _shell(city: CityState, wanted: str | None) -> dict[str, Any]:
         bounds = corridor_bounds(session, event)
         if bounds:
             centre = ((bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2)
-    data_url = url_for("main.public_map_data", event=event.slug if event else None, v=city.version)
+    slug = event.slug if event else None
+    data_url = url_for("main.public_map_data", event=slug, h=_map_data(city, slug or "")[0])
     parts = public_map_parts(
         static_base=url_for("static", filename="vendor").rstrip("/"),
         script_urls={
@@ -86,87 +115,81 @@ def _shell(city: CityState, wanted: str | None) -> dict[str, Any]:
             "public": url_for("static", filename="js/public_map.js"),
         },
         data_url=data_url,
-        search_url=url_for("main.public_search", event=event.slug if event else None),
+        search_url=url_for("main.public_search", event=slug),
         centre=centre,
         bounds=None,
         tiles=current_app.config["MAP_TILES"],
         tiles_attribution=current_app.config["MAP_TILES_ATTRIBUTION"],
         basemap=basemap_layer(city.slug, basemap_source(session, city.id)),
     )
+    script_url = url_for(
+        "main.public_map_script",
+        acara=wanted,
+        lang=str(get_locale() or "id"),
+        h=_etag_of(parts["script"].encode()),
+    )
     return {
         "map": parts,
         "data_url": data_url,
+        "script_url": script_url,
         "event": _event_summary(event) if event is not None else None,
         "events": [_event_summary(e) for e in events],
     }
 
 
-def _shell_key(city: CityState, wanted: str | None, day: str, lang: str) -> str:
-    tiles = current_app.config["MAP_TILES"] or ""
-    return cache_key("home-shell", str(city.id), str(city.version), day, wanted or "", lang, tiles)
+def _shell_key(city: CityState, wanted: str | None) -> str:
+    """The shell's key: the counter, the day (the next event changes at midnight), the date
+    chosen, the language and the tiles."""
+    return cache_key(
+        "home-shell",
+        str(city.id),
+        str(city.version),
+        clock.today().isoformat(),
+        wanted or "",
+        str(get_locale() or "id"),
+        current_app.config["MAP_TILES"] or "",
+    )
 
 
 def _cached_shell(city: CityState, wanted: str | None) -> dict[str, Any]:
     """The shell for this counter, day, date choice and language: from the cache, or built."""
-    day, lang = clock.today().isoformat(), str(get_locale() or "id")
-    key = _shell_key(city, wanted, day, lang)
-    cache = get_cache()
-    hit = cache.get(key) if cache is not None else None
-    if hit is not None:
-        shell: dict[str, Any] = json.loads(hit)
-        return shell
-    shell = _shell(city, wanted)
-    shell["script_url"] = url_for(
-        "main.public_map_script", v=city.version, d=day, acara=wanted, lang=lang
+
+    def build() -> bytes:
+        return json.dumps(_shell(city, wanted)).encode()
+
+    shell: dict[str, Any] = json.loads(
+        built_once(get_cache(), _shell_key(city, wanted), build, _ttl())
     )
-    if cache is not None:
-        cache.set(key, json.dumps(shell).encode(), int(current_app.config["CACHE_TTL"]))
     return shell
-
-
-def _etag_of(body: bytes) -> str:
-    return hashlib.blake2b(body, digest_size=16).hexdigest()
 
 
 @bp.route("/")
 def home() -> str | Response:
     """The city map: a cached shell; zones, facilities and the event's booths are fetched.
 
-    The shell (the map's parts and the event choice) is cached under the city's change
-    counter, the day (the next event changes at midnight), the chosen date, the language and
-    the tiles. The page holds no inline script (its map script is ``/peta/peta.js``), so a
-    visitor who is not logged in and has no message waiting gets the same bytes as everyone:
-    cached gzipped, with an ETag (304 when the browser holds them). Staff see their own menu
-    and logout token, so their page is rendered.
+    The page holds no inline script (its map script is ``/peta/peta.js``), so a visitor who is
+    not logged in and has no message waiting gets the same bytes as everyone: cached gzipped
+    with an ETag of its content, a 304 while the browser holds them. Its script and data
+    addresses are content addresses too, so a change that leaves the public map as it was
+    (a check-in) leaves the page as it was. Staff see their own menu and logout token, so
+    their page is rendered.
     """
     city = _city_state()
     if city is None:
         return render_template("home_empty.html")
     wanted = request.args.get("acara") or None
     anonymous = not current_user.is_authenticated and "_flashes" not in flask_session
-    cache = get_cache()
-    page_key = None
-    if anonymous and cache is not None:
-        page_key = "page:" + _shell_key(
-            city, wanted, clock.today().isoformat(), str(get_locale() or "id")
-        )
-        page = cache.get(page_key)
-        if page is not None:
-            etag, body = page[:32].decode(), page[32:]
-            return _page_response(etag, body)
-    shell = _cached_shell(city, wanted)
-    html = render_template("home.html", city=city, title=_("Peta Zona PKL"), **shell)
-    if page_key is None or cache is None:
-        return html
-    raw = html.encode()
-    etag = _etag_of(raw)
-    body = gzip.compress(raw, compresslevel=6, mtime=0)
-    cache.set(page_key, etag.encode() + body, int(current_app.config["CACHE_TTL"]))
-    return _page_response(etag, body)
+    if not anonymous:
+        shell = _cached_shell(city, wanted)
+        return render_template("home.html", city=city, title=_("Peta Zona PKL"), **shell)
 
+    def build() -> bytes:
+        shell = _cached_shell(city, wanted)
+        raw = render_template("home.html", city=city, title=_("Peta Zona PKL"), **shell).encode()
+        return _etag_of(raw).encode() + gzip.compress(raw, compresslevel=6, mtime=0)
 
-def _page_response(etag: str, gzipped: bytes) -> Response:
-    """The anonymous home page: 304 when held, else gzipped (or plain for an old client)."""
+    page = built_once(get_cache(), "page:" + _shell_key(city, wanted), build, _ttl())
+    etag, gzipped = page[:32].decode(), page[32:]
     headers = {"Cache-Control": "no-cache", "Vary": "Accept-Encoding, Cookie"}
     if request.if_none_match.contains(etag):
         resp = Response(status=304, headers=headers)
@@ -181,19 +204,19 @@ def _page_response(etag: str, gzipped: bytes) -> Response:
 
 @bp.get("/peta/peta.js")
 def public_map_script() -> BaseResponse:
-    """The home map's script (folium's output), for ``?acara=…&lang=…``; immutable while its
-    ``v`` (the counter) and ``d`` (the day) are current, else revalidated."""
+    """The home map's script (folium's output) for ``?acara=…&lang=…``: immutable at its
+    content address (``h``), revalidated at an old one."""
     city = _city_state()
     if city is None:
         abort(404)
-    shell = _cached_shell(city, request.args.get("acara") or None)
-    current = request.args.get("v") == str(city.version) and (
-        request.args.get("d") == clock.today().isoformat()
+    script = _cached_shell(city, request.args.get("acara") or None)["map"]["script"]
+    resp = Response(script, mimetype="text/javascript")
+    digest = _etag_of(resp.get_data())
+    resp.headers["Cache-Control"] = (
+        IMMUTABLE if request.args.get("h") == digest else "public, no-cache"
     )
-    resp = Response(shell["map"]["script"], mimetype="text/javascript")
-    resp.headers["Cache-Control"] = IMMUTABLE if current else "public, no-cache"
     resp.headers["Vary"] = "Accept-Encoding, Cookie"
-    resp.set_etag(_etag_of(resp.get_data()))
+    resp.set_etag(digest)
     return resp.make_conditional(request)
 
 
@@ -209,42 +232,25 @@ def _published_event(city: CityState, slug: str | None) -> Event | None:
 
 @bp.get("/peta/data.json")
 def public_map_data() -> Response:
-    """Zones, facilities and a published event's booths (``?event=slug``) as compact GeoJSON.
-
-    Keyed on the city's counter and the event's slug: an answer (or a 304) is only ever made
-    after the slug was found published at that counter, so a hit needs no other query.
-    """
+    """Zones, facilities and a published event's booths (``?event=slug``) as compact GeoJSON,
+    immutable at its content address (``h``), with an ETag."""
     city = _city_state()  # its counter before the data: the answer is at least this new
     if city is None:
         abort(404)
-    slug = request.args.get("event") or ""
-    etag = "pd-" + cache_key(str(city.id), slug, str(city.version))[:32]
+    digest, body = _map_data(city, request.args.get("event") or "")
     headers = {
-        "Cache-Control": IMMUTABLE
-        if request.args.get("v") == str(city.version)
-        else "public, no-cache",
+        "Cache-Control": IMMUTABLE if request.args.get("h") == digest else "public, no-cache",
         "Vary": "Accept-Encoding",
         "Access-Control-Allow-Origin": "*",
     }
-    if request.if_none_match.contains(etag):
+    if request.if_none_match.contains(digest):
         resp = Response(status=304, headers=headers)
-        resp.set_etag(etag)
-        return resp
-    cache = get_cache()
-    key = cache_key("public-map-data", etag)
-    body = cache.get(key) if cache is not None else None
-    if body is None:
-        event = _published_event(city, slug)
-        text = public_map_json(get_session(), city.id, event)
-        body = gzip.compress(text.encode(), compresslevel=6, mtime=0)
-        if cache is not None:
-            cache.set(key, body, int(current_app.config["CACHE_TTL"]))
-    if "gzip" in request.headers.get("Accept-Encoding", ""):
+    elif "gzip" in request.headers.get("Accept-Encoding", ""):
         resp = Response(body, mimetype="application/geo+json", headers=headers)
         resp.headers["Content-Encoding"] = "gzip"
     else:
         resp = Response(gzip.decompress(body), mimetype="application/geo+json", headers=headers)
-    resp.set_etag(etag)
+    resp.set_etag(digest)
     return resp
 
 

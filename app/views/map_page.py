@@ -143,6 +143,10 @@ def public_map_parts(
         },
     }
     _PublicLayers(config, script_urls["public"]).add_to(m)
+    # Names from the order, not random: the same map gives the same script, byte for byte
+    # (its address is its digest, so browsers keep it while nothing public changed).
+    for number, child in enumerate(list(m._children.values())):
+        child._id = f"home_{number}"
     return _scripts_apart(maps.render_parts(m))
 
 

@@ -75,7 +75,7 @@ def test_data_is_gzipped_tagged_and_immutable_at_its_versioned_address(
     again = client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": etag})
     assert again.status_code == 304
     # the same data without a version: revalidated every time
-    plain = client.get(url.split("&v=")[0])
+    plain = client.get(url.split("&h=")[0])
     assert plain.headers["Cache-Control"] == "public, no-cache"
     assert plain.headers.get("Content-Encoding") is None
     json.loads(plain.get_data())
@@ -125,9 +125,14 @@ def test_the_shell_is_cached_and_follows_a_renamed_event(
     renamed = client.get("/", headers={"If-None-Match": etag})
     assert renamed.status_code == 200 and renamed.headers["ETag"] != etag
     assert "CFD Nama Baru Uji" in renamed.get_data(as_text=True)
-    # the old script address now asks to be revalidated
-    old = client.get(script_url.group(1).replace("&amp;", "&"))
-    assert old.headers["Cache-Control"] == "public, no-cache"
+    # the map script does not hold the name: its address still holds
+    old = script_url.group(1).replace("&amp;", "&")
+    assert "immutable" in client.get(old).headers["Cache-Control"]
+    # a change of the map's data changes the script (it names the data's address)
+    zone = db.scalars(select(Zone).where(Zone.city_id == city.id).limit(1)).one()
+    zone.name = "Zona Ganti Nama Uji"
+    db.commit()
+    assert client.get(old).headers["Cache-Control"] == "public, no-cache"
 
 
 def test_next_event_counts_today_and_falls_back_to_the_latest() -> None:
@@ -263,3 +268,55 @@ def test_search_finds_a_landmark_of_the_city(client: FlaskClient, db: Session, c
         }
     ]
     assert client.get("/peta/cari", query_string={"q": "tidak ada di kota"}).json["results"] == []
+
+
+def test_a_check_in_leaves_the_public_page_as_it_was(
+    client: FlaskClient, db: Session, city: City, today: date
+) -> None:
+    """The counter moves, the public map does not change: the same page, data and script."""
+    from app.models import Assignment
+
+    first = client.get("/")
+    url = _data_url(first.get_data(as_text=True))
+    assignment = db.scalars(
+        select(Assignment)
+        .join(Event, Event.id == Assignment.event_id)
+        .where(
+            Event.city_id == city.id, Event.status == "published", Assignment.status == "assigned"
+        )
+        .limit(1)
+    ).one()
+    assignment.status = "checked_in"
+    db.commit()
+    again = client.get("/", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    data = client.get(url)
+    assert "immutable" in data.headers["Cache-Control"]
+
+
+def test_built_once_builds_one_value_for_many_waiting_requests() -> None:
+    import threading
+
+    from app.cache import MemoryCache, built_once
+
+    cache = MemoryCache()
+    builds = []
+    gate = threading.Event()
+
+    def build() -> bytes:
+        builds.append(1)
+        gate.wait(5)
+        return b"answer"
+
+    answers: list[bytes] = []
+    threads = [
+        threading.Thread(target=lambda: answers.append(built_once(cache, "k", build, 60)))
+        for _ in range(8)
+    ]
+    for t in threads:
+        t.start()
+    gate.set()
+    for t in threads:
+        t.join()
+    assert answers == [b"answer"] * 8
+    assert len(builds) == 1
