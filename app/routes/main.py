@@ -42,7 +42,9 @@ from app.services.public_map import (
     booths_centre,
     city_state,
     next_event,
+    public_layers_json,
     public_map_json,
+    public_stalls,
     published_event,
     published_events,
     search_landmarks,
@@ -78,18 +80,28 @@ def _map_data(city: CityState, slug: str) -> tuple[str, bytes]:
     """``(content address, gzipped GeoJSON)`` of the map's data at the city's counter.
 
     Built once per counter (:func:`app.cache.built_once`), and only after ``slug`` was found
-    published at that counter (404 otherwise), so a cached answer needs no other query. The
-    address is the data's digest: a change that leaves the public data as it was (a check-in)
-    gives the same address, and browsers keep what they hold.
+    published (404 otherwise), so a cached answer needs no other query. The layers (geometry,
+    conflicts) are kept under the ``layout_version``; a counter step that leaves them (a
+    check-in, a stall renamed) re-reads only who trades where. The address is the data's
+    digest: a change that leaves the public data as it was gives the same address, and
+    browsers keep what they hold.
     """
+    cache, ttl = get_cache(), _ttl()
 
     def build() -> bytes:
         event = _published_event(city, slug)
-        raw = public_map_json(get_session(), city.id, event).encode()
+        session = get_session()
+
+        def layers() -> bytes:
+            return public_layers_json(session, city.id, event).encode()
+
+        layers_key = cache_key("public-layers", str(city.id), slug, str(city.layout_version))
+        layers_json = built_once(cache, layers_key, layers, ttl).decode()
+        raw = public_map_json(layers_json, public_stalls(session, event)).encode()
         return _etag_of(raw).encode() + gzip.compress(raw, compresslevel=6, mtime=0)
 
     key = cache_key("public-map-data", str(city.id), slug, str(city.version))
-    value = built_once(get_cache(), key, build, _ttl())
+    value = built_once(cache, key, build, ttl)
     return value[:32].decode(), value[32:]
 
 
@@ -100,7 +112,8 @@ def _shell(city: CityState, wanted: str | None) -> dict[str, Any]:
 
     session = get_session()
     events = published_events(session, city.id)
-    event = next((e for e in events if e.slug == wanted), None) or next_event(events, clock.today())
+    shown = _shown_slug(city, wanted)
+    event = next((e for e in events if e.slug == shown), None)
     centre = booths_centre(session, event) if event is not None else None
     if event is not None and centre is None:
         bounds = corridor_bounds(session, event)
@@ -137,13 +150,29 @@ def _shell(city: CityState, wanted: str | None) -> dict[str, Any]:
     }
 
 
+def _shown_slug(city: CityState, wanted: str | None) -> str:
+    """The slug of the event the home map shows (``""``: none), kept per layout counter and day."""
+
+    def build() -> bytes:
+        events = published_events(get_session(), city.id)
+        chosen = next((e for e in events if e.slug == wanted), None)
+        event = chosen or next_event(events, clock.today())
+        return (event.slug if event else "").encode()
+
+    day = clock.today().isoformat()
+    key = cache_key("home-event", str(city.id), str(city.layout_version), day, wanted or "")
+    return built_once(get_cache(), key, build, _ttl()).decode()
+
+
 def _shell_key(city: CityState, wanted: str | None) -> str:
-    """The shell's key: the counter, the day (the next event changes at midnight), the date
-    chosen, the language and the tiles."""
+    """The shell's key: the layout counter (events, zones, booths), the data it names (their
+    digest at the counter), the day (the next event changes at midnight), the date chosen,
+    the language and the tiles."""
     return cache_key(
         "home-shell",
         str(city.id),
-        str(city.version),
+        str(city.layout_version),
+        _map_data(city, _shown_slug(city, wanted))[0],
         clock.today().isoformat(),
         wanted or "",
         str(get_locale() or "id"),

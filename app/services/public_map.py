@@ -57,6 +57,7 @@ class CityState:
     slug: str
     name: str
     version: int
+    layout_version: int
 
 
 def city_state(session: Session, slug: str) -> CityState | None:
@@ -66,14 +67,20 @@ def city_state(session: Session, slug: str) -> CityState | None:
     city's row with its extent.
     """
     row = session.execute(
-        select(City.id, City.slug, City.name, func.coalesce(DataVersion.version, 0))
+        select(
+            City.id,
+            City.slug,
+            City.name,
+            func.coalesce(DataVersion.version, 0),
+            func.coalesce(DataVersion.layout_version, 0),
+        )
         .outerjoin(DataVersion, DataVersion.city_id == City.id)
         .order_by((City.slug == slug).desc(), City.id)
         .limit(1)
     ).first()
     if row is None:
         return None
-    return CityState(int(row[0]), str(row[1]), str(row[2]), int(row[3]))
+    return CityState(int(row[0]), str(row[1]), str(row[2]), int(row[3]), int(row[4]))
 
 
 def published_events(session: Session, city_id: int) -> list[Event]:
@@ -138,13 +145,15 @@ def _halal_valid(on: date | None) -> Any:
     return and_(held, or_(Vendor.halal_cert_expiry.is_(None), Vendor.halal_cert_expiry >= on))
 
 
-def public_map_json(session: Session, city_id: int, event: Event | None) -> str:
-    """The home map's layers as one compact JSON text.
+def public_layers_json(session: Session, city_id: int, event: Event | None) -> str:
+    """The home map's layers as one compact JSON text, without any vendor's data.
 
     ``{"zones": FC, "facilities": FC, "booths": FC}`` in EPSG:4326 with short property names:
-    zones ``k`` kind, ``n`` name, ``h`` hours; facilities ``k``, ``n``; booths ``c`` code,
-    ``s`` state (a key of :data:`app.styles.BOOTH_STYLES`), ``t`` stall name, ``g`` goods
-    category, ``hl`` halal (only when true). Booths are the event's, none without an event.
+    zones ``k`` kind, ``n`` name, ``h`` hours; facilities ``k``, ``n``; booths ``c`` code and
+    ``s`` state (a key of :data:`app.styles.BOOTH_STYLES`, conflicts included), and a desk's
+    label as ``t``. Everything here changes only with the city's ``layout_version`` (the
+    conflict engine's ground, see :mod:`app.services.context_cache`); who trades at each
+    booth is :func:`public_stalls`.
     """
     zones = [
         _feature(gj, {"k": z.kind, "n": z.name, "h": _hours(z)})
@@ -170,40 +179,17 @@ def public_map_json(session: Session, city_id: int, event: Event | None) -> str:
                 worst[conflict.booth_code] = (
                     "blocking" if conflict.severity == "blocking" else "warning"
                 )
-        holder = (
-            select(Assignment.booth_id, Vendor.business_name, Vendor.category)
-            .add_columns(_halal_valid(event.date).label("halal"))
-            .join(Vendor, Vendor.id == Assignment.vendor_id)
-            .where(Assignment.event_id == event.id, Assignment.status.in_(HOLDING_STATUSES))
-            .subquery()
-        )
         rows = session.execute(
             select(
-                Booth.code,
-                Booth.kind,
-                Booth.label,
-                holder.c.business_name,
-                holder.c.category,
-                holder.c.halal,
-                func.ST_AsGeoJSON(Booth.geom, PUBLIC_DECIMALS),
+                Booth.code, Booth.kind, Booth.label, func.ST_AsGeoJSON(Booth.geom, PUBLIC_DECIMALS)
             )
-            .outerjoin(holder, holder.c.booth_id == Booth.id)
             .where(Booth.event_id == event.id)
             .order_by(Booth.code)
         ).all()
-        for code, kind, label, stall, category, halal, gj in rows:
+        for code, kind, label, gj in rows:
             state = booth_state({"kind": kind, "state": worst.get(code)})
             booths.append(
-                _feature(
-                    gj,
-                    {
-                        "c": code,
-                        "s": state,
-                        "t": stall or (label if kind != "vendor" else None),
-                        "g": category,
-                        "hl": bool(halal),
-                    },
-                )
+                _feature(gj, {"c": code, "s": state, "t": label if kind != "vendor" else None})
             )
     return (
         '{"zones":'
@@ -212,6 +198,38 @@ def public_map_json(session: Session, city_id: int, event: Event | None) -> str:
         + _collection(facilities)
         + ',"booths":'
         + _collection(booths)
+        + "}"
+    )
+
+
+def public_stalls(session: Session, event: Event | None) -> dict[str, list[Any]]:
+    """Who trades at each booth, as the public may know it: code → ``[stall, category, halal]``.
+
+    The stall's name (``business_name``), its goods category and whether it holds a halal
+    certificate valid on the event's day; never a person's name, phone or certificate number.
+    """
+    if event is None:
+        return {}
+    rows = session.execute(
+        select(Booth.code, Vendor.business_name, Vendor.category, _halal_valid(event.date))
+        .join(Assignment, Assignment.booth_id == Booth.id)
+        .join(Vendor, Vendor.id == Assignment.vendor_id)
+        .where(
+            Booth.event_id == event.id,
+            Assignment.event_id == event.id,
+            Assignment.status.in_(HOLDING_STATUSES),
+        )
+        .order_by(Booth.code)
+    ).all()
+    return {code: [stall, category, bool(halal)] for code, stall, category, halal in rows}
+
+
+def public_map_json(layers_json: str, stalls: Mapping[str, list[Any]]) -> str:
+    """The home map's document: :func:`public_layers_json` with ``"stalls"`` added."""
+    return (
+        layers_json[:-1]
+        + ',"stalls":'
+        + json.dumps(stalls, ensure_ascii=False, separators=(",", ":"))
         + "}"
     )
 

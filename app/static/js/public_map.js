@@ -100,10 +100,15 @@
       ]);
     }
 
-    function boothLayer(fc) {
+    // stalls: booth code → [stall name, goods category, halal], kept apart from the layers
+    function boothLayer(fc, stalls) {
       return withPopup(L.geoJSON(fc, {
         style: function (f) { return S.booths[f.properties.s] || S.booths.ok; },
-        onEachFeature: function (f, layer) { boothsByCode[f.properties.c] = layer; },
+        onEachFeature: function (f, layer) {
+          var p = f.properties, stall = stalls[p.c];
+          if (stall) { p.t = stall[0]; p.g = stall[1]; p.hl = stall[2]; }
+          boothsByCode[p.c] = layer;
+        },
       }), boothPopup);
     }
 
@@ -111,7 +116,7 @@
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
       .then(function (data) {
         var zones = zoneLayer(data.zones).addTo(map);
-        var booths = boothLayer(data.booths).addTo(map);
+        var booths = boothLayer(data.booths, data.stalls || {}).addTo(map);
         var facilities = facilityLayer(data.facilities).addTo(map);
         if (legend) {
           legend.track("zones", zones, function (l) { return l.feature.properties.k; });
