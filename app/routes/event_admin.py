@@ -304,6 +304,70 @@ def next_week(event: Event) -> date:
     return event.date + timedelta(days=7)
 
 
+@bp.get("/<slug>/booths")
+@permission_required("events.edit")
+def booths(slug: str) -> tuple[str, int]:
+    """Set electricity, accessible or locked on many booths at once."""
+    session = get_session()
+    return _booths_page(get_event(session, slug), request.args)
+
+
+def _booths_page(event: Event, form: Any, status: int = 200) -> tuple[str, int]:
+    from app.services.booth_props import BOOTH_PROPERTIES
+
+    lang = str(get_locale())
+    props = [(p.column, p.label_en if lang == "en" else p.label_id) for p in BOOTH_PROPERTIES]
+    return (
+        render_template("planner/event_booths.html", event=event, props=props, form=form),
+        status,
+    )
+
+
+@bp.post("/<slug>/booths")
+@permission_required("events.edit")
+def set_booths(slug: str) -> Response | tuple[str, int]:
+    """Store the properties for the named booths (one step of the event's history)."""
+    from app.services.booth_props import BOOTH_PROPERTIES, parse_codes, set_properties
+    from app.services.conflicts import event_conflicts
+
+    session = get_session()
+    event = get_event(session, slug)
+    values: dict[str, bool] = {}
+    for prop in BOOTH_PROPERTIES:
+        choice = request.form.get(prop.column, "")
+        if choice in ("1", "0"):
+            values[prop.column] = choice == "1"
+        elif choice:
+            flash(localize(_field_error(prop.column, _NOT_CHOICE()).msg), "error")
+            return _booths_page(event, request.form, 400)
+    try:
+        codes = parse_codes(request.form.get("codes", ""))
+        with acting_as(current_user.id, current_user.email):
+            changed = set_properties(session, event, codes, values)
+    except ServiceError as exc:
+        session.rollback()
+        flash(localize(exc.msg), "error")
+        return _booths_page(get_event(session, slug), request.form, exc.status)
+    found = event_conflicts(session, event)
+    flash(
+        _(
+            "%(n)s lapak diubah. Konflik diperiksa ulang: %(c)s (%(b)s menghalangi).",
+            n=changed,
+            c=len(found),
+            b=sum(1 for c in found if c.severity == "blocking"),
+        ),
+        "info",
+    )
+    return redirect(url_for("event_page.show", slug=slug))
+
+
+_NOT_CHOICE = define(
+    "event_form.not_choice",
+    id="pilih: tidak diubah, ya, atau tidak.",
+    en="choose: unchanged, yes or no.",
+)
+
+
 @bp.post("/<slug>/undo")
 @permission_required("events.edit")
 def undo(slug: str) -> Response:

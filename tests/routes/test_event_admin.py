@@ -287,3 +287,43 @@ def test_city_rules_are_versioned_audited_and_rechecked(
     )
     assert bad.status_code == 400 and "clearance.hydrant" in bad.get_data(as_text=True)
     assert db.scalar(select(func.count()).select_from(HistoryStep)) is not None
+
+
+def test_booth_properties_for_many_booths_are_one_undoable_step(
+    client: FlaskClient, auth: Any, db: Session
+) -> None:
+    auth.login("planner")
+    event = db.scalars(select(Event).where(Event.slug == UPCOMING)).one()
+    codes = list(
+        db.scalars(
+            select(Booth.code)
+            .where(Booth.event_id == event.id, Booth.kind == "vendor", Booth.accessible.is_(True))
+            .order_by(Booth.code)
+            .limit(3)
+        )
+    )
+    assert len(codes) == 3
+    page = f"/planner/events/{UPCOMING}"
+    assert 'name="has_electricity"' in client.get(f"{page}/booths").get_data(as_text=True)
+    # an unknown code names itself and nothing changes
+    bad = client.post(f"{page}/booths", data={"codes": f"{codes[0]}, ZZ-9999", "accessible": "0"})
+    assert bad.status_code == 404 and "ZZ-9999" in bad.get_data(as_text=True)
+    wrong = client.post(f"{page}/booths", data={"codes": codes[0], "accessible": "maybe"})
+    assert wrong.status_code == 400 and "accessible" in wrong.get_data(as_text=True)
+    db.expire_all()
+    assert all(
+        b.accessible
+        for b in db.scalars(select(Booth).where(Booth.code.in_(codes), Booth.event_id == event.id))
+    )
+    resp = client.post(
+        f"{page}/booths", data={"codes": f"{codes[0]}..{codes[2]}", "accessible": "0"}
+    )
+    assert resp.status_code == 302
+    db.expire_all()
+    rows = list(db.scalars(select(Booth).where(Booth.code.in_(codes), Booth.event_id == event.id)))
+    assert not any(b.accessible for b in rows)
+    html = client.get(page).get_data(as_text=True)
+    assert "Ubah sifat" in html
+    client.post(f"{page}/undo")
+    db.expire_all()
+    assert all(b.accessible for b in rows)

@@ -145,6 +145,8 @@ NEW_ENDPOINTS = {
             "event_admin.delete",
             "event_admin.undo",
             "event_admin.redo",
+            "event_admin.booths",
+            "event_admin.set_booths",
             "city_rules.page",
             "city_rules.save",
             "workspace.redo",
