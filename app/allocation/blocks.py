@@ -67,6 +67,7 @@ _LOOSE_END: Final = 1e-3
 _SPECIAL_USED: Final = 1e-2
 _QUALITY: Final = 1e-4
 _PRESSURE: Final = 1e-2
+_GROWTH_ROOM: Final = 3e-3
 #: Runs a waiting vendor tries when one-booth vendors would have to move aside for them.
 _REPAIR_TRIES: Final = 40
 
@@ -101,6 +102,7 @@ class _Holding:
     phase: Phase
     decided_by: str | None = None
     wanted: str | None = None  # the first choice that went to someone earlier
+    wanted_kind: str | None = None  # "booth", "section" or "previous" (last event's booth)
 
 
 @dataclass
@@ -157,6 +159,7 @@ class _Blocks:
         self.runs = self._runs()
         self.outside = {k: self._outside(r) for k, r in self.runs.items()}
         self.demand = np.zeros(len(self.sections))
+        self.growth_room = np.zeros(len(self.booths), dtype=np.intp)
         self._compat: dict[tuple[object, ...], NDArray[np.bool_]] = {}
         # decisions
         self.holder: dict[int, _Holding] = {}  # booth index → holding
@@ -225,13 +228,25 @@ class _Blocks:
             self.per_cat[h.vendor.category] += 1
             self.per_sec[(self.booths[b].section, h.vendor.category)] += 1
         self.held[h.vendor.id] = h
+        self._room(h, +1)
 
     def release(self, h: _Holding) -> None:
+        self._room(h, -1)
         for b in h.run:
             del self.holder[b]
             self.per_cat[h.vendor.category] -= 1
             self.per_sec[(self.booths[b].section, h.vendor.category)] -= 1
         del self.held[h.vendor.id]
+
+    def _room(self, h: _Holding, sign: int) -> None:
+        """Mark the booths beside a vendor who may still grow (others leave them while they can)."""
+        if len(h.run) >= h.vendor.max_booths or h.phase in ("pinned", "fixed"):
+            return
+        members = set(h.run)
+        for b in h.run:
+            for j in self.adjacent[b]:
+                if j not in members:
+                    self.growth_room[j] += sign
 
     def free_mask(self) -> NDArray[np.bool_]:
         free = self.usable.copy()
@@ -348,6 +363,7 @@ class _Blocks:
             pref
             + _LOOSE_END * loose
             + _SPECIAL_USED * unneeded[cand].sum(axis=1)
+            + _GROWTH_ROOM * (self.growth_room[cand] > 0).sum(axis=1)
             - _SPECIAL_USED / 2 * (self.special & ~unneeded)[cand].sum(axis=1)
             + _QUALITY * (1.0 - self.quality[cand]).mean(axis=1)
         )
@@ -472,11 +488,20 @@ class _Blocks:
             return False
         h = _Holding(v, run, "priority")
         costs = self.booth_costs(v)
-        first = int(np.argmin(costs)) if costs.size and costs.min() < _MISS else None
-        if first is not None and costs[run].min() > costs[first]:
-            taker = self.holder.get(first)
-            if taker is not None:
-                h.wanted = self.booths[first].code
+        best = float(costs.min()) if costs.size else _MISS
+        if best < _MISS and costs[run].min() > best:
+            # their first choice went to someone earlier: name it and what decided
+            first = np.flatnonzero((costs == best) & ok)
+            takers = [self.holder[int(b)] for b in first if int(b) in self.holder]
+            if takers:
+                taker = max(takers, key=lambda t: self.key[t.vendor.id])
+                spot = self.booths[int(first[0])]
+                if v.preferred_booths:
+                    h.wanted, h.wanted_kind = spot.code, "booth"
+                elif v.preferred_sections:
+                    h.wanted, h.wanted_kind = spot.section, "section"
+                else:
+                    h.wanted, h.wanted_kind = spot.code, "previous"
                 h.decided_by = self._decided_by(v, taker)
         if v.previous_booth in self.bidx and self.bidx[str(v.previous_booth)] in run:
             h.phase = "returning"
@@ -694,6 +719,7 @@ class _Blocks:
                 "preference": _pref_rank(v, codes, [self.booths[b].section for b in run]),
                 "decided_by": h.decided_by,
                 "wanted": h.wanted,
+                "wanted_kind": h.wanted_kind,
                 "quality": float(np.mean([self.booths[b].quality for b in run])),
             }
             placements.append(

@@ -201,6 +201,18 @@ _CONTEST = define(
     id=" Pilihan pertamanya ({wanted}) sudah diberikan lebih dahulu; yang menentukan: {by}.",
     en=" Their first choice ({wanted}) went first to another vendor; decided by {by}.",
 )
+_CONTEST_SECTION = define(
+    "allocation.contest.section",
+    id=" Bagian pilihan pertamanya ({wanted}) sudah terisi lebih dahulu; yang menentukan: {by}.",
+    en=" Their first-choice section ({wanted}) was filled first; decided by {by}.",
+)
+_CONTEST_PREVIOUS = define(
+    "allocation.contest.previous",
+    id=" Lapaknya pada acara sebelumnya ({wanted}) sudah diberikan lebih dahulu; yang "
+    "menentukan: {by}.",
+    en=" Their booth at the previous event ({wanted}) went first to another vendor; decided "
+    "by {by}.",
+)
 _CHOICE_BOOTH = define(
     "allocation.choice.booth",
     id=" Lapak ini pilihan ke-{n} pedagang.",
@@ -336,8 +348,11 @@ def placed_blocks(phase: str, detail: Mapping[str, Scalar]) -> Msg:
     else:
         choice = NOTHING()
     by = detail.get("decided_by")
+    template = {"section": _CONTEST_SECTION, "previous": _CONTEST_PREVIOUS}.get(
+        str(detail.get("wanted_kind")), _CONTEST
+    )
     contest = (
-        _CONTEST(wanted=detail.get("wanted"), by=DECIDED_BY_TEXT[str(by)]())
+        template(wanted=detail.get("wanted"), by=DECIDED_BY_TEXT[str(by)]())
         if isinstance(by, str) and detail.get("wanted")
         else NOTHING()
     )

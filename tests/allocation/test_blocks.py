@@ -300,3 +300,17 @@ def test_rulebook_always_holds(
     again = allocate_blocks(list(reversed(vendors)), list(reversed(booths)), seed=seed, caps=caps,
                             grow_at_turn=grow)  # fmt: skip
     assert again.to_dict() == r.to_dict()
+
+
+def test_a_lost_first_choice_section_is_named_with_what_decided() -> None:
+    booths = [BoothIn("A-1", "A"), BoothIn("B-1", "B"), BoothIn("K-1", "K", cooking_allowed=True)]
+    senior = VendorIn(1, "makanan", priority_rank=0, preferred_sections=("A",))
+    junior = VendorIn(2, "makanan", priority_rank=3, preferred_sections=("A",), needs_cooking=False)
+    cook = VendorIn(3, "makanan", priority_rank=9, needs_cooking=True)
+    r = allocate([senior, junior, cook], booths, seed=11)
+    lost = r.placement_of(2)
+    assert lost is not None and lost.codes == ("B-1",) and lost.decided_by == "seniority"
+    assert "Bagian pilihan pertamanya (A) sudah terisi" in lost.explanation_id
+    assert "first-choice section (A) was filled first; decided by seniority" in (
+        lost.explanation_en
+    )
