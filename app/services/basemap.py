@@ -830,8 +830,8 @@ def label_tile(session: Session, city_id: int, z: int, x: int, y: int) -> dict[s
 
 ILLUSTRATIVE = define(
     "basemap.illustrative",
-    id="Peta dasar ilustrasi, bukan hasil survei",
-    en="Illustrative basemap, not surveyed",
+    id="Peta dasar ilustrasi (bukan survei)",
+    en="Illustrative basemap (not surveyed)",
 )
 #: How far around the corridor the print-outs draw the basemap (metres).
 PRINT_MARGIN_M = 250.0

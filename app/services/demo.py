@@ -31,7 +31,7 @@ def next_sunday(today: date) -> date:
 
 
 #: Shown beside the demo basemap on every map (it is drawn, not OpenStreetMap data).
-DEMO_BASEMAP_ATTRIBUTION = "PetaLapak (CC0-1.0)"
+DEMO_BASEMAP_ATTRIBUTION = "PetaLapak"
 
 
 def seed_demo(  # type: ignore[no-untyped-def]

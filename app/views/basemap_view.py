@@ -29,7 +29,7 @@ def basemap_layer(city_slug: str, source: _Source | None) -> BasemapLayer | None
         return None
     attribution = source.attribution
     if source.illustrative:
-        attribution = _("Peta dasar ilustrasi, bukan hasil survei") + " · " + attribution
+        attribution = _("Peta dasar ilustrasi (bukan survei)") + " · " + attribution
     return BasemapLayer(
         tiles_url=_template("tiles.basemap_tile", city_slug),
         labels_url=_template("tiles.basemap_labels", city_slug),

@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from PIL import Image
 from sqlalchemy import Engine
@@ -20,11 +21,8 @@ pytestmark = pytest.mark.e2e
 
 #: Simpang Pajak: Jl. Ahmad Yani meets Jl. Veteran and Jl. Letjen Sutoyo in the demo basemap.
 SIMPANG_PAJAK = (-0.0473, 109.3425)
-#: The first folium map of the page (its variable is ``map_<hex>``).
-MAP = (
-    "window[Array.from(document.scripts).map(s => s.text).join('\\n')"
-    ".match(/var (map_[0-9a-f]+) = L\\.map/)[1]]"
-)
+#: The first folium map of the page (a global ``map_…``, inline or in the page's script).
+MAP = "window[Object.keys(window).find(k => /^map_/.test(k) && window[k] instanceof L.Map)]"
 BASEMAP_COLOURS = [
     ROAD_STYLES["primary"].fill,
     ROAD_STYLES["secondary"].fill,
@@ -40,13 +38,22 @@ def _rgb(hex_colour: str | None) -> tuple[int, int, int]:
 
 def _basemap_pixels(png: bytes) -> int:
     """Pixels of the screenshot in a basemap colour (road fills and casing, buildings)."""
-    image = Image.open(io.BytesIO(png)).convert("RGB")
-    wanted = [_rgb(c) for c in BASEMAP_COLOURS]
-    count = 0
-    for r, g, b in image.getdata():
-        if any(abs(r - w[0]) <= 3 and abs(g - w[1]) <= 3 and abs(b - w[2]) <= 3 for w in wanted):
-            count += 1
-    return count
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
+    found = np.zeros(pixels.shape[:2], dtype=bool)
+    for colour in BASEMAP_COLOURS:
+        found |= (np.abs(pixels - np.array(_rgb(colour))) <= 3).all(axis=2)
+    return int(found.sum())
+
+
+def _tiles_loaded(page: Any) -> None:
+    page.wait_for_function(
+        "() => { const grids = Object.values("
+        + MAP
+        + "._layers).filter(l => l instanceof L.VectorGrid);"
+        " return grids.length > 0 && grids.every(l => !l.isLoading()); }",
+        timeout=30000,
+    )
+    page.wait_for_timeout(300)  # the canvases of the last tiles
 
 
 def _at_street_level(page: Any, zoom: int = 17) -> None:
@@ -63,7 +70,7 @@ def _at_street_level(page: Any, zoom: int = 17) -> None:
         "e => e.textContent === 'Jl. Veteran')",
         timeout=30000,
     )
-    page.wait_for_timeout(500)  # the last tiles' canvases
+    _tiles_loaded(page)
 
 
 def _check(page: Any, name: str, tmp_path: Path, *, minimum: int) -> None:
@@ -106,5 +113,5 @@ def test_vendor_page_draws_the_basemap_on_a_phone(
         timeout=30000,
     )
     page.locator(".leaflet-container").first.scroll_into_view_if_needed()
-    page.wait_for_timeout(800)
+    _tiles_loaded(page)
     _check(page, "lapak", tmp_path, minimum=300)
