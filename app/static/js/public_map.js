@@ -112,12 +112,26 @@
       }), boothPopup);
     }
 
+    // Features near the view first (a phone sees a hundred of the event's booths), the rest on
+    // the next task, after the first paint: the map shows what is looked at without waiting.
+    function nearView(features) {
+      var view = map.getBounds().pad(0.5), near = [], rest = [];
+      features.forEach(function (f) {
+        var c = f.geometry.coordinates;
+        while (typeof c[0] !== "number") { c = c[0]; }
+        (view.contains([c[1], c[0]]) ? near : rest).push(f);
+      });
+      return [near, rest];
+    }
+    function collection(features) { return { type: "FeatureCollection", features: features }; }
+
     var loaded = fetch(cfg.dataUrl, { credentials: "same-origin" })
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
       .then(function (data) {
+        var boothParts = nearView(data.booths.features), facilityParts = nearView(data.facilities.features);
         var zones = zoneLayer(data.zones).addTo(map);
-        var booths = boothLayer(data.booths, data.stalls || {}).addTo(map);
-        var facilities = facilityLayer(data.facilities).addTo(map);
+        var booths = boothLayer(collection(boothParts[0]), data.stalls || {}).addTo(map);
+        var facilities = facilityLayer(collection(facilityParts[0])).addTo(map);
         if (legend) {
           legend.track("zones", zones, function (l) { return l.feature.properties.k; });
           legend.track("booths", booths, function (l) { return l.feature.properties.s; });
@@ -126,8 +140,19 @@
         var root = document.documentElement;
         root.dataset.mapPainted = String(data.booths.features.length + data.zones.features.length);
         // the canvas draws on the next animation frame; the one after it has been painted
-        requestAnimationFrame(function () {
-          requestAnimationFrame(function () { root.dataset.mapPaintedMs = String(Math.round(performance.now())); });
+        return new Promise(function (resolve) {
+          requestAnimationFrame(function () {
+            requestAnimationFrame(function () {
+              root.dataset.mapPaintedMs = String(Math.round(performance.now()));
+              setTimeout(function () {
+                booths.addData(collection(boothParts[1]));
+                facilities.addData(collection(facilityParts[1]));
+                if (legend) { legend.update(); }
+                root.dataset.mapComplete = "1";
+                resolve();
+              }, 0);
+            });
+          });
         });
       })
       .catch(function () {
