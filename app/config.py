@@ -290,7 +290,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "APPLY_LIMIT_PER_IP",
         str,
-        "5/3600",
+        "10/3600",
         "APPLY_LIMIT_PER_IP",
         str,
         "applications filed at /daftar per client IP ('count/seconds')",

@@ -1,6 +1,6 @@
 """Attendance before allocation: crew and planners answer for vendors, planners set deadlines.
 
-``GET  /crew/events/<slug>/kehadiran``                  every active vendor with their state
+``GET  /crew/events/<slug>/kehadiran``                  every active vendor with their state (?q=)
 ``POST /crew/events/<slug>/kehadiran/<id>``             yes or no on their behalf (``attending``)
 ``POST /planner/events/<slug>/batas-pendaftaran``       the event's registration deadline
 ``POST /planner/vendors/<id>/kehadiran-rutin``          standing attendance on CFD Sundays on/off
@@ -122,12 +122,20 @@ def event_list(slug: str) -> Response:
     """Every active vendor of the event's city with their state, and yes/no on their behalf."""
     event = get_event(get_session(), slug)
     rows = plan.attendance_overview(get_session(), event)
+    counts = {s: sum(1 for r in rows if r.state == s) for s in plan.ATTENDANCE_STATES}
+    query = request.args.get("q", "").strip()[:80]
+    if query:
+        needle = query.lower()
+        rows = [
+            r for r in rows if needle in r.business_name.lower() or needle in r.owner_name.lower()
+        ]
     html = render_template(
         "crew/attendance.html",
+        query=query,
         title=_("Kehadiran: %(name)s", name=event.name),
         event=event,
         rows=rows,
-        counts={s: sum(1 for r in rows if r.state == s) for s in plan.ATTENDANCE_STATES},
+        counts=counts,
         labels=STATE_LABELS,
         sources=SOURCE_LABELS,
         deadline_text=format_datetime(deadline_of(event), "medium"),
@@ -165,7 +173,13 @@ def answer_for(slug: str, vendor_id: int) -> BaseResponse:
             else _("%(name)s: tidak hadir.", name=vendor.business_name),
             "info",
         )
-    return redirect(url_for("attendance.event_list", slug=slug) + f"#v-{vendor.id}", 303)
+    query = request.form.get("q", "").strip()[:80]
+    target = (
+        url_for("attendance.event_list", slug=slug, q=query)
+        if query
+        else url_for("attendance.event_list", slug=slug)
+    )
+    return redirect(target + f"#v-{vendor.id}", 303)
 
 
 @bp.post("/planner/events/<slug>/batas-pendaftaran")

@@ -144,6 +144,10 @@ def test_crew_answers_on_a_vendors_behalf_even_after_the_deadline(
     crew = auth.login("crew")
     page = client.get(f"/crew/events/{draft.slug}/kehadiran")
     assert page.status_code == 200 and f'id="v-{vendor.id}"' in page.get_data(as_text=True)
+    found = client.get(
+        f"/crew/events/{draft.slug}/kehadiran", query_string={"q": vendor.business_name.upper()}
+    ).get_data(as_text=True)
+    assert f'id="v-{vendor.id}"' in found and found.count('class="checkin-row') == 1
     resp = client.post(f"/crew/events/{draft.slug}/kehadiran/{vendor.id}", data={"attending": "ya"})
     assert resp.status_code == 303
     answer = db.scalars(
