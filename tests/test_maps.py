@@ -364,3 +364,39 @@ def test_facility_circles_are_filled(facilities: dict[str, Any]) -> None:
     assert f'"fillColor": "{hydrant.fill}"' in script
     assert '"fill": true' in script  # folium's CircleMarker alone would draw an empty ring
     assert layers["bus_stop"].marker is not None
+
+
+def test_the_basemap_comes_from_one_place_self_hosted_with_its_attribution() -> None:
+    from app.views import maps as m
+
+    layer = m.BasemapLayer(
+        tiles_url="/tiles/basemap/{z}/{x}/{y}.mvt?city=pontianak",
+        labels_url="/tiles/basemap-labels/{z}/{x}/{y}.json?city=pontianak",
+        attribution="© OpenStreetMap contributors <script>",
+        name="Peta dasar",
+        online_name="Peta daring",
+    )
+    plain = m.render_parts(
+        m.base_map(center=(-0.05, 109.34), zoom=17, static_base="/static/vendor", basemap=layer)
+    )
+    page = plain["header"] + plain["html"] + plain["script"]
+    assert "L.vectorGrid.protobuf" in page and "/tiles/basemap/{z}/{x}/{y}.mvt" in page
+    assert "/static/vendor/leaflet.vectorgrid/Leaflet.VectorGrid.bundled.min.js" in page
+    assert "/tiles/basemap-labels/{z}/{x}/{y}.json" in page  # street names and landmarks
+    # the attribution is HTML-escaped (then written as a JS string)
+    assert "OpenStreetMap contributors \\u0026lt;script\\u0026gt;" in page
+    assert "contributors <script>" not in page
+    assert "unpkg" not in page and "cdn" not in page.lower()
+    assert "pl-online-toggle" not in page  # no MAP_TILES: no online layer to offer
+    online = m.render_parts(
+        m.base_map(
+            center=(-0.05, 109.34),
+            zoom=17,
+            static_base="/static/vendor",
+            basemap=layer,
+            tiles="https://tile.example.org/{z}/{x}/{y}.png",
+            tiles_attribution="© OpenStreetMap contributors",
+        )
+    )["script"]
+    assert "pl-online-toggle" in online and "tile.example.org" in online
+    assert "Peta daring" in online

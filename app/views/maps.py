@@ -539,8 +539,9 @@ def add_basemap(
     The roads (by class, a light fill over a darker casing), water and buildings come as vector
     tiles (Leaflet.VectorGrid, self-hosted, on a canvas); street names from zoom
     :data:`STREET_LABEL_ZOOM` and landmarks from :data:`LANDMARK_LABEL_ZOOM` come from label
-    tiles (:class:`_BasemapLabels`). The basemap is one entry of the layer control; ``tiles``
-    (``MAP_TILES``) become a second one, an online tile layer off at first, with its attribution.
+    tiles (:class:`_BasemapLabels`). ``tiles`` (``MAP_TILES``) become an online tile layer over
+    the basemap, off at first, switched on with a small control (:class:`_OnlineToggle`); its
+    attribution shows while it is on.
     """
     _BasemapPanes().add_to(m)
     layer = folium.plugins.VectorGridProtobuf(
@@ -559,18 +560,63 @@ def add_basemap(
     self_host(layer, static_base=static_base).add_to(m)
     _BasemapLabels(layer, basemap.labels_url).add_to(m)
     if tiles:
-        folium.TileLayer(
+        online = folium.TileLayer(
             tiles=tiles,
             name=escape_for_folium(basemap.online_name),
             attr=escape_for_folium(tiles_attribution or ""),
             max_zoom=MAX_ZOOM,
             max_native_zoom=19,
             overlay=True,
-            control=True,
+            control=False,
             show=False,
             pane="plOnlineTiles",
-        ).add_to(m)
+        )
+        online.add_to(m)
+        _OnlineToggle(online, basemap.online_name).add_to(m)
     return layer
+
+
+class _OnlineToggle(MacroElement):
+    """A small switch on the map for the online tiles (``MAP_TILES``), off at first.
+
+    Its own control rather than an entry of a layer control: not every page has one (the
+    workspace and the home page list their layers themselves).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }}, online = {{ this.layer.get_name() }};
+            var Toggle = L.Control.extend({
+                options: {position: "bottomleft"},
+                onAdd: function () {
+                    var box = L.DomUtil.create("label", "leaflet-bar pl-online-toggle");
+                    box.style.cssText = "background:#fff;padding:3px 6px;font:12px sans-serif;"
+                        + "cursor:pointer;display:flex;gap:4px;align-items:center";
+                    var input = L.DomUtil.create("input", "", box);
+                    input.type = "checkbox";
+                    input.checked = map.hasLayer(online);
+                    box.appendChild(document.createTextNode({{ this.label|tojson }}));
+                    L.DomEvent.disableClickPropagation(box);
+                    L.DomEvent.on(input, "change", function () {
+                        if (input.checked) { map.addLayer(online); }
+                        else { map.removeLayer(online); }
+                    });
+                    return box;
+                }
+            });
+            new Toggle().addTo(map);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, layer: folium.TileLayer, label: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # branca is untyped
+        self._name = "OnlineToggle"
+        self.layer = layer
+        self.label = label
 
 
 # --------------------------------------------------------------------------------------------------
