@@ -144,3 +144,23 @@ def test_workspace_search_from_the_keyboard(page: Any, engine: Engine, staff_use
     page.wait_for_function(
         "document.querySelector('.staff-search-status').textContent.includes('Tidak ada')"
     )
+
+
+def test_check_in_list_on_a_phone_says_where_each_booth_is(
+    page: Any, engine: Engine, staff_user: Any
+) -> None:
+    _code, _phone, booth_code, business = _booked(engine)
+    email, password = staff_user("crew")
+    page.set_viewport_size(PHONE)
+    page.goto(page.base_url + "/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(page.base_url + "/")
+    page.goto(page.base_url + f"/crew/events/{EVENT}/checkin?q={booth_code}")
+    row = page.locator(".checkin-row", has_text=booth_code).first
+    assert business in row.inner_text()
+    place = row.locator("[data-place]").inner_text()
+    assert place.startswith("Sisi ") and " m dari " in place
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    _shot(page, "checkin-place-360.png")
