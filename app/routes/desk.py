@@ -8,6 +8,7 @@
 ``POST /layanan/<event>/meja/<desk>/berikutnya``      call the next in the queue
 ``POST /layanan/kunjungan/<visit>/catat``             log the visit (service, outcome, follow-up)
 ``POST /layanan/kunjungan/<visit>/batal``             the visitor left
+``POST /layanan/kunjungan/<visit>/batalkan-catatan``  take back today's log (documents restored)
 ``GET  /layanan/pengunjung``                          walk-in visitors to link, with suggestions
 ``POST /layanan/kunjungan/<visit>/tautkan``           link a visitor's visits to a vendor
 ``GET  /layanan/<event>/laporan[.pdf]?desk=``         the report per event (or per desk)
@@ -127,6 +128,7 @@ def _queue_page(event: Event, desk: Booth, *, found: Any = None, q: str = "") ->
         found=found,
         q=q,
         today=clock.today(),
+        tz=clock.city_timezone(),
     )
 
 
@@ -236,6 +238,23 @@ def cancel(visit_id: int) -> Any:
         flash(localize(exc.msg), "error")
     else:
         flash(_("Nomor %(n)s ditandai pergi.", n=visit.queue_no), "info")
+    return _back_to(visit.event, visit.booth)
+
+
+@bp.post("/layanan/kunjungan/<id:visit_id>/batalkan-catatan")
+@permission_required("desk.write")
+def undo_log(visit_id: int) -> Any:
+    """Take back a visit logged today by mistake: it is at the desk again."""
+    visit = _visit(visit_id)
+    try:
+        with acting_as(current_user.id, current_user.email):
+            svc.undo_log(
+                get_session(), visit, today=clock.today(), timezone=clock.city_timezone_name()
+            )
+    except ServiceError as exc:
+        flash(localize(exc.msg), "error")
+    else:
+        flash(_("Catatan nomor %(n)s dibatalkan; catat ulang.", n=visit.queue_no), "info")
     return _back_to(visit.event, visit.booth)
 
 

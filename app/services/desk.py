@@ -27,7 +27,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.desk_services import DESK_SERVICES, milestone_of, services_for_desk
-from app.models import Booth, City, DeskVisit, Event, User, Vendor
+from app.models import AuditEntry, Booth, City, DeskVisit, Event, User, Vendor
 from app.services.audit import record
 from app.services.errors import Conflict, NotFound, ServiceError
 from app.services.vendors import clean_vendor_fields, normalise_phone
@@ -53,6 +53,7 @@ __all__ = [
     "log_visit",
     "lookup_vendors",
     "queue_of",
+    "undo_log",
     "unlinked_visitors",
     "vendor_progress",
     "visitor_key",
@@ -435,6 +436,76 @@ def log_visit(
     except ServiceError:
         session.rollback()
         raise
+    session.commit()
+    return visit
+
+
+def undo_log(session: Session, visit: DeskVisit, *, today: date, timezone: str) -> DeskVisit:
+    """Take back a visit logged today by mistake: it is at the desk again, to be logged anew.
+
+    A document the log wrote to the vendor's record is put back as it was (audited), unless the
+    record changed since; another visitor at the desk must be logged first.
+    """
+    logged_on = visit.logged_at.astimezone(ZoneInfo(timezone)).date() if visit.logged_at else None
+    if visit.status != "selesai" or logged_on != today:
+        raise ServiceError(
+            "Hanya catatan hari ini yang dapat dibatalkan.",
+            "Only a visit logged today can be taken back.",
+        )
+    serving = session.scalar(
+        select(DeskVisit.queue_no).where(
+            DeskVisit.booth_id == visit.booth_id, DeskVisit.status == "dilayani"
+        )
+    )
+    if serving is not None:
+        raise Conflict(
+            f"Catat dulu kunjungan nomor {serving} yang sedang dilayani.",
+            f"Log visit number {serving}, at the desk now, first.",
+        )
+    vendor = visit.vendor
+    written = None
+    if vendor is not None:
+        written = session.scalars(
+            select(AuditEntry)
+            .where(
+                AuditEntry.entity == "vendor",
+                AuditEntry.entity_id == vendor.id,
+                AuditEntry.after["desk_visit_id"].as_integer() == visit.id,
+            )
+            .order_by(AuditEntry.id.desc())
+            .limit(1)
+        ).one_or_none()
+    if vendor is not None and written is not None and written.before is not None:
+        after = {k: v for k, v in (written.after or {}).items() if k != "desk_visit_id"}
+        now_values = {
+            "nib": vendor.nib,
+            "halal_cert_no": vendor.halal_cert_no,
+            "halal_cert_expiry": vendor.halal_cert_expiry.isoformat()
+            if vendor.halal_cert_expiry
+            else None,
+        }
+        if any(now_values[k] != v for k, v in after.items()):
+            raise Conflict(
+                "Dokumen pedagang sudah diubah sejak kunjungan ini; ubah di data pedagang.",
+                "The vendor's documents changed since this visit; edit the vendor's record.",
+            )
+        for key, value in written.before.items():
+            if key == "halal_cert_expiry":
+                vendor.halal_cert_expiry = date.fromisoformat(value) if value else None
+            else:
+                setattr(vendor, key, value)
+        record(
+            session,
+            action="update",
+            entity="vendor",
+            entity_id=vendor.id,
+            before=after,
+            after={**written.before, "desk_visit_undone": visit.id},
+        )
+    visit.status = "dilayani"
+    visit.service = visit.outcome = None
+    visit.document_no = visit.note = visit.follow_up = None
+    visit.document_expiry = visit.follow_up_due = visit.logged_at = None
     session.commit()
     return visit
 

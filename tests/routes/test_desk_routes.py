@@ -171,3 +171,31 @@ def test_dashboard_range_errors_and_csv_formula_safety(
     assert not [c for row in rows for c in row if c.startswith(("=", "+", "-", "@"))]
     page = client.get("/dasbor?from=2026-12-01&to=2026-12-31&lang=en")
     assert b"Booth occupancy per event" in page.data and b"Data table" in page.data
+
+
+def test_a_log_taken_back_from_the_page_restores_the_document(
+    on_the_day: Flask,
+    client: FlaskClient,
+    auth: Any,
+    db: Session,
+    nib_desk: Booth,
+    make_vendor: Any,
+) -> None:
+    assert nib_desk.event is not None
+    vendor = make_vendor(city=nib_desk.event.city, business_name="Usaha Batal Catat")
+    auth.login(role="petugas_layanan")
+    base = f"/layanan/{EVENT}/meja/{nib_desk.id}"
+    client.post(f"{base}/antre", data={"vendor_id": str(vendor.id)})
+    client.post(f"{base}/berikutnya")
+    visit = db.scalars(select(DeskVisit).where(DeskVisit.vendor_id == vendor.id)).one()
+    client.post(
+        f"/layanan/kunjungan/{visit.id}/catat",
+        data={"service": "nib", "outcome": "terbit", "document_no": "3333333333333"},
+    )
+    page = client.get(f"{base}?lang=en")
+    assert b"Take back the log" in page.data
+    resp = client.post(f"/layanan/kunjungan/{visit.id}/batalkan-catatan", follow_redirects=True)
+    assert "The log of number 1 was taken back" in resp.get_data(as_text=True)
+    db.refresh(vendor)
+    db.refresh(visit)
+    assert vendor.nib is None and visit.status == "dilayani"

@@ -129,6 +129,7 @@ NEW_ENDPOINTS = {
             "desk.log",
             "desk.cancel",
             "desk.link",
+            "desk.undo_log",
         ],
         DESK,
     ),

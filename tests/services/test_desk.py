@@ -209,3 +209,53 @@ def test_cancel_and_queue_are_per_desk(
     with pytest.raises(ServiceError):
         svc.cancel_visit(db, visit, officer=officer)
     assert db.scalar(select(DeskVisit.status).where(DeskVisit.id == visit.id)) == "batal"
+
+
+def test_undo_log_restores_the_vendor_document_and_puts_the_visit_back_at_the_desk(
+    db: Session, desk: Any, officer: Any, make_vendor: Any
+) -> None:
+    vendor = make_vendor(city=desk.event.city)
+    visit = svc.enqueue(db, desk, vendor=vendor, name=None, phone=None, now=NOW)
+    svc.log_visit(
+        db,
+        visit,
+        service="nib",
+        outcome="terbit",
+        document_no="5555555555555",
+        officer=officer,
+        now=NOW,
+    )
+    assert vendor.nib == "5555555555555"
+    with pytest.raises(ServiceError, match="hari ini"):
+        svc.undo_log(db, visit, today=NOW.date() + timedelta(days=1), timezone="Asia/Pontianak")
+    svc.undo_log(db, visit, today=NOW.date(), timezone="Asia/Pontianak")
+    assert vendor.nib is None
+    assert (visit.status, visit.service, visit.outcome, visit.logged_at) == (
+        "dilayani",
+        None,
+        None,
+        None,
+    )
+    entries = db.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.entity == "vendor", AuditEntry.entity_id == vendor.id)
+        .order_by(AuditEntry.id)
+    ).all()
+    assert [e.after for e in entries] == [
+        {"nib": "5555555555555", "desk_visit_id": visit.id},
+        {"nib": None, "desk_visit_undone": visit.id},
+    ]
+    # logged again, then the record is edited elsewhere: the desk no longer takes it back
+    svc.log_visit(
+        db,
+        visit,
+        service="nib",
+        outcome="terbit",
+        document_no="5555555555556",
+        officer=officer,
+        now=NOW,
+    )
+    vendor.nib = "7777777777777"
+    db.commit()
+    with pytest.raises(Conflict, match="sudah diubah"):
+        svc.undo_log(db, visit, today=NOW.date(), timezone="Asia/Pontianak")
