@@ -48,7 +48,7 @@ class DeskReportData:
     none_text: str
     footer: str
     widths_mm: tuple[tuple[float, ...], tuple[float, ...]] = field(
-        default=((52.0, 22.0, 22.0, 84.0), (32.0, 48.0, 36.0, 64.0))
+        default=((48.0, 26.0, 24.0, 82.0), (32.0, 48.0, 36.0, 64.0))
     )
 
 
