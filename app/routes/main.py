@@ -105,6 +105,16 @@ def _map_data(city: CityState, slug: str) -> tuple[str, bytes]:
     return value[:32].decode(), value[32:]
 
 
+def _map_data_address(city: CityState, slug: str) -> str:
+    """The content address of :func:`_map_data` alone (32 bytes to read, not the document)."""
+
+    def build() -> bytes:
+        return _map_data(city, slug)[0].encode()
+
+    key = cache_key("public-map-address", str(city.id), slug, str(city.version))
+    return built_once(get_cache(), key, build, _ttl()).decode()
+
+
 def _shell(city: CityState, wanted: str | None) -> dict[str, Any]:
     """The home page's map parts and event choice (built once per counter, day and language)."""
     from app.views.basemap_view import basemap_layer  # folium: loaded when a map is drawn
@@ -172,7 +182,7 @@ def _shell_key(city: CityState, wanted: str | None) -> str:
         "home-shell",
         str(city.id),
         str(city.layout_version),
-        _map_data(city, _shown_slug(city, wanted))[0],
+        _map_data_address(city, _shown_slug(city, wanted)),
         clock.today().isoformat(),
         wanted or "",
         str(get_locale() or "id"),
