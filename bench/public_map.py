@@ -283,6 +283,8 @@ def _interleaved(port: int) -> tuple[dict[str, Any], dict[str, Any]]:
     def merged(slices: list[dict[str, Any]]) -> dict[str, Any]:
         return {
             "rps": round(sum(r["rps"] for r in slices) / len(slices), 1),
+            "slices_rps": [r["rps"] for r in slices],
+            "slices_p99_ms": [r["p99_ms"] for r in slices],
             "p50_ms": max(r["p50_ms"] for r in slices),
             "p99_ms": max(r["p99_ms"] for r in slices),
             "errors": sum(r["errors"] for r in slices),
@@ -362,6 +364,9 @@ def run() -> dict[str, Any]:
         "p99_ms": pages["p99_ms"],
         "errors": pages["errors"] + healthz["errors"],
         "healthz_rps": healthz["rps"],
+        "slices_rps": pages["slices_rps"],
+        "slices_p99_ms": pages["slices_p99_ms"],
+        "healthz_slices_rps": healthz["slices_rps"],
         "healthz_p99_ms": healthz["p99_ms"],
         "ratio_vs_healthz": round(pages["rps"] / healthz["rps"], 3) if healthz["rps"] else None,
         "rps_data_refetched": refetched["rps"],
