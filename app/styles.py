@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 __all__ = [
+    "BOARD_STYLES",
     "BOOTH_STYLES",
     "BUILDING_STYLE",
     "ROAD_STYLES",
@@ -27,7 +28,7 @@ __all__ = [
     "booth_state",
 ]
 
-LegendShape = Literal["area", "dashed", "line", "circle", "square", "diamond"]
+LegendShape = Literal["area", "dashed", "dotted", "line", "circle", "square", "diamond"]
 
 
 @dataclass(frozen=True)
@@ -67,8 +68,16 @@ class PathStyle:
 
     @property
     def legend_shape(self) -> LegendShape:
-        """Legend swatch: a dashed outline for dashed styles, else a filled area."""
-        return "dashed" if self.dash_array else "area"
+        """Legend swatch: a dotted or dashed outline for such styles, else a filled area.
+
+        Examples
+        --------
+        >>> PathStyle("#000", "#fff", dash_array="1 4").legend_shape
+        'dotted'
+        """
+        if not self.dash_array:
+            return "area"
+        return "dotted" if self.dash_array.split()[0] in ("1", "2") else "dashed"
 
 
 @dataclass(frozen=True)
@@ -115,6 +124,26 @@ BOOTH_STYLES: Final[Mapping[str, PathStyle]] = {
     "blocking": PathStyle("#b71c1c", "#e53935", weight=2, fill_opacity=0.7),
     "service_desk": PathStyle("#6a1b9a", "#ce93d8", weight=1.5, fill_opacity=0.5),
     "reserved": PathStyle("#757575", "#bdbdbd", weight=1.5, fill_opacity=0.4, dash_array="4 3"),
+}
+
+#: Booths on the planner's event page, by board state (:mod:`app.services.event_board`).
+#: Colours from the Okabe–Ito palette (told apart with red–green colour blindness), and each state
+#: also differs in outline (solid, dashed, dotted, weight) and fill strength, so the map reads
+#: without colour too; the legend and every booth's tooltip name the state in words.
+BOARD_STYLES: Final[Mapping[str, PathStyle]] = {
+    "free": PathStyle(
+        "#555555", "#ffffff", weight=1.5, opacity=1.0, fill_opacity=0.6, dash_array="2 3"
+    ),
+    "assigned": PathStyle("#0072b2", "#56b4e9", weight=1.5, opacity=1.0, fill_opacity=0.45),
+    "confirmed": PathStyle("#0072b2", "#0072b2", weight=2.5, opacity=1.0, fill_opacity=0.75),
+    "checked_in": PathStyle("#004d33", "#009e73", weight=3, opacity=1.0, fill_opacity=0.85),
+    "conflict": PathStyle(
+        "#d55e00", "#e69f00", weight=3, opacity=1.0, fill_opacity=0.6, dash_array="6 3"
+    ),
+    "blocked": PathStyle(
+        "#000000", "#4d4d4d", weight=1.5, opacity=1.0, fill_opacity=0.7, dash_array="1 3"
+    ),
+    "service_desk": PathStyle("#7a3f6a", "#cc79a7", weight=2, opacity=1.0, fill_opacity=0.6),
 }
 
 

@@ -21,6 +21,7 @@ def register_blueprints(app: Flask) -> None:
     from app.routes.dashboard import bp as dashboard_bp
     from app.routes.desk import bp as desk_bp
     from app.routes.event_admin import bp as event_admin_bp
+    from app.routes.event_api import bp as event_api_bp
     from app.routes.events import bp as events_bp
     from app.routes.events_page import bp as event_page_bp
     from app.routes.lapak import bp as lapak_bp
@@ -47,6 +48,7 @@ def register_blueprints(app: Flask) -> None:
         event_admin_bp,
         city_rules_bp,
         event_page_bp,
+        event_api_bp,
         ogc_bp,
         tiles_bp,
         lapak_bp,

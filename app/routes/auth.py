@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -42,13 +43,30 @@ class LoginForm(FlaskForm):
     remember = BooleanField("Ingat saya")
 
 
-def _safe_next(target: str | None) -> str:
+def landing(user: Any) -> str:
+    """Where a staff user starts after logging in: their own work, not the public map.
+
+    Planners and admins: the planner's home; crew: their event list; desk officers: the desks;
+    enforcement officers: the street report form.
+    """
+    for permission, endpoint in (
+        ("planner.view", "planner.dashboard"),
+        ("checkin.write", "crew.events"),
+        ("desk.read", "desk.events"),
+        ("reports.write", "street.lapor_page"),
+    ):
+        if user.can(permission):
+            return url_for(endpoint)
+    return url_for("main.home")
+
+
+def _safe_next(target: str | None, user: Any) -> str:
     """Only same-site paths, so the login page cannot be used as an open redirect."""
     if not target:
-        return url_for("main.home")
+        return landing(user)
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("main.home")
+        return landing(user)
     return target
 
 
@@ -80,7 +98,7 @@ def login() -> str | Response | tuple[str, int, dict[str, str]]:
         elif user.active and user.check_password(password):
             login_succeeded(attempt)
             login_user(user, remember=bool(form.remember.data))
-            response = redirect(_safe_next(request.args.get("next")))
+            response = redirect(_safe_next(request.args.get("next"), user))
             remember_browser(response, email, request.cookies)
             return response
         flash(_("E-mail atau kata sandi salah."), "error")

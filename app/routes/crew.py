@@ -100,6 +100,30 @@ def _pdf(body: bytes, filename: str, hit: bool) -> Response:
     return resp
 
 
+@bp.get("/")
+@permission_required("checkin.write")
+def events() -> str:
+    """The crew's home: coming events first (check-in, print-outs), then past ones."""
+    from flask import render_template
+
+    from app import clock
+    from app.services.event_board import figures_by_event
+    from app.services.events import events_with_booth_counts
+
+    session = get_session()
+    every = [event for event, _booths in events_with_booth_counts(session)]
+    today = clock.today()
+    coming = sorted((e for e in every if e.date >= today), key=lambda e: e.date)
+    past = [e for e in every if e.date < today]
+    return render_template(
+        "crew/events.html",
+        coming=coming,
+        past=past[:10],
+        figures=figures_by_event(session, coming + past[:10]),
+        title=_("Acara untuk petugas lapangan"),
+    )
+
+
 @bp.get("/events/<slug>/layout.pdf")
 @permission_required("prints.read")
 def layout_pdf(slug: str) -> Response:

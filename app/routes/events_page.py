@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from urllib.parse import parse_qsl
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -21,24 +22,41 @@ from app.services.allocation import allocation_settings, latest_run, run_allocat
 from app.services.audit import acting_as
 from app.services.conflicts import event_conflicts, summary
 from app.services.errors import ServiceError
+from app.services.event_board import (
+    BOARD_STATES,
+    TableQuery,
+    board_booths,
+    event_figures,
+    table_page,
+    unplaced_vendors,
+)
 from app.services.events import (
     booth_count,
     copy_event,
-    event_assignments,
+    corridor_bounds,
     get_event,
     placed_count,
     set_status,
 )
+from app.services.geojson import zones_fc
 from app.services.layout import generate_event_layout
 from app.services.previews import allocation_moves, layout_preview
 from app.services.vendors import vendors_by_id
-from app.views.labels import CATEGORY_LABELS, as_text
+from app.views.labels import BOARD_STATE_LABELS, CATEGORY_LABELS, as_text
 
 bp = Blueprint("event_page", __name__, url_prefix="/planner/events")
 
 
-def _back(slug: str) -> Response:
-    return redirect(url_for("event_page.show", slug=slug))
+def _back(slug: str, anchor: str = "") -> Response:
+    """Back to the event page; the table's filters, sort and page come back with a form that
+    sends them (``table`` field), and ``anchor`` scrolls to the row acted on."""
+    query = TableQuery.from_args(_table_args(request.form.get("table", "")))
+    target = url_for("event_page.show", slug=slug, **query.args())
+    return redirect(f"{target}#{anchor}" if anchor else target)
+
+
+def _table_args(raw: str) -> dict[str, str]:
+    return dict(parse_qsl(raw[:500]))
 
 
 def _flash_error(exc: ServiceError) -> None:
@@ -48,17 +66,27 @@ def _flash_error(exc: ServiceError) -> None:
 @bp.get("/<slug>")
 @permission_required("events.edit")
 def show(slug: str) -> str:
-    """Everything about one event on one page."""
+    """Everything about one event on one page: figures, map, booth table, layout, allocation."""
+    from app.views.event_map import board_styles_json, event_map_parts  # folium: loaded here
+
     session = get_session()
     event = get_event(session, slug)
-    conflicts = event_conflicts(session, event)
-    rows = event_assignments(session, event)
+    lang = str(get_locale())
+    conflicts = event_conflicts(
+        session, event, cache=current_app.extensions.get("petalapak.context_cache")
+    )
+    part = request.args.get("part")
+    booths = board_booths(session, event, conflicts, lang=lang, geometry=part != "table")
+    query = TableQuery.from_args(request.args)
+    table = table_page(booths, query)
+    categories = as_text(CATEGORY_LABELS)
+    state_labels = as_text(BOARD_STATE_LABELS)
     run = latest_run(session, event)
     unplaced, waitlist = [], []
     # An assignment keeps its reason in Indonesian; the run that made it holds the English too.
     english: dict[str, str] = {}
     if run is not None:
-        if str(get_locale()) == "en":
+        if lang == "en":
             english = {
                 p["explanation_id"]: p["explanation_en"]
                 for p in run.result.get("placements", [])
@@ -66,7 +94,6 @@ def show(slug: str) -> str:
             }
         ids = [u["vendor_id"] for u in run.result.get("unplaced", [])]
         names = vendors_by_id(session, ids)
-        lang = str(get_locale())
         unplaced = [
             (
                 names.get(u["vendor_id"]),
@@ -76,23 +103,59 @@ def show(slug: str) -> str:
             for u in run.result.get("unplaced", [])
         ]
         waitlist = [names.get(v) for v in run.result.get("waitlist", [])]
+    context = {
+        "event": event,
+        "table": table,
+        "query": query,
+        "states": BOARD_STATES,
+        "state_labels": state_labels,
+        "sections": sorted({b.section for b in booths if b.kind == "vendor"}),
+        "categories": categories,
+        "english": english,
+        # the allocation's reasons come with the run's English; a planner's own are catalogued
+        "reason": lambda text: english.get(text) or assignment_service.reason_text(text, lang),
+    }
+    if part == "table":  # the page's script swaps the table in place
+        return render_template("planner/_booth_table.html", **context)
+    board_map = None
+    if booths:
+        board_map = event_map_parts(
+            [b.to_json() | {"geometry": b.geometry} for b in booths],
+            corridors=zones_fc(session, event.city, ids=[z.id for z in event.corridors]),
+            state_labels=state_labels,
+            corridor_label=_("Koridor acara"),
+            legend_title=_("Keadaan lapak"),
+            static_base=url_for("static", filename="vendor"),
+            bounds=corridor_bounds(session, event),
+            tiles=current_app.config["MAP_TILES"],
+            tiles_attribution=current_app.config["MAP_TILES_ATTRIBUTION"],
+        )
     return render_template(
         "planner/event.html",
-        event=event,
+        **context,
         conflicts=conflicts,
         summary=summary(conflicts),
-        rows=rows,
+        figures=event_figures(session, event, conflicts),
+        board_map=board_map,
+        board_styles=board_styles_json(),
+        board=[b.to_json() for b in booths],
+        free_vendors=[
+            {
+                "id": v.id,
+                "name": v.business_name,
+                "category": categories.get(v.category, v.category),
+            }
+            for v in unplaced_vendors(session, event)
+        ],
         run=run,
         unplaced=unplaced,
-        english=english,
         waitlist=waitlist,
         has_booths=booth_count(session, event) > 0,
         placed=placed_count(session, event),
         blocking=sum(1 for c in conflicts if c.severity == "blocking"),
         steps=history_svc.history(session, event.city, event, limit=15),
         next_week=event.date + timedelta(days=7),
-        categories=as_text(CATEGORY_LABELS),
-        lang=str(get_locale()),
+        lang=lang,
         today=date.today(),
         **event_attendance_context(event),
     )
@@ -244,11 +307,14 @@ def move(slug: str, ident: int) -> Response:
     event = get_event(session, slug)
     try:
         with acting_as(current_user.id, current_user.email):
-            assignment_service.move(session, event, ident, request.form.get("booth_code", ""))
+            moved = assignment_service.move(
+                session, event, ident, request.form.get("booth_code", "")
+            )
         flash(_("Pedagang dipindahkan dan disematkan."), "info")
+        return _back(slug, f"b-{moved.booth.code}")
     except ServiceError as exc:
         _flash_error(exc)
-    return _back(slug)
+    return _back(slug, "booths")
 
 
 @bp.post("/<slug>/assignments/<id:ident>/pin")
@@ -259,7 +325,33 @@ def pin(slug: str, ident: int) -> Response:
     event = get_event(session, slug)
     try:
         with acting_as(current_user.id, current_user.email):
-            assignment_service.set_pin(session, event, ident, request.form.get("pinned") == "1")
+            pinned = assignment_service.set_pin(
+                session, event, ident, request.form.get("pinned") == "1"
+            )
+        return _back(slug, f"b-{pinned.booth.code}")
     except ServiceError as exc:
         _flash_error(exc)
-    return _back(slug)
+    return _back(slug, "booths")
+
+
+@bp.post("/<slug>/assignments/<id:ident>/unassign")
+@permission_required("events.edit")
+def unassign(slug: str, ident: int) -> Response:
+    """Take a vendor off their booth (the form asks first; assigning again undoes it)."""
+    session = get_session()
+    event = get_event(session, slug)
+    try:
+        with acting_as(current_user.id, current_user.email):
+            a = assignment_service.unassign(session, event, ident)
+        flash(
+            _(
+                "%(name)s dilepas dari lapak %(code)s.",
+                name=a.vendor.business_name,
+                code=a.booth.code,
+            ),
+            "info",
+        )
+        return _back(slug, f"b-{a.booth.code}")
+    except ServiceError as exc:
+        _flash_error(exc)
+    return _back(slug, "booths")

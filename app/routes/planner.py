@@ -14,6 +14,7 @@ from app.models import ROLES
 from app.services import users as user_svc
 from app.services.audit import acting_as
 from app.services.errors import NotFound, ServiceError
+from app.services.event_board import figures_by_event
 from app.services.events import events_with_booth_counts
 from app.services.vendors import active_vendor_count
 from app.views.labels import ROLE_LABELS
@@ -24,11 +25,15 @@ bp = Blueprint("planner", __name__, url_prefix="/planner")
 @bp.get("/")
 @permission_required("planner.view")
 def dashboard() -> str:
-    """Events with their booth counts, and the vendor registry size."""
+    """The planner's home: a new event, and every event with its figures (one grouped query)."""
     session = get_session()
-    rows = events_with_booth_counts(session)
-    vendors = active_vendor_count(session)
-    return render_template("planner/dashboard.html", events=rows, vendor_count=vendors)
+    events = [event for event, _booths in events_with_booth_counts(session)]
+    return render_template(
+        "planner/dashboard.html",
+        events=events,
+        figures=figures_by_event(session, events),
+        vendor_count=active_vendor_count(session),
+    )
 
 
 @bp.get("/users")

@@ -50,6 +50,7 @@ from app.services.audit import acting_as
 from app.services.cities import get_city
 from app.services.desk import vendor_progress
 from app.services.errors import ServiceError
+from app.services.vendor_history import vendor_history
 from app.views.labels import CATEGORY_LABELS
 
 bp = Blueprint("vendors", __name__)
@@ -197,6 +198,13 @@ def detail(vendor_id: int) -> str:
         vendor=vendor,
         today=today,
         progress=vendor_progress(get_session(), vendor, timezone=clock.city_timezone_name()),
+        history=vendor_history(get_session(), vendor, today=today),
+        assignment_labels={
+            "assigned": _("Ditempatkan"),
+            "checked_in": _("Hadir"),
+            "no_show": _("Tidak hadir"),
+            "cancelled": _("Batal"),
+        },
         desk_services={c: s.label(lang) for c, s in DESK_SERVICES.items()},
         desk_outcomes={c: o.label(lang) for c, o in DESK_OUTCOMES.items()},
         milestones={c: m.label(lang) for c, m in MILESTONES.items()},
@@ -464,7 +472,13 @@ def card(vendor_id: int) -> str:
     vendor = svc.get_vendor(get_session(), vendor_id, city=_city())
     link = _signed_link(vendor)
     return render_template(
-        "vendors/card.html", vendor=vendor, link=link, qr=qr_svg(link), **_render_labels()
+        "vendors/card.html",
+        vendor=vendor,
+        link=link,
+        qr=qr_svg(link),
+        # the full address, so a vendor without a QR reader can type it
+        lapak_url=url_for("lapak.page", _external=True),
+        **_render_labels(),
     )
 
 

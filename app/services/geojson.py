@@ -8,6 +8,7 @@ print it again.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, select
@@ -25,13 +26,22 @@ def _fc(features: list[dict[str, Any]]) -> dict[str, Any]:
 MAP_DECIMALS = 7
 
 
-def zones_fc(session: Session, city: City, *, decimals: int = MAP_DECIMALS) -> dict[str, Any]:
-    """The city's zones with kind, hours and rules as properties."""
-    rows = session.execute(
+def zones_fc(
+    session: Session,
+    city: City,
+    *,
+    decimals: int = MAP_DECIMALS,
+    ids: Sequence[int] | None = None,
+) -> dict[str, Any]:
+    """The city's zones (or only ``ids``) with kind, hours and rules as properties."""
+    query = (
         select(Zone, func.ST_AsGeoJSON(Zone.geom, decimals))
         .where(Zone.city_id == city.id)
         .order_by(Zone.kind, Zone.name)
-    ).all()
+    )
+    if ids is not None:
+        query = query.where(Zone.id.in_(list(ids)))
+    rows = session.execute(query).all()
     return _fc(
         [
             {

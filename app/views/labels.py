@@ -47,6 +47,17 @@ BOOTH_LABELS = {
     "blocking": _l("Lapak berkonflik"),
 }
 
+#: The event page's booth states (:data:`app.services.event_board.BOARD_STATES`).
+BOARD_STATE_LABELS = {
+    "free": _l("Kosong"),
+    "assigned": _l("Ditempatkan"),
+    "confirmed": _l("Dikonfirmasi pedagang"),
+    "checked_in": _l("Sudah hadir"),
+    "conflict": _l("Berkonflik"),
+    "blocked": _l("Tidak dapat dipakai"),
+    "service_desk": _l("Meja layanan"),
+}
+
 CATEGORY_LABELS = {
     "makanan": _l("Makanan"),
     "minuman": _l("Minuman"),

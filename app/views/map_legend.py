@@ -38,7 +38,9 @@ __all__ = [
     "legend_group",
 ]
 
-_LEGEND_SHAPES: Final = frozenset({"area", "dashed", "line", "circle", "square", "diamond"})
+_LEGEND_SHAPES: Final = frozenset(
+    {"area", "dashed", "dotted", "line", "circle", "square", "diamond"}
+)
 #: Screens up to this width (phones) open the map with the control closed: the map comes first.
 PHONE_MAX_WIDTH_PX: Final = 600
 #: Where the app serves the control's script (``url_for("static", filename="js/map_legend.js")``).
@@ -56,6 +58,7 @@ def _swatch(colour: str, shape: str) -> str:
     css = {
         "area": f"background:{colour};border:2px solid {colour};{pale}",
         "dashed": f"background:{colour};border:2px dashed {colour};{pale}",
+        "dotted": f"background:{colour};border:2px dotted {colour};{pale}",
         "line": f"height:0;margin-top:6px;border-top:3px solid {colour};",
         "circle": f"background:{colour};border-radius:50%;",
         "square": f"background:{colour};border:1px solid #333;",
@@ -171,7 +174,7 @@ def add_legend(
         The map.
     entries : sequence of (label, colour, shape)
         Rows always listed (a legend with no layer behind it). ``colour`` a CSS hex or named
-        colour; ``shape`` one of ``area``, ``dashed``, ``line``, ``circle``, ``square``,
+        colour; ``shape`` one of ``area``, ``dashed``, ``dotted``, ``line``, ``circle``, ``square``,
         ``diamond``. Labels are escaped.
     title : str, optional
         Heading inside the control (escaped).

@@ -63,7 +63,31 @@ def test_login_does_not_redirect_off_site(client: FlaskClient, make_user) -> Non
     resp = client.post(
         "/login?next=https://evil.example/x", data={"email": user.email, "password": "password123!"}
     )
-    assert resp.headers["Location"] == "/"
+    assert resp.headers["Location"] == "/planner/"  # the planner's home, not the other site
+
+
+def test_after_login_each_role_lands_on_its_own_work(  # type: ignore[no-untyped-def]
+    client: FlaskClient, make_user
+) -> None:
+    landings = {
+        "admin": "/planner/",
+        "planner": "/planner/",
+        "crew": "/crew/",
+        "petugas": "/lapor",
+        "petugas_layanan": "/layanan",
+    }
+    for role, path in landings.items():
+        user = make_user(role=role)
+        resp = client.post("/login", data={"email": user.email, "password": "password123!"})
+        assert resp.headers["Location"] == path, role
+        assert client.get(path).status_code == 200, role
+        client.post("/logout")
+    user = make_user(role="crew")
+    resp = client.post(
+        "/login?next=/crew/events/cfd-2026-12-06/checkin",
+        data={"email": user.email, "password": "password123!"},
+    )
+    assert resp.headers["Location"] == "/crew/events/cfd-2026-12-06/checkin"
 
 
 def test_passwords_are_hashed(make_user) -> None:  # type: ignore[no-untyped-def]

@@ -164,6 +164,21 @@ NEW_ENDPOINTS = {
     "notices.page": PLANNERS,
     "notices.record": PLANNERS,
     "notices.export_csv": PLANNERS,
+    # the event page's board: its JSON actions and the form that takes a vendor off a booth
+    **dict.fromkeys(
+        [
+            "event_api.board",
+            "event_api.assign",
+            "event_api.move",
+            "event_api.swap",
+            "event_api.pin",
+            "event_api.unassign",
+            "event_page.unassign",
+        ],
+        {"admin", "planner"},
+    ),
+    # the crew's home: their event list (check-in, print-outs)
+    "crew.events": {"admin", "planner", "crew"},
 }
 
 #: What each role may do, spelled out.

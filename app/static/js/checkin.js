@@ -11,7 +11,19 @@
   var labels = {};
   var STATUSES = ["checked_in", "no_show", "assigned", "cancelled"];
 
+  var live = document.getElementById("checkin-live");
+
   function show(text) { msg.textContent = text || ""; msg.hidden = !text; }
+
+  // Announce a stored change ("AY-0322: Hadir") to screen readers; the row shows it too.
+  function announce(row, label) {
+    if (!live) { return; }
+    var code = row.querySelector(".code");
+    live.textContent = "";
+    window.setTimeout(function () {
+      live.textContent = (code ? code.textContent + ": " : "") + (label || "");
+    }, 30);
+  }
 
   function filter() {
     var q = search.value.trim().toLowerCase();
@@ -74,6 +86,7 @@
       row.classList.remove("pending");
       if (res.ok) {
         apply(row, res.data.status, res.data.status_label);
+        announce(row, res.data.status_label);
         return;
       }
       apply(row, before, beforeLabel);
@@ -81,6 +94,7 @@
       p.className = "err";
       p.textContent = res.data.message || "";
       row.appendChild(p);
+      announce(row, res.data.message || "");
     }).catch(function () {
       row.classList.remove("pending");
       apply(row, before, beforeLabel);

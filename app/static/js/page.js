@@ -31,3 +31,18 @@ document.addEventListener("DOMContentLoaded", function () {
   var tables = document.querySelectorAll("table.data:not([tabindex])");
   for (var i = 0; i < tables.length; i++) { tables[i].tabIndex = 0; }
 });
+
+// The phone header: one line with a menu button; the links open beneath it. Without this script
+// the button stays hidden and the links wrap as before.
+(function () {
+  var toggle = document.querySelector(".topbar .nav-toggle");
+  if (!toggle) { return; }
+  var bar = toggle.closest(".topbar");
+  toggle.hidden = false;
+  bar.classList.add("has-nav-toggle");
+  toggle.addEventListener("click", function () {
+    var open = !bar.classList.contains("nav-open");
+    bar.classList.toggle("nav-open", open);
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+})();
