@@ -61,7 +61,7 @@ def test_staff_pages_work_under_the_policy(page: Any, staff_user: Any) -> None:
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
-    page.wait_for_url(page.base_url + "/")
+    page.wait_for_url(page.base_url + "/planner/")  # planners land on their home
 
     _csp_of(page, f"/planner/map?event={EVENT}")
     page.wait_for_function("document.documentElement.dataset.boothsPainted > 0", timeout=30000)

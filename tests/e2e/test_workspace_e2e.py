@@ -24,7 +24,7 @@ def _login(page: Any, staff_user: Any) -> None:
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
-    page.wait_for_url(page.base_url + "/")
+    page.wait_for_url(page.base_url + "/planner/")  # planners land on their home
 
 
 def _open_workspace(page: Any) -> None:

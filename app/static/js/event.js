@@ -99,7 +99,7 @@
     $("panel-code").textContent = b.code;
     $("panel-state").textContent = data.states[b.state] || b.state;
     $("panel-vendor").textContent = b.vendor_name
-      ? b.vendor_name + (b.pinned ? " · 📌 " + (text.pinned || "") : "") : "";
+      ? b.vendor_name + (b.pinned ? " · " + (text.pinned || "") : "") : "";
     var problems = $("panel-problems");
     problems.textContent = "";
     (b.problems || []).forEach(function (p) {
@@ -124,6 +124,11 @@
     if (previous && byCode[previous]) { restyle(byCode[previous]); }
     if (byCode[code]) { restyle(byCode[code]); }
     showPanel(code);
+    // On a phone the panel sits under the map: bring its top into view.
+    var panel = $("booth-panel");
+    if (panel && window.matchMedia && window.matchMedia("(max-width: 800px)").matches) {
+      panel.scrollIntoView({block: "nearest"});
+    }
   }
 
   function listVendors() {
@@ -208,7 +213,13 @@
       if (!button || !selected) { return; }
       var b = byCode[selected];
       var act_ = button.getAttribute("data-act");
-      if (act_ === "pick") { picking = true; $("pick-note").hidden = false; return; }
+      if (act_ === "pick") {
+        picking = true;
+        $("pick-note").hidden = false;
+        var map = section.querySelector(".board-map");
+        if (map) { map.scrollIntoView({block: "nearest"}); }
+        return;
+      }
       if (act_ === "cancel-pick") { picking = false; $("pick-note").hidden = true; return; }
       if (!b || !b.assignment_id) { return; }
       if (act_ === "pin" || act_ === "unpin") {
