@@ -227,7 +227,18 @@ def home() -> str | Response:
         raw = render_template("home.html", city=city, title=_("Peta Zona PKL"), **shell).encode()
         return _etag_of(raw).encode() + gzip.compress(raw, compresslevel=6, mtime=0)
 
-    page = built_once(get_cache(), "page:" + _shell_key(city, wanted), build, _ttl())
+    # one cache read per visit: the page under the counter itself (its content, and so its
+    # ETag, stays when the public map does; rebuilding it from the cached shell is a render)
+    page_key = cache_key(
+        "home-page",
+        str(city.id),
+        str(city.version),
+        clock.today().isoformat(),
+        wanted or "",
+        str(get_locale() or "id"),
+        current_app.config["MAP_TILES"] or "",
+    )
+    page = built_once(get_cache(), page_key, build, _ttl())
     etag, gzipped = page[:32].decode(), page[32:]
     headers = {"Cache-Control": "no-cache", "Vary": "Accept-Encoding, Cookie"}
     if request.if_none_match.contains(etag):
