@@ -156,7 +156,7 @@ def test_check_in_list_on_a_phone_says_where_each_booth_is(
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
-    page.wait_for_url(page.base_url + "/")
+    page.wait_for_url(page.base_url + "/crew/")  # crew land on their event list
     page.goto(page.base_url + f"/crew/events/{EVENT}/checkin?q={booth_code}")
     row = page.locator(".checkin-row", has_text=booth_code).first
     assert business in row.inner_text()
