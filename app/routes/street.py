@@ -42,8 +42,11 @@ from app.kinds import FACILITY_KIND_REGISTRY
 from app.models import City, StreetReport
 from app.services import street_reports as svc
 from app.services.audit import acting_as
+from app.services.basemap import basemap_source
 from app.services.cities import default_city
 from app.services.errors import NotFound, ServiceError
+from app.views.basemap_view import basemap_layer
+from app.views.maps import basemap_client_config
 
 bp = Blueprint("street", __name__)
 
@@ -75,6 +78,12 @@ def _city() -> City:
     if city is None:
         raise NotFound("Kota belum disiapkan.", "The city is not set up yet.")
     return city
+
+
+def _basemap(city: City) -> dict[str, Any] | None:
+    """The city's basemap for the page's own map script (``js/basemap.js``), or ``None``."""
+    layer = basemap_layer(city.slug, basemap_source(get_session(), city.id))
+    return basemap_client_config(layer) if layer is not None else None
 
 
 def _photo_dir() -> Path:
@@ -144,6 +153,7 @@ def lapor_page() -> Any:
                 max_photo_mb=svc.MAX_PHOTO_BYTES // (1024 * 1024),
                 tiles=current_app.config["MAP_TILES"],
                 tiles_attribution=current_app.config["MAP_TILES_ATTRIBUTION"],
+                basemap=_basemap(city),
             )
         )
     )
@@ -250,6 +260,7 @@ def office_list() -> Any:
         query={k: v for k, v in request.args.items() if k in FILTER_ARGS and v},
         tiles=current_app.config["MAP_TILES"],
         tiles_attribution=current_app.config["MAP_TILES_ATTRIBUTION"],
+        basemap=_basemap(city),
     )
     return _no_store(Response(html))
 

@@ -68,6 +68,7 @@ __all__ = [
     "MarkerStyle",
     "PathStyle",
     "add_basemap",
+    "basemap_client_config",
     "add_booths",
     "add_facilities",
     "add_zones",
@@ -361,17 +362,49 @@ STREET_LABEL_ZOOM: Final = 16
 LANDMARK_LABEL_ZOOM: Final = 15
 
 
-def _basemap_styles() -> JsCode:
-    """The vector tile layers' styles (per feature: casing under fill for roads)."""
-    roads = {
-        code: {
-            "fill": s.fill,
-            "casing": s.casing,
-            "width": s.width_px,
-            "dash": s.dash_array,
-        }
+def _road_styles() -> dict[str, dict[str, Any]]:
+    return {
+        code: {"fill": s.fill, "casing": s.casing, "width": s.width_px, "dash": s.dash_array}
         for code, s in ROAD_STYLES.items()
     }
+
+
+def basemap_client_config(basemap: BasemapLayer) -> dict[str, Any]:
+    """The basemap for a page that builds its Leaflet map in its own script (``js/basemap.js``).
+
+    The same tiles, styles, panes and label zooms as :func:`add_basemap`, as plain JSON; the
+    attribution is HTML-escaped here, as Leaflet shows it as HTML.
+    """
+    building = BUILDING_STYLE.leaflet()
+    return {
+        "tiles": basemap.tiles_url,
+        "labels": basemap.labels_url,
+        "attribution": html.escape(basemap.attribution),
+        "panes": [list(p) for p in BASEMAP_PANES],
+        "maxNativeZoom": BASEMAP_MAX_NATIVE_ZOOM,
+        "maxZoom": MAX_ZOOM,
+        "roads": _road_styles(),
+        "waterLine": WATER_LINE,
+        "waterWidth": dict(WATER_LINE_WIDTH_PX),
+        "waterFill": WATER_FILL,
+        "building": {
+            "stroke": True,
+            "weight": building["weight"],
+            "color": building["color"],
+            "fill": True,
+            "fillColor": building["fillColor"],
+            "fillOpacity": 1,
+        },
+        "symbols": {code: [s.fill, s.stroke] for code, s in LANDMARK_STYLES.items()},
+        "labelZoom": 16,
+        "roadZoom": STREET_LABEL_ZOOM,
+        "landmarkZoom": LANDMARK_LABEL_ZOOM,
+    }
+
+
+def _basemap_styles() -> JsCode:
+    """The vector tile layers' styles (per feature: casing under fill for roads)."""
+    roads = _road_styles()
     building = BUILDING_STYLE.leaflet()
     return JsCode(
         """{

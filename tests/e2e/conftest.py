@@ -176,3 +176,12 @@ def staff_user(engine: Engine) -> Iterator[Any]:
     with Session(engine) as s:
         s.execute(delete(User).where(User.id.in_(made)))
         s.commit()
+
+
+def log_out(page: Any) -> None:
+    """Press "Keluar" / "Log out"; on a phone the menu is opened first (the header folds it)."""
+    toggle = page.locator(".topbar .nav-toggle")
+    if toggle.count() and toggle.is_visible():
+        toggle.click()
+    page.click("form[action='/logout'] button[type=submit]")
+    page.wait_for_load_state()

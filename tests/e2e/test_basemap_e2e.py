@@ -115,3 +115,28 @@ def test_vendor_page_draws_the_basemap_on_a_phone(
     page.locator(".leaflet-container").first.scroll_into_view_if_needed()
     _tiles_loaded(page)
     _check(page, "lapak", tmp_path, minimum=300)
+
+
+@pytest.mark.parametrize(("role", "path"), [("petugas", "/lapor"), ("planner", "/laporan")])
+def test_street_report_maps_draw_the_basemap_on_a_phone(
+    page: Any, staff_user: Any, tmp_path: Path, role: str, path: str
+) -> None:
+    """/lapor and /laporan build their map in their own script (js/basemap.js draws the basemap)."""
+    email, password = staff_user(role)
+    page.set_viewport_size(PHONE)
+    page.goto(page.base_url + "/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("load")
+    page.goto(page.base_url + path)
+    page.wait_for_function(
+        "document.querySelectorAll('.leaflet-plBasemap-pane canvas').length > 0",
+        timeout=30000,
+    )
+    page.locator(".leaflet-container").first.scroll_into_view_if_needed()
+    for _ in range(3):  # from the whole city in towards the streets, as a person taps "+"
+        page.click(".leaflet-control-zoom-in")
+        page.wait_for_timeout(400)
+    page.wait_for_timeout(1500)  # the vector tiles' canvases
+    _check(page, path.strip("/"), tmp_path, minimum=50)  # thin roads at this zoom

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.models import AuditEntry, Booth, DeskVisit, Event, Vendor
 from app.services.access_codes import new_access_code
+from tests.e2e.conftest import log_out
 
 pytestmark = pytest.mark.e2e
 
@@ -163,8 +164,7 @@ def test_desk_officer_logs_three_visits_and_report_and_dashboard_count_them(
     pdf = page.request.get(page.base_url + page.get_attribute("#report-pdf", "href"))
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
 
-    page.click("form.inline button[type=submit]")  # Keluar / Log out
-    page.wait_for_load_state()
+    log_out(page)
     _login(page, *staff_user("planner"), lang)
     page.goto(page.base_url + f"/dasbor?lang={lang}")
     page.wait_for_selector("#desk-svg")

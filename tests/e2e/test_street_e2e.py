@@ -18,6 +18,7 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
 from app.models import AuditEntry, Booth, Facility, StreetReport, StreetReportStep, Zone
+from tests.e2e.conftest import log_out
 
 pytestmark = pytest.mark.e2e
 
@@ -143,8 +144,7 @@ def test_officer_reports_at_a_hydrant_and_the_office_relocates_into_a_booth(
     report_url = page.get_attribute("#lapor-link", "href")
     assert report_url and report_url.startswith("/laporan/")
 
-    page.click("form.inline button[type=submit]")  # Keluar
-    page.wait_for_load_state()
+    log_out(page)
     _login(page, *staff_user("planner"), lang)
     page.goto(page.base_url + f"/laporan?status=baru&colour=red&facility=hydrant&lang={lang}")
     page.wait_for_selector(f"#report-list a[href='{report_url}']")

@@ -19,6 +19,7 @@
   var b = JSON.parse(mapEl.getAttribute("data-bounds"));
   var map = L.map(mapEl, {preferCanvas: true, tap: true});
   map.fitBounds([[b[1], b[0]], [b[3], b[2]]]);
+  if (window.plAddBasemap) { window.plAddBasemap(map, JSON.parse(mapEl.getAttribute("data-basemap") || "null")); }
   var tiles = form.getAttribute("data-tiles");
   if (tiles) {
     L.tileLayer(tiles, {maxZoom: 20, attribution: form.getAttribute("data-tiles-attribution")}).addTo(map);

@@ -7,6 +7,7 @@
   var b = JSON.parse(el.getAttribute("data-bounds"));
   var map = L.map(el, {preferCanvas: true});
   map.fitBounds([[b[1], b[0]], [b[3], b[2]]]);
+  if (window.plAddBasemap) { window.plAddBasemap(map, JSON.parse(el.getAttribute("data-basemap") || "null")); }
   var tiles = el.getAttribute("data-tiles");
   if (tiles) {
     L.tileLayer(tiles, {maxZoom: 20, attribution: el.getAttribute("data-tiles-attribution")}).addTo(map);
