@@ -117,6 +117,13 @@ def show(slug: str) -> str:
     }
     if part == "table":  # the page's script swaps the table in place
         return render_template("planner/_booth_table.html", **context)
+    if part == "history":  # ...and the undo history after an action
+        return render_template(
+            "planner/_event_history.html",
+            event=event,
+            steps=history_svc.history(session, event.city, event, limit=15),
+            lang=lang,
+        )
     board_map = None
     if booths:
         board_map = event_map_parts(

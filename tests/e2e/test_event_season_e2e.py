@@ -91,21 +91,26 @@ def test_a_season_in_the_app(page: Any, staff_user: Any, engine: Engine) -> None
 
         # -- lay out (no booths yet: it runs), then regenerate: the preview comes first
         page.click("button:has-text('Buat ulang tata letak')")
-        page.wait_for_function("document.body.innerText.includes('lapak dibuat')", timeout=60000)
+        page.wait_for_function(
+            "document.body && document.body.innerText.includes('lapak dibuat')", timeout=60000
+        )
         page.click("button:has-text('Buat ulang tata letak')")
         page.wait_for_function(
-            "document.body.innerText.includes('pedagang kehilangan lapak')", timeout=60000
+            "document.body && document.body.innerText.includes('pedagang kehilangan lapak')",
+            timeout=60000,
         )
         assert "lapak terkunci tetap" in _flash(page)
         _shot(page, "2-layout-preview")
         page.click("text=Ya, buat ulang tata letak")
-        page.wait_for_function("document.body.innerText.includes('lapak dibuat')", timeout=60000)
+        page.wait_for_function(
+            "document.body && document.body.innerText.includes('lapak dibuat')", timeout=60000
+        )
 
         # -- allocate, then publish (with a written reason when blocking conflicts remain)
         page.fill("input[name=seed]", "20270307")
         page.click("button:has-text('Jalankan alokasi')")
         page.wait_for_function(
-            "document.body.innerText.includes('pedagang ditempatkan')"
+            "document.body && document.body.innerText.includes('pedagang ditempatkan')"
             " || document.querySelector('.flash-error')",
             timeout=60000,
         )
@@ -115,7 +120,9 @@ def test_a_season_in_the_app(page: Any, staff_user: Any, engine: Engine) -> None
             page.click("button:has-text('Tetap umumkan')")
         else:
             page.click("button:has-text('Umumkan ke pedagang')")
-        page.wait_for_function("document.body.innerText.includes('Status acara diperbarui')")
+        page.wait_for_function(
+            "document.body && document.body.innerText.includes('Status acara diperbarui')"
+        )
         assert "Diumumkan" in _flash(page)
         _shot(page, "3-published")
 
@@ -138,15 +145,19 @@ def test_a_season_in_the_app(page: Any, staff_user: Any, engine: Engine) -> None
         row = rows.nth(0)
         row.locator("input[name=booth_code]").fill(free)
         row.locator("form.move button").click()
-        page.wait_for_function("document.body.innerText.includes('dipindahkan')")
+        page.wait_for_function("document.body && document.body.innerText.includes('dipindahkan')")
         step = f"Pindah {first_code} ke {free}"
         assert step in page.inner_text("#event-history")
         page.click("#event-history >> text=Urungkan")
-        page.wait_for_function(f"document.body.innerText.includes('Dibatalkan: {step}')")
+        page.wait_for_function(
+            f"document.body && document.body.innerText.includes('Dibatalkan: {step}')"
+        )
         assert page.is_disabled("#event-history >> text=Urungkan")  # one step only: no redo
         _shot(page, "4-undone")
         page.click("#event-history >> text=Ulangi")
-        page.wait_for_function(f"document.body.innerText.includes('Diulangi: {step}')")
+        page.wait_for_function(
+            f"document.body && document.body.innerText.includes('Diulangi: {step}')"
+        )
 
         # -- copy to next week: the date a week on is already filled in
         assert (

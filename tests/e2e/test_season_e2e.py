@@ -140,6 +140,8 @@ def test_apply_approve_and_register_attendance(
             vendor = s.scalars(select(Vendor).where(Vendor.access_code == access_code)).one()
             made["vendor"] = vendor.id
             assert vendor.phone == "081345671234" and vendor.business_name == "Es Lidah Buaya Rina"
+        if page.locator(".topbar .nav-toggle").is_visible():  # the phone header's menu
+            page.click(".topbar .nav-toggle")
         page.click("form[action='/logout'] button")
 
         # 3. the applicant reads the decision and opens their vendor page

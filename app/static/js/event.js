@@ -272,8 +272,26 @@
   }
 
   function refreshTable(then) {
+    refreshHistory();
     if (!$("booths")) { return; }
     loadTable(tableHref || window.location.href, false, then);
+  }
+
+  // The undo history beside the page names every step: bring the new one in.
+  function refreshHistory() {
+    var box = $("event-history");
+    var tableBox = $("booths");
+    if (!box || !tableBox) { return; }
+    var url = new URL(tableBox.getAttribute("data-table-url"), window.location.href);
+    url.search = "?part=history";
+    fetch(url.toString(), {credentials: "same-origin", headers: {"Accept": "text/html"}})
+      .then(function (resp) { return resp.ok ? resp.text() : null; })
+      .then(function (html) {
+        if (!html) { return; }
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("event-history");
+        var now = $("event-history");
+        if (fresh && now) { now.replaceWith(fresh); }
+      });
   }
 
   document.addEventListener("click", function (event) {
