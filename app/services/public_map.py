@@ -299,8 +299,9 @@ def read_search(text: str) -> SearchWords:
 
     Examples
     --------
-    >>> read_search("Kuliner halal")
-    SearchWords(categories=frozenset({'makanan', 'minuman'}), halal=True, words=())
+    >>> found = read_search("Kuliner halal")
+    >>> sorted(found.categories), found.halal, found.words
+    (['makanan', 'minuman'], True, ())
     >>> read_search("es campur")
     SearchWords(categories=frozenset(), halal=False, words=('es', 'campur'))
     """

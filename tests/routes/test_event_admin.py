@@ -54,9 +54,9 @@ def test_create_edit_and_delete_an_event(client: FlaskClient, auth: Any, db: Ses
     db.expire_all()
     assert event.name == "CFD diubah" and event.end_time.hour == 10
     actions = db.scalars(
-        select(AuditEntry.action).where(
-            AuditEntry.entity == "event", AuditEntry.entity_id == event.id
-        )
+        select(AuditEntry.action)
+        .where(AuditEntry.entity == "event", AuditEntry.entity_id == event.id)
+        .order_by(AuditEntry.id)
     ).all()
     assert list(actions) == ["create", "update"]
     confirm = client.get("/planner/events/cfd-2027-01-10/delete").get_data(as_text=True)

@@ -51,9 +51,9 @@ def test_a_planner_draws_edits_and_deletes_a_landmark(
     assert db.get(Landmark, feat["id"]).kind == "other"  # type: ignore[union-attr]
     assert client.delete(f"{API}/layers/landmarks/{feat['id']}?version=3").status_code == 200
     actions = db.scalars(
-        select(AuditEntry.action).where(
-            AuditEntry.entity == "landmark", AuditEntry.entity_id == feat["id"]
-        )
+        select(AuditEntry.action)
+        .where(AuditEntry.entity == "landmark", AuditEntry.entity_id == feat["id"])
+        .order_by(AuditEntry.id)
     ).all()
     assert actions[:2] == ["create", "update"] and actions[-1] == "delete"
 
