@@ -67,6 +67,8 @@ def _flash_error(exc: ServiceError) -> None:
 @permission_required("events.edit")
 def show(slug: str) -> str:
     """Everything about one event on one page: figures, map, booth table, layout, allocation."""
+    from app.services.basemap import basemap_source
+    from app.views.basemap_view import basemap_layer
     from app.views.event_map import board_styles_json, event_map_parts  # folium: loaded here
 
     session = get_session()
@@ -136,6 +138,7 @@ def show(slug: str) -> str:
             bounds=corridor_bounds(session, event),
             tiles=current_app.config["MAP_TILES"],
             tiles_attribution=current_app.config["MAP_TILES_ATTRIBUTION"],
+            basemap=basemap_layer(event.city.slug, basemap_source(session, event.city_id)),
         )
     return render_template(
         "planner/event.html",

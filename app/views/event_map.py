@@ -72,6 +72,7 @@ def event_map_parts(
     bounds: Sequence[Sequence[float]] | None,
     tiles: str | None = None,
     tiles_attribution: str | None = None,
+    basemap: maps.BasemapLayer | None = None,
 ) -> dict[str, str]:
     """The event map as header/html/script parts (see :func:`app.views.maps.render_parts`).
 
@@ -89,6 +90,8 @@ def event_map_parts(
         URL of ``app/static/vendor``.
     bounds : [[south, west], [north, east]], optional
         Where the map opens (the corridors); the booths' extent when not given.
+    basemap : BasemapLayer, optional
+        The city's streets, names and landmarks beneath the booths.
     """
     m = maps.base_map(
         center=(-0.045, 109.342),
@@ -97,6 +100,7 @@ def event_map_parts(
         tiles=tiles,
         tiles_attribution=tiles_attribution or ("© " + tiles.split("/")[2] if tiles else None),
         jquery=False,
+        basemap=basemap,
     )
     corridor_style = ZONE_STYLES["cfd_corridor"].leaflet()
     folium.GeoJson(

@@ -140,3 +140,13 @@ def test_street_report_maps_draw_the_basemap_on_a_phone(
         page.wait_for_timeout(400)
     page.wait_for_timeout(1500)  # the vector tiles' canvases
     _check(page, path.strip("/"), tmp_path, minimum=50)  # thin roads at this zoom
+
+
+def test_event_page_map_draws_the_basemap(page: Any, staff_user: Any, tmp_path: Path) -> None:
+    _login(page, staff_user)
+    page.set_viewport_size({"width": 1366, "height": 800})
+    page.goto(page.base_url + "/planner/events/cfd-2026-12-06")
+    page.wait_for_selector(".leaflet-container")
+    page.locator(".leaflet-container").first.scroll_into_view_if_needed()
+    _at_street_level(page)
+    _check(page, "event", tmp_path, minimum=2000)
