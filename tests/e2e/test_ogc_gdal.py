@@ -55,7 +55,7 @@ def test_ogrinfo_lists_every_public_collection(live_server: str) -> None:
     out = _gdal(OGRINFO, "-ro", "-q", f"OAPIF:{live_server}/ogc")  # type: ignore[arg-type]
     layers = re.findall(r"^\d+: (\S+)", out, flags=re.M)
     public = [c["id"] for c in _api(f"{live_server}/ogc/collections")["collections"]]
-    assert layers == public == ["zones", "facilities", BOOTHS]
+    assert layers == public == ["zones", "facilities", "landmarks", BOOTHS]
 
 
 def test_ogrinfo_counts_and_filters_by_bbox(live_server: str) -> None:
