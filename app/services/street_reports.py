@@ -24,7 +24,7 @@ from typing import Any
 
 from geoalchemy2.shape import from_shape, to_shape
 from shapely.geometry import Point
-from sqlalchemy import and_, func, select, union
+from sqlalchemy import and_, func, select, union, union_all
 from sqlalchemy.orm import Session
 
 from app.gis.crs import to_metric
@@ -55,6 +55,7 @@ __all__ = [
     "HotSpot",
     "ReportFilters",
     "city_bounds",
+    "city_map_bounds",
     "file_report",
     "free_booths",
     "free_spots",
@@ -411,6 +412,38 @@ def city_bounds(city: City) -> list[float]:
     if city.extent is not None:
         return [float(v) for v in to_shape(city.extent).bounds]
     return [-180.0, -85.0, 180.0, 85.0]
+
+
+#: The smallest view :func:`city_map_bounds` opens on, in degrees (about 220 m at the equator):
+#: one facility alone would otherwise open the map at its highest zoom.
+MIN_VIEW_DEG = 0.002
+
+
+def city_map_bounds(session: Session, city: City) -> list[float]:
+    """Where a city's street maps open: ``[min lon, min lat, max lon, max lat]``.
+
+    The extent of the city's zones and facilities, where the streets are (the city's boundary
+    holds much more: rice fields, the river, the suburbs, and a street is a speck in it). A city
+    with neither opens on its boundary (:func:`city_bounds`). A very small extent is widened
+    around its centre to at least :data:`MIN_VIEW_DEG` on each side.
+    """
+    geoms = union_all(
+        select(Zone.geom.label("g")).where(Zone.city_id == city.id),
+        select(Facility.geom.label("g")).where(Facility.city_id == city.id),
+    ).subquery()
+    extent = func.ST_Extent(geoms.c.g)
+    box = session.execute(
+        select(
+            func.ST_XMin(extent), func.ST_YMin(extent), func.ST_XMax(extent), func.ST_YMax(extent)
+        )
+    ).one()
+    if box[0] is None:
+        return city_bounds(city)
+    west, south, east, north = (float(v) for v in box)
+    half_w = max((east - west) / 2, MIN_VIEW_DEG / 2)
+    half_h = max((north - south) / 2, MIN_VIEW_DEG / 2)
+    cx, cy = (west + east) / 2, (south + north) / 2
+    return [cx - half_w, cy - half_h, cx + half_w, cy + half_h]
 
 
 def report_point(report: StreetReport) -> Point:

@@ -173,3 +173,26 @@ def test_photos_are_served_to_staff_only(
     assert "no-store" in photo.headers["Cache-Control"]
     auth.logout()
     assert client.get(f"/laporan/{report_id}/foto").status_code in (302, 401)
+
+
+def test_street_maps_open_on_the_streets_of_the_demo_city(
+    client: FlaskClient, auth: Any, db: Session
+) -> None:
+    """/lapor and /laporan open on the zones and facilities, not the city's whole boundary."""
+    import json
+    import re
+
+    from app.services import street_reports as svc
+
+    city = db.scalars(select(City).where(City.slug == "pontianak")).one()
+    whole = svc.city_bounds(city)
+    auth.login(role="planner")
+    for url, element in (("/lapor", "lapor-map"), ("/laporan", "office-map")):
+        page = client.get(url).get_data(as_text=True)
+        found = re.search(rf'id="{element}"[^>]*data-bounds=\'([^\']+)\'', page, re.S)
+        assert found, url
+        west, south, east, north = json.loads(found.group(1))
+        assert [west, south, east, north] == svc.city_map_bounds(db, city), url
+        # inside the boundary, and much smaller: the streets fill the phone's screen
+        assert whole[0] <= west < east <= whole[2] and whole[1] <= south < north <= whole[3]
+        assert (east - west) * (north - south) < (whole[2] - whole[0]) * (whole[3] - whole[1]) / 4

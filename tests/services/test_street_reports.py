@@ -271,3 +271,33 @@ def test_a_booth_taken_by_a_relocation_is_no_longer_free(
         )  # fmt: skip
     assert svc.free_booths(db, green, today) == []
     assert svc.free_spots(db, street["city"], today)[green.id] == 0
+
+
+def test_street_maps_open_on_the_zones_and_facilities_not_the_whole_city(
+    db: Session, street: dict[str, Any], make_facility: Any, make_city: Any
+) -> None:
+    city = street["city"]
+    assert svc.city_bounds(city) == [109.25, -0.10, 109.40, 0.05]
+    # a bus stop 600 m south-west of the red street widens the view to hold it too
+    make_facility(
+        city=city, kind="bus_stop", name="Halte Uji", geom=from_shape(Point(X - 600 * M, Y), 4326)
+    )
+    west, south, east, north = svc.city_map_bounds(db, city)
+    assert west == pytest.approx(X - 600 * M)
+    assert east == pytest.approx(X + 450 * M)
+    # the zones are only 100 m deep: the view keeps the smallest height, around them
+    assert north - south == pytest.approx(svc.MIN_VIEW_DEG)
+    assert (south + north) / 2 == pytest.approx(Y)
+    # the view is about 1.05 km wide, not the 16 km of the city's boundary
+    assert (east - west) < (109.40 - 109.25) / 10
+
+    # a city with nothing drawn opens on its boundary
+    empty = make_city()
+    assert svc.city_map_bounds(db, empty) == svc.city_bounds(empty)
+
+    # one hydrant alone: a small view around it, not the highest zoom
+    lone = make_city()
+    make_facility(city=lone, kind="hydrant", geom=from_shape(Point(X, Y), 4326))
+    w, s, e, n = svc.city_map_bounds(db, lone)
+    assert e - w == pytest.approx(svc.MIN_VIEW_DEG) and n - s == pytest.approx(svc.MIN_VIEW_DEG)
+    assert (w + e) / 2 == pytest.approx(X) and (s + n) / 2 == pytest.approx(Y)
