@@ -380,8 +380,12 @@ def test_the_basemap_comes_from_one_place_self_hosted_with_its_attribution() -> 
         m.base_map(center=(-0.05, 109.34), zoom=17, static_base="/static/vendor", basemap=layer)
     )
     page = plain["header"] + plain["html"] + plain["script"]
-    assert "L.vectorGrid.protobuf" in page and "/tiles/basemap/{z}/{x}/{y}.mvt" in page
-    assert "/static/vendor/leaflet.vectorgrid/Leaflet.VectorGrid.bundled.min.js" in page
+    # drawn by the one self-hosted script, loaded after VectorGrid; no inline copy of it
+    header = plain["header"]
+    vectorgrid = "/static/vendor/leaflet.vectorgrid/Leaflet.VectorGrid.bundled.min.js"
+    assert header.index(vectorgrid) < header.index('src="/static/js/basemap.js"')
+    assert "plAddBasemap(" in plain["script"] and "/tiles/basemap/{z}/{x}/{y}.mvt" in page
+    assert "L.vectorGrid.protobuf" not in page and "pl-road-label" not in plain["script"]
     assert "/tiles/basemap-labels/{z}/{x}/{y}.json" in page  # street names and landmarks
     # the attribution is HTML-escaped (then written as a JS string)
     assert "OpenStreetMap contributors \\u0026lt;script\\u0026gt;" in page

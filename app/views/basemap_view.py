@@ -36,4 +36,5 @@ def basemap_layer(city_slug: str, source: _Source | None) -> BasemapLayer | None
         attribution=attribution,
         name=_("Peta dasar"),
         online_name=_("Peta daring"),
+        script_url=url_for("static", filename="js/basemap.js"),
     )

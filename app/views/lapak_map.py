@@ -51,6 +51,7 @@ _SHARED_HEADER: Final = (
     re.compile(r"<script\s+src=\"[^\"]*leaflet\.js\"></script>"),
     re.compile(r"<link\s+rel=\"stylesheet\"\s+href=\"[^\"]*leaflet\.css\"\s*/?>"),
     re.compile(r"<script\s+src=\"[^\"]*Leaflet\.VectorGrid[^\"]*\"></script>"),
+    re.compile(r"<script\s+src=\"[^\"]*/js/basemap\.js\"></script>"),
 )
 
 
@@ -138,6 +139,7 @@ def booking_map_parts(
     parts["header"] = header
     # the template loads the plugin once, after Leaflet
     parts["vectorgrid"] = maps.vendor_url(static_base, maps.VECTORGRID_JS) if basemap else ""
+    parts["basemap_js"] = basemap.script_url if basemap else ""
     return parts
 
 

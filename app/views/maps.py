@@ -32,7 +32,6 @@ browser from a bbox GeoJSON endpoint or vector tiles instead.
 from __future__ import annotations
 
 import html
-import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -341,7 +340,8 @@ class BasemapLayer:
     ``tiles_url`` and ``labels_url`` are templates with ``{z}``, ``{x}`` and ``{y}``
     (``/tiles/basemap/{z}/{x}/{y}.mvt?city=…`` and its label tiles); ``attribution`` is shown in
     the map's corner ("© OpenStreetMap contributors" for OSM data, or what the import said);
-    ``name`` and ``online_name`` label the basemap and the online tile layer in the layer control.
+    ``name`` and ``online_name`` label the basemap and the online tile layer in the layer control;
+    ``script_url`` is where the app serves ``js/basemap.js``, which draws it.
     """
 
     tiles_url: str
@@ -349,6 +349,7 @@ class BasemapLayer:
     attribution: str
     name: str
     online_name: str = "Online"
+    script_url: str = "/static/js/basemap.js"
 
 
 #: Panes, bottom to top: the basemap between Leaflet's tile pane (200) and the zones and
@@ -402,42 +403,14 @@ def basemap_client_config(basemap: BasemapLayer) -> dict[str, Any]:
     }
 
 
-def _basemap_styles() -> JsCode:
-    """The vector tile layers' styles (per feature: casing under fill for roads)."""
-    roads = _road_styles()
-    building = BUILDING_STYLE.leaflet()
-    return JsCode(
-        """{
-        road: function (p, z) {
-            var s = ROADS[p["class"]] || ROADS.residential;
-            var k = Math.min(4, Math.max(0.35, Math.pow(2, (z - 16) * 0.6)));
-            var fill = {stroke: true, color: s.fill, weight: Math.max(1, s.width * k),
-                        opacity: 1, fill: false, lineCap: "round", lineJoin: "round"};
-            if (s.dash) { fill.dashArray = s.dash; }
-            if (!s.casing) { return fill; }
-            return [{stroke: true, color: s.casing, weight: Math.max(1.5, s.width * k + 2),
-                     opacity: 1, fill: false, lineCap: "round", lineJoin: "round"}, fill];
-        },
-        water_line: function (p, z) {
-            return {stroke: true, color: WATER_LINE, opacity: 0.9, fill: false,
-                    weight: (WATER_WIDTH[p["class"]] || 2) * (z >= 17 ? 1.5 : 1)};
-        },
-        water_area: {stroke: false, fill: true, fillColor: WATER_FILL, fillOpacity: 1},
-        building: BUILDING
-    }"""
-        .replace("ROADS", json.dumps(roads))
-        .replace("WATER_LINE", json.dumps(WATER_LINE))
-        .replace("WATER_WIDTH", json.dumps(dict(WATER_LINE_WIDTH_PX)))
-        .replace("WATER_FILL", json.dumps(WATER_FILL))
-        .replace("BUILDING", json.dumps(
-            {"stroke": True, "weight": building["weight"], "color": building["color"],
-             "fill": True, "fillColor": building["fillColor"], "fillOpacity": 1}
-        ))
-    )  # fmt: skip
+class _Basemap(JSCSSMixin, MacroElement):
+    """The basemap, drawn by the self-hosted ``js/basemap.js`` (``plAddBasemap``).
 
-
-class _BasemapPanes(MacroElement):
-    """The basemap's panes (created before any layer that draws into them)."""
+    The same script draws the basemap of the pages that build their map themselves (/lapor,
+    /laporan), so its styles and its street names and landmarks are written once. Its panes,
+    vector tiles and label tiles are configured by :func:`basemap_client_config`; in the page's
+    script this element's variable holds the vector tile layer. The label CSS rides in the header.
+    """
 
     _template = Template(
         """
@@ -454,109 +427,23 @@ class _BasemapPanes(MacroElement):
             </style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
-            {%- for name, z in this.panes %}
-            {{ this._parent.get_name() }}.createPane({{ name|tojson }}).style.zIndex = {{ z }};
-            {{ this._parent.get_name() }}.getPane({{ name|tojson }}).style.pointerEvents = "none";
-            {%- endfor %}
+            var {{ this.get_name() }} = plAddBasemap(
+                {{ this._parent.get_name() }}, {{ this.config|tojson }}
+            );
         {% endmacro %}
         """
     )
 
-    def __init__(self) -> None:
+    def __init__(self, basemap: BasemapLayer, *, static_base: str) -> None:
         super().__init__()  # type: ignore[no-untyped-call]  # branca is untyped
-        self._name = "BasemapPanes"
-        self.panes = BASEMAP_PANES
-
-
-class _BasemapLabels(MacroElement):
-    """Street names and landmarks: fetched per label tile while the basemap is shown.
-
-    Vector tiles carry no label placement, so names come from small JSON tiles at one zoom
-    (:func:`app.services.basemap.label_tile`), drawn as text markers in their own pane. Names
-    are set with ``textContent`` (never as HTML).
-    """
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function () {
-            var map = {{ this._parent.get_name() }}, basemap = {{ this.basemap.get_name() }};
-            var url = {{ this.url|tojson }}, symbols = {{ this.symbols|tojson }};
-            var roads = L.layerGroup(), marks = L.layerGroup(), seen = {};
-            var Z = {{ this.label_zoom }}, ROADS_FROM = {{ this.road_zoom }},
-                MARKS_FROM = {{ this.landmark_zoom }};
-            function icon(cls, build) {
-                var el = document.createElement("div");
-                build(el);
-                return L.divIcon({className: cls, html: el, iconSize: null});
-            }
-            function add(body) {
-                (body.roads || []).forEach(function (r) {
-                    roads.addLayer(L.marker([r[0], r[1]], {pane: "plBasemapLabels",
-                        interactive: false, keyboard: false,
-                        icon: icon("pl-road-label", function (el) {
-                            var span = document.createElement("span");
-                            span.textContent = r[3];
-                            span.style.setProperty("--pl-angle", r[2] + "deg");
-                            el.appendChild(span);
-                        })}));
-                });
-                (body.landmarks || []).forEach(function (m) {
-                    var s = symbols[m[2]] || symbols.other;
-                    marks.addLayer(L.marker([m[0], m[1]], {pane: "plBasemapLabels",
-                        interactive: false, keyboard: false,
-                        icon: icon("pl-landmark", function (el) {
-                            var box = document.createElement("i");
-                            box.style.background = s[0];
-                            box.style.borderColor = s[1];
-                            el.appendChild(box);
-                            el.appendChild(document.createTextNode(m[3]));
-                        })}));
-                });
-            }
-            function refresh() {
-                var on = map.hasLayer(basemap), z = map.getZoom();
-                if (on && z >= ROADS_FROM) { map.addLayer(roads); } else { map.removeLayer(roads); }
-                if (on && z >= MARKS_FROM) { map.addLayer(marks); } else { map.removeLayer(marks); }
-                if (!on || z < Math.min(ROADS_FROM, MARKS_FROM)) { return; }
-                var b = map.getBounds(), n = Math.pow(2, Z);
-                function tx(lon) { return Math.floor((lon + 180) / 360 * n); }
-                function ty(lat) {
-                    var r = lat * Math.PI / 180,
-                        m = Math.log(Math.tan(r) + 1 / Math.cos(r));
-                    return Math.floor((1 - m / Math.PI) / 2 * n);
-                }
-                var x0 = tx(b.getWest()), x1 = tx(b.getEast()),
-                    y0 = ty(b.getNorth()), y1 = ty(b.getSouth());
-                if ((x1 - x0 + 1) * (y1 - y0 + 1) > 64) { return; }
-                for (var x = x0; x <= x1; x++) {
-                    for (var y = y0; y <= y1; y++) {
-                        var key = x + "/" + y;
-                        if (seen[key]) { continue; }
-                        seen[key] = true;
-                        fetch(url.replace("{z}", Z).replace("{x}", x).replace("{y}", y))
-                            .then(function (r) { return r.status === 200 ? r.json() : {}; })
-                            .then(add)
-                            .catch(function () {});
-                    }
-                }
-            }
-            map.on("moveend zoomend overlayadd overlayremove", refresh);
-            map.whenReady(refresh);
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, basemap: folium.plugins.VectorGridProtobuf, url: str) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]  # branca is untyped
-        self._name = "BasemapLabels"
-        self.basemap = basemap
-        self.url = url
-        self.symbols = {code: [s.fill, s.stroke] for code, s in LANDMARK_STYLES.items()}
-        self.label_zoom = 16
-        self.road_zoom = STREET_LABEL_ZOOM
-        self.landmark_zoom = LANDMARK_LABEL_ZOOM
+        self._name = "Basemap"
+        self.config = basemap_client_config(basemap)
+        # Per object, never add_js_link: that changes the list on the class. VectorGrid first.
+        self.default_js = [
+            ("vectorGrid", vendor_url(static_base, VECTORGRID_JS)),
+            ("petalapak_basemap", basemap.script_url),
+        ]
+        self.default_css: list[tuple[str, str]] = []
 
 
 def add_basemap(
@@ -566,32 +453,19 @@ def add_basemap(
     static_base: str,
     tiles: str | None = None,
     tiles_attribution: str | None = None,
-) -> folium.plugins.VectorGridProtobuf:
+) -> MacroElement:
     """Draw the city's basemap beneath everything: vector tiles, street names, landmarks.
 
     The roads (by class, a light fill over a darker casing), water and buildings come as vector
     tiles (Leaflet.VectorGrid, self-hosted, on a canvas); street names from zoom
     :data:`STREET_LABEL_ZOOM` and landmarks from :data:`LANDMARK_LABEL_ZOOM` come from label
-    tiles (:class:`_BasemapLabels`). ``tiles`` (``MAP_TILES``) become an online tile layer over
-    the basemap, off at first, switched on with a small control (:class:`_OnlineToggle`); its
-    attribution shows while it is on.
+    tiles. All of it is drawn by ``js/basemap.js`` (:class:`_Basemap`), the one script every map
+    uses. ``tiles`` (``MAP_TILES``) become an online tile layer over the basemap, off at first,
+    switched on with a small control (:class:`_OnlineToggle`); its attribution shows while it is
+    on.
     """
-    _BasemapPanes().add_to(m)
-    layer = folium.plugins.VectorGridProtobuf(
-        basemap.tiles_url,
-        escape_for_folium(basemap.name),
-        {
-            "pane": "plBasemap",
-            "interactive": False,
-            "maxNativeZoom": BASEMAP_MAX_NATIVE_ZOOM,
-            "maxZoom": MAX_ZOOM,
-            "attribution": escape_for_folium(basemap.attribution),
-            "rendererFactory": JsCode("L.canvas.tile"),
-            "vectorTileLayerStyles": _basemap_styles(),
-        },
-    )
-    self_host(layer, static_base=static_base).add_to(m)
-    _BasemapLabels(layer, basemap.labels_url).add_to(m)
+    element = _Basemap(basemap, static_base=static_base)
+    element.add_to(m)
     if tiles:
         online = folium.TileLayer(
             tiles=tiles,
@@ -606,7 +480,7 @@ def add_basemap(
         )
         online.add_to(m)
         _OnlineToggle(online, basemap.online_name).add_to(m)
-    return layer
+    return element
 
 
 class _OnlineToggle(MacroElement):

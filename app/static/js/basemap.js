@@ -1,7 +1,8 @@
-/* The city's basemap (roads, water, buildings, street names, landmarks) beneath a map that a
-   page builds in its own script (/lapor, /laporan). The folium maps draw the same basemap from
-   app/views/maps.py (add_basemap); the configuration comes from basemap_client_config there, so
-   tiles, styles, panes and zooms are the same. Names are set with textContent, never as HTML. */
+/* The city's basemap (roads, water, buildings, street names, landmarks) beneath every map: the
+   folium maps call it from app/views/maps.py (add_basemap), and the pages that build their map in
+   their own script (/lapor, /laporan) call it themselves. The configuration comes from
+   basemap_client_config there, so tiles, styles, panes and zooms are the same everywhere. Names
+   are set with textContent, never as HTML. */
 (function () {
   "use strict";
 
