@@ -164,6 +164,24 @@ SETTINGS: tuple[Setting, ...] = (
         "(the crew's PDFs are large; least recently used answers go first)",
     ),
     Setting(
+        "PRINT_JOB_STALE_S",
+        int,
+        60,
+        "PRINT_JOB_STALE_S",
+        int,
+        "seconds a crew print being made in the background may go without reporting a page "
+        "before the next request for it starts it again (its worker died or was restarted)",
+    ),
+    Setting(
+        "PRINT_JOB_KEEP_S",
+        int,
+        86400,
+        "PRINT_JOB_KEEP_S",
+        int,
+        "seconds a finished background print is kept in the database for download by any worker "
+        "(a newer one of the same print-out replaces it at once)",
+    ),
+    Setting(
         "CACHE_KEY_PREFIX",
         str,
         "petalapak:",

@@ -17,6 +17,7 @@ from app.models.desk import VISIT_STATUSES, DeskVisit
 from app.models.event import EVENT_STATUSES, Booth, Event, event_corridor
 from app.models.geo import City, ClearanceRule, Facility, FacilityKindRow, Zone
 from app.models.history import HistoryStep
+from app.models.print_job import PRINT_DOCUMENTS, PRINT_JOB_STATES, PrintJob
 from app.models.season import (
     ANSWER_SOURCES,
     APPLICATION_STATUSES,
@@ -42,6 +43,9 @@ from app.models.vendor import (
 )
 
 __all__ = [
+    "PRINT_DOCUMENTS",
+    "PRINT_JOB_STATES",
+    "PrintJob",
     "ANSWER_SOURCES",
     "APPLICATION_STATUSES",
     "NOTICE_CHANNELS",

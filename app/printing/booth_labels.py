@@ -14,7 +14,7 @@ Flask, no database; texts come from the caller.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -137,8 +137,16 @@ def _code_pt(code: str, width_mm: float) -> float:
     return size
 
 
-def render_booth_labels_pdf(labels: Sequence[BoothLabel], texts: LabelTexts) -> bytes:
-    """Every label in the given order, 21 to an A4 page, as PDF bytes."""
+def render_booth_labels_pdf(
+    labels: Sequence[BoothLabel],
+    texts: LabelTexts,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> bytes:
+    """Every label in the given order, 21 to an A4 page, as PDF bytes.
+
+    ``progress(done, total)`` is told the page count first, then after each page.
+    """
     per_page = COLS * ROWS
     pages = [labels[i : i + per_page] for i in range(0, len(labels), per_page)] or [[]]
     left = (PAGE_W - COLS * LABEL_W - (COLS - 1) * GAP_X) / 2
@@ -150,6 +158,8 @@ def render_booth_labels_pdf(labels: Sequence[BoothLabel], texts: LabelTexts) -> 
     qx, qy = LABEL_W - QR_MM - 1.5, (LABEL_H - QR_MM) / 2  # the QR code on the card
     tx = 3.0
     room = qx - tx - 1.5  # the text column left of the QR code
+    if progress is not None:
+        progress(0, len(pages))
     for n, page in enumerate(pages, start=1):
         pen.page()
         if n == 1:
@@ -189,6 +199,8 @@ def render_booth_labels_pdf(labels: Sequence[BoothLabel], texts: LabelTexts) -> 
             align="center",
             valign="top",
         )
+        if progress is not None:
+            progress(n, len(pages))
     return pen.close()
 
 

@@ -17,7 +17,7 @@ metres on the ground to millimetres on paper at the plan's scale.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import shapely
@@ -62,22 +62,28 @@ def render_layout_pdf(
     include_list: bool = True,
     names: bool = False,
     plan: LayoutPlan | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> bytes:
     """The overview, the map columns and (``include_list``) the vendor list, as PDF bytes.
 
-    ``names`` sets each booth's stall name under its code, at 1:500.
+    ``names`` sets each booth's stall name under its code, at 1:500. ``progress(done, total)``
+    is told the page count once it is known, then after each page.
     """
     plan = plan or plan_layout(data, paper, names=names)
     doc = _Document(data, labels, plan)
     pages = list_pages(data.vendors, plan.segment_of(data.booths), plan.paper)
     doc.total = 1 + plan.map_pages + (len(pages) if include_list else 0)
+    tick = _ticker(doc.total, progress)
     doc.overview_page()
+    tick()
     for page in range(plan.map_pages):
         doc.map_page(page)
+        tick()
     if include_list:
         for items in pages:
             doc.start(labels.list_title)
             draw_list_page(doc.pen, plan.paper, labels, items, places=has_places(data.vendors))
+            tick()
     return doc.pen.close()
 
 
@@ -87,16 +93,33 @@ def render_vendor_list_pdf(
     *,
     paper: Paper | str = "A3",
     plan: LayoutPlan | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> bytes:
     """Only the vendor check-in list (segment numbers as on the map of the same ``paper``)."""
     plan = plan or plan_layout(data, paper)
     doc = _Document(data, labels, plan)
     pages = list_pages(data.vendors, plan.segment_of(data.booths), plan.paper)
     doc.total = len(pages)
+    tick = _ticker(doc.total, progress)
     for items in pages:
         doc.start(labels.list_title)
         draw_list_page(doc.pen, plan.paper, labels, items, places=has_places(data.vendors))
+        tick()
     return doc.pen.close()
+
+
+def _ticker(total: int, progress: Callable[[int, int], None] | None) -> Callable[[], None]:
+    """Tell ``progress`` the page count now, and one more page done at each call."""
+    done = [0]
+    if progress is not None:
+        progress(0, total)
+
+    def tick() -> None:
+        done[0] += 1
+        if progress is not None:
+            progress(min(done[0], total), total)
+
+    return tick
 
 
 # --------------------------------------------------------------------------------------------------

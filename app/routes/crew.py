@@ -5,6 +5,12 @@
 ``/crew/events/<slug>/labels.pdf``  a card per booth with a QR code to its check-in (A4)
 ``/crew/b/<booth id>``              where that QR code leads: the check-in list at that booth
 
+``POST /crew/events/<slug>/prints/<layout|vendors|labels>`` (same query as the PDF link) makes
+the print-out in the background, or joins the request making it (:mod:`app.services.print_jobs`);
+``/crew/prints/<id>`` answers its progress in pages (JSON) and ``/crew/prints/<id>/pdf`` the
+finished PDF. The event page uses these; the plain links above still work without a script
+(they wait for a background job of the same print-out rather than draw it twice).
+
 ``?size=A3`` (default, landscape) or ``?size=A4``; the segment numbers in the list match the map
 printed on the same size. ``?booths=all`` puts every booth on the list and the labels (default:
 the placed vendors only); ``?names=1`` prints each stall's name under its code, at 1:500.
@@ -18,22 +24,25 @@ starts the app).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 
 from app.auth import permission_required
 from app.cache import get_cache
 from app.db import get_session
-from app.i18n import current_language
-from app.models import Booth, Event
-from app.services.errors import ServiceError
+from app.i18n import current_language, localize
+from app.models import PRINT_DOCUMENTS, Booth, Event
+from app.services.errors import NotFound, ServiceError
 from app.services.events import get_event
 from app.views.labels import BOOTH_LABELS, as_text
 from app.views.print_labels import event_when, print_labels, printed_now
+
+if TYPE_CHECKING:
+    from app.services.print_jobs import JobView
+    from app.services.printing import PrintOrder
 
 bp = Blueprint("crew", __name__, url_prefix="/crew")
 
@@ -61,27 +70,6 @@ def _everyone() -> bool:
             f"Unknown booth choice '{value}' (placed or all).",
         )
     return value == "all"
-
-
-def _cached(
-    session: Session,
-    event: Event,
-    parts: list[str],
-    build: Callable[[], bytes],
-    *,
-    layout_only: bool = False,
-) -> tuple[bytes, bool]:
-    from app.services import printing
-
-    return printing.cached_pdf(
-        session,
-        event,
-        cache=get_cache(),
-        ttl=int(current_app.config["CACHE_TTL"]),
-        parts=[*parts, str(get_locale() or "")],
-        build=build,
-        layout_only=layout_only,
-    )
 
 
 def booth_url() -> Callable[[int], str]:
@@ -124,62 +112,75 @@ def events() -> str:
     )
 
 
+def print_order(event: Event, document: str) -> PrintOrder:
+    """The print-out ``document`` of ``event`` as this request asks for it (``size``, ``names``,
+    ``booths``), every text translated now: it may be drawn in the background."""
+    from app.printing.booth_labels import LabelTexts
+    from app.services import printing
+
+    if document not in PRINT_DOCUMENTS:
+        raise ServiceError(
+            f"Cetakan '{document}' tidak dikenal (layout, vendors atau labels).",
+            f"Unknown print-out '{document}' (layout, vendors or labels).",
+        )
+    everyone = _everyone()
+    if document == "labels":
+        return printing.PrintOrder(
+            "labels",
+            everyone=everyone,
+            lang=current_language(),
+            texts=LabelTexts(
+                event=event.name,
+                when=event_when(event),
+                hint=_("Petugas: pindai untuk check-in lapak ini"),
+                page=_("Halaman %(n)s dari %(total)s", n="{n}", total="{total}"),
+            ),
+            url_of=booth_url(),
+            url_root=request.url_root,
+            kind_captions=as_text(BOOTH_LABELS),
+        )
+    return printing.PrintOrder(
+        document,
+        paper=printing.paper_size(request.args.get("size")),
+        names=_flag("names") if document == "layout" else False,
+        everyone=everyone,
+        lang=current_language(),
+        when=event_when(event),
+        printed=printed_now(),
+        labels=print_labels(),
+    )
+
+
+def _download(slug: str, document: str) -> Response:
+    from app.services import print_jobs, printing
+
+    session = get_session()
+    event = get_event(session, slug)
+    order = print_order(event, document)
+    body, hit = print_jobs.fetch_or_build(
+        session,
+        event,
+        order,
+        lambda: printing.render_order(session, event, order),
+        cache=get_cache(),
+        ttl=int(current_app.config["CACHE_TTL"]),
+        stale_s=int(current_app.config["PRINT_JOB_STALE_S"]),
+    )
+    return _pdf(body, order.filename(event.slug), hit)
+
+
 @bp.get("/events/<slug>/layout.pdf")
 @permission_required("prints.read")
 def layout_pdf(slug: str) -> Response:
     """The event's layout for the crew, on A3 (default) or A4 landscape."""
-    from app.services import printing
-
-    session = get_session()
-    event = get_event(session, slug)
-    size = printing.paper_size(request.args.get("size"))
-    names, everyone = _flag("names"), _everyone()
-    body, hit = _cached(
-        session,
-        event,
-        ["layout", size, str(names), str(everyone)],
-        lambda: printing.layout_pdf(
-            session,
-            event,
-            labels=print_labels(),
-            when=event_when(event),
-            printed=printed_now(),
-            paper=size,
-            names=names,
-            everyone=everyone,
-            lang=current_language(),
-        ),
-    )
-    suffix = "-nama" if names else ""
-    return _pdf(body, f"{event.slug}-tata-letak-{size}{suffix}.pdf", hit)
+    return _download(slug, "layout")
 
 
 @bp.get("/events/<slug>/vendors.pdf")
 @permission_required("prints.read")
 def vendors_pdf(slug: str) -> Response:
     """The vendor check-in list alone (segments as on the map of the same size)."""
-    from app.services import printing
-
-    session = get_session()
-    event = get_event(session, slug)
-    size = printing.paper_size(request.args.get("size"))
-    everyone = _everyone()
-    body, hit = _cached(
-        session,
-        event,
-        ["vendors", size, str(everyone)],
-        lambda: printing.vendor_list_pdf(
-            session,
-            event,
-            labels=print_labels(),
-            when=event_when(event),
-            printed=printed_now(),
-            paper=size,
-            everyone=everyone,
-            lang=current_language(),
-        ),
-    )
-    return _pdf(body, f"{event.slug}-pedagang-{size}.pdf", hit)
+    return _download(slug, "vendors")
 
 
 @bp.get("/events/<slug>/labels.pdf")
@@ -187,34 +188,81 @@ def vendors_pdf(slug: str) -> Response:
 def booth_labels_pdf(slug: str) -> Response:
     """A card per placed vendor's booth (``?booths=all``: per booth), 21 to an A4 sheet, each
     with a QR code that opens its check-in."""
-    from app.printing.booth_labels import LabelTexts
-    from app.services import printing
+    return _download(slug, "labels")
+
+
+# -- the same print-outs made in the background, with progress (the event page's buttons) ------
+
+
+def _job_json(job: JobView) -> dict[str, Any]:
+    return {
+        "id": job.id,
+        "state": job.state,
+        "done": job.pages_done,
+        "total": job.pages_total,
+        "stale": job.stale,
+        "message": localize(job.message) if job.message is not None else "",
+        "filename": job.filename,
+        "status_url": url_for("crew.print_job", job_id=job.id),
+        "file_url": url_for("crew.print_job_file", job_id=job.id),
+    }
+
+
+@bp.post("/events/<slug>/prints/<document>")
+@permission_required("prints.read")
+def start_print(slug: str, document: str) -> tuple[dict[str, Any], int]:
+    """Start making a print-out (same query as its PDF link), or join the one under way.
+
+    202 while it is being made, 200 when it is ready (``file_url``).
+    """
+    from app.services import print_jobs
 
     session = get_session()
     event = get_event(session, slug)
-    everyone = _everyone()
-    texts = LabelTexts(
-        event=event.name,
-        when=event_when(event),
-        hint=_("Petugas: pindai untuk check-in lapak ini"),
-        page=_("Halaman %(n)s dari %(total)s", n="{n}", total="{total}"),
-    )
-    body, hit = _cached(
+    order = print_order(event, document)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    job = print_jobs.start_print(
         session,
         event,
-        ["labels", str(everyone), request.url_root],
-        lambda: printing.booth_labels_pdf(
-            session,
-            event,
-            texts=texts,
-            kind_captions=as_text(BOOTH_LABELS),
-            url_of=booth_url(),
-            everyone=everyone,
-        ),
-        layout_only=True,
+        order,
+        app=app,
+        runner=print_jobs.runner_for(app),
+        cache=get_cache(),
+        ttl=int(current_app.config["CACHE_TTL"]),
+        stale_s=int(current_app.config["PRINT_JOB_STALE_S"]),
+        keep_s=int(current_app.config["PRINT_JOB_KEEP_S"]),
     )
-    suffix = "-semua" if everyone else ""
-    return _pdf(body, f"{event.slug}-label-lapak{suffix}.pdf", hit)
+    return _job_json(job), 200 if job.state == "done" else 202
+
+
+@bp.get("/prints/<id:job_id>")
+@permission_required("prints.read")
+def print_job(job_id: int) -> dict[str, Any]:
+    """A print-out's progress: ``state`` (running, done, failed), pages ``done`` of ``total``."""
+    from app.services import print_jobs
+
+    job = print_jobs.print_status(
+        get_session(), job_id, stale_s=int(current_app.config["PRINT_JOB_STALE_S"])
+    )
+    if job is None:
+        raise NotFound(
+            "Pencetakan ini tidak ada (lagi); minta cetak sekali lagi.",
+            "This print is not there (any more); ask for it again.",
+        )
+    return _job_json(job)
+
+
+@bp.get("/prints/<id:job_id>/pdf")
+@permission_required("prints.read")
+def print_job_file(job_id: int) -> Response:
+    """The finished print-out, as made by its job."""
+    from app.services import print_jobs
+
+    found = print_jobs.print_file(get_session(), job_id)
+    if found is None:
+        abort(404)
+    filename, body = found
+    return _pdf(body, filename, True)
 
 
 @bp.get("/b/<id:booth_id>")

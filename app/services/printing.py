@@ -15,6 +15,7 @@ show on them), the labels under ``layout_version`` (a check-in does not change a
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -35,13 +36,20 @@ from app.services.places import event_places
 from app.styles import booth_state
 
 __all__ = [
+    "PrintOrder",
+    "Progress",
     "booth_labels_pdf",
     "cached_pdf",
     "layout_data",
     "layout_pdf",
     "paper_size",
+    "print_key",
+    "render_order",
     "vendor_list_pdf",
 ]
+
+#: ``progress(pages done, pages in all)``; ``(0, 0)`` while the data is being read.
+Progress = Callable[[int, int], None]
 
 
 def paper_size(value: str | None) -> str:
@@ -147,14 +155,22 @@ def layout_pdf(
     names: bool = False,
     everyone: bool = False,
     lang: str = "id",
+    progress: Progress | None = None,
 ) -> bytes:
     """Overview, map sheets and (``include_list``) the vendor check-in list.
 
     ``names`` prints each booth's stall name (or category) under its code, at 1:500.
     """
+    if progress is not None:
+        progress(0, 0)
     data = layout_data(session, event, when=when, printed=printed, everyone=everyone, lang=lang)
     return render_layout_pdf(
-        data, labels, paper=paper_size(paper), include_list=include_list, names=names
+        data,
+        labels,
+        paper=paper_size(paper),
+        include_list=include_list,
+        names=names,
+        progress=progress,
     )
 
 
@@ -168,11 +184,16 @@ def vendor_list_pdf(
     paper: str = "A3",
     everyone: bool = False,
     lang: str = "id",
+    progress: Progress | None = None,
 ) -> bytes:
     """The vendor check-in list only, with the segments of the map printed on ``paper``."""
+    if progress is not None:
+        progress(0, 0)
     data = layout_data(session, event, when=when, printed=printed, everyone=everyone, lang=lang)
     size = paper_size(paper)
-    return render_vendor_list_pdf(data, labels, paper=size, plan=plan_layout(data, size))
+    return render_vendor_list_pdf(
+        data, labels, paper=size, plan=plan_layout(data, size), progress=progress
+    )
 
 
 def booth_labels_pdf(
@@ -183,6 +204,7 @@ def booth_labels_pdf(
     texts: LabelTexts,
     kind_captions: Mapping[str, str],
     everyone: bool = False,
+    progress: Progress | None = None,
 ) -> bytes:
     """A card per placed vendor's booth (``everyone``: per booth), code and QR code of
     ``url_of(booth id)``, in code order.
@@ -190,6 +212,8 @@ def booth_labels_pdf(
     Service desks carry their desk's name, other non-vendor booths their kind; vendor booths
     carry no name (labels hang in public).
     """
+    if progress is not None:
+        progress(0, 0)
     query = select(Booth.id, Booth.code, Booth.kind, Booth.label, Booth.service).where(
         Booth.event_id == event.id
     )
@@ -207,7 +231,7 @@ def booth_labels_pdf(
         )
         for ident, code, kind, label, service in sorted(booths, key=lambda b: natural_key(b[1]))
     ]
-    return render_booth_labels_pdf(labels, texts)
+    return render_booth_labels_pdf(labels, texts, progress=progress)
 
 
 def cached_pdf(
@@ -228,12 +252,116 @@ def cached_pdf(
     """
     if cache is None:
         return build(), False
-    column = DataVersion.layout_version if layout_only else DataVersion.version
-    version = session.scalar(select(column).where(DataVersion.city_id == event.city_id)) or 0
-    key = cache_key("print", str(event.id), "L" if layout_only else "A", str(version), *parts)
+    key = print_key(session, event, parts, layout_only=layout_only)
     hit = cache.get(key)
     if hit is not None:
         return hit, True
     body = build()
     cache.set(key, body, ttl)
     return body, False
+
+
+def print_key(
+    session: Session, event: Event, parts: Sequence[str], *, layout_only: bool = False
+) -> str:
+    """The cache key of a print-out: the event, ``parts`` and the city's change counter now.
+
+    Read before the data, so that what is stored under it is never older than the key.
+    """
+    column = DataVersion.layout_version if layout_only else DataVersion.version
+    version = session.scalar(select(column).where(DataVersion.city_id == event.city_id)) or 0
+    return cache_key("print", str(event.id), "L" if layout_only else "A", str(version), *parts)
+
+
+def variant_key(event: Event, parts: Sequence[str], *, layout_only: bool = False) -> str:
+    """:func:`print_key` without the counter: the same print-out at any state of the data."""
+    return cache_key("print", str(event.id), "L" if layout_only else "A", *parts)
+
+
+@dataclass(frozen=True)
+class PrintOrder:
+    """One print-out as a person asked for it: which document, its options, and every text it
+    shows, already translated (it can be rendered outside the request, in the background).
+
+    ``document`` is ``layout`` (overview, map sheets, check-in list), ``vendors`` (the list
+    alone) or ``labels`` (a card with a QR code per booth, whose address ``url_of`` gives).
+    """
+
+    document: str
+    paper: str = "A3"
+    names: bool = False
+    everyone: bool = False
+    lang: str = "id"
+    when: str = ""
+    printed: str = ""
+    labels: PrintLabels | None = None
+    texts: LabelTexts | None = None
+    url_of: Callable[[int], str] | None = None
+    url_root: str = ""
+    kind_captions: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def parts(self) -> list[str]:
+        """What makes this print-out differ from another of the same event and data."""
+        if self.document == "layout":
+            return ["layout", self.paper, str(self.names), str(self.everyone), self.lang]
+        if self.document == "vendors":
+            return ["vendors", self.paper, str(self.everyone), self.lang]
+        return ["labels", str(self.everyone), self.url_root, self.lang]
+
+    @property
+    def layout_only(self) -> bool:
+        """Labels show no vendor, so a check-in does not change them (``layout_version``)."""
+        return self.document == "labels"
+
+    def filename(self, slug: str) -> str:
+        """The PDF's file name."""
+        if self.document == "layout":
+            return f"{slug}-tata-letak-{self.paper}{'-nama' if self.names else ''}.pdf"
+        if self.document == "vendors":
+            return f"{slug}-pedagang-{self.paper}.pdf"
+        return f"{slug}-label-lapak{'-semua' if self.everyone else ''}.pdf"
+
+
+def render_order(
+    session: Session, event: Event, order: PrintOrder, progress: Progress | None = None
+) -> bytes:
+    """The PDF of ``order``, reporting its pages to ``progress`` as they are drawn."""
+    if order.document == "labels":
+        if order.texts is None or order.url_of is None:
+            raise ValueError("a labels order needs its texts and url_of")
+        return booth_labels_pdf(
+            session,
+            event,
+            url_of=order.url_of,
+            texts=order.texts,
+            kind_captions=order.kind_captions,
+            everyone=order.everyone,
+            progress=progress,
+        )
+    if order.labels is None:
+        raise ValueError(f"a {order.document} order needs its labels")
+    if order.document == "vendors":
+        return vendor_list_pdf(
+            session,
+            event,
+            labels=order.labels,
+            when=order.when,
+            printed=order.printed,
+            paper=order.paper,
+            everyone=order.everyone,
+            lang=order.lang,
+            progress=progress,
+        )
+    return layout_pdf(
+        session,
+        event,
+        labels=order.labels,
+        when=order.when,
+        printed=order.printed,
+        paper=order.paper,
+        names=order.names,
+        everyone=order.everyone,
+        lang=order.lang,
+        progress=progress,
+    )

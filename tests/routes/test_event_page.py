@@ -130,19 +130,23 @@ def test_vendor_names_are_escaped_in_the_assignment_table(
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
 
 
-def test_print_links_show_a_progress_note(client: FlaskClient, auth: Any) -> None:
-    """The labels of 1,351 booths take ~17 s: the page says it is working on it."""
+def test_print_links_are_made_in_the_background_with_progress(
+    client: FlaskClient, auth: Any
+) -> None:
+    """Big prints take seconds (more on a busy server): each print link starts its PDF in the
+    background (``data-print-job``) and the page shows its pages on a progress bar; the plain
+    address still works without a script."""
     auth.login("planner")
     html = client.get(PAGE).get_data(as_text=True)
-    for path in ("layout.pdf", "labels.pdf"):
+    for path, document in (("layout.pdf", "layout"), ("labels.pdf", "labels")):
         link = re.search(
-            rf'<a class="[^"]*busy-on-click[^"]*" data-busy="([\w-]+)" '
-            rf'href="/crew/events/[\w-]+/{re.escape(path)}"',
+            rf'<a class="[^"]*" href="/crew/events/([\w-]+)/{re.escape(path)}" '
+            rf'data-print-job="/crew/events/([\w-]+)/prints/{document}"',
             html,
         )
-        assert link, path
-        assert f'id="{link.group(1)}" hidden' in html
-    assert "js/busy.js" in html
+        assert link and link.group(1) == link.group(2), path
+    assert '<div class="print-progress" id="print-progress" hidden' in html
+    assert "js/prints.js" in html
 
 
 def test_allocation_reasons_follow_the_page_language(client: FlaskClient, auth: Any) -> None:
