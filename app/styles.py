@@ -12,13 +12,17 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 __all__ = [
+    "BACKGROUND_COLOUR",
     "BOARD_STYLES",
     "BOOTH_STYLES",
     "BUILDING_STYLE",
+    "LAPAK_STYLES",
+    "PATTERNS",
     "ROAD_STYLES",
     "WATER_FILL",
     "WATER_LINE",
     "WATER_LINE_WIDTH_PX",
+    "Pattern",
     "ZONE_FALLBACK_STYLE",
     "ZONE_STYLES",
     "LegendShape",
@@ -28,7 +32,15 @@ __all__ = [
     "booth_state",
 ]
 
-LegendShape = Literal["area", "dashed", "dotted", "line", "circle", "square", "diamond"]
+LegendShape = Literal[
+    "area", "dashed", "dotted", "line", "circle", "square", "diamond", "hatch", "crosshatch", "dots"
+]
+#: Fill patterns drawn over an area's fill in its stroke colour, so its meaning does not rest on
+#: colour alone: ``hatch`` diagonal lines (no vending), ``crosshatch`` both diagonals (keep
+#: clear), ``dots`` a grid of dots (timed). ``js/map_patterns.js`` draws them on the web maps
+#: (canvas and SVG), :mod:`app.printing.map_layers` in the PDFs, the legends as CSS swatches.
+Pattern = Literal["hatch", "crosshatch", "dots"]
+PATTERNS: Final[tuple[Pattern, ...]] = ("hatch", "crosshatch", "dots")
 
 
 @dataclass(frozen=True)
@@ -41,14 +53,17 @@ class PathStyle:
     opacity: float = 0.9
     fill_opacity: float = 0.25
     dash_array: str | None = None
+    pattern: Pattern | None = None
 
     def leaflet(self) -> dict[str, Any]:
-        """Return the Leaflet ``style`` options.
+        """Return the Leaflet ``style`` options (``fillPattern`` for ``js/map_patterns.js``).
 
         Examples
         --------
         >>> PathStyle("#000", "#fff", dash_array="4 4").leaflet()["dashArray"]
         '4 4'
+        >>> PathStyle("#000", "#fff", pattern="hatch").leaflet()["fillPattern"]
+        'hatch'
         """
         style: dict[str, Any] = {
             "color": self.color,
@@ -59,6 +74,8 @@ class PathStyle:
         }
         if self.dash_array:
             style["dashArray"] = self.dash_array
+        if self.pattern:
+            style["fillPattern"] = self.pattern
         return style
 
     @property
@@ -68,13 +85,17 @@ class PathStyle:
 
     @property
     def legend_shape(self) -> LegendShape:
-        """Legend swatch: a dotted or dashed outline for such styles, else a filled area.
+        """Legend swatch: the fill pattern, else a dotted or dashed outline, else a filled area.
 
         Examples
         --------
         >>> PathStyle("#000", "#fff", dash_array="1 4").legend_shape
         'dotted'
+        >>> PathStyle("#000", "#fff", dash_array="8 6", pattern="crosshatch").legend_shape
+        'crosshatch'
         """
+        if self.pattern:
+            return self.pattern
         if not self.dash_array:
             return "area"
         return "dotted" if self.dash_array.split()[0] in ("1", "2") else "dashed"
@@ -103,16 +124,19 @@ class MarkerStyle:
 
 
 #: Zone polygons by ``zone.kind`` (codes from :data:`app.gis.rules.ZONE_KINDS`).
+#: Fills from the Okabe–Ito palette (told apart with red–green colour blindness); the outlines
+#: are dark shades of them, at least 3:1 against the basemap's background, buildings, roads and
+#: water (tests/test_map_contrast.py). Meaning never rests on colour alone: no vending is hatched,
+#: timed zones dotted, the emergency lane cross-hatched with a dashed outline.
 ZONE_STYLES: Final[Mapping[str, PathStyle]] = {
-    "pkl_legal": PathStyle("#2e7d32", "#66bb6a", fill_opacity=0.25),
-    "pkl_timed": PathStyle("#f9a825", "#fdd835", fill_opacity=0.3),
-    "no_vending": PathStyle("#c62828", "#e53935", fill_opacity=0.3),
+    "pkl_legal": PathStyle("#006b4f", "#009e73", fill_opacity=0.25),
+    "pkl_timed": PathStyle("#6e6000", "#f0e442", fill_opacity=0.35, pattern="dots"),
+    "no_vending": PathStyle("#a33f00", "#d55e00", fill_opacity=0.25, pattern="hatch"),
     "cfd_corridor": PathStyle("#546e7a", "#90a4ae", fill_opacity=0.15),
-    # Canvas paths cannot take an SVG hatch pattern: a dashed orange outline reads as "hatched".
     "emergency_lane": PathStyle(
-        "#ef6c00", "#ffb74d", weight=3, fill_opacity=0.35, dash_array="8 6"
+        "#8a5300", "#e69f00", weight=3, fill_opacity=0.3, dash_array="8 6", pattern="crosshatch"
     ),
-    "service_area": PathStyle("#6a1b9a", "#ab47bc", fill_opacity=0.25),
+    "service_area": PathStyle("#7a3f6a", "#cc79a7", fill_opacity=0.25),
 }
 #: A zone of a kind with no style of its own.
 ZONE_FALLBACK_STYLE: Final = PathStyle("#616161", "#9e9e9e", fill_opacity=0.2)
@@ -120,10 +144,19 @@ ZONE_FALLBACK_STYLE: Final = PathStyle("#616161", "#9e9e9e", fill_opacity=0.2)
 #: Booth footprints by state (see :func:`booth_state`).
 BOOTH_STYLES: Final[Mapping[str, PathStyle]] = {
     "ok": PathStyle("#2e7d32", "#a5d6a7", weight=1.5, fill_opacity=0.2),
-    "warning": PathStyle("#f9a825", "#ffe082", weight=2, fill_opacity=0.45),
+    "warning": PathStyle("#7a5500", "#ffe082", weight=2, fill_opacity=0.45),
     "blocking": PathStyle("#b71c1c", "#e53935", weight=2, fill_opacity=0.7),
     "service_desk": PathStyle("#6a1b9a", "#ce93d8", weight=1.5, fill_opacity=0.5),
-    "reserved": PathStyle("#757575", "#bdbdbd", weight=1.5, fill_opacity=0.4, dash_array="4 3"),
+    "reserved": PathStyle("#616161", "#bdbdbd", weight=1.5, fill_opacity=0.4, dash_array="4 3"),
+}
+
+#: Booths on a vendor's own map (``/lapak``), by role: the vendor's booth stands out, the others
+#: are quiet greys told apart by fill and outline (dashed: free).
+LAPAK_STYLES: Final[Mapping[str, PathStyle]] = {
+    "own": PathStyle("#0d47a1", "#1e88e5", weight=3, opacity=1.0, fill_opacity=0.85),
+    "occupied": PathStyle("#546e7a", "#b0bec5", weight=1, fill_opacity=0.55),
+    "free": PathStyle("#546e7a", "#ffffff", weight=1, fill_opacity=0.4, dash_array="3 3"),
+    "service_desk": BOOTH_STYLES["service_desk"],
 }
 
 #: Booths on the planner's event page, by board state (:mod:`app.services.event_board`).
@@ -134,11 +167,11 @@ BOARD_STYLES: Final[Mapping[str, PathStyle]] = {
     "free": PathStyle(
         "#555555", "#ffffff", weight=1.5, opacity=1.0, fill_opacity=0.6, dash_array="2 3"
     ),
-    "assigned": PathStyle("#0072b2", "#56b4e9", weight=1.5, opacity=1.0, fill_opacity=0.45),
-    "confirmed": PathStyle("#0072b2", "#0072b2", weight=2.5, opacity=1.0, fill_opacity=0.75),
+    "assigned": PathStyle("#005f95", "#56b4e9", weight=1.5, opacity=1.0, fill_opacity=0.45),
+    "confirmed": PathStyle("#005f95", "#0072b2", weight=2.5, opacity=1.0, fill_opacity=0.75),
     "checked_in": PathStyle("#004d33", "#009e73", weight=3, opacity=1.0, fill_opacity=0.85),
     "conflict": PathStyle(
-        "#d55e00", "#e69f00", weight=3, opacity=1.0, fill_opacity=0.6, dash_array="6 3"
+        "#a84a00", "#e69f00", weight=3, opacity=1.0, fill_opacity=0.6, dash_array="6 3"
     ),
     "blocked": PathStyle(
         "#000000", "#4d4d4d", weight=1.5, opacity=1.0, fill_opacity=0.7, dash_array="1 3"
@@ -198,10 +231,14 @@ ROAD_STYLES: Final[Mapping[str, RoadStyle]] = {
     "tertiary": RoadStyle("#ffffff", "#8f8f8f", 6.0, 7.0),
     "residential": RoadStyle("#ffffff", "#9e9e9e", 5.0, 5.0),
     "service": RoadStyle("#ffffff", "#b0b0b0", 3.0, 3.5),
-    "footway": RoadStyle("#d0775a", None, 1.5, 1.0, dash_array="3 3"),
+    # a light dashed path on a darker casing: every basemap fill stays light, so the map's
+    # layers drawn over it keep their 3:1 contrast
+    "footway": RoadStyle("#fbe3da", "#c9826b", 1.5, 1.0, dash_array="3 3"),
 }
+#: The web maps' background where the basemap draws nothing.
+BACKGROUND_COLOUR: Final = "#f4f3ef"
 #: Water: areas (river banks, lakes) and lines (rivers, canals, drains), by class.
-WATER_FILL: Final = "#9ccbe0"
+WATER_FILL: Final = "#b3d8ea"
 WATER_LINE: Final = "#3f86c2"
 WATER_LINE_WIDTH_PX: Final[Mapping[str, float]] = {"river": 4.0, "canal": 3.0, "drain": 2.0}
 #: Buildings: light, so booths and zones stay the first thing one sees.

@@ -325,9 +325,11 @@ def test_every_engine_kind_has_a_style() -> None:
     assert set(ZONE_KINDS) <= set(maps.ZONE_STYLES)
     assert set(FACILITY_KINDS) <= set(maps.FACILITY_STYLES)
     assert {"ok", "warning", "blocking", "service_desk", "reserved"} == set(maps.BOOTH_STYLES)
-    assert maps.ZONE_STYLES["pkl_legal"].color == "#2e7d32"
-    assert maps.ZONE_STYLES["pkl_timed"].color == "#f9a825"
-    assert maps.ZONE_STYLES["no_vending"].color == "#c62828"
+    # Okabe–Ito fills (bluish green, yellow, vermillion) under dark outlines of the same hue;
+    # contrast and colour blindness are measured in tests/test_map_contrast.py
+    assert maps.ZONE_STYLES["pkl_legal"].fill_color == "#009e73"
+    assert maps.ZONE_STYLES["pkl_timed"].fill_color == "#f0e442"
+    assert maps.ZONE_STYLES["no_vending"].fill_color == "#d55e00"
 
 
 def test_facility_symbols_are_distinct() -> None:

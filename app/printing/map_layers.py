@@ -413,8 +413,8 @@ class MapLayers:
                 width_pt=stroke_pt(zstyle, 0.3),
                 dash_mm=dash_mm(zstyle),
             )
-            if zone.kind == "emergency_lane" and not overview:
-                self._hatch(rings, zstyle.color)
+            if zstyle.pattern and not overview:
+                self._pattern(rings, zstyle.pattern, zstyle.color)
         if not overview:
             self._street_names(view)
         if self.fac_tree is None:
@@ -443,20 +443,32 @@ class MapLayers:
                 else:
                     pen.line(xy, stroke=fstyle.stroke, width_pt=0.6)
 
-    def _hatch(self, rings: list[NDArray[np.float64]], hex_colour: str) -> None:
-        """Diagonal hatching inside ``rings`` (the emergency lane: keep clear)."""
+    def _pattern(self, rings: list[NDArray[np.float64]], pattern: str, hex_colour: str) -> None:
+        """A zone's fill pattern inside ``rings`` (:data:`app.styles.PATTERNS`), as on the web
+        maps: ``hatch`` diagonal lines (no vending), ``crosshatch`` both diagonals (the emergency
+        lane: keep clear), ``dots`` a grid of dots (timed)."""
         pen = self.pen
         pts = np.concatenate(rings)
         (x0, y0), (x1, y1) = pts.min(axis=0), pts.max(axis=0)
-        span = (x1 - x0) + (y1 - y0)
-        offsets = np.arange(0.0, span, 1.6)
+        h = y1 - y0
+        span = (x1 - x0) + h
         pen.save()
         pen.clip_rings(rings)
-        pen.segments(
-            (((x0 + d - (y1 - y0), y0), (x0 + d, y1)) for d in offsets),
-            stroke=hex_colour,
-            width_pt=0.35,
-        )
+        if pattern == "dots":
+            step, tick = 1.6, 0.12
+            xs = np.arange(x0 + step / 2, x1, step)
+            ys = np.arange(y0 + step / 2, y1, step)
+            pen.segments(
+                (((x - tick, y), (x + tick, y)) for y in ys for x in xs),
+                stroke=hex_colour,
+                width_pt=1.1,
+            )
+        else:
+            offsets = np.arange(0.0, span, 1.6)
+            pairs = [((x0 + d - h, y0), (x0 + d, y1)) for d in offsets]
+            if pattern == "crosshatch":
+                pairs += [((x0 + d - h, y1), (x0 + d, y0)) for d in offsets]
+            pen.segments(pairs, stroke=hex_colour, width_pt=0.35)
         pen.restore()
 
     def _facility_symbols(self, view: View) -> None:
@@ -765,8 +777,8 @@ class MapLayers:
                 width_pt=stroke_pt(zstyle, 0.3),
                 dash_mm=dash_mm(zstyle),
             )
-            if key == "emergency_lane":
-                self._hatch([ring], zstyle.color)
+            if zstyle.pattern:
+                self._pattern([ring], zstyle.pattern, zstyle.color)
         elif what == "match":
             pen.line(
                 [(x + w / 2, y - h / 2 - 0.3), (x + w / 2, y + h / 2 + 0.3)],

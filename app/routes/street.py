@@ -45,6 +45,7 @@ from app.services.audit import acting_as
 from app.services.basemap import basemap_source
 from app.services.cities import default_city
 from app.services.errors import NotFound, ServiceError
+from app.styles import ZONE_STYLES
 from app.views.basemap_view import basemap_layer
 from app.views.maps import basemap_client_config
 
@@ -78,6 +79,15 @@ def _city() -> City:
     if city is None:
         raise NotFound("Kota belum disiapkan.", "The city is not set up yet.")
     return city
+
+
+def _zone_styles() -> dict[str, dict[str, Any]]:
+    """Zone styles by kind and by the colour an officer reads (red, yellow, green), for the
+    maps' scripts: the same outlines, fills and patterns as every other map."""
+    styles: dict[str, dict[str, Any]] = {k: s.leaflet() for k, s in ZONE_STYLES.items()}
+    for colour, kind in (("red", "no_vending"), ("yellow", "pkl_timed"), ("green", "pkl_legal")):
+        styles[colour] = ZONE_STYLES[kind].leaflet()
+    return styles
 
 
 def _basemap(city: City) -> dict[str, Any] | None:
@@ -154,6 +164,7 @@ def lapor_page() -> Any:
                 tiles=current_app.config["MAP_TILES"],
                 tiles_attribution=current_app.config["MAP_TILES_ATTRIBUTION"],
                 basemap=_basemap(city),
+                zone_styles=_zone_styles(),
             )
         )
     )
@@ -261,6 +272,7 @@ def office_list() -> Any:
         tiles=current_app.config["MAP_TILES"],
         tiles_attribution=current_app.config["MAP_TILES_ATTRIBUTION"],
         basemap=_basemap(city),
+        zone_styles=_zone_styles(),
     )
     return _no_store(Response(html))
 

@@ -17,16 +17,12 @@ from typing import Any, Final
 import folium
 from folium.utilities import JsCode
 
-from app.styles import PathStyle
+from app.styles import LAPAK_STYLES
 from app.views import maps
 
-#: Booth shapes by role in the vendor's map; only "own" carries a label (its code).
-ROLE_STYLES: Final[Mapping[str, PathStyle]] = {
-    "own": PathStyle("#0d47a1", "#1e88e5", weight=3, opacity=1.0, fill_opacity=0.85),
-    "occupied": PathStyle("#78909c", "#b0bec5", weight=1, fill_opacity=0.55),
-    "free": PathStyle("#90a4ae", "#ffffff", weight=1, fill_opacity=0.4, dash_array="3 3"),
-    "service_desk": maps.BOOTH_STYLES["service_desk"],
-}
+#: Booth shapes by role in the vendor's map (:data:`app.styles.LAPAK_STYLES`); only "own" carries a
+#: label (its code).
+ROLE_STYLES: Final = LAPAK_STYLES
 #: CSS class of each role's SVG paths.
 ROLE_CLASSES: Final[Mapping[str, str]] = {
     "own": "pl-own-booth",
@@ -52,6 +48,7 @@ _SHARED_HEADER: Final = (
     re.compile(r"<link\s+rel=\"stylesheet\"\s+href=\"[^\"]*leaflet\.css\"\s*/?>"),
     re.compile(r"<script\s+src=\"[^\"]*Leaflet\.VectorGrid[^\"]*\"></script>"),
     re.compile(r"<script\s+src=\"[^\"]*/js/basemap\.js\"></script>"),
+    re.compile(r"<script\s+src=\"[^\"]*/js/map_patterns\.js\"></script>"),
 )
 
 

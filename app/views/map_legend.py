@@ -39,7 +39,18 @@ __all__ = [
 ]
 
 _LEGEND_SHAPES: Final = frozenset(
-    {"area", "dashed", "dotted", "line", "circle", "square", "diamond"}
+    {
+        "area",
+        "dashed",
+        "dotted",
+        "line",
+        "circle",
+        "square",
+        "diamond",
+        "hatch",
+        "crosshatch",
+        "dots",
+    }
 )
 #: Screens up to this width (phones) open the map with the control closed: the map comes first.
 PHONE_MAX_WIDTH_PX: Final = 600
@@ -63,6 +74,14 @@ def _swatch(colour: str, shape: str) -> str:
         "circle": f"background:{colour};border-radius:50%;",
         "square": f"background:{colour};border:1px solid #333;",
         "diamond": f"background:{colour};transform:rotate(45deg) scale(.8);",
+        # the map's fill patterns (js/map_patterns.js), in the outline colour on white
+        "hatch": f"background:repeating-linear-gradient(-45deg,{colour} 0 1.5px,#fff 1.5px 5px);"
+        f"border:2px solid {colour};",
+        "crosshatch": f"background:repeating-linear-gradient(-45deg,{colour} 0 1.5px,"
+        f"transparent 1.5px 5px),repeating-linear-gradient(45deg,{colour} 0 1.5px,#fff 1.5px 5px);"
+        f"border:2px dashed {colour};",
+        "dots": f"background:radial-gradient(circle,{colour} 1.3px,#fff 1.6px) 0 0/5px 5px;"
+        f"border:2px solid {colour};",
     }[shape]
     return f'<i class="pl-swatch" style="{css}" aria-hidden="true"></i>'
 
@@ -104,7 +123,7 @@ def legend_entries(
     Examples
     --------
     >>> legend_entries(ZONE_STYLES, {"pkl_legal": "Zona PKL"}, kinds=["pkl_legal"])
-    [('Zona PKL', '#2e7d32', 'area')]
+    [('Zona PKL', '#006b4f', 'area')]
     """
     chosen = list(styles) if kinds is None else [k for k in kinds if k in styles]
     return [(_label(labels, k), styles[k].legend_colour, styles[k].legend_shape) for k in chosen]
@@ -121,7 +140,7 @@ def legend_group(
     Examples
     --------
     >>> legend_group("zones", "Zona", ZONE_STYLES, {"pkl_legal": "Zona PKL"}).rows[0]
-    ('pkl_legal', 'Zona PKL', '#2e7d32', 'area')
+    ('pkl_legal', 'Zona PKL', '#006b4f', 'area')
     """
     return LegendGroup(
         name,
@@ -175,7 +194,7 @@ def add_legend(
     entries : sequence of (label, colour, shape)
         Rows always listed (a legend with no layer behind it). ``colour`` a CSS hex or named
         colour; ``shape`` one of ``area``, ``dashed``, ``dotted``, ``line``, ``circle``, ``square``,
-        ``diamond``. Labels are escaped.
+        ``diamond``, or a fill pattern (``hatch``, ``crosshatch``, ``dots``). Labels are escaped.
     title : str, optional
         Heading inside the control (escaped).
     groups : sequence of LegendGroup

@@ -46,6 +46,7 @@ from folium.utilities import JsCode
 
 from app.kinds import FACILITY_STYLES, LANDMARK_STYLES
 from app.styles import (
+    BACKGROUND_COLOUR,
     BOOTH_STYLES,
     BUILDING_STYLE,
     ROAD_STYLES,
@@ -132,6 +133,8 @@ DRAW_CSS: Final = "leaflet-draw/leaflet.draw.css"
 GEOMAN_JS: Final = "leaflet-geoman-free/leaflet-geoman.min.js"
 GEOMAN_CSS: Final = "leaflet-geoman-free/leaflet-geoman.css"
 VECTORGRID_JS: Final = "leaflet.vectorgrid/Leaflet.VectorGrid.bundled.min.js"
+#: Where the app serves ``js/map_patterns.js`` (zone fill patterns on canvas and SVG maps).
+PATTERNS_SCRIPT_URL: Final = "/static/js/map_patterns.js"
 
 
 def vendor_url(static_base: str, path: str) -> str:
@@ -219,8 +222,6 @@ def div_icon_html(style: MarkerStyle) -> str:
 # Base map
 # --------------------------------------------------------------------------------------------------
 
-#: Background shown where there are no tiles (offline, the default).
-BACKGROUND_COLOUR: Final = "#f4f3ef"
 #: Leaflet's zoom limit; booths are 3 m wide, so street work needs zoom 20+.
 MAX_ZOOM: Final = 22
 
@@ -258,8 +259,9 @@ def base_map(
     height: str = "100%",
     jquery: bool = True,
     basemap: BasemapLayer | None = None,
+    patterns_url: str = PATTERNS_SCRIPT_URL,
 ) -> folium.Map:
-    """Return a folium map that loads only Leaflet and jQuery, from ``static_base``.
+    """Return a folium map that loads only Leaflet, its fill patterns and jQuery (self-hosted).
 
     Parameters
     ----------
@@ -285,6 +287,9 @@ def base_map(
         The city's basemap (:func:`add_basemap`), drawn beneath everything else. With a basemap,
         ``tiles`` become a layer to switch on in the layer control (off at first); without one
         they are the background, always on.
+    patterns_url : str
+        URL of ``js/map_patterns.js``, loaded right after Leaflet: areas whose style has a
+        ``fillPattern`` are hatched, cross-hatched or dotted (:data:`app.styles.PATTERNS`).
 
     Returns
     -------
@@ -293,8 +298,9 @@ def base_map(
     Examples
     --------
     >>> m = base_map(center=(-0.0263, 109.3425), zoom=17, static_base="/static/vendor")
-    >>> [url for _, url in m.default_js]
-    ['/static/vendor/leaflet/leaflet.js', '/static/vendor/jquery/jquery.min.js']
+    >>> [url for _, url in m.default_js]  # doctest: +NORMALIZE_WHITESPACE
+    ['/static/vendor/leaflet/leaflet.js', '/static/js/map_patterns.js',
+     '/static/vendor/jquery/jquery.min.js']
     """
     m = folium.Map(
         location=list(center),
@@ -306,7 +312,10 @@ def base_map(
     )
     m.options["maxZoom"] = MAX_ZOOM
     # Per object, never add_js_link/add_css_link: those change the list on the class.
-    m.default_js = [("leaflet", vendor_url(static_base, LEAFLET_JS))]
+    m.default_js = [
+        ("leaflet", vendor_url(static_base, LEAFLET_JS)),
+        ("petalapak_patterns", patterns_url),
+    ]
     if jquery:
         m.default_js.append(("jquery", vendor_url(static_base, JQUERY_JS)))
     m.default_css = [("leaflet_css", vendor_url(static_base, LEAFLET_CSS))]

@@ -251,3 +251,82 @@ def test_printing_modules_stay_pure(name: str) -> None:
             else []
         )
         assert not any(n.startswith(forbidden) for n in names), f"{name} imports {names}"
+
+
+class _RecordingPen:
+    """Keeps the segments a pattern draws (and ignores clipping)."""
+
+    def __init__(self) -> None:
+        self.segments_drawn: list[tuple[tuple[float, float], tuple[float, float]]] = []
+        self.colours: set[str] = set()
+
+    def save(self) -> None: ...
+
+    def restore(self) -> None: ...
+
+    def clip_rings(self, rings: object) -> None: ...
+
+    def segments(self, pairs: object, *, stroke: str, width_pt: float) -> None:
+        self.segments_drawn.extend(pairs)  # type: ignore[arg-type]
+        self.colours.add(stroke)
+
+
+def _slopes(pen: _RecordingPen) -> set[float]:
+    return {
+        round((y1 - y0) / (x1 - x0), 6) if x1 != x0 else float("inf")
+        for (x0, y0), (x1, y1) in pen.segments_drawn
+    }
+
+
+def test_zone_patterns_in_the_pdf_are_those_of_the_web_maps() -> None:
+    """Hatched (no vending), cross-hatched (keep clear) and dotted (timed), as on screen."""
+    import numpy as np
+
+    from app.printing.map_layers import MapLayers
+    from app.styles import ZONE_STYLES
+
+    ring = np.array([[0.0, 0.0], [20.0, 0.0], [20.0, 10.0], [0.0, 10.0]])
+    drawn = {}
+    for kind in ("no_vending", "emergency_lane", "pkl_timed"):
+        style = ZONE_STYLES[kind]
+        assert style.pattern is not None
+        pen = _RecordingPen()
+        holder = type("Layers", (), {"pen": pen})()
+        MapLayers._pattern(holder, [ring], style.pattern, style.color)  # type: ignore[arg-type]
+        assert pen.colours == {style.color} and pen.segments_drawn, kind
+        drawn[kind] = pen
+    assert _slopes(drawn["no_vending"]) == {1.0}  # one diagonal
+    assert _slopes(drawn["emergency_lane"]) == {1.0, -1.0}  # both
+    dots = drawn["pkl_timed"].segments_drawn
+    assert _slopes(drawn["pkl_timed"]) == {0.0}  # short ticks on a grid
+    assert all(abs(x1 - x0) < 0.5 for (x0, _y0), (x1, _y1) in dots)
+    assert len(dots) == len({(round(x0, 3), round(y0, 3)) for (x0, y0), _ in dots}) >= 50
+
+
+def test_every_patterned_zone_kind_is_drawn_with_its_pattern_on_the_map_and_legend(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from app.printing.map_layers import MapLayers
+    from app.styles import ZONE_STYLES
+
+    seen: list[tuple[str, str]] = []
+    original = MapLayers._pattern
+
+    def record(self: MapLayers, rings: object, pattern: str, colour: str) -> None:
+        seen.append((pattern, colour))
+        original(self, rings, pattern, colour)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(MapLayers, "_pattern", record)
+    data = _street()
+    data.zones.extend(
+        [
+            PrintFeature("no_vending", _turn(box(X0 + 50, Y0 + 2.2, X0 + 90, Y0 + 5.2)), "Red"),
+            PrintFeature("pkl_timed", _turn(box(X0 + 120, Y0 + 2.2, X0 + 160, Y0 + 5.2)), "Timed"),
+        ]
+    )
+    pdf = render_layout_pdf(data, _labels(), paper="A4", include_list=False)
+    assert pdf[:5] == b"%PDF-"
+    for kind in ("no_vending", "pkl_timed", "emergency_lane"):
+        style = ZONE_STYLES[kind]
+        # at least twice: on a map sheet and in the legend's swatch
+        assert seen.count((str(style.pattern), style.color)) >= 2, kind

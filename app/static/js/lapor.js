@@ -11,8 +11,8 @@
   var lat = document.getElementById("lapor-lat");
   var button = document.getElementById("lapor-submit");
   var mapEl = document.getElementById("lapor-map");
-  var ZONE_COLOURS = {pkl_legal: "#2e7d32", pkl_timed: "#f9a825", no_vending: "#c62828",
-                      emergency_lane: "#ef6c00"};
+  // zone styles from app/styles.py (outline, fill, pattern), as on every other map
+  var ZONE_STYLES = JSON.parse(form.getAttribute("data-zone-styles") || "{}");
 
   function show(text) { msg.textContent = text || ""; msg.hidden = !text; }
 
@@ -49,8 +49,8 @@
     base.clearLayers();
     load(form.getAttribute("data-zones"), {
       style: function (f) {
-        var c = ZONE_COLOURS[f.properties.kind] || "#757575";
-        return {color: c, weight: 1, fillOpacity: 0.2, interactive: false};
+        var s = ZONE_STYLES[f.properties.kind] || {color: "#616161", fillColor: "#9e9e9e"};
+        return L.extend({}, s, {weight: 1.5, interactive: false});
       }
     });
     load(form.getAttribute("data-facilities"), {

@@ -3,7 +3,7 @@
   "use strict";
   var el = document.getElementById("office-map");
   if (!el || !window.L || !window.fetch) { return; }
-  var COLOURS = {red: "#c62828", yellow: "#f9a825", green: "#2e7d32"};
+  var STYLES = JSON.parse(el.getAttribute("data-zone-styles") || "{}");  // app/styles.py
   var b = JSON.parse(el.getAttribute("data-bounds"));
   var map = L.map(el, {preferCanvas: true});
   map.fitBounds([[b[1], b[0]], [b[3], b[2]]]);
@@ -22,7 +22,8 @@
       if (!fc || !fc.features.length) { return; }
       var layer = L.geoJSON(fc, {
         pointToLayer: function (f, ll) {
-          var c = COLOURS[f.properties.zone_colour] || "#546e7a";
+          var s = STYLES[f.properties.zone_colour];
+          var c = s ? s.fillColor : "#90a4ae";
           return L.circleMarker(ll, {radius: 7, color: "#263238", weight: 1, fillColor: c, fillOpacity: 0.9});
         },
         onEachFeature: function (f, lyr) {
