@@ -13,7 +13,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -53,6 +53,9 @@ from app.views.labels import (
 
 bp = Blueprint("workspace", __name__)
 GEOMAN = "vendor/leaflet-geoman-free"
+#: How far one arrow key moves the selected feature on the map, in metres (with Shift: ``big``).
+#: A quarter metre lines a booth up with a kerb or its neighbour; a metre crosses a gap quickly.
+KEY_STEP_M = {"small": 0.25, "big": 1.0}
 
 
 def _event_arg(session: Any, city: City) -> Event | None:
@@ -350,6 +353,7 @@ def workspace_page() -> str:
             "css": url_for("static", filename=f"{GEOMAN}/leaflet-geoman.css"),
         },
         "eventClosed": bool(event and event.status == "closed"),
+        "keyStep": KEY_STEP_M,
         "lang": _lang(),
         "geomanLang": _geoman_texts(),
         "csrf": generate_csrf(),
@@ -398,6 +402,7 @@ def workspace_page() -> str:
         category_labels=as_text(CATEGORY_LABELS),
         max_vertices=current_app.config["MAX_VERTICES"],
         search_texts=search_texts(),
+        key_steps={k: format_decimal(v) for k, v in KEY_STEP_M.items()},
     )
 
 
@@ -529,4 +534,21 @@ def _ui_labels() -> dict[str, str]:
         "booths_as_tiles": _(
             "Lapak ditampilkan sebagai ubin peta; perbesar peta untuk memilih dan mengedit lapak."
         ),
+        # keyboard: a feature chosen in the list (or a conflict) is moved with the arrow keys
+        "chosen": _(
+            "%(name)s dipilih. Tombol panah menggeser, Shift+panah lebih jauh, Enter menyimpan, "
+            "Esc membatalkan.",
+            name="{name}",
+        ),
+        "moved_by": _("Belum disimpan: %(offset)s dari tempat semula.", offset="{offset}"),
+        "offset": _("%(m)s m ke %(dir)s", m="{m}", dir="{dir}"),
+        "and": _("dan"),
+        "east": _("timur"),
+        "west": _("barat"),
+        "north": _("utara"),
+        "south": _("selatan"),
+        "back_in_place": _("Kembali ke tempat semula."),
+        "deselected": _("Pilihan dibatalkan."),
+        "read_only": _("Acara ini sudah ditutup; lapaknya tidak dapat digeser."),
+        "not_loaded": _("Lapak %(code)s tidak ditemukan di peta.", code="{code}"),
     }

@@ -793,7 +793,8 @@ def add_facilities(
             layer = folium.GeoJson(
                 data,
                 name=name,
-                marker=folium.Marker(icon=icon),
+                # not a tab stop each: the page says in words what is near (place line, lists)
+                marker=folium.Marker(icon=icon, keyboard=False),
                 on_each_feature=_ON_EACH_FEATURE,
             )
         layer.add_to(m)

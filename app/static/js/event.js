@@ -207,6 +207,42 @@
     select(code);
   });
 
+  // ---- the keyboard: the list of booths beside the map --------------------------------------
+  // The booths on the map take no focus; this list does (static/js/feature_list.js). Enter on a
+  // booth selects it as a click on the map does (and shows it there), or, while a move is being
+  // picked, makes it the target. Escape leaves the selection.
+  function showOnMap(code) {
+    var layer = layers()[code];
+    if (!layer || !layer._map) { return; }
+    var map = layer._map;
+    map.fitBounds(layer.getBounds(), {maxZoom: Math.min(21, map.getMaxZoom()), padding: [30, 30], animate: false});
+  }
+  function deselect() {
+    var previous = selected;
+    selected = null;
+    if (previous && byCode[previous]) { restyle(byCode[previous]); }
+    $("panel-empty").hidden = false;
+    $("panel-body").hidden = true;
+  }
+  var listBox = $("board-list-box");
+  var boothList = listBox && window.PetaLapakFeatureList ? window.PetaLapakFeatureList(listBox, {
+    items: function () {
+      return Object.keys(byCode).map(function (code) {
+        var b = byCode[code];
+        var detail = [data.states[b.state] || b.state];
+        if (b.vendor_name) { detail.push(b.vendor_name); }
+        return {key: code, label: code, detail: detail.join(" · ")};
+      });
+    },
+    choose: function (item) {
+      if (picking && selected) { pickTarget(item.key); return; }
+      select(item.key);
+      showOnMap(item.key);
+      var b = byCode[item.key];
+      say(fill(text.chosen, {booth: [b.code, data.states[b.state] || b.state, b.vendor_name].filter(Boolean).join(" · ")}));
+    }
+  }) : null;
+
   if (section) {
     section.addEventListener("click", function (event) {
       var button = event.target.closest && event.target.closest("[data-act]");
@@ -216,6 +252,11 @@
       if (act_ === "pick") {
         picking = true;
         $("pick-note").hidden = false;
+        if (event.detail === 0 && boothList) {   // pressed from the keyboard: on to the list
+          boothList.focus();
+          say(text.pick_target);
+          return;
+        }
         var map = section.querySelector(".board-map");
         if (map) { map.scrollIntoView({block: "nearest"}); }
         return;
@@ -232,7 +273,12 @@
     var search = $("vendor-search");
     if (search) { search.addEventListener("input", listVendors); }
     document.addEventListener("keydown", function (event) {
-      if (event.key === "Escape" && picking) { picking = false; $("pick-note").hidden = true; }
+      if (event.key !== "Escape") { return; }
+      if (picking) { picking = false; $("pick-note").hidden = true; return; }
+      var tag = (event.target && event.target.tagName) || "";
+      if (!selected || tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA") { return; }
+      deselect();
+      say(text.deselected);
     });
   }
 
@@ -345,6 +391,7 @@
     });
     setFigures(answer.figures);
     if (selected) { showPanel(selected); }
+    if (boothList) { boothList.refresh(); }
     refreshTable(then);
   }
 })();

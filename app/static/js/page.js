@@ -2,7 +2,6 @@
 // inline event handlers (onclick="..."), so they live here.
 //   <form data-confirm="question?">  asks before a form that changes or revokes something
 //   <button data-print>               prints the page (the vendor card)
-//   <select data-autosubmit>          submits its form when the choice changes
 document.addEventListener("submit", function (event) {
   var form = event.target;
   var question = form && form.getAttribute && form.getAttribute("data-confirm");
@@ -15,13 +14,6 @@ document.addEventListener("click", function (event) {
   var target = event.target;
   if (target && target.closest && target.closest("[data-print]")) {
     window.print();
-  }
-});
-
-document.addEventListener("change", function (event) {
-  var target = event.target;
-  if (target && target.hasAttribute && target.hasAttribute("data-autosubmit") && target.form) {
-    target.form.submit();
   }
 });
 
@@ -46,3 +38,28 @@ document.addEventListener("DOMContentLoaded", function () {
     toggle.setAttribute("aria-expanded", open ? "true" : "false");
   });
 })();
+
+// Past the map: before every map a skip link ("Lewati peta", in the page's language from the
+// body's data-skip-map) leads to a spot right after it, so the keyboard does not have to walk
+// through the map's controls to reach what follows (WCAG 2.4.1). Maps made by a page's own
+// script exist once the page has loaded.
+window.addEventListener("load", function () {
+  var text = document.body.getAttribute("data-skip-map");
+  var maps = document.querySelectorAll(".leaflet-container");
+  if (!text) { return; }
+  for (var i = 0; i < maps.length; i++) {
+    var box = maps[i];
+    if (box.previousElementSibling && box.previousElementSibling.classList.contains("skip-map")) { continue; }
+    var target = document.createElement("span");
+    target.id = "past-map-" + (i + 1);
+    target.className = "skip-target";
+    target.tabIndex = -1;
+    box.parentNode.insertBefore(target, box.nextSibling);
+    var link = document.createElement("a");
+    link.className = "skip-link skip-map";
+    link.href = "#" + target.id;
+    link.textContent = text;
+    box.parentNode.insertBefore(link, box);
+    if (window.getComputedStyle(box.parentNode).position === "static") { box.parentNode.style.position = "relative"; }
+  }
+});

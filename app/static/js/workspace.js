@@ -9,6 +9,9 @@
   "use strict";
   var cfg = JSON.parse(document.getElementById("workspace-config").textContent);
   var map = window[cfg.map];
+  // No marker on this map is a tab stop (Geoman's vertex handles, the point being edited): the
+  // feature list beside the map and the arrow keys are the keyboard's way to the features.
+  L.Marker.mergeOptions({ keyboard: false });
   var LAYERS = ["zones", "facilities", "booths", "landmarks"];
   var groups = {}, index = {};
   // ---- the booths layer ------------------------------------------------------------------
@@ -422,12 +425,19 @@
     if (old) { groups[name].removeLayer(old); }
     var layer = makeLayer(name, feature);
     index[name][feature.id] = layer;
-    groups[name].addLayer(layer);
+    if (selected && !selected.isNew && selected.canvasLayer === old && old) {
+      // the feature being edited was fetched again (the view moved): it stays off the canvas
+      // while its editable copy is on the map, and comes back as the fresh layer on deselect
+      selected.canvasLayer = layer;
+    } else {
+      groups[name].addLayer(layer);
+    }
+    scheduleList();
     return layer;
   }
   function removeFeature(name, id) {
     var old = index[name][id];
-    if (old) { groups[name].removeLayer(old); delete index[name][id]; }
+    if (old) { groups[name].removeLayer(old); delete index[name][id]; scheduleList(); }
   }
   function load(name, bounds) {
     var extra = bounds === "initial" ? "initial" : (bounds ? "bbox=" + bounds.toBBoxString() : null);
@@ -437,7 +447,10 @@
     return fetch(url, { credentials: "include" })
       .then(function (r) { return r.json(); })
       .then(function (fc) {
-        if (name !== "booths" || !bounds || bounds === "initial") { groups[name].clearLayers(); index[name] = {}; }
+        if (name !== "booths" || !bounds || bounds === "initial") {
+          groups[name].clearLayers(); index[name] = {};
+          if (selected && !selected.isNew && selected.layerName === name) { selected.canvasLayer = null; }
+        }
         var keep = {};
         fc.features.forEach(function (f) { keep[f.id] = true; putFeature(name, f); });
         if (name === "booths" && bounds && bounds !== "initial") {
@@ -533,10 +546,11 @@
       });
     }
     var wanted = view.pad(0.6);
-    busy(t("ui", "loading"));
+    var quiet = !!selected;   // while a feature is edited the status speaks of it, not of loading
+    if (!quiet) { busy(t("ui", "loading")); }
     return load("booths", wanted).then(function (fc) {
       loadedBooths = wanted;
-      say(fc.features.length + " " + t("ui", "booths_loaded"));
+      if (!quiet && !selected) { say(fc.features.length + " " + t("ui", "booths_loaded")); }
       renderer.flush();
       document.documentElement.dataset.boothsPainted = String(fc.features.length);
     });
@@ -587,6 +601,7 @@
       } else if (selected.canvasLayer) { groups[selected.layerName].addLayer(selected.canvasLayer); }
     }
     selected = null;
+    moved = null;
     formBox.hidden = true;
   }
   function select(name, layer) {
@@ -609,16 +624,150 @@
       enableEditing(name, edit);
     });
   }
+  function gestureStart() { gesturing = true; }
+  function gestureEnd() { gesturing = false; lastEditGesture = Date.now(); }
   function enableEditing(name, edit) {
     // snapping while editing too: vertices and dragged shapes stick to nearby layers' vertices
     edit.pm.enable({ draggable: true, allowSelfIntersection: false, snappable: true, snapDistance: 15 });
     if (edit.pm.enableLayerDrag) { edit.pm.enableLayerDrag(); }
-    edit.on("pm:dragstart pm:rotatestart pm:markerdragstart", function () { gesturing = true; });
-    edit.on("pm:dragend pm:rotateend pm:markerdragend", function () { gesturing = false; lastEditGesture = Date.now(); });
+    edit.off("pm:dragstart pm:rotatestart pm:markerdragstart", gestureStart);
+    edit.off("pm:dragend pm:rotateend pm:markerdragend", gestureEnd);
+    edit.on("pm:dragstart pm:rotatestart pm:markerdragstart", gestureStart);
+    edit.on("pm:dragend pm:rotateend pm:markerdragend", gestureEnd);
     if (name === "booths" && edit.pm.enableRotate) { edit.pm.enableRotate(); }
   }
+  function disableEditing(edit) {
+    if (!edit.pm || !edit.pm.enabled || !edit.pm.enabled()) { return false; }
+    if (edit.pm.rotateEnabled && edit.pm.rotateEnabled()) { edit.pm.disableRotate(); }
+    edit.pm.disable();
+    return true;
+  }
 
-  function geometryOf(layer) { return layer.toGeoJSON().geometry; }
+  // ---- the keyboard: the feature list, arrow keys on the map, Enter saves, Escape leaves ----
+  // A feature chosen in the list (or a conflict) is selected as a click would, the map shows it
+  // and takes the focus; there the arrow keys move it by cfg.keyStep metres (Shift: the big
+  // step), Enter saves through the form's own save (its answer is announced in #ws-status) and
+  // Escape leaves the feature where it was saved and gives the focus back.
+  var M_PER_DEGREE = 6378137 * Math.PI / 180;   // Leaflet's earth radius
+  var STEP = cfg.keyStep || { small: 0.25, big: 1 };
+  var moved = null;          // metres east and north since the feature was chosen, unsaved
+  var keyReturn = null;      // where the focus goes back to on Escape
+  var keySave = false;       // the save under way came from Enter on the map
+  var mapBox = map.getContainer();
+  function fill(text, values) { return String(text).replace(/\{(\w+)\}/g, function (m, k) { return values[k] === undefined ? m : values[k]; }); }
+  function metres(v) { return Math.abs(v).toLocaleString(cfg.lang === "en" ? "en" : "id", { maximumFractionDigits: 2 }); }
+  function nameOf(name, p) { return name === "booths" ? (p.code || t("ui", name)) : (p.name || t(name, p.kind)); }
+  function boundsOf(layer) { return layer.getLatLng ? L.latLngBounds([layer.getLatLng(), layer.getLatLng()]) : layer.getBounds(); }
+  function focusFeature(name, layer, back) {
+    select(name, layer);
+    map.fitBounds(boundsOf(layer), { maxZoom: name === "zones" ? 18 : Math.min(21, map.getMaxZoom()), padding: [40, 40], animate: false });
+    keyReturn = back || null;
+    moved = { east: 0, north: 0 };
+    mapBox.focus();
+    say(fill(t("ui", "chosen"), { name: nameOf(name, layer.feature.properties) }));
+  }
+  function shifted(latlngs, dLat, dLng) {
+    return latlngs.map(function (x) { return Array.isArray(x) ? shifted(x, dLat, dLng) : L.latLng(x.lat + dLat, x.lng + dLng); });
+  }
+  function nudge(east, north) {
+    if (cfg.eventClosed && selected.layerName === "booths") { say(t("ui", "read_only")); return; }
+    var l = selected.layer, at = boundsOf(l).getCenter();
+    var dLat = north / M_PER_DEGREE, dLng = east / (M_PER_DEGREE * Math.cos(at.lat * Math.PI / 180));
+    var editing = disableEditing(l);   // Geoman's handles are where the shape was: made again
+    if (l.getLatLng) { l.setLatLng([at.lat + dLat, at.lng + dLng]); } else { l.setLatLngs(shifted(l.getLatLngs(), dLat, dLng)); }
+    if (editing) { enableEditing(selected.layerName, l); }
+    moved = moved || { east: 0, north: 0 };
+    moved.east += east; moved.north += north;
+    var parts = [];
+    if (Math.abs(moved.east) > 1e-6) { parts.push(fill(t("ui", "offset"), { m: metres(moved.east), dir: t("ui", moved.east > 0 ? "east" : "west") })); }
+    if (Math.abs(moved.north) > 1e-6) { parts.push(fill(t("ui", "offset"), { m: metres(moved.north), dir: t("ui", moved.north > 0 ? "north" : "south") })); }
+    say(parts.length ? fill(t("ui", "moved_by"), { offset: parts.join(" " + t("ui", "and") + " ") }) : t("ui", "back_in_place"));
+  }
+  var ARROWS = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
+  // capture: before Leaflet's own keyboard handler, which pans the map with the arrows
+  document.addEventListener("keydown", function (ev) {
+    if (!selected || ev.target !== mapBox || ev.altKey || ev.ctrlKey || ev.metaKey) { return; }
+    var dir = ARROWS[ev.key];
+    if (dir) {
+      ev.preventDefault(); ev.stopPropagation();
+      var step = ev.shiftKey ? STEP.big : STEP.small;
+      nudge(dir[0] * step, dir[1] * step);
+    } else if (ev.key === "Enter") {
+      ev.preventDefault(); ev.stopPropagation();
+      keySave = true;
+      if (form.requestSubmit) { form.requestSubmit(); } else { save(new Event("submit")); }
+      keySave = false;   // a form the browser found incomplete was not sent
+    }
+  }, true);
+  function giveFocusBack() {
+    var back = keyReturn;
+    keyReturn = null;
+    if (back && !document.body.contains(back) && back.getAttribute("data-code")) {   // the list was redrawn
+      back = document.querySelector('#ws-conflicts button[data-code="' + CSS.escape(back.getAttribute("data-code")) + '"]');
+    }
+    if (!back || !document.body.contains(back)) { back = document.getElementById("ws-features-list"); }
+    if (back) { back.focus(); }
+  }
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Escape" || !selected || selected.isNew) { return; }   // a drawn shape leaves by "Batal"
+    var tag = (ev.target && ev.target.tagName) || "";
+    if (tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA") { return; }
+    var onMap = mapBox.contains(document.activeElement);
+    deselect();
+    say(t("ui", "deselected"));
+    if (onMap && keyReturn) { giveFocusBack(); }
+  });
+  // the list beside the map: the loaded features of one layer, by code or name
+  var featureBox = document.getElementById("ws-features");
+  var featureLayer = document.getElementById("ws-features-layer");
+  var featureList = null, listTimer = null;
+  function scheduleList() {
+    if (!featureList || listTimer) { return; }
+    listTimer = setTimeout(function () { listTimer = null; featureList.refresh(); }, 150);
+  }
+  if (featureBox && window.PetaLapakFeatureList) {
+    featureList = window.PetaLapakFeatureList(featureBox, {
+      items: function () {
+        var name = featureLayer.value, out = [];
+        Object.keys(index[name] || {}).forEach(function (id) {
+          var p = index[name][id].feature.properties;
+          var detail = name === "booths" ? [t("booths", p.state || p.kind), p.label].filter(Boolean).join(" · ")
+            : [t(name, p.kind), p.hours].filter(Boolean).join(" · ");
+          out.push({ key: name + ":" + id, name: name, id: id, label: String(nameOf(name, p)), detail: detail });
+        });
+        return out;
+      },
+      choose: function (item) {
+        var layer = index[item.name][item.id];
+        if (layer) { focusFeature(item.name, layer, featureList.listbox); }
+      },
+    });
+    featureLayer.addEventListener("change", function () { featureList.refresh(); });
+  }
+  // a conflict: its booth, found among those loaded or fetched, chosen as from the list
+  function focusBooth(code, back) {
+    function loaded() {
+      var ids = Object.keys(index.booths);
+      for (var i = 0; i < ids.length; i++) { if (index.booths[ids[i]].feature.properties.code === code) { return index.booths[ids[i]]; } }
+      return null;
+    }
+    var found = loaded();
+    if (found) { focusFeature("booths", found, back); return Promise.resolve(found); }
+    return fetch(layerUrl("booths"), { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (fc) {
+      var f = fc.features.filter(function (x) { return x.properties.code === code; })[0];
+      if (!f) { say(fill(t("ui", "not_loaded"), { code: code })); return null; }
+      map.fitBounds(L.geoJSON(f).getBounds(), { maxZoom: 20, animate: false });
+      return loadBoothsInView().then(function () {
+        var l = loaded();
+        if (l) { focusFeature("booths", l, back); } else { say(fill(t("ui", "not_loaded"), { code: code })); }
+        return l;
+      });
+    });
+  }
+
+  // 9 decimals (0.1 mm), as the exports write: Leaflet rounds to 6 (11 cm) unless told, which
+  // would move a booth nudged by a quarter metre by up to a tenth of that
+  function geometryOf(layer) { return layer.toGeoJSON(9).geometry; }
   function showConflicts(list) {
     var ol = document.getElementById("ws-conflicts");
     var count = document.getElementById("ws-conflict-count");
@@ -627,8 +776,13 @@
     list.forEach(function (c) {
       var li = document.createElement("li");
       li.className = c.severity;
-      li.textContent = c.message;
-      li.addEventListener("click", function () { zoomToBooth(c.booth_code); });
+      var button = document.createElement("button");   // reached with Tab, pressed with Enter
+      button.type = "button";
+      button.className = "link";
+      button.setAttribute("data-code", c.booth_code);
+      button.textContent = c.message;
+      button.addEventListener("click", function () { focusBooth(c.booth_code, button); });
+      li.appendChild(button);
       ol.appendChild(li);
     });
     count.textContent = String(list.length);
@@ -684,10 +838,13 @@
     var req = selected.isNew
       ? api("POST", layerUrl(name), { feature: feature, event: cfg.event })
       : api("PUT", layerUrl(name).replace("/" + name, "/" + name + "/" + layer.feature.id), { feature: feature, version: layer.feature.properties.version, event: cfg.event });
+    var fromKeys = keySave;
+    keySave = false;
     req.then(function (res) {
       if (res.status === 200 || res.status === 201) {
+        disableEditing(selected.layer);
         map.removeLayer(selected.layer);
-        selected = null; formBox.hidden = true;
+        selected = null; moved = null; formBox.hidden = true;
         var saved = putFeature(name, res.data.feature);
         if (res.data.conflicts) {
           var p = saved.feature.properties;
@@ -698,6 +855,11 @@
           saved.bindTooltip(popupHtml("booths", p) + (res.data.conflicts.length ? "<br>" + res.data.conflicts.map(function (c) { return esc(c.message); }).join("<br>") : ""), { sticky: true });
           say(res.data.conflicts.length ? res.data.conflicts.map(function (c) { return c.message; }).join(" ") : t("ui", "saved"));
         } else { say(t("ui", "saved")); }
+        if (fromKeys && !selected) {   // Enter on the map: the feature stays chosen, for the next move
+          select(name, saved);
+          moved = { east: 0, north: 0 };
+          if (document.activeElement !== mapBox) { mapBox.focus(); }
+        }
         refreshConflicts();
         loadHistory();
       } else if (res.status === 409 && res.data.current) {
@@ -831,15 +993,30 @@
           position: "topleft", drawCircle: false, drawCircleMarker: false, drawText: false, drawPolyline: false,
           drawRectangle: true, cutPolygon: false, editMode: false, dragMode: false, removalMode: false, rotateMode: false,
         });
+        nameDrawingTools();
         map.on("pm:create", onCreate);
         document.documentElement.dataset.editTools = "1";
-        say("");
+        if (statusEl.textContent === t("ui", "loading_tools")) { say(""); }
         resolve();
       };
       js.onerror = reject;
       document.head.appendChild(js);
     });
     return geoman;
+  }
+  // Geoman's buttons are links holding an icon, their title on the box around them: each button
+  // is named by that (translated) title, and Space presses it as Enter does.
+  function nameDrawingTools() {
+    var boxes = mapBox.querySelectorAll(".leaflet-pm-toolbar .button-container");
+    Array.prototype.forEach.call(boxes, function (box) {
+      var button = box.querySelector(".leaflet-buttons-control-button"), title = box.getAttribute("title");
+      if (!button || !title) { return; }
+      button.setAttribute("aria-label", title);
+      button.setAttribute("title", title);
+      button.addEventListener("keydown", function (ev) {
+        if (ev.key === " ") { ev.preventDefault(); button.click(); }
+      });
+    });
   }
   document.getElementById("ws-edit-tools").addEventListener("click", function () { ensureGeoman(); });
   function onCreate(e) {
