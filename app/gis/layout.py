@@ -38,7 +38,7 @@ desk renumbers the vendor booths after it. Same inputs, same layout: the output 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -63,7 +63,9 @@ __all__ = [
     "ReservedSlot",
     "Side",
     "derive_centreline",
+    "PlacedLayout",
     "generate_layout",
+    "place_layout",
     "row_bound",
 ]
 
@@ -253,6 +255,47 @@ def generate_layout(
     >>> wide.report.placed, wide.booths[0].code
     (80, 'PT-001')
     """
+    return place_layout(
+        corridor,
+        facilities=facilities,
+        clearances_m=clearances_m,
+        centreline=centreline,
+        spec=spec,
+        reserved_slots=reserved_slots,
+    ).finish()
+
+
+@dataclass(frozen=True)
+class PlacedLayout:
+    """A layout's booths, placed and numbered, before its report is complete.
+
+    :func:`generate_layout` is :func:`place_layout` then :meth:`finish`. Most of the time goes
+    into the report's row bound (the most booths each row could hold), which the booths do not
+    depend on: a caller can store the booths while :meth:`finish` measures the bound.
+    """
+
+    booths: tuple[BoothShape, ...]
+    _finish: Callable[[], LayoutResult] = field(repr=False)
+
+    def finish(self) -> LayoutResult:
+        """The whole result: these booths, the lane kept clear and the report with its bounds."""
+        return self._finish()
+
+
+def place_layout(
+    corridor: Polygon | MultiPolygon,
+    *,
+    facilities: Sequence[FacilityShape],
+    clearances_m: Mapping[str, float],
+    centreline: LineString | None = None,
+    spec: LayoutSpec = DEFAULT_SPEC,
+    reserved_slots: Sequence[ReservedSlot] = (),
+) -> PlacedLayout:
+    """The first part of :func:`generate_layout` (same parameters): rows placed and numbered.
+
+    The report (row bound, area bound, what was rejected) is computed by
+    :meth:`PlacedLayout.finish`; the booths are final here.
+    """
     refuse_degrees(corridor, "corridor")
     if centreline is not None:
         refuse_degrees(centreline, "centreline")
@@ -271,10 +314,10 @@ def generate_layout(
         return _empty_result(area, spec, [*reasons, *why], repaired=repaired, lane=lane)
 
     if area.is_empty or area.area <= 0:
-        return empty(EMPTY_CORRIDOR())
+        return _ready(empty(EMPTY_CORRIDOR()))
     line = centreline if centreline is not None else derive_centreline(area)
     if line.is_empty or line.length < spec.booth_width_m:
-        return empty(TOO_SHORT(length=line.length, width=spec.booth_width_m))
+        return _ready(empty(TOO_SHORT(length=line.length, width=spec.booth_width_m)))
 
     half_left, half_right = half_widths(area, line)
     plan = plan_rows(half_left=half_left, half_right=half_right, spec=spec)
@@ -282,7 +325,7 @@ def generate_layout(
     keep_clear = keep_clear_polygon(area, line, plan)
     if not plan.rows:
         lane = keep_clear if spec.mode == "corridor" else None
-        return empty(_too_narrow(half_left + half_right, spec), lane=lane)
+        return _ready(empty(_too_narrow(half_left + half_right, spec), lane=lane))
 
     ctx = PlacementContext.build(
         area=area,
@@ -303,47 +346,56 @@ def generate_layout(
     reasons.extend(slot_notes)
     if not booths:
         reasons.append(NO_BOOTH_FITS())
-    rejected = {k: int(round(v / spec.pitch_m)) for k, v in sorted(ctx.lost_m.items())}
-    rejected.setdefault(spec.keep_clear_key, 0)
-    rejected.setdefault("break", 0)
-    margin = spec.safety_margin_m  # the bound keeps the same hard limits: clearances + margin
-    bound = row_bound(
-        area,
-        facilities=facilities,
-        clearances_m={k: v + margin if v > 0 else v for k, v in clearances_m.items()},
-        centreline=line,
-        booth_width_m=spec.booth_width_m,
-        booth_depth_m=spec.booth_depth_m,
-        gap_m=spec.gap_m,
-        break_m=spec.break_m,
-        break_every_m=spec.break_every_m,
-        emergency_lane_m=spec.emergency_lane_m,
-        kerb_setback_m=spec.kerb_setback_m,
-        mode=spec.mode,
-        walkway_m=spec.walkway_m,
-        kerb_side=spec.kerb_side,
-    )
-    report = LayoutReport(
-        placed=len(booths),
-        area_bound=_area_bound(
+    numbered = tuple(booths)
+
+    def finish() -> LayoutResult:
+        rejected = {k: int(round(v / spec.pitch_m)) for k, v in sorted(ctx.lost_m.items())}
+        rejected.setdefault(spec.keep_clear_key, 0)
+        rejected.setdefault("break", 0)
+        margin = spec.safety_margin_m  # the bound keeps the same hard limits: clearances + margin
+        bound = row_bound(
             area,
-            keep_clear=keep_clear,
+            facilities=facilities,
+            clearances_m={k: v + margin if v > 0 else v for k, v in clearances_m.items()},
+            centreline=line,
             booth_width_m=spec.booth_width_m,
+            booth_depth_m=spec.booth_depth_m,
+            gap_m=spec.gap_m,
+            break_m=spec.break_m,
+            break_every_m=spec.break_every_m,
+            emergency_lane_m=spec.emergency_lane_m,
+            kerb_setback_m=spec.kerb_setback_m,
+            mode=spec.mode,
+            walkway_m=spec.walkway_m,
+            kerb_side=spec.kerb_side,
+        )
+        report = LayoutReport(
+            placed=len(numbered),
+            area_bound=_area_bound(
+                area,
+                keep_clear=keep_clear,
+                booth_width_m=spec.booth_width_m,
+                booth_depth_m=plan.depth_m,
+            ),
+            row_bound=bound,
+            rejected=MappingProxyType(rejected),
+            reasons=tuple(reasons),
+            repaired_geometry=repaired,
             booth_depth_m=plan.depth_m,
-        ),
-        row_bound=bound,
-        rejected=MappingProxyType(rejected),
-        reasons=tuple(reasons),
-        repaired_geometry=repaired,
-        booth_depth_m=plan.depth_m,
-        safety_margin_m=margin,
-    )
-    return LayoutResult(
-        booths=tuple(booths),
-        emergency_lane=keep_clear if spec.mode == "corridor" else None,
-        report=report,
-        walkway=keep_clear if spec.mode == "sidewalk" else None,
-    )
+            safety_margin_m=margin,
+        )
+        return LayoutResult(
+            booths=numbered,
+            emergency_lane=keep_clear if spec.mode == "corridor" else None,
+            report=report,
+            walkway=keep_clear if spec.mode == "sidewalk" else None,
+        )
+
+    return PlacedLayout(numbered, finish)
+
+
+def _ready(result: LayoutResult) -> PlacedLayout:
+    return PlacedLayout(result.booths, lambda: result)
 
 
 def _empty_result(

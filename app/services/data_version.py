@@ -15,8 +15,10 @@ the version or newer, so a cached answer is never older than its key.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from sqlalchemy import String, TextClause, cast, event, func, select
+from sqlalchemy import Connection, String, TextClause, cast, event, func, select
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from app.models import DataVersion
@@ -25,6 +27,7 @@ _WROTE = "petalapak_data_version_wrote"
 _WATCH = "petalapak_data_version_watch"
 _BUMPED = "petalapak_data_version_bumped"
 _BULK = "petalapak_data_version_bulk"
+_COUNTED = "petalapak_data_version_counted"
 
 
 def city_version(session: Session, city_id: int) -> int:
@@ -65,6 +68,31 @@ def note_bulk_write(session: Session) -> None:
     """Count a write made outside the ORM's view (a ``COPY`` on the driver connection)."""
     session.info[_WROTE] = True
     session.info[_BULK] = True
+
+
+def count_city_at_commit(session: Session, city_id: int) -> None:
+    """Make the next commit bump the city's counters itself (once, as the row triggers would).
+
+    For bulk booth statements run inside :func:`booths_counted_by_the_app`, whose rows queue no
+    trigger: without this call their changes would not count.
+    """
+    session.info.setdefault(_COUNTED, set()).add(int(city_id))
+    session.info[_WROTE] = True
+    session.info[_BULK] = True
+
+
+@contextmanager
+def booths_counted_by_the_app(conn: Connection) -> Iterator[None]:
+    """Run bulk booth statements without queueing the counter's per-row trigger.
+
+    The trigger's ``WHEN`` reads the transaction-local ``petalapak.counted_by_app`` as each row is
+    written; it is on only inside this block. The caller must have called
+    :func:`count_city_at_commit` for the city of these booths. On an error the setting is left
+    to the rollback that follows (the transaction cannot run another statement anyway).
+    """
+    conn.exec_driver_sql("SELECT set_config('petalapak.counted_by_app', 'on', true)")
+    yield
+    conn.exec_driver_sql("SELECT set_config('petalapak.counted_by_app', 'off', true)")
 
 
 def watch_layout_version(session: Session, city_id: int) -> None:
@@ -111,13 +139,17 @@ def _count_this_commit(session: Session) -> None:
     watched = session.info.pop(_WATCH, None)
     session.info[_BUMPED] = {}
     bulk = session.info.pop(_BULK, False)
+    counted = session.info.pop(_COUNTED, ())
     if not session.info.pop(_WROTE, False):
         return
-    # One round trip: a fresh token, the pending triggers fired under it, then deferred again
-    # for whatever a joined outer transaction does next. The token is ours (hex), not input.
+    # One round trip: a fresh token, the cities of bulk booth writes counted under it, the
+    # pending triggers fired under it (they find those cities counted), then deferred again for
+    # whatever a joined outer transaction does next. The token is ours (hex) and the city ids
+    # are ints from our own session, not input.
     fire = (
         f"SELECT set_config('petalapak.dv_epoch', '{uuid.uuid4().hex}', true); "
-        "SET CONSTRAINTS ALL IMMEDIATE; SET CONSTRAINTS ALL DEFERRED"
+        + "".join(f"SELECT petalapak_count_city({int(c)}); " for c in sorted(counted))
+        + "SET CONSTRAINTS ALL IMMEDIATE; SET CONSTRAINTS ALL DEFERRED"
     )
     if not watched or bulk:
         session.connection().exec_driver_sql(fire)
@@ -152,3 +184,4 @@ def _forget(session: Session, previous_transaction: object) -> None:
     session.info.pop(_WATCH, None)
     session.info.pop(_BUMPED, None)
     session.info.pop(_BULK, None)
+    session.info.pop(_COUNTED, None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, cast
 
@@ -18,7 +19,7 @@ from sqlalchemy.orm.util import identity_key
 
 from app.gis import rules
 from app.gis.crs import to_metric, to_metric_all, to_wgs84_all
-from app.gis.layout import LayoutResult, LayoutSpec, ReservedSlot, generate_layout
+from app.gis.layout import LayoutResult, LayoutSpec, PlacedLayout, ReservedSlot, place_layout
 from app.gis.layout_spec import DEFAULT_SAFETY_MARGIN_M
 from app.gis.shapes import BoothShape, FacilityShape
 from app.messages import Msg, bilingual, render
@@ -26,6 +27,7 @@ from app.models import Booth, Event
 from app.services.audit import current_actor, snapshot_sql
 from app.services.conflicts import checker_for, summary
 from app.services.context import SiteContext, booth_shape, load_event
+from app.services.data_version import booths_counted_by_the_app, count_city_at_commit
 from app.services.errors import ServiceError
 
 #: Locked booths are obstacles for the generator; new booths keep this far from them (metres).
@@ -166,25 +168,32 @@ def generate_event_layout(
         for b in locked
     }
     obstacles: list[FacilityShape] = []
-    for _attempt in range(2):
-        result = run_generator(ctx, params, [*desk_slots, *keep_slots.values()], obstacles)
-        matched, moved = _match_locked(result.booths, locked, keep_slots)
-        if not moved:
-            break
-        for code in moved:
-            del keep_slots[code]
-        obstacles = [
-            FacilityShape(f"booth:{b.code}", _LOCKED_KIND, b.geometry, b.code)
-            for b in locked
-            if b.code not in keep_slots
-        ]
-    generated = [b for b in result.booths if str(b.properties.get("label", "")) not in matched]
-    taken = {b.code for b in locked}
-    codes = _free_codes([b.code for b in generated], taken)
-    removed = _delete_unlocked(session, event)
-    stored = to_wgs84_all([b.geometry for b in generated], ctx.epsg)
-    rows = _booth_rows(generated, codes, params, labels, _powered(ctx, generated))
-    ids = _insert_booths(session, event, rows, stored, params)
+    # The database writes run on the session's connection in a second thread while this one
+    # computes: the old booths are deleted while the booths are placed, the new ones inserted
+    # while the engine measures its report's row bound. Nothing here touches the session until
+    # the writer is done; any failure waits for it and rolls the whole transaction back.
+    with _BulkWriter(session, event) as writer:
+        writer.delete_unlocked()
+        for _attempt in range(2):
+            placed = place_generator(ctx, params, [*desk_slots, *keep_slots.values()], obstacles)
+            matched, moved = _match_locked(placed.booths, locked, keep_slots)
+            if not moved:
+                break
+            for code in moved:
+                del keep_slots[code]
+            obstacles = [
+                FacilityShape(f"booth:{b.code}", _LOCKED_KIND, b.geometry, b.code)
+                for b in locked
+                if b.code not in keep_slots
+            ]
+        generated = [b for b in placed.booths if str(b.properties.get("label", "")) not in matched]
+        taken = {b.code for b in locked}
+        codes = _free_codes([b.code for b in generated], taken)
+        stored = to_wgs84_all([b.geometry for b in generated], ctx.epsg)
+        rows = _booth_rows(generated, codes, params, labels, _powered(ctx, generated))
+        writer.insert(rows, stored, params)
+        result = placed.finish()
+        removed, ids = writer.done()
     # The stored layout as a reload would read it (the stored WKB projected back), from memory.
     new_booths = [
         BoothShape(code, geom, row["kind"], {"id": ident, "locked": row["locked"]})
@@ -257,8 +266,9 @@ def _booth_rows(
 
 # Bulk writes: one statement each for the removed and the new booths, audit entries included
 # (written by the statement from the rows it changed, as the session listener would write them).
-# The data_version triggers still fire per row; the CHECK constraints still refuse any invalid
-# geometry, and then the whole statement writes nothing.
+# The city's change counters are bumped once by the commit (``count_city_at_commit``) instead of
+# by a queued trigger per row; the CHECK constraints still refuse any invalid geometry, and then
+# the whole statement writes nothing.
 _DELETE_UNLOCKED = """
 WITH gone AS (
     DELETE FROM booth WHERE event_id = :event_id AND NOT locked RETURNING *
@@ -290,69 +300,109 @@ SELECT id, code FROM new
 """
 
 
-def _delete_unlocked(session: Session, event: Event) -> int:
-    """Delete the event's unlocked booths and audit each; the count removed."""
-    user_id, actor = current_actor()
-    session.flush()  # pending ORM changes first, in the order they were made
-    gone = session.scalars(
-        text(_DELETE_UNLOCKED.format(snapshot=snapshot_sql(Booth, "gone"))),
-        {"event_id": event.id, "user_id": user_id, "actor": actor},
-    ).all()
-    for ident in gone:  # rows gone from the database: the session must not keep or flush them
-        row = session.identity_map.get(identity_key(Booth, ident))
-        if row is not None:
-            session.expunge(row)
-    session.expire(event, ["booths"])
-    return len(gone)
+class _BulkWriter:
+    """The two bulk statements of a layout, run in order on the session's connection by one
+    worker thread, so that PostgreSQL writes while the caller's thread computes.
+
+    The connection is taken (and pending ORM changes flushed) before the first statement; the
+    caller must not use the session between :meth:`delete_unlocked` and :meth:`done`. Leaving
+    the ``with`` block waits for the statements in any case; on an exception the transaction is
+    rolled back, so nothing of a failed layout is kept.
+    """
+
+    def __init__(self, session: Session, event: Event) -> None:
+        self._session = session
+        self._event_id = event.id
+        self._city_id = event.city_id
+        self._user_id, self._actor = current_actor()
+        session.flush()  # pending ORM changes first, in the order they were made
+        self._conn = session.connection()
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="layout-writer")
+        self._gone: Future[list[int]] | None = None
+        self._new: Future[list[int]] | None = None
+
+    def __enter__(self) -> _BulkWriter:
+        return self
+
+    def __exit__(self, kind: object, exc: object, tb: object) -> None:
+        self._pool.shutdown(wait=True)
+        if exc is not None:
+            self._session.rollback()
+
+    def delete_unlocked(self) -> None:
+        """Start deleting the event's unlocked booths, each with its audit entry."""
+        count_city_at_commit(self._session, self._city_id)
+        self._gone = self._pool.submit(self._delete)
+
+    def insert(
+        self, rows: Sequence[dict[str, Any]], stored: Sequence[Any], layout: LayoutParams
+    ) -> None:
+        """Start inserting the new booths (and their audit entries), after the delete."""
+        # One JSON document for all rows: one parameter to send and parse, where a list per
+        # column cost psycopg a Python call per value. WKB travels as hex; floats as their
+        # shortest exact digits (``json`` writes ``repr``), so every value arrives as computed.
+        wkb = shapely.to_wkb(np.asarray(stored, dtype=object), hex=True)
+        payload = json.dumps([{**row, "wkb": w} for row, w in zip(rows, wkb.tolist(), strict=True)])
+        params: dict[str, Any] = dict(
+            rows=payload,
+            event_id=self._event_id,
+            width_m=layout.booth_width_m,
+            depth_m=layout.booth_depth_m,
+            user_id=self._user_id,
+            actor=self._actor,
+        )
+        codes = [row["code"] for row in rows]
+        self._new = self._pool.submit(self._insert, params, codes)
+
+    def done(self) -> tuple[int, list[int]]:
+        """Wait for both statements: how many booths were removed, and the new booths' ids."""
+        assert self._gone is not None
+        gone = self._gone.result()
+        try:
+            ids = self._new.result() if self._new is not None else []
+        except IntegrityError as exc:
+            raise ServiceError(
+                "Basis data menolak tata letak ini; tidak ada yang disimpan.",
+                "The database refused this layout; nothing was stored.",
+            ) from exc
+        for ident in gone:  # rows gone from the database: the session must not keep them
+            row = self._session.identity_map.get(identity_key(Booth, ident))
+            if row is not None:
+                self._session.expunge(row)
+        return len(gone), ids
+
+    # -- in the worker thread: the connection only ---------------------------------------------
+
+    def _delete(self) -> list[int]:
+        with booths_counted_by_the_app(self._conn):
+            return list(
+                self._conn.scalars(
+                    text(_DELETE_UNLOCKED.format(snapshot=snapshot_sql(Booth, "gone"))),
+                    {"event_id": self._event_id, "user_id": self._user_id, "actor": self._actor},
+                ).all()
+            )
+
+    def _insert(self, params: dict[str, Any], codes: Sequence[str]) -> list[int]:
+        if not codes or (self._gone is not None and self._gone.exception() is not None):
+            return []  # nothing to write, or the delete failed (done() raises its error)
+        with booths_counted_by_the_app(self._conn):
+            returned = self._conn.execute(
+                text(_INSERT_NEW.format(snapshot=snapshot_sql(Booth, "new"))), params
+            ).all()
+        ids = {code: int(ident) for ident, code in returned}
+        return [ids[code] for code in codes]
 
 
-def _insert_booths(
-    session: Session,
-    event: Event,
-    rows: Sequence[dict[str, Any]],
-    stored: Sequence[Any],
-    layout: LayoutParams,
-) -> list[int]:
-    """Insert the new booths (and their audit entries) in one statement; their ids, in order."""
-    if not rows:
-        return []
-    user_id, actor = current_actor()
-    # One JSON document for all rows: one parameter to send and parse, where a list per column
-    # cost psycopg a Python call per value. WKB travels as hex; floats as their shortest exact
-    # digits (``json`` writes ``repr``), so every value arrives as it was computed.
-    wkb = shapely.to_wkb(np.asarray(stored, dtype=object), hex=True)
-    payload = json.dumps([{**row, "wkb": w} for row, w in zip(rows, wkb.tolist(), strict=True)])
-    params: dict[str, Any] = dict(
-        rows=payload,
-        event_id=event.id,
-        width_m=layout.booth_width_m,
-        depth_m=layout.booth_depth_m,
-        user_id=user_id,
-        actor=actor,
-    )
-    try:
-        returned = session.execute(
-            text(_INSERT_NEW.format(snapshot=snapshot_sql(Booth, "new"))), params
-        ).all()
-    except IntegrityError as exc:
-        session.rollback()
-        raise ServiceError(
-            "Basis data menolak tata letak ini; tidak ada yang disimpan.",
-            "The database refused this layout; nothing was stored.",
-        ) from exc
-    ids = {code: int(ident) for ident, code in returned}
-    return [ids[row["code"]] for row in rows]
-
-
-def run_generator(
+def place_generator(
     ctx: SiteContext,
     params: LayoutParams,
     slots: list[ReservedSlot],
     obstacles: list[FacilityShape],
-) -> LayoutResult:
+) -> PlacedLayout:
+    """The engine's booths for the event's site; their report comes with ``.finish()``."""
     clearances = dict(ctx.clearances_m)
     clearances[_LOCKED_KIND] = LOCKED_BOOTH_CLEARANCE_M
-    return generate_layout(
+    return place_layout(
         ctx.area if len(ctx.areas) > 1 else ctx.areas[0],
         facilities=[*ctx.facilities, *obstacles],
         clearances_m=clearances,
@@ -373,6 +423,16 @@ def run_generator(
         ),
         reserved_slots=slots,
     )
+
+
+def run_generator(
+    ctx: SiteContext,
+    params: LayoutParams,
+    slots: list[ReservedSlot],
+    obstacles: list[FacilityShape],
+) -> LayoutResult:
+    """The engine alone on the event's site (what :func:`app.gis.layout.generate_layout` does)."""
+    return place_generator(ctx, params, slots, obstacles).finish()
 
 
 def _match_locked(

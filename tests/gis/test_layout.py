@@ -25,7 +25,13 @@ from app.gis.bounds import booths_in_stretch, row_bound
 from app.gis.centreline import derive_centreline
 from app.gis.conflicts import ConflictChecker
 from app.gis.crs import CRSError, to_metric, to_wgs84
-from app.gis.layout import LayoutResult, LayoutSpec, ReservedSlot, generate_layout
+from app.gis.layout import (
+    LayoutResult,
+    LayoutSpec,
+    ReservedSlot,
+    generate_layout,
+    place_layout,
+)
 from app.gis.rules import DEFAULT_CLEARANCES_M
 from app.gis.shapes import BoothShape, FacilityShape, ZoneShape
 from app.messages import render
@@ -187,6 +193,33 @@ def test_regenerating_gives_identical_codes_and_geometries(
         assert shapely.equals_exact(a.geometry, b.geometry, tolerance=0.0)
         assert a.properties == b.properties
     assert first.report == second.report
+
+
+@settings(max_examples=10, deadline=None)
+@given(bent_streets())
+def test_placing_then_finishing_is_the_whole_layout(
+    case: tuple[LineString, Polygon, list[FacilityShape]],
+) -> None:
+    """A caller may store the placed booths before the report is measured: they are final."""
+    _, corridor, facilities = case
+    whole = layout(corridor, facilities=facilities)
+    placed = place_layout(corridor, facilities=facilities, clearances_m=CLEARANCES)
+    finished = placed.finish()
+    assert finished.booths is placed.booths
+    assert [b.code for b in placed.booths] == [b.code for b in whole.booths]
+    for a, b in zip(placed.booths, whole.booths, strict=True):
+        assert shapely.equals_exact(a.geometry, b.geometry, tolerance=0.0)
+        assert a.properties == b.properties
+    assert finished.report == whole.report
+
+
+@pytest.mark.parametrize(
+    "corridor", [Polygon(), street(120.0, 8.0), street(2.0, 10.5)], ids=["empty", "narrow", "short"]
+)
+def test_an_unusable_corridor_is_placed_as_finished(corridor: Polygon) -> None:
+    placed = place_layout(corridor, facilities=[], clearances_m=CLEARANCES)
+    assert placed.booths == ()
+    assert placed.finish().report == layout(corridor).report
 
 
 def test_bent_street_reaches_its_bound_and_follows_the_bends() -> None:

@@ -213,3 +213,96 @@ def test_a_write_before_a_rolled_back_savepoint_still_counts(db: Session) -> Non
     savepoint.rollback()
     db.commit()
     assert city_version(db, city.id) == before + 1
+
+
+def _booth_ids(db: Session, n: int) -> list[int]:
+    return list(
+        db.scalars(
+            select(Booth.id).where(Booth.event_id == _event(db).id).order_by(Booth.id).limit(n)
+        )
+    )
+
+
+def test_booth_rows_written_in_bulk_queue_no_trigger(db: Session) -> None:
+    """Inside the block the row trigger is not even queued: such a write, left uncounted by
+    the app, would not count. This is why the block goes with ``count_city_at_commit``."""
+    from app.services.data_version import booths_counted_by_the_app
+
+    city = _city(db)
+    version, layout = city_version(db, city.id), _layout(db, city.id)
+    with booths_counted_by_the_app(db.connection()):
+        db.execute(
+            text("UPDATE booth SET label = 'massal' WHERE id = ANY(:ids)"),
+            {"ids": _booth_ids(db, 50)},
+        )
+    db.commit()
+    assert (city_version(db, city.id), _layout(db, city.id)) == (version, layout)
+
+
+def test_a_bulk_booth_write_counts_exactly_once_with_everything_else_in_its_commit(
+    db: Session,
+) -> None:
+    from app.services.data_version import booths_counted_by_the_app, count_city_at_commit
+
+    city = _city(db)
+    event = _event(db)
+    version, layout = city_version(db, city.id), _layout(db, city.id)
+    count_city_at_commit(db, city.id)
+    with booths_counted_by_the_app(db.connection()):
+        db.execute(
+            text("UPDATE booth SET label = 'massal' WHERE id = ANY(:ids)"),
+            {"ids": _booth_ids(db, 50)},
+        )
+    # row-by-row writes in the same commit: their triggers find the city counted already
+    event.name = event.name + " (ubah)"
+    db.get(Booth, _booth_ids(db, 51)[-1]).label = "satu"  # type: ignore[union-attr]
+    db.commit()
+    assert (city_version(db, city.id), _layout(db, city.id)) == (version + 1, layout + 1)
+    # the next commit counts on its own again
+    db.get(Booth, _booth_ids(db, 1)[0]).label = "lagi"  # type: ignore[union-attr]
+    db.commit()
+    assert (city_version(db, city.id), _layout(db, city.id)) == (version + 2, layout + 2)
+
+
+def test_after_the_bulk_block_single_booth_writes_queue_their_trigger_again(db: Session) -> None:
+    """The setting is turned off when the block ends, in the same transaction."""
+    from app.services.data_version import booths_counted_by_the_app
+
+    city = _city(db)
+    version, layout = city_version(db, city.id), _layout(db, city.id)
+    with booths_counted_by_the_app(db.connection()):
+        db.execute(text("SELECT 1"))
+    db.execute(
+        text("UPDATE booth SET label = 'sendiri' WHERE id = :i"), {"i": _booth_ids(db, 1)[0]}
+    )
+    db.commit()
+    assert (city_version(db, city.id), _layout(db, city.id)) == (version + 1, layout + 1)
+
+
+def test_a_bulk_write_rolled_back_counts_nothing(db: Session) -> None:
+    from app.services.data_version import booths_counted_by_the_app, count_city_at_commit
+
+    city = _city(db)
+    version = city_version(db, city.id)
+    count_city_at_commit(db, city.id)
+    with booths_counted_by_the_app(db.connection()):
+        db.execute(
+            text("UPDATE booth SET label = 'batal' WHERE id = ANY(:ids)"),
+            {"ids": _booth_ids(db, 5)},
+        )
+    db.rollback()
+    db.scalars(select(Zone.id).limit(1)).all()
+    db.commit()
+    assert city_version(db, city.id) == version
+
+
+def test_a_booth_write_outside_the_app_still_counts(engine: Engine) -> None:
+    """psql has no idea of the app's setting: its booth rows are counted by the trigger."""
+    with engine.begin() as conn:
+        city_id = conn.scalar(text("SELECT id FROM city WHERE slug = 'pontianak'"))
+        before = conn.scalar(select(DataVersion.version).where(DataVersion.city_id == city_id))
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE booth SET label = label WHERE id = (SELECT min(id) FROM booth)"))
+    with engine.connect() as conn:
+        after = conn.scalar(select(DataVersion.version).where(DataVersion.city_id == city_id))
+    assert after == before + 1

@@ -277,3 +277,51 @@ def test_safety_margin_is_the_events_setting(db: Session, runner) -> None:  # ty
     assert result.exit_code == 0, result.output
     assert "Batas aman di luar setiap jarak aman: 0,02 m" in result.output
     assert _event(db).layout_safety_margin_m == 0.02
+
+
+def test_a_layout_that_fails_while_the_database_writes_keeps_everything(
+    db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The old booths are deleted while the engine still works: if the engine then fails, the
+    writer is waited for and the transaction rolled back; no booth, audit entry or count moves."""
+    from app.gis.layout import PlacedLayout
+    from app.services.data_version import city_version
+
+    event = _event(db)
+    before = {c: b.id for c, b in _booths(db, event).items()}
+    first_entry = db.scalar(select(func.max(AuditEntry.id))) or 0
+    version = city_version(db, event.city_id)
+
+    def broken(self: PlacedLayout) -> None:
+        raise RuntimeError("row bound failed")
+
+    monkeypatch.setattr(PlacedLayout, "finish", broken)
+    with pytest.raises(RuntimeError, match="row bound failed"):
+        generate_event_layout(db, event, LayoutParams())
+    assert {c: b.id for c, b in _booths(db, event).items()} == before
+    assert (db.scalar(select(func.max(AuditEntry.id))) or 0) == first_entry
+    db.commit()
+    assert city_version(db, event.city_id) == version
+
+
+def test_a_bulk_layout_moves_both_counters_once(db: Session) -> None:
+    from app.models import DataVersion
+    from app.services.data_version import city_version
+
+    event = _event(db)
+
+    def layout_version() -> int:
+        return int(
+            db.scalar(
+                select(DataVersion.layout_version).where(DataVersion.city_id == event.city_id)
+            )
+            or 0
+        )
+
+    version, layout = city_version(db, event.city_id), layout_version()
+    generate_event_layout(db, event, LayoutParams(booth_width_m=2.5))
+    assert (city_version(db, event.city_id), layout_version()) == (version + 1, layout + 1)
+    # a dry run writes and rolls back: nothing counts
+    generate_event_layout(db, event, LayoutParams(), dry_run=True)
+    db.commit()
+    assert (city_version(db, event.city_id), layout_version()) == (version + 1, layout + 1)
