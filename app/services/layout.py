@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import shapely
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
 from app.gis import rules
+from app.gis.conflicts import Conflict
 from app.gis.crs import to_metric, to_metric_all, to_wgs84_all
 from app.gis.layout import LayoutResult, LayoutSpec, PlacedLayout, ReservedSlot, place_layout
 from app.gis.layout_spec import DEFAULT_SAFETY_MARGIN_M
@@ -29,6 +30,8 @@ from app.services.conflicts import checker_for, summary
 from app.services.context import SiteContext, booth_shape, load_event
 from app.services.data_version import booths_counted_by_the_app, count_city_at_commit
 from app.services.errors import ServiceError
+
+T = TypeVar("T")
 
 #: Locked booths are obstacles for the generator; new booths keep this far from them (metres).
 LOCKED_BOOTH_CLEARANCE_M = 0.05
@@ -192,17 +195,11 @@ def generate_event_layout(
         stored = to_wgs84_all([b.geometry for b in generated], ctx.epsg)
         rows = _booth_rows(generated, codes, params, labels, _powered(ctx, generated))
         writer.insert(rows, stored, params)
+        # the stored layout's conflicts, checked in the writer's thread once the ids are known
+        checked = writer.then(lambda ids: _stored_conflicts(ctx, locked, codes, stored, rows, ids))
         result = placed.finish()
-        removed, ids = writer.done()
-    # The stored layout as a reload would read it (the stored WKB projected back), from memory.
-    new_booths = [
-        BoothShape(code, geom, row["kind"], {"id": ident, "locked": row["locked"]})
-        for code, geom, row, ident in zip(
-            codes, to_metric_all(stored, ctx.epsg), rows, ids, strict=True
-        )
-    ]
-    after = replace(ctx, booths=sorted([*locked, *new_booths], key=lambda b: b.code))
-    conflicts = checker_for(after).check_all() if after.booths else []
+        removed, _ids = writer.done()
+        conflicts = checked.result()
     outcome = LayoutOutcome(
         report=result.report.to_dict(),
         created=len(generated),
@@ -217,6 +214,31 @@ def generate_event_layout(
     else:
         session.commit()
     return outcome
+
+
+def _stored_conflicts(
+    ctx: SiteContext,
+    locked: Sequence[BoothShape],
+    codes: Sequence[str],
+    stored: Sequence[Any],
+    rows: Sequence[dict[str, Any]],
+    ids: Sequence[int],
+) -> list[Conflict]:
+    """The conflicts of the stored layout as a reload would read it (the stored WKB projected
+    back), from memory.
+
+    It runs in the writer's thread beside the engine's report: both read the site's geometries
+    (shapely releases the GIL and gives each call its own GEOS context), and each prepares only
+    geometries it made itself.
+    """
+    new_booths = [
+        BoothShape(code, geom, row["kind"], {"id": ident, "locked": row["locked"]})
+        for code, geom, row, ident in zip(
+            codes, to_metric_all(stored, ctx.epsg), rows, ids, strict=True
+        )
+    ]
+    after = replace(ctx, booths=sorted([*locked, *new_booths], key=lambda b: b.code))
+    return checker_for(after).check_all() if after.booths else []
 
 
 #: Booths this close to a street-light pole can draw power from it (PLN temporary supply).
@@ -302,7 +324,8 @@ SELECT id, code FROM new
 
 class _BulkWriter:
     """The two bulk statements of a layout, run in order on the session's connection by one
-    worker thread, so that PostgreSQL writes while the caller's thread computes.
+    worker thread, so that PostgreSQL writes while the caller's thread computes. Work that needs
+    the new ids (the stored layout's conflict check) follows them there (:meth:`then`).
 
     The connection is taken (and pending ORM changes flushed) before the first statement; the
     caller must not use the session between :meth:`delete_unlocked` and :meth:`done`. Leaving
@@ -338,21 +361,13 @@ class _BulkWriter:
         self, rows: Sequence[dict[str, Any]], stored: Sequence[Any], layout: LayoutParams
     ) -> None:
         """Start inserting the new booths (and their audit entries), after the delete."""
-        # One JSON document for all rows: one parameter to send and parse, where a list per
-        # column cost psycopg a Python call per value. WKB travels as hex; floats as their
-        # shortest exact digits (``json`` writes ``repr``), so every value arrives as computed.
-        wkb = shapely.to_wkb(np.asarray(stored, dtype=object), hex=True)
-        payload = json.dumps([{**row, "wkb": w} for row, w in zip(rows, wkb.tolist(), strict=True)])
-        params: dict[str, Any] = dict(
-            rows=payload,
-            event_id=self._event_id,
-            width_m=layout.booth_width_m,
-            depth_m=layout.booth_depth_m,
-            user_id=self._user_id,
-            actor=self._actor,
-        )
-        codes = [row["code"] for row in rows]
-        self._new = self._pool.submit(self._insert, params, codes)
+        self._new = self._pool.submit(self._insert, rows, stored, layout)
+
+    def then(self, job: Callable[[list[int]], T]) -> Future[T]:
+        """Run ``job`` on the new booths' ids in the writer's thread, after the insert."""
+        new = self._new
+        assert new is not None
+        return self._pool.submit(lambda: job(new.result()))
 
     def done(self) -> tuple[int, list[int]]:
         """Wait for both statements: how many booths were removed, and the new booths' ids."""
@@ -382,15 +397,30 @@ class _BulkWriter:
                 ).all()
             )
 
-    def _insert(self, params: dict[str, Any], codes: Sequence[str]) -> list[int]:
-        if not codes or (self._gone is not None and self._gone.exception() is not None):
+    def _insert(
+        self, rows: Sequence[dict[str, Any]], stored: Sequence[Any], layout: LayoutParams
+    ) -> list[int]:
+        if not rows or (self._gone is not None and self._gone.exception() is not None):
             return []  # nothing to write, or the delete failed (done() raises its error)
+        # One JSON document for all rows: one parameter to send and parse, where a list per
+        # column cost psycopg a Python call per value. WKB travels as hex; floats as their
+        # shortest exact digits (``json`` writes ``repr``), so every value arrives as computed.
+        wkb = shapely.to_wkb(np.asarray(stored, dtype=object), hex=True)
+        payload = json.dumps([{**row, "wkb": w} for row, w in zip(rows, wkb.tolist(), strict=True)])
+        params: dict[str, Any] = dict(
+            rows=payload,
+            event_id=self._event_id,
+            width_m=layout.booth_width_m,
+            depth_m=layout.booth_depth_m,
+            user_id=self._user_id,
+            actor=self._actor,
+        )
         with booths_counted_by_the_app(self._conn):
             returned = self._conn.execute(
                 text(_INSERT_NEW.format(snapshot=snapshot_sql(Booth, "new"))), params
             ).all()
         ids = {code: int(ident) for ident, code in returned}
-        return [ids[code] for code in codes]
+        return [ids[row["code"]] for row in rows]
 
 
 def place_generator(
