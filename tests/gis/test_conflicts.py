@@ -28,6 +28,7 @@ from app.gis.conflicts import (
     clearance_pairs,
     facility_clearances_m,
     find_conflicts,
+    may_share_area,
     window_within,
 )
 from app.gis.crs import CRSError
@@ -530,3 +531,66 @@ def test_many_moves_rebuild_the_index_and_stay_consistent() -> None:
         booths=list(current.values()), facilities=facilities, zones=[], clearances_m=CLEARANCES
     )
     assert checker.check_all() == fresh.check_all()
+
+
+@st.composite
+def neighbour_pairs(draw: st.DrawFn) -> tuple[Polygon, Polygon]:
+    """A turned booth and a neighbour: beside it (touching, a sliver apart or over it by a
+    sliver or more), or anywhere near it, turned alike or not."""
+    width, depth = draw(st.sampled_from([2.0, 3.0, 2.5])), draw(st.sampled_from([2.0, 3.0]))
+    turn = draw(angle)
+    first = rotate(box(X0, Y0, X0 + width, Y0 + depth), turn, origin=(X0, Y0))
+    shift = draw(
+        st.one_of(
+            st.sampled_from([0.0, 1e-9, -1e-9, 1e-6, -1e-6, -1e-3, -0.01, -0.5]),
+            st.floats(-width, 0.01),
+        )
+    )
+    beside = box(X0 + width + shift, Y0, X0 + 2 * width + shift, Y0 + depth)
+    if draw(st.booleans()):
+        beside = rotate(beside, draw(st.floats(-3, 3)), origin=(X0 + width, Y0))
+    second = rotate(beside, turn, origin=(X0, Y0))
+    if draw(st.booleans()):
+        second = sq(draw(coord) / 10, draw(coord) / 10, size_m=draw(size), angle_deg=draw(angle))
+    return first, second
+
+
+@settings(max_examples=400, deadline=None)
+@given(pairs=st.lists(neighbour_pairs(), min_size=1, max_size=8))
+def test_a_pair_is_skipped_only_when_it_cannot_share_the_tolerance(
+    pairs: list[tuple[Polygon, Polygon]],
+) -> None:
+    a = np.array([p[0] for p in pairs], dtype=object)
+    b = np.array([p[1] for p in pairs], dtype=object)
+    keep = may_share_area(a, b, OVERLAP_TOLERANCE_M2)
+    shared = shapely.area(shapely.intersection(a, b))
+    assert np.all(shared[~keep] <= 0.5 * OVERLAP_TOLERANCE_M2)
+    assert np.all(keep[shared > OVERLAP_TOLERANCE_M2])
+
+
+def test_booths_side_by_side_in_a_turned_row_are_not_measured_pair_by_pair() -> None:
+    """A generated row: rectangles sharing their sides, turned along the street. None overlaps,
+    and the full check reports none, with the pairs left out before any intersection."""
+    row = [
+        rotate(box(X0 + 3 * i, Y0, X0 + 3 * i + 3, Y0 + 2.5), 37.0, origin=(X0, Y0))
+        for i in range(40)
+    ]
+    left = np.array(row[:-1], dtype=object)
+    right = np.array(row[1:], dtype=object)
+    assert not may_share_area(left, right, OVERLAP_TOLERANCE_M2).any()
+    over = np.array([rotate(box(X0 + 2.8, Y0, X0 + 5.8, Y0 + 2.5), 37.0, origin=(X0, Y0))])
+    assert may_share_area(left[:1], over, OVERLAP_TOLERANCE_M2).all()
+    booths = [booth(f"R-{i:03d}", g) for i, g in enumerate(row)]
+    assert check(booths) == []
+    moved = [*booths[:5], booth("R-005", over[0]), *booths[6:]]
+    found = {(c.booth_code, c.other_id) for c in check(moved) if c.rule == "booth_overlap"}
+    assert ("R-005", "R-000") in found or ("R-000", "R-005") in found
+
+
+def test_other_shapes_are_always_measured() -> None:
+    hexagon = Point(X0, Y0).buffer(2.0, quad_segs=2)
+    bent = Polygon([(X0, Y0), (X0 + 3, Y0), (X0 + 3, Y0 + 3), (X0 + 1.5, Y0 + 1), (X0, Y0 + 3)])
+    far = sq(100, 100)
+    a = np.array([hexagon, bent], dtype=object)
+    b = np.array([far, far], dtype=object)
+    assert may_share_area(a, b, OVERLAP_TOLERANCE_M2).all()
