@@ -9,8 +9,18 @@ statement is the request's only round trip (no ``BEGIN``, no ``ROLLBACK``), psyc
 prepared on the connection, and PostgreSQL plans it once per connection
 (``plan_cache_mode=force_generic_plan``: these few statements are built once with bound
 parameters, and their plan does not depend on the values; re-planning them took a third of
-the database's time per lookup). A single statement sees one snapshot, so autocommit changes
-nothing in what it reads.
+the database's time per lookup). The same connections turn PostgreSQL's JIT off (``jit=off``):
+a generic plan's cost is estimated without the values, and the lookup's came out above
+``jit_above_cost``, so every lookup compiled its expressions to machine code first (about
+0.5 s of compiling for a statement that runs in a few milliseconds; JIT code is never kept
+between executions). A single statement sees one snapshot, so autocommit changes nothing in
+what it reads.
+
+Such a statement goes to the driver as SQL text built once (:func:`driver_sql`): its constants
+(JSON keys, kinds, radii, statuses) are written into the text, and only the request's own values
+stay parameters. A generic plan then knows the constants (a partial index on
+``kind = 'service_desk'`` is usable; estimates use them), and no request converts and sends a
+hundred constant parameters again.
 
 A pooled connection is checked before use without a round trip (:func:`_drop_dead`): a server
 that ended the connection (restart, ``pg_terminate_backend``, idle timeout) has closed the socket
@@ -19,20 +29,63 @@ or left a message on it, which a zero-timeout poll sees; only then is a real pin
 
 from __future__ import annotations
 
+import re
 import select as _select
+from collections.abc import Iterable
 from typing import Any
 
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy import exc as exc_module
+from sqlalchemy.dialects.postgresql import psycopg as _pg_psycopg
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from app.faults import watch_commits
 
 #: Session settings of the read pool's connections (see the module's docstring).
-READ_OPTIONS = "-c plan_cache_mode=force_generic_plan"
+READ_OPTIONS = "-c plan_cache_mode=force_generic_plan -c jit=off"
 #: The ``g`` keys of a request's sessions (:func:`get_session`, :func:`get_read_session`).
 SESSION_KEYS = ("db_session", "db_read_session")
+
+
+_DIALECT = _pg_psycopg.dialect()  # type: ignore[no-untyped-call]
+_PLACEHOLDER = re.compile(r"%\(([^)]+)\)s")
+
+
+def driver_sql(statement: ClauseElement, keep: Iterable[str]) -> str:
+    """``statement`` as the psycopg driver's SQL text, for ``Connection.exec_driver_sql``.
+
+    Every bound value SQLAlchemy made for a constant in the expression is written into the text
+    as a SQL literal (quoted by psycopg, its cast kept); the parameters named in ``keep`` stay
+    placeholders (``%(name)s``), to be given at each execution (a name the statement does not use
+    is ignored, as the driver ignores extra keys). Build it once per statement shape
+    (it compiles the statement), never with a value from a request as a constant.
+
+    >>> from sqlalchemy import bindparam, column, select
+    >>> query = select(column("a")).where(column("k") == "x%y", column("n") == bindparam("n"))
+    >>> " ".join(driver_sql(query, ["n"]).split())
+    "SELECT a WHERE k = 'x%%y'::VARCHAR AND n = %(n)s"
+    """
+    kept = set(keep)
+    compiled = statement.compile(dialect=_DIALECT)
+    assert isinstance(compiled, SQLCompiler)
+    expanded = compiled.construct_expanded_state(dict.fromkeys(kept), escape_names=False)
+    constants = expanded.parameters
+
+    def literal(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name in kept:
+            return match.group(0)
+        if name not in constants:
+            raise ValueError(f"bound parameter {name!r} has no value and is not kept")
+        from psycopg import sql
+
+        # as_string() quotes the value; the driver reads % as its own marker: doubled
+        return sql.Literal(constants[name]).as_string().replace("%", "%%")
+
+    return _PLACEHOLDER.sub(literal, expanded.statement)
 
 
 def _socket_has_news(fileno: int) -> bool:

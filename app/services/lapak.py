@@ -39,6 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session, aliased
 
+from app.db import driver_sql
 from app.messages import Msg, render
 from app.models import (
     HOLDING_STATUSES,
@@ -304,7 +305,7 @@ def find_by_code(
     """
     with_view = want != "none" and cache is None
     params = {"code": access.typed_code(code), "phone4": phone4 or "", "today": today}
-    rows = session.execute(_statement("code", with_view, want != "none"), params).all()
+    rows = _rows(session, "code", with_view, want != "none", params)
     first = rows[0] if rows else None
     if not access.phone_matches(
         first.phone if first else None, bool(first.active) if first else False, phone4
@@ -330,7 +331,7 @@ def find_by_id(
     """
     with_view = want != "none" and cache is None
     params = {"vendor_id": vendor_id, "today": today}
-    rows = session.execute(_statement("id", with_view, want != "none"), params).all()
+    rows = _rows(session, "id", with_view, want != "none", params)
     if not rows or not rows[0].active:
         return None
     return _found(session, rows, want=want, today=today, cache=cache, ttl=ttl)
@@ -405,10 +406,7 @@ def vendor_view_json(
 def _view_rows(
     session: Session, vendor_id: int, today: date
 ) -> tuple[list[Booking], list[Waitlisted]]:
-    rows = session.execute(
-        _statement("id", True, False), {"vendor_id": vendor_id, "today": today}
-    ).all()
-    return _from_rows(rows)
+    return _from_rows(_rows(session, "id", True, False, {"vendor_id": vendor_id, "today": today}))
 
 
 def _from_rows(rows: Sequence[Any]) -> tuple[list[Booking], list[Waitlisted]]:
@@ -821,6 +819,25 @@ def _bookings_lateral() -> Any:
         )
         .correlate(Vendor)
     )
+
+
+def _rows(
+    session: Session, by: str, with_view: bool, with_stamp: bool, params: dict[str, Any]
+) -> Sequence[Any]:
+    """The rows of :func:`_statement`, sent as its driver text (:func:`_sql`)."""
+    sql = _sql(by, with_view, with_stamp)
+    return session.connection().exec_driver_sql(sql, params).all()
+
+
+@lru_cache(maxsize=8)
+def _sql(by: str, with_view: bool, with_stamp: bool) -> str:
+    """:func:`_statement` as SQL text with its constants written in (:func:`app.db.driver_sql`):
+    this statement has about a hundred (JSON keys, kinds, radii); converting and sending them
+    with every lookup cost more than a millisecond of the app's time, and as parameters they
+    hid from the generic plan that only service desks are wanted (a partial index) and more,
+    which cost the database about as much again."""
+    keep = ("code", "phone4", "today") if by == "code" else ("vendor_id", "today")
+    return driver_sql(_statement(by, with_view, with_stamp), keep)
 
 
 @lru_cache(maxsize=8)
