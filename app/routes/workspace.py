@@ -229,47 +229,58 @@ def step_json(step: Any, lang: str) -> dict[str, Any]:
     }
 
 
-def _stack(session: Any, city: City) -> list[dict[str, Any]]:
+def _stack(session: Any, city: City, event: Event | None) -> list[dict[str, Any]]:
     lang = _lang()
-    return [step_json(s, lang) for s in history_svc.history(session, city)]
+    steps = history_svc.history(session, city, event, workspace=True)
+    return [step_json(s, lang) for s in steps]
 
 
 @bp.post("/api/workspace/<city_slug>/undo")
 @permission_required("layers.edit")
 def undo(city_slug: str) -> tuple[Response, int]:
-    """Undo the newest step of the city workspace's stack (not the undo of an undo)."""
+    """Undo the newest step of the workspace's stack (not the undo of an undo): the city's
+    steps and, with ``?event=``, that event's (its booths, moves, layout and allocation runs)."""
     session = get_session()
     city = get_city(session, city_slug)
     try:
+        event = _event_arg(session, city)
         with acting_as(current_user.id, current_user.email):
-            step = history_svc.undo(session, city)
+            step = history_svc.undo(session, city, event, workspace=True)
     except ServiceError as exc:
         return _error(exc)
     changes = step.changes
-    kind = _kind(changes[0]) if changes else "update"
-    return jsonify(undone=kind, step=step_json(step, _lang()), history=_stack(session, city)), 200
+    kind = _kind(changes[-1]) if changes else "update"
+    body = {"undone": kind, "step": step_json(step, _lang())}
+    return jsonify(body | {"history": _stack(session, city, event)}), 200
 
 
 @bp.post("/api/workspace/<city_slug>/redo")
 @permission_required("layers.edit")
 def redo(city_slug: str) -> tuple[Response, int]:
-    """Redo the step undone last."""
+    """Redo the step undone last (of the same stacks as :func:`undo`)."""
     session = get_session()
     city = get_city(session, city_slug)
     try:
+        event = _event_arg(session, city)
         with acting_as(current_user.id, current_user.email):
-            step = history_svc.redo(session, city)
+            step = history_svc.redo(session, city, event, workspace=True)
     except ServiceError as exc:
         return _error(exc)
-    return jsonify(redone=step_json(step, _lang()), history=_stack(session, city)), 200
+    return jsonify(redone=step_json(step, _lang()), history=_stack(session, city, event)), 200
 
 
 @bp.get("/api/workspace/<city_slug>/history")
 @permission_required("layers.edit")
 def history(city_slug: str) -> tuple[Response, int]:
-    """The workspace's steps, newest first (applied ones can be undone, the others redone)."""
+    """The workspace's steps, newest first (applied ones can be undone, the others redone):
+    the city's, and with ``?event=`` that event's too, as the event page lists them."""
     session = get_session()
-    return jsonify(history=_stack(session, get_city(session, city_slug))), 200
+    city = get_city(session, city_slug)
+    try:
+        event = _event_arg(session, city)
+    except ServiceError as exc:
+        return _error(exc)
+    return jsonify(history=_stack(session, city, event)), 200
 
 
 def _kind(change: dict[str, Any]) -> str:
@@ -338,6 +349,7 @@ def workspace_page() -> str:
         position="bottomright",
         script_url=url_for("static", filename="js/map_legend.js"),
     )
+    scope: dict[str, Any] = {"event": event.slug} if event is not None else {}  # its steps too
     config = {
         "map": m.get_name(),
         "city": city.slug,
@@ -358,9 +370,9 @@ def workspace_page() -> str:
         "geomanLang": _geoman_texts(),
         "csrf": generate_csrf(),
         "api": url_for("workspace.layer", city_slug=city.slug, layer="LAYER").replace("/LAYER", ""),
-        "undo": url_for("workspace.undo", city_slug=city.slug),
-        "redo": url_for("workspace.redo", city_slug=city.slug),
-        "history": url_for("workspace.history", city_slug=city.slug),
+        "undo": url_for("workspace.undo", city_slug=city.slug, **scope),
+        "redo": url_for("workspace.redo", city_slug=city.slug, **scope),
+        "history": url_for("workspace.history", city_slug=city.slug, **scope),
         "importUrl": url_for("layers.import_", city_slug=city.slug, layer="LAYER"),
         "styles": {
             "zones": {k: s.leaflet() for k, s in maps.ZONE_STYLES.items()},

@@ -29,6 +29,7 @@ from app.gis.conflicts import facility_clearances_m
 from app.gis.crs import to_metric, to_wgs84
 from app.gis.rules import VENDOR_CATEGORIES
 from app.kinds import FACILITY_KIND_REGISTRY
+from app.messages import define
 from app.models import (
     AllocationRun,
     Assignment,
@@ -41,9 +42,11 @@ from app.models import (
 )
 from app.models.vendor import HOLDING_STATUSES
 from app.services.attendance_plan import attending_vendor_ids
+from app.services.audit import row_values
 from app.services.cities import clearances_for
 from app.services.conflicts import booth_states, event_conflicts
 from app.services.errors import ServiceError
+from app.services.history import record_step, stub
 from app.services.params import INT4_MAX, bounded_float, bounded_int
 
 #: Booths are grouped in blocks of this length along the corridor for preferences and caps.
@@ -426,16 +429,21 @@ def run_allocation(
         caps=dict(settings.caps) or None,
         grow_at_turn=event.city.grow_at_turn,
     )
+    # the rows the run replaces, in full, for its undo (one step of the event's history)
+    changes: list[dict[str, Any]] = []
     for a in current:
         if a.vendor_id not in pins:
+            if not dry_run:
+                changes.append({"entity": "assignment", "id": a.id, "before": row_values(a)})
             session.delete(a)
     session.flush()
     kept = {a.vendor_id for a in current if a.vendor_id in pins}
+    made: list[Assignment] = []
     for p in result.placements:
         if p.vendor_id in kept:
             continue
         for part, code in enumerate(p.codes):
-            session.add(
+            made.append(
                 Assignment(
                     event=event,
                     booth=booths[code],
@@ -445,6 +453,7 @@ def run_allocation(
                     explanation=p.explanation_id,
                 )
             )
+    session.add_all(made)
     session.flush()
     run = AllocationRun(
         event=event,
@@ -459,8 +468,29 @@ def run_allocation(
     if dry_run:
         session.rollback()
     else:
+        changes = [c | {"after": None} for c in changes]
+        changes += [_made("assignment", a) for a in made] + [_made("allocation_run", run)]
+        record_step(
+            session,
+            city_id=event.city_id,
+            event_id=event.id,
+            label=_RUN_STEP(seed=settings.seed, placed=len(result.placements)),
+            changes=changes,
+        )
         session.commit()
     return outcome
+
+
+_RUN_STEP = define(
+    "history.allocation",
+    id="Alokasi (seed {seed}): {placed} pedagang ditempatkan",
+    en="Allocation (seed {seed}): {placed} vendors placed",
+)
+
+
+def _made(entity: str, obj: Any) -> dict[str, Any]:
+    """A row the step made: nothing before, and after its id and version."""
+    return {"entity": entity, "id": obj.id, "before": None, "after": stub(obj)}
 
 
 def latest_run(session: Session, event: Event) -> AllocationRun | None:

@@ -19,7 +19,7 @@ from app.messages import Msg, define, render
 from app.models import HOLDING_STATUSES, Assignment, Booth, Event, Vendor
 from app.services.audit import row_values
 from app.services.errors import Conflict, NotFound, ServiceError
-from app.services.history import MOVE, PIN, UNPIN, record_step
+from app.services.history import MOVE, PIN, SWAP, UNPIN, record_step
 
 _NOT_IN_EVENT = define(
     "assignment.booth_not_in_event",
@@ -244,9 +244,9 @@ def swap(
     """Swap two placed vendors' booths; both are pinned.
 
     The unique index on the event's held booths is checked row by row, so the other vendor lets
-    go of their booth first (``cancelled`` for an instant, inside this one transaction). A swap
-    is not a step of the undo history (its rows pass through that in-between state, which the
-    history cannot replay); swapping the two booths again reverses it.
+    go of their booth first (``cancelled`` for an instant, inside this one transaction). The swap
+    is one step of the event's undo history ("Tukar AY-1001 ⇄ AY-1004"): its undo puts both
+    vendors back, letting go the same way.
     """
     a = get_assignment(session, event, ident)
     _holding(a)
@@ -258,6 +258,7 @@ def swap(
         raise ServiceError(_SWAP_EMPTY(code=booth.code))
     _category_allowed(event, a.vendor)
     mine, theirs_status = a.booth, other.status
+    before = {a.id: row_values(a), other.id: row_values(other)}
     other.status = "cancelled"
     session.flush()
     a.booth = booth
@@ -268,6 +269,17 @@ def swap(
     for x, code in ((a, booth.code), (other, mine.code)):
         x.pinned = True
         x.explanation = _reason("swapped", code)
+    session.flush()
+    record_step(
+        session,
+        city_id=event.city_id,
+        event_id=event.id,
+        label=SWAP(a=mine.code, b=booth.code),
+        changes=[
+            {"entity": "assignment", "id": x.id, "before": before[x.id], "after": row_values(x)}
+            for x in (a, other)
+        ],
+    )
     session.commit()
     return a, other
 

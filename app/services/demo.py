@@ -6,11 +6,20 @@ import json
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from app.clock import tanggal
-from app.models import Booth, City, Event, Facility, StandingAttendance, Vendor, Zone
+from app.models import (
+    Booth,
+    City,
+    Event,
+    Facility,
+    HistoryStep,
+    StandingAttendance,
+    Vendor,
+    Zone,
+)
 from app.services.allocation import AllocationSettings, latest_run, run_allocation
 from app.services.basemap import basemap_source, import_basemap, read_basemap_file
 from app.services.cities import create_city
@@ -37,7 +46,12 @@ DEMO_BASEMAP_ATTRIBUTION = "PetaLapak"
 def seed_demo(  # type: ignore[no-untyped-def]
     session: Session, *, today: date, now: datetime | None = None, log=print
 ) -> dict[str, int]:
-    """Load the demo city step by step; each step is skipped when its data is already there."""
+    """Load the demo city step by step; each step is skipped when its data is already there.
+
+    Loading the demo is no planner's step: the undo steps its imports, layouts and allocations
+    pushed are dropped at the end (steps made before it are kept).
+    """
+    last_step = session.scalar(select(func.max(HistoryStep.id)))
     city = create_city(
         session, name="Pontianak", slug="pontianak", metric_epsg=32749, extent=PONTIANAK_EXTENT
     )
@@ -139,6 +153,8 @@ def seed_demo(  # type: ignore[no-untyped-def]
             f"{event.slug}: {counts[f'booths:{event.slug}']} lapak, "
             f"{counts[f'assignments:{event.slug}']} pedagang ditempatkan"
         )
+    session.execute(delete(HistoryStep).where(HistoryStep.id > (last_step or 0)))
+    session.commit()
     return counts
 
 

@@ -2,8 +2,10 @@
 
 Each edit is one transaction, validated exactly like a file import (:func:`check_feature`),
 carries the feature's version (a stale version is a 409 with the current feature, so no update
-is lost), and is audited by the session listener. Each edit is also a named step of the city
-workspace's undo stack (:mod:`app.services.history`).
+is lost), and is audited by the session listener. Each edit is also a named step of an undo stack
+(:mod:`app.services.history`): an event's booth is its event's (the event page lists it too), any
+other feature the city workspace's. Deleting a booth deletes the assignments on it in the same
+step (audited), so its undo brings them back.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.gis.validate import DEFAULT_MAX_VERTICES
 from app.layers import LAYER_REGISTRY, layer_named
-from app.models import Booth, City, Event, Facility, Zone
+from app.models import Assignment, Booth, City, Event, Facility, Zone
 from app.services.audit import row_values
 from app.services.cities import city_extent
 from app.services.errors import Conflict, NotFound, ServiceError
@@ -238,12 +240,26 @@ def delete_feature(session: Session, layer: str, ident: int, version: int, city:
         _closed(obj.event)
     if obj.version != version:
         raise StaleVersion(feature_json(session, layer, obj))
-    change = {"entity": LAYER_REGISTRY[layer].entity, "id": obj.id, "before": row_values(obj)}
+    changes = []
+    if isinstance(obj, Booth):  # its assignments go with it: as rows of the step, audited
+        for held in session.scalars(
+            select(Assignment).where(Assignment.booth_id == obj.id).order_by(Assignment.id)
+        ):
+            changes.append({"entity": "assignment", "id": held.id, "before": row_values(held)})
+            session.delete(held)
+    changes.append(
+        {"entity": LAYER_REGISTRY[layer].entity, "id": obj.id, "before": row_values(obj)}
+    )
     label = feature_label("delete", layer, obj)
+    event_id = _event_of(obj)
     session.delete(obj)
     _flush(session)
     record_step(
-        session, city_id=city.id, event_id=None, label=label, changes=[change | {"after": None}]
+        session,
+        city_id=city.id,
+        event_id=event_id,
+        label=label,
+        changes=[c | {"after": None} for c in changes],
     )
     session.commit()
 
@@ -260,9 +276,14 @@ def _step(
     changes: list[dict[str, Any]],
     city_id: int,
 ) -> None:
-    """The edit as a named step of the city workspace's undo stack (same transaction)."""
+    """The edit as a named step of its undo stack (same transaction)."""
     label = feature_label(action, layer, obj)
-    record_step(session, city_id=city_id, event_id=None, label=label, changes=changes)
+    record_step(session, city_id=city_id, event_id=_event_of(obj), label=label, changes=changes)
+
+
+def _event_of(obj: Any) -> int | None:
+    """The event whose stack an edit of ``obj`` goes on: an event's booth's; None: the city's."""
+    return obj.event_id if isinstance(obj, Booth) else None
 
 
 def _flush(session: Session) -> None:

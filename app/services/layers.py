@@ -30,11 +30,13 @@ from app.gis.rules import (
 )
 from app.gis.validate import DEFAULT_MAX_VERTICES, check_geometry, close_rings, unclosed_rings
 from app.layers import LAYER_REGISTRY, LAYERS, Layer, layer_named
-from app.messages import Msg
+from app.messages import Msg, define
 from app.models import City, Event
+from app.services.audit import row_values
 from app.services.cities import city_extent
 from app.services.columns import column_problems
 from app.services.errors import ServiceError
+from app.services.history import record_step, stub
 from app.services.layer_files import LayerFile, read_layer_file
 
 __all__ = [
@@ -221,9 +223,10 @@ def import_layer(
             report.problems.append(Problem(-1, None, "Berkas tidak berisi fitur.", "No features."))
         return report
     savepoint = session.begin_nested()
+    written: list[tuple[Any, dict[str, Any] | None]] = []
     try:
         for _, values in rows:
-            _write(session, city, spec, values, event, report)
+            written.append(_write(session, city, spec, values, event, report))
         session.flush()
     except IntegrityError as exc:
         savepoint.rollback()
@@ -237,9 +240,56 @@ def import_layer(
         savepoint.rollback()
         return report
     savepoint.commit()
+    record_step(
+        session,
+        city_id=city.id,
+        event_id=event.id if spec.per_event and event is not None else None,
+        label=import_label(layer, created=report.created, updated=report.updated),
+        changes=[
+            {"entity": spec.entity, "id": obj.id, "before": before, "after": stub(obj)}
+            for obj, before in written
+        ],
+    )
     session.commit()
     report.written = True
     return report
+
+
+_IMPORT_STEPS = {
+    "zones": define(
+        "history.import.zones",
+        id="Impor zona: {created} baru, {updated} diubah",
+        en="Import zones: {created} new, {updated} changed",
+    ),
+    "facilities": define(
+        "history.import.facilities",
+        id="Impor fasilitas: {created} baru, {updated} diubah",
+        en="Import facilities: {created} new, {updated} changed",
+    ),
+    "booths": define(
+        "history.import.booths",
+        id="Impor lapak: {created} baru, {updated} diubah",
+        en="Import booths: {created} new, {updated} changed",
+    ),
+    "landmarks": define(
+        "history.import.landmarks",
+        id="Impor penanda: {created} baru, {updated} diubah",
+        en="Import landmarks: {created} new, {updated} changed",
+    ),
+}
+_IMPORT_STEP = define(
+    "history.import",
+    id="Impor {layer}: {created} baru, {updated} diubah",
+    en="Import {layer}: {created} new, {updated} changed",
+)
+
+
+def import_label(layer: str, *, created: int, updated: int) -> Msg:
+    """ "Impor lapak: 3 baru, 2 diubah": an import's name in the undo history."""
+    template = _IMPORT_STEPS.get(layer)
+    if template is None:
+        return _IMPORT_STEP(layer=layer, created=created, updated=updated)
+    return template(created=created, updated=updated)
 
 
 def check_feature(
@@ -302,8 +352,11 @@ def _write(
     values: dict[str, Any],
     event: Event | None,
     report: ImportReport,
-) -> None:
-    """Add the row, or update the one whose ``match_column`` has the same value in its scope."""
+) -> tuple[Any, dict[str, Any] | None]:
+    """Add the row, or update the one whose ``match_column`` has the same value in its scope.
+
+    The row and its values before (None: added), for the import's undo step.
+    """
     model: Any = layer.model
     if layer.per_event:
         assert event is not None
@@ -319,12 +372,15 @@ def _write(
             select(model).where(scope, column == values[layer.match_column])
         ).one_or_none()
     if existing is None:
-        session.add(model(**owner, **values))
+        row = model(**owner, **values)
+        session.add(row)
         report.created += 1
-    else:
-        for key, value in values.items():
-            setattr(existing, key, value)
-        report.updated += 1
+        return row, None
+    before = row_values(existing)
+    for key, value in values.items():
+        setattr(existing, key, value)
+    report.updated += 1
+    return existing, before
 
 
 def zone_values(props: Mapping[str, Any], chk: _Checker) -> dict[str, Any]:

@@ -23,13 +23,14 @@ from app.gis.crs import to_metric, to_metric_all, to_wgs84_all
 from app.gis.layout import LayoutResult, LayoutSpec, PlacedLayout, ReservedSlot, place_layout
 from app.gis.layout_spec import DEFAULT_SAFETY_MARGIN_M
 from app.gis.shapes import BoothShape, FacilityShape
-from app.messages import Msg, bilingual, render
-from app.models import Booth, Event
+from app.messages import Msg, bilingual, define, render
+from app.models import Assignment, Booth, Event
 from app.services.audit import current_actor, snapshot_sql
 from app.services.conflicts import checker_for, summary
 from app.services.context import SiteContext, booth_shape, load_event
 from app.services.data_version import booths_counted_by_the_app, count_city_at_commit
 from app.services.errors import ServiceError
+from app.services.history import record_step
 
 T = TypeVar("T")
 
@@ -176,7 +177,8 @@ def generate_event_layout(
     # while the engine measures its report's row bound. Nothing here touches the session until
     # the writer is done; any failure waits for it and rolls the whole transaction back.
     with _BulkWriter(session, event) as writer:
-        writer.delete_unlocked()
+        # on a real run, what it removes is read in full first, for its undo step
+        writer.delete_unlocked(keep=not dry_run)
         for _attempt in range(2):
             placed = place_generator(ctx, params, [*desk_slots, *keep_slots.values()], obstacles)
             matched, moved = _match_locked(placed.booths, locked, keep_slots)
@@ -198,7 +200,7 @@ def generate_event_layout(
         # the stored layout's conflicts, checked in the writer's thread once the ids are known
         checked = writer.then(lambda ids: _stored_conflicts(ctx, locked, codes, stored, rows, ids))
         result = placed.finish()
-        removed, _ids = writer.done()
+        removed, ids = writer.done()
         conflicts = checked.result()
     outcome = LayoutOutcome(
         report=result.report.to_dict(),
@@ -212,8 +214,24 @@ def generate_event_layout(
     if dry_run:
         session.rollback()
     else:
+        made = [{"entity": "booth", "id": i, "before": None, "after": {"id": i, "version": 1}}
+                for i in ids]  # fmt: skip
+        record_step(
+            session,
+            city_id=event.city_id,
+            event_id=event.id,
+            label=_LAYOUT_STEP(created=len(ids), removed=removed),
+            changes=writer.removed_rows + made,
+        )
         session.commit()
     return outcome
+
+
+_LAYOUT_STEP = define(
+    "history.layout",
+    id="Buat ulang tata letak: {created} lapak baru, {removed} dihapus",
+    en="Regenerate layout: {created} new booths, {removed} removed",
+)
 
 
 def _stored_conflicts(
@@ -300,6 +318,16 @@ SELECT :user_id, :actor, 'delete', 'booth', gone.id, {snapshot}, NULL FROM gone
 RETURNING entity_id
 """
 
+# What a regeneration removes, read in full just before it does (the snapshot expression names
+# columns from the model, never input): the undo step's rows.
+_UNLOCKED_ASSIGNMENTS = """
+SELECT {snapshot} FROM assignment a JOIN booth b ON b.id = a.booth_id
+WHERE b.event_id = :event_id AND NOT b.locked ORDER BY a.id
+"""
+_UNLOCKED_BOOTHS = """
+SELECT {snapshot} FROM booth b WHERE b.event_id = :event_id AND NOT b.locked ORDER BY b.id
+"""
+
 _INSERT_NEW = """
 WITH new AS (
     INSERT INTO booth (event_id, code, kind, service, label, geom, width_m, depth_m, side,
@@ -343,6 +371,8 @@ class _BulkWriter:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="layout-writer")
         self._gone: Future[list[int]] | None = None
         self._new: Future[list[int]] | None = None
+        #: The removed booths and the assignments on them, in full (``delete_unlocked(keep=True)``)
+        self.removed_rows: list[dict[str, Any]] = []
 
     def __enter__(self) -> _BulkWriter:
         return self
@@ -352,10 +382,11 @@ class _BulkWriter:
         if exc is not None:
             self._session.rollback()
 
-    def delete_unlocked(self) -> None:
-        """Start deleting the event's unlocked booths, each with its audit entry."""
+    def delete_unlocked(self, *, keep: bool = False) -> None:
+        """Start deleting the event's unlocked booths, each with its audit entry; ``keep``:
+        read them and the assignments on them first, into :attr:`removed_rows`."""
         count_city_at_commit(self._session, self._city_id)
-        self._gone = self._pool.submit(self._delete)
+        self._gone = self._pool.submit(self._delete, keep)
 
     def insert(
         self, rows: Sequence[dict[str, Any]], stored: Sequence[Any], layout: LayoutParams
@@ -388,7 +419,20 @@ class _BulkWriter:
 
     # -- in the worker thread: the connection only ---------------------------------------------
 
-    def _delete(self) -> list[int]:
+    def _delete(self, keep: bool) -> list[int]:
+        if keep:
+            for entity, sql, model, alias in (
+                ("assignment", _UNLOCKED_ASSIGNMENTS, Assignment, "a"),
+                ("booth", _UNLOCKED_BOOTHS, Booth, "b"),
+            ):
+                found = self._conn.scalars(
+                    text(sql.format(snapshot=snapshot_sql(model, alias))),
+                    {"event_id": self._event_id},
+                ).all()
+                self.removed_rows += [
+                    {"entity": entity, "id": row["id"], "before": row, "after": None}
+                    for row in found
+                ]
         with booths_counted_by_the_app(self._conn):
             return list(
                 self._conn.scalars(

@@ -190,6 +190,35 @@ def test_undo_reverses_the_last_edit(client: FlaskClient, auth: Any, db: Session
     )
 
 
+def test_booth_edits_are_the_events_steps_in_the_workspace_and_on_the_event_page(
+    client: FlaskClient, auth: Any, db: Session
+) -> None:
+    auth.login("planner")
+    event = db.scalars(select(Event).where(Event.slug == UPCOMING)).one()
+    booth = db.scalars(
+        select(Booth).where(Booth.event_id == event.id, Booth.kind == "vendor").limit(1)
+    ).one()
+    was = booth.accessible
+    resp = client.put(
+        f"{API}/layers/booths/{booth.id}?event={UPCOMING}",
+        json={"feature": {"properties": {"accessible": not was}}, "version": booth.version},
+    )
+    assert resp.status_code == 200
+    step = f"Ubah lapak {booth.code}"
+    city_only = [s["label"] for s in client.get(f"{API}/history").json["history"]]
+    assert step not in city_only  # not the city's step
+    with_event = client.get(f"{API}/history?event={UPCOMING}").json["history"]
+    assert with_event[0]["label"] == step and with_event[0]["applied"]
+    page = client.get(f"/planner/events/{UPCOMING}").get_data(as_text=True)
+    assert step in page  # the event page lists the same step
+    undone = client.post(f"{API}/undo?event={UPCOMING}")
+    assert undone.status_code == 200 and undone.json["step"]["label"] == step
+    db.expire_all()
+    assert db.get(Booth, booth.id).accessible == was  # type: ignore[union-attr]
+    en = client.get(f"{API}/history?event={UPCOMING}&lang=en").json["history"]
+    assert en[0]["label"] == f"Edit booth {booth.code}" and not en[0]["applied"]
+
+
 def test_workspace_page_loads_for_planners(client: FlaskClient, auth: Any) -> None:
     auth.login("planner")
     html = client.get("/planner/map").get_data(as_text=True)
