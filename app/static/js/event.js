@@ -381,6 +381,22 @@
     });
   });
 
+  // Ctrl+Z undoes the newest step of the event's history and Ctrl+Shift+Z (or Ctrl+Y) redoes
+  // the one undone last, as the buttons of the history list do (not while typing in a field).
+  document.addEventListener("keydown", function (ev) {
+    if (!(ev.ctrlKey || ev.metaKey) || ev.altKey) { return; }
+    var tag = (ev.target && ev.target.tagName) || "";
+    if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (ev.target && ev.target.isContentEditable)) { return; }
+    var key = (ev.key || "").toLowerCase();
+    var redo = (key === "z" && ev.shiftKey) || key === "y";
+    if (key !== "z" && !redo) { return; }
+    var box = $("event-history");
+    var button = box && box.querySelector(redo ? "form.redo button" : "form.undo button");
+    if (!button) { return; }
+    ev.preventDefault();
+    if (!button.disabled) { button.form.submit(); }
+  });
+
   function applyAnswerQuiet(answer, then) {
     (answer.booths || []).forEach(function (b) {
       var before = byCode[b.code];
