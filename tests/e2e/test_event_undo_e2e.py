@@ -1,6 +1,6 @@
 """Undo on the event page in a real browser: swap two vendors by clicking the map, press Ctrl+Z,
 both are back on their own booths; the history list names the step ("Tukar AY-… ⇄ AY-…") and
-marks it undone; Ctrl+Shift+Z swaps them again.
+marks it undone; Ctrl+Shift+Z swaps them again, and the workspace lists the same step.
 
 The live server shares the committed test database, so the test puts both assignments back and
 drops the steps it made. Screenshots go to ``/tmp/shots/undo-*.png``.
@@ -116,6 +116,14 @@ def test_swap_then_ctrl_z_puts_both_vendors_back(
             step_id,
         )
         assert _rows(engine, ids) == swapped
+
+        # the workspace, with the event open, lists the same step
+        page.goto(page.base_url + f"/planner/map?event={EVENT}")
+        page.wait_for_function(
+            "step => document.getElementById('ws-history').textContent.includes(step)",
+            step_id,
+        )
+        _shot(page, "workspace-1366")
 
         # the same history in English, on a phone
         page.set_viewport_size({"width": 360, "height": 740})
