@@ -7,8 +7,9 @@ arrow keys and Escape, never the mouse.
   the arrow keys (Shift: the big step) and saved with Enter; the booth's geometry in the
   database moved by as much, and the save's answer (its conflicts) is read out in the status
   region. Escape leaves the booth and gives the focus back to the list.
-- Each conflict is a button that brings its booth up on the map; the drawing tools have names
-  in the reader's language; arrowing through the event picker does not leave the page.
+- Each conflict is a button that brings its booth up on the map (so does the event page's link
+  to it); the drawing tools have names in the reader's language; arrowing through the event
+  picker does not leave the page.
 - On the event page a vendor is moved to a free booth through the booth list.
 - A busy map (more than a thousand booths) is a handful of tab stops, and axe still finds no
   serious or critical violation with the list filled and a booth chosen.
@@ -289,6 +290,11 @@ def test_a_conflict_is_a_button_that_brings_up_its_booth(
         page.keyboard.press("Escape")
         assert _active(page, "el.getAttribute('data-code')") == a_code
         assert page.is_hidden("#ws-form")
+        # the event page's conflict links open the workspace on the booth, chosen and in focus
+        _open_workspace(page, f"?event={EVENT}&focus={a_code}")
+        page.wait_for_function("document.documentElement.dataset.highlight")
+        assert page.input_value("#ws-attr [data-for=booths] input[name=code]") == a_code
+        assert _active(page, "el.classList.contains('leaflet-container')")
     finally:
         _put_back(engine, a_id, original)
 

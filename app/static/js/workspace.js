@@ -663,7 +663,8 @@
     map.fitBounds(boundsOf(layer), { maxZoom: name === "zones" ? 18 : Math.min(21, map.getMaxZoom()), padding: [40, 40], animate: false });
     keyReturn = back || null;
     moved = { east: 0, north: 0 };
-    mapBox.focus();
+    mapBox.focus({ preventScroll: true });
+    mapBox.scrollIntoView({ block: "nearest" });   // on a phone the map is below the panel
     say(fill(t("ui", "chosen"), { name: nameOf(name, layer.feature.properties) }));
   }
   function shifted(latlngs, dLat, dLng) {
@@ -751,16 +752,18 @@
       for (var i = 0; i < ids.length; i++) { if (index.booths[ids[i]].feature.properties.code === code) { return index.booths[ids[i]]; } }
       return null;
     }
+    function bring(l) { focusFeature("booths", l, back); highlight(l.getBounds(), code); return l; }
     var found = loaded();
-    if (found) { focusFeature("booths", found, back); return Promise.resolve(found); }
+    if (found) { return Promise.resolve(bring(found)); }
     return fetch(layerUrl("booths"), { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (fc) {
       var f = fc.features.filter(function (x) { return x.properties.code === code; })[0];
       if (!f) { say(fill(t("ui", "not_loaded"), { code: code })); return null; }
       map.fitBounds(L.geoJSON(f).getBounds(), { maxZoom: 20, animate: false });
       return loadBoothsInView().then(function () {
         var l = loaded();
-        if (l) { focusFeature("booths", l, back); } else { say(fill(t("ui", "not_loaded"), { code: code })); }
-        return l;
+        if (l) { return bring(l); }
+        say(fill(t("ui", "not_loaded"), { code: code }));
+        return null;
       });
     });
   }
@@ -788,7 +791,8 @@
     count.textContent = String(list.length);
     count.classList.toggle("zero", list.length === 0);
   }
-  // A highlight that lasts: the booth found stays outlined until another is found or Esc.
+  // A highlight that lasts: a conflict's booth stays outlined, with its code, until another is
+  // brought up or Esc.
   var highlightLayer = null;
   function clearHighlight() { if (highlightLayer) { map.removeLayer(highlightLayer); highlightLayer = null; } }
   function highlight(bounds, code) {
@@ -798,19 +802,6 @@
     document.documentElement.dataset.highlight = code;
   }
   document.addEventListener("keydown", function (ev) { if (ev.key === "Escape") { clearHighlight(); stopMeasure(); } });
-  function zoomToBooth(code) {
-    var found = null;
-    Object.keys(index.booths).forEach(function (id) { if (index.booths[id].feature.properties.code === code) { found = index.booths[id]; } });
-    if (found) {
-      map.fitBounds(found.getBounds(), { maxZoom: 20 });
-      highlight(found.getBounds(), code);
-    } else {
-      fetch(layerUrl("booths"), { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (fc) {
-        var f = fc.features.filter(function (x) { return x.properties.code === code; })[0];
-        if (f) { var b = L.geoJSON(f).getBounds(); map.fitBounds(b, { maxZoom: 20 }); highlight(b, code); }
-      });
-    }
-  }
   function refreshConflicts() {
     if (!cfg.event) { return Promise.resolve(); }
     return fetch(cfg.api.replace(/\/layers$/, "") + "/events/" + encodeURIComponent(cfg.event) + "/conflicts", { credentials: "same-origin" })
@@ -827,6 +818,7 @@
       var state = worst[p.code] || (p.kind === "vendor" ? "ok" : undefined);
       if (p.state !== state) { p.state = state; if (!selected || selected.layer !== l) { l.setStyle(styleOf("booths", p)); } }
     });
+    scheduleList();   // the list says each booth's state too
   }
 
   function save(ev) {
@@ -1110,7 +1102,7 @@
     map.on("moveend", loadBoothsInView);
     if (cfg.facilitiesByView) { map.on("moveend", loadFacilities); }
     var focus = new URLSearchParams(window.location.search).get("focus");
-    if (focus) { zoomToBooth(focus); }
+    if (focus) { focusBooth(focus, null); }   // from a conflict on the event page
     loadHistory();
     return refreshConflicts();
   });
