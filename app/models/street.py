@@ -45,8 +45,10 @@ class StreetReport(Timestamped, Base):
     relocation_zone_id: Mapped[int | None] = mapped_column(
         ForeignKey("zone.id", ondelete="SET NULL")
     )
+    #: Indexed: every deleted booth (thousands when a layout is regenerated) has PostgreSQL
+    #: look its reports up to set this to NULL.
     relocation_booth_id: Mapped[int | None] = mapped_column(
-        ForeignKey("booth.id", ondelete="SET NULL")
+        ForeignKey("booth.id", ondelete="SET NULL"), index=True
     )
     #: What the officer was told at filing: the zone's colour (green, yellow, red; none outside
     #: every zone) and the kinds of facilities closer than their clearance.

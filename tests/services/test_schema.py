@@ -41,6 +41,28 @@ def _include(obj, name, type_, reflected, compare_to):  # type: ignore[no-untype
     return alembic_helpers.include_object(obj, name, type_, reflected, compare_to)
 
 
+def test_every_foreign_key_to_a_booth_is_indexed(db: Session) -> None:
+    """A layout deletes thousands of booths at once; each deleted booth has PostgreSQL find the
+    rows pointing at it (to cascade or set NULL). Without an index on the pointing column that
+    is a scan of the whole table per booth (9.7 s against 0.5 s for 5,088 booths beside 5,000
+    street reports, measured at load 17)."""
+    # an index led by the pointing column (the first, for a composite key) serves the lookup
+    unindexed = db.execute(
+        text(
+            """
+            SELECT c.conrelid::regclass::text, c.conname
+            FROM pg_constraint c
+            WHERE c.contype = 'f' AND c.confrelid = 'booth'::regclass
+              AND NOT EXISTS (
+                  SELECT 1 FROM pg_index i
+                  WHERE i.indrelid = c.conrelid AND i.indkey[0] = c.conkey[1]
+              )
+            """
+        )
+    ).all()
+    assert unindexed == []
+
+
 @pytest.mark.parametrize("table", ["zone", "facility", "booth", "city", "street_report"])
 def test_gist_index_exists(db: Session, table: str) -> None:
     rows = (
