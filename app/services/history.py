@@ -181,8 +181,8 @@ def record_step(
     """Push a step (in the caller's transaction): the undone steps above it are dropped.
 
     ``changes`` hold each row's ``before`` in full (None: the step made it) and its ``after``
-    (None: the step deleted it); ``after`` is kept as a stub. Beyond :data:`MAX_STEP_ROWS` rows a
-    marker step is pushed instead: undo stops there.
+    (None: the step deleted it); ``after`` is kept as a stub (replaced in the caller's dicts).
+    Beyond :data:`MAX_STEP_ROWS` rows a marker step is pushed instead: undo stops there.
     """
     if not changes:
         return None
@@ -193,10 +193,16 @@ def record_step(
     ):
         session.delete(undone)
     if len(changes) > MAX_STEP_ROWS:
-        kept = [{"entity": TOO_BIG, "id": 0, "rows": len(changes), "before": None, "after": None}]
+        kept: list[dict[str, Any]] = [
+            {"entity": TOO_BIG, "id": 0, "rows": len(changes), "before": None, "after": None}
+        ]
         label = _TOO_BIG_LABEL(step=label)
     else:
-        kept = [c | {"after": stub(c["after"])} for c in changes]
+        kept = changes  # the after side becomes a stub in place: no copy of a big step's rows
+        for change in kept:
+            after = change["after"]
+            if after is not None and len(after) > 2:
+                change["after"] = stub(after)
     user_id, _label = current_actor()
     step = HistoryStep(
         city_id=city_id,
@@ -426,6 +432,9 @@ def _hand_on(
 
     After an undo, the nearest applied step below that touched a row left the row as it is now
     (same values, a newer version); after a redo, the nearest undone step above starts from it.
+    A row the replay deleted needs nothing: no step below knew a row this step made, and none
+    above was recorded while a row this step deletes existed (ids are never reused). Skipping
+    them keeps a layout's undo from reading every older step for its thousands of new booths.
     """
     scope = _scope(step.city_id, step.event_id)
     if undo:
@@ -442,7 +451,9 @@ def _hand_on(
             .order_by(HistoryStep.id.asc())
         )
         side = "before"
-    pending = dict(states)
+    pending = {key: state for key, state in states.items() if state is not None}
+    if not pending:
+        return
     for other in session.scalars(query):
         if not pending:
             break

@@ -315,17 +315,16 @@ WITH gone AS (
 )
 INSERT INTO audit_entry (user_id, actor, action, entity, entity_id, before, after)
 SELECT :user_id, :actor, 'delete', 'booth', gone.id, {snapshot}, NULL FROM gone
-RETURNING entity_id
+RETURNING entity_id{keep}
 """
 
-# What a regeneration removes, read in full just before it does (the snapshot expression names
-# columns from the model, never input): the undo step's rows.
+# What a regeneration removes, for its undo step: the assignments on the unlocked booths, read
+# in full just before the delete (the database deletes them with their booths), and the booths
+# themselves as the delete's audit entries write them (``RETURNING ..., before``). The snapshot
+# expression names columns from the model, never input.
 _UNLOCKED_ASSIGNMENTS = """
 SELECT {snapshot} FROM assignment a JOIN booth b ON b.id = a.booth_id
 WHERE b.event_id = :event_id AND NOT b.locked ORDER BY a.id
-"""
-_UNLOCKED_BOOTHS = """
-SELECT {snapshot} FROM booth b WHERE b.event_id = :event_id AND NOT b.locked ORDER BY b.id
 """
 
 _INSERT_NEW = """
@@ -421,25 +420,28 @@ class _BulkWriter:
 
     def _delete(self, keep: bool) -> list[int]:
         if keep:
-            for entity, sql, model, alias in (
-                ("assignment", _UNLOCKED_ASSIGNMENTS, Assignment, "a"),
-                ("booth", _UNLOCKED_BOOTHS, Booth, "b"),
-            ):
-                found = self._conn.scalars(
-                    text(sql.format(snapshot=snapshot_sql(model, alias))),
-                    {"event_id": self._event_id},
-                ).all()
-                self.removed_rows += [
-                    {"entity": entity, "id": row["id"], "before": row, "after": None}
-                    for row in found
-                ]
+            held = self._conn.scalars(
+                text(_UNLOCKED_ASSIGNMENTS.format(snapshot=snapshot_sql(Assignment, "a"))),
+                {"event_id": self._event_id},
+            ).all()
+            self.removed_rows += [
+                {"entity": "assignment", "id": row["id"], "before": row, "after": None}
+                for row in held
+            ]
+        sql = _DELETE_UNLOCKED.format(
+            snapshot=snapshot_sql(Booth, "gone"), keep=", before" if keep else ""
+        )
         with booths_counted_by_the_app(self._conn):
-            return list(
-                self._conn.scalars(
-                    text(_DELETE_UNLOCKED.format(snapshot=snapshot_sql(Booth, "gone"))),
-                    {"event_id": self._event_id, "user_id": self._user_id, "actor": self._actor},
-                ).all()
-            )
+            gone = self._conn.execute(
+                text(sql),
+                {"event_id": self._event_id, "user_id": self._user_id, "actor": self._actor},
+            ).all()
+        if keep:
+            self.removed_rows += [
+                {"entity": "booth", "id": int(row[0]), "before": row[1], "after": None}
+                for row in gone
+            ]
+        return [int(row[0]) for row in gone]
 
     def _insert(
         self, rows: Sequence[dict[str, Any]], stored: Sequence[Any], layout: LayoutParams
