@@ -16,39 +16,12 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from app.models import Assignment, Event, HistoryStep
+from tests.e2e.test_event_board_e2e import _click_booth, _login
 
 pytestmark = pytest.mark.e2e
 
 EVENT = "cfd-2026-12-06"
 SHOTS = Path("/tmp/shots")
-
-
-def _login(page: Any, staff_user: Any) -> None:
-    email, password = staff_user("planner")
-    page.goto(page.base_url + "/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(page.base_url + "/planner/")
-
-
-def _click_booth(page: Any, code: str) -> None:
-    """Zoom to a booth and click its middle, as a person would."""
-    page.locator(".board-map").scroll_into_view_if_needed()
-    page.evaluate(
-        "code => { const l = window.plBoard.layers[code];"
-        " l._map.setView(l.getBounds().getCenter(), 21, {animate: false}); return 1; }",
-        code,
-    )
-    page.wait_for_timeout(300)
-    x, y = page.evaluate(
-        "code => { const l = window.plBoard.layers[code]; const m = l._map;"
-        " const p = m.latLngToContainerPoint(l.getBounds().getCenter());"
-        " const r = m.getContainer().getBoundingClientRect();"
-        " return [r.left + p.x, r.top + p.y]; }",
-        code,
-    )
-    page.mouse.click(x, y)
 
 
 def _shot(page: Any, name: str) -> None:
