@@ -16,6 +16,7 @@ __all__ = [
     "BOARD_STYLES",
     "BOOTH_STYLES",
     "BUILDING_STYLE",
+    "CHECKIN_STYLES",
     "LAPAK_STYLES",
     "PATTERNS",
     "ROAD_STYLES",
@@ -177,6 +178,23 @@ BOARD_STYLES: Final[Mapping[str, PathStyle]] = {
         "#000000", "#4d4d4d", weight=1.5, opacity=1.0, fill_opacity=0.7, dash_array="1 3"
     ),
     "service_desk": PathStyle("#7a3f6a", "#cc79a7", weight=2, opacity=1.0, fill_opacity=0.6),
+}
+
+#: Booths on the crew's check-in map, by the booth's current assignment status (``free``: no
+#: vendor; ``service_desk``: a desk). Same palette as the event page: arrived is strong green,
+#: not yet seen blue, no-show vermillion with a dotted outline, cancelled and free pale and
+#: dashed, so the states also differ without colour.
+CHECKIN_STYLES: Final[Mapping[str, PathStyle]] = {
+    "assigned": BOARD_STYLES["assigned"],
+    "checked_in": BOARD_STYLES["checked_in"],
+    "no_show": PathStyle(
+        "#a84a00", "#d55e00", weight=2.5, opacity=1.0, fill_opacity=0.55, dash_array="1 3"
+    ),
+    "cancelled": PathStyle(
+        "#555555", "#e0e0e0", weight=1.5, opacity=1.0, fill_opacity=0.6, dash_array="4 3"
+    ),
+    "free": BOARD_STYLES["free"],
+    "service_desk": BOARD_STYLES["service_desk"],
 }
 
 

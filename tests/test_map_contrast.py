@@ -21,6 +21,7 @@ from app.styles import (
     BOARD_STYLES,
     BOOTH_STYLES,
     BUILDING_STYLE,
+    CHECKIN_STYLES,
     LAPAK_STYLES,
     ROAD_STYLES,
     WATER_FILL,
@@ -67,6 +68,7 @@ def layer_strokes() -> Iterator[tuple[str, str]]:
         "zone": ZONE_STYLES,
         "booth": BOOTH_STYLES,
         "board": BOARD_STYLES,
+        "check-in": CHECKIN_STYLES,
         "lapak": LAPAK_STYLES,
     }
     for table, styles in tables.items():

@@ -40,7 +40,8 @@ from app.models import Event
 from app.services import checkin as svc
 from app.services.audit import acting_as
 from app.services.errors import ServiceError
-from app.services.events import get_event
+from app.services.events import corridor_bounds, get_event
+from app.services.geojson import zones_fc
 from app.services.places import event_places
 
 bp = Blueprint("checkin", __name__)
@@ -50,6 +51,13 @@ STATUS_LABELS = {
     "checked_in": _l("Hadir"),
     "no_show": _l("Tidak hadir"),
     "cancelled": _l("Dibatalkan pedagang"),
+}
+
+#: The map's states: the list's, plus booths nobody holds and the service desks.
+MAP_STATE_LABELS = {
+    **STATUS_LABELS,
+    "free": _l("Lapak kosong"),
+    "service_desk": _l("Meja layanan"),
 }
 
 
@@ -78,6 +86,35 @@ def _places(event: Event, rows: list[svc.CheckinRow]) -> dict[int, str]:
     return {booth_id: localize(msg) for booth_id, msg in found.items()}
 
 
+def _map(event: Event, rows: list[svc.CheckinRow]) -> dict[str, str] | None:
+    """The event's booths coloured by check-in state, the basemap beneath (None: no booths)."""
+    from app.services.basemap import basemap_source
+    from app.views.basemap_view import basemap_layer
+    from app.views.checkin_map import checkin_map_parts  # folium: loaded here
+
+    session = get_session()
+    booths = svc.checkin_map_booths(session, event, rows)
+    if not booths:
+        return None
+    labels = {k: str(v) for k, v in MAP_STATE_LABELS.items()}
+    return checkin_map_parts(
+        [
+            {"code": b.code, "state": b.state, "business_name": b.business_name,
+             "geometry": b.geometry}
+            for b in booths
+        ],
+        corridors=zones_fc(session, event.city, ids=[z.id for z in event.corridors]),
+        state_labels=labels,
+        legend_title=_("Keadaan lapak"),
+        toggle_label=_("Legenda"),
+        static_base=url_for("static", filename="vendor"),
+        bounds=corridor_bounds(session, event),
+        tiles=current_app.config["MAP_TILES"],
+        tiles_attribution=current_app.config["MAP_TILES_ATTRIBUTION"],
+        basemap=basemap_layer(event.city.slug, basemap_source(session, event.city_id)),
+    )  # fmt: skip
+
+
 def _no_store(resp: Response | WerkzeugResponse) -> Any:
     resp.headers["Cache-Control"] = "private, no-store"  # vendors' names
     return resp
@@ -93,11 +130,13 @@ def _hours(t: time | datetime) -> str:
 @permission_required("checkin.write")
 def page(slug: str) -> Any:
     """The booth list: search, one tap to mark checked in or no-show."""
-    event = get_event(get_session(), slug)
+    session = get_session()
+    event = get_event(session, slug)
     query = request.args.get("q", "").strip()[:80]
-    rows = svc.checkin_rows(get_session(), event, query=query)
+    every_row = svc.checkin_rows(session, event)
+    rows = [r for r in every_row if r.matches(query)] if query else every_row
     counts = {s: 0 for s in STATUS_LABELS}
-    for row in svc.checkin_rows(get_session(), event) if query else rows:
+    for row in every_row:
         counts[row.status] += 1
     cut = _cutoff(event)
     api_base = url_for("checkin.api_mark", slug=event.slug, assignment_id=0)[:-1]
@@ -113,6 +152,7 @@ def page(slug: str) -> Any:
         cutoff=cut,
         after_cutoff=clock.now() >= cut,
         api_base=api_base,
+        checkin_map=_map(event, every_row),
         title=_("Check-in %(name)s", name=event.name),
         long_date=lambda d: format_date(d, "full"),
         hours=_hours,

@@ -185,6 +185,7 @@ def _labels() -> dict[str, str]:
             "free": _("Lapak kosong"),
             "service_desk": _("Meja layanan MikroDOTS"),
             "crossing": FACILITY_LABELS["crossing"],
+            "legend": _("Legenda"),
             "field.kind": _("Jenis"),
             "field.hours": _("Jam"),
         }
@@ -224,7 +225,7 @@ def _render(
     retry_after: int = 0,
 ) -> Response:
     from app.views.basemap_view import basemap_layer  # folium: loaded on use
-    from app.views.lapak_map import booking_map_parts, legend
+    from app.views.lapak_map import booking_map_parts
 
     view = view or (_vendor_view(vendor) if vendor else None)
     labels = _labels()
@@ -252,7 +253,6 @@ def _render(
         maps=parts,
         error=error,
         title=_("Cek Lapak Saya"),
-        legend=legend(labels),
         status_labels=STATUS_LABELS,
         landmark_labels=LANDMARK_LABELS,
         long_date=lambda d: format_date(d, "full"),

@@ -11,8 +11,10 @@ conflict instead of an integrity error.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import exists, func, select
@@ -40,13 +42,16 @@ class CheckinRow:
     booth_id: int = 0
 
     def matches(self, query: str) -> bool:
-        """Search by booth code or business name (case-insensitive).
+        """Search by booth code, business name or the vendor's name (case-insensitive).
 
-        >>> CheckinRow(1, "A-012", "Es Teh Bu Ani", "Ani", "assigned", False).matches("teh")
-        True
+        >>> row = CheckinRow(1, "A-012", "Es Teh Manis", "Ani Rahmawati", "assigned", False)
+        >>> row.matches("teh"), row.matches("rahma"), row.matches("kopi")
+        (True, True, False)
         """
         q = query.strip().casefold()
-        return not q or q in self.booth_code.casefold() or q in self.business_name.casefold()
+        return not q or any(
+            q in text.casefold() for text in (self.booth_code, self.business_name, self.owner_name)
+        )
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,43 @@ def checkin_rows(session: Session, event: Event, *, query: str = "") -> list[Che
         for aid, code, business, owner, status, confirmed, booth_id in rows
     ]
     return [r for r in out if r.matches(query)] if query else out
+
+
+@dataclass(frozen=True)
+class MapBooth:
+    """One booth of the event on the crew's map: its state and the vendor's stall name."""
+
+    code: str
+    state: str
+    business_name: str
+    geometry: dict[str, Any]
+
+
+def checkin_map_booths(
+    session: Session, event: Event, rows: list[CheckinRow] | None = None
+) -> list[MapBooth]:
+    """Every booth of the event with its check-in state (:data:`app.styles.CHECKIN_STYLES`).
+
+    A booth with an assignment takes its current status (``rows``: :func:`checkin_rows`, read
+    here when not given); a service desk is ``service_desk``; any other booth is ``free``.
+    """
+    if rows is None:
+        rows = checkin_rows(session, event)
+    by_booth = {r.booth_id: r for r in rows}
+    shapes = session.execute(
+        select(Booth.id, Booth.code, Booth.kind, func.ST_AsGeoJSON(Booth.geom, 7))
+        .where(Booth.event_id == event.id)
+        .order_by(Booth.code)
+    ).all()
+    out = []
+    for booth_id, code, kind, geojson in shapes:
+        row = by_booth.get(booth_id)
+        if row is not None:
+            state, name = row.status, row.business_name
+        else:
+            state, name = ("service_desk" if kind == "service_desk" else "free"), ""
+        out.append(MapBooth(code, state, name, json.loads(geojson)))
+    return out
 
 
 def cutoff(event: Event, *, minutes: int, tz: str) -> datetime:

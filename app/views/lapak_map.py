@@ -15,10 +15,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 import folium
+from branca.element import MacroElement
+from folium.template import Template
 from folium.utilities import JsCode
 
 from app.styles import LAPAK_STYLES
-from app.views import maps
+from app.views import map_legend, maps
 
 #: Booth shapes by role in the vendor's map (:data:`app.styles.LAPAK_STYLES`); only "own" carries a
 #: label (its code).
@@ -49,17 +51,77 @@ _SHARED_HEADER: Final = (
     re.compile(r"<script\s+src=\"[^\"]*Leaflet\.VectorGrid[^\"]*\"></script>"),
     re.compile(r"<script\s+src=\"[^\"]*/js/basemap\.js\"></script>"),
     re.compile(r"<script\s+src=\"[^\"]*/js/map_patterns\.js\"></script>"),
+    re.compile(r"<script\s+src=\"[^\"]*/js/map_legend\.js\"></script>"),
 )
 
 
-def _role_layer(m: folium.Map, features: list[dict[str, Any]], role: str) -> None:
+def _role_layer(m: folium.Map, features: list[dict[str, Any]], role: str) -> folium.GeoJson:
     style = dict(ROLE_STYLES[role].leaflet(), className=ROLE_CLASSES[role])
-    folium.GeoJson(
+    layer = folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         name=role,
         style_function=lambda _f, s=style: dict(s),
         on_each_feature=_BIND_LABEL,
-    ).add_to(m)
+    )
+    layer.add_to(m)
+    return layer
+
+
+class _LegendTracker(MacroElement):
+    """Tells the legend control which kinds are in view: a row per layer present on screen."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var layers = {
+                {%- for kind, layer in this.layers %}
+                {{ kind|tojson }}: {{ layer.get_name() }},
+                {%- endfor %}
+            };
+            {{ this.legend.get_name() }}.track("lapak", null, function (bounds) {
+                return Object.keys(layers).filter(function (kind) {
+                    var hit = false;
+                    layers[kind].eachLayer(function (l) {
+                        if (hit) { return; }
+                        if (l.getLatLng) { hit = bounds.contains(l.getLatLng()); }
+                        else if (l.getBounds) { hit = bounds.intersects(l.getBounds()); }
+                    });
+                    return hit;
+                });
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, legend: MacroElement, layers: Mapping[str, folium.GeoJson]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # branca is untyped
+        self._name = "LegendTracker"
+        self.legend = legend
+        self.layers = list(layers.items())
+
+
+def legend_rows(
+    labels: Mapping[str, str], facility_kinds: Sequence[str] = ()
+) -> list[tuple[str, str, str, str]]:
+    """(kind, label, colour, shape) rows of the vendor map's legend, in the control's order.
+
+    The booth roles, the emergency lane (cross-hatched, as drawn) and the symbol of each
+    facility kind on the map (crossings, bus stops).
+    """
+    lane = maps.ZONE_STYLES["emergency_lane"]
+    rows = [
+        ("own", labels["own"], ROLE_STYLES["own"].fill_color, "area"),
+        ("occupied", labels["occupied"], ROLE_STYLES["occupied"].fill_color, "area"),
+        ("free", labels["free"], ROLE_STYLES["free"].color, "dashed"),
+        ("service_desk", labels["service_desk"], ROLE_STYLES["service_desk"].fill_color, "area"),
+        ("emergency_lane", labels["emergency_lane"], lane.legend_colour, lane.legend_shape),
+    ]
+    for kind in facility_kinds:
+        style = maps.FACILITY_STYLES.get(kind, maps.FACILITY_STYLES["other"])
+        rows.append((kind, labels.get(kind, kind), style.legend_colour, style.legend_shape))
+    return rows
 
 
 def booking_map_parts(
@@ -101,8 +163,11 @@ def booking_map_parts(
         }
         for f in by_role.get("emergency_lane", [])
     ]
+    present: dict[str, folium.GeoJson] = {}
     if lanes:
-        maps.add_zones(m, {"type": "FeatureCollection", "features": lanes}, labels=labels)
+        present.update(
+            maps.add_zones(m, {"type": "FeatureCollection", "features": lanes}, labels=labels)
+        )
     for role in ("free", "occupied", "service_desk", "own"):
         shown = []
         for f in by_role.get(role, []):
@@ -117,7 +182,7 @@ def booking_map_parts(
                 }
             )
         if shown:
-            _role_layer(m, shown, role)
+            present[role] = _role_layer(m, shown, role)
     points = [
         {
             "type": "Feature",
@@ -127,7 +192,23 @@ def booking_map_parts(
         for f in by_role.get("facility", [])
     ]
     if points:
-        maps.add_facilities(m, {"type": "FeatureCollection", "features": points}, labels=labels)
+        present.update(
+            maps.add_facilities(m, {"type": "FeatureCollection", "features": points}, labels=labels)
+        )
+    # the one legend control of every map: closed on a phone, one tap opens it, and it lists
+    # only what is in view
+    legend = map_legend.add_legend(
+        m,
+        groups=[
+            map_legend.LegendGroup(
+                "lapak",
+                "",
+                tuple(legend_rows(labels, sorted({p["properties"]["kind"] for p in points}))),
+            )
+        ],
+        toggle_label=labels.get("legend", "Legenda"),
+    )
+    _LegendTracker(legend, present).add_to(m)
     m.fit_bounds([list(view_bounds[0]), list(view_bounds[1])])
     parts = maps.render_parts(m)
     header = parts["header"]
@@ -138,15 +219,3 @@ def booking_map_parts(
     parts["vectorgrid"] = maps.vendor_url(static_base, maps.VECTORGRID_JS) if basemap else ""
     parts["basemap_js"] = basemap.script_url if basemap else ""
     return parts
-
-
-def legend(labels: Mapping[str, str]) -> list[tuple[str, str, str]]:
-    """(label, colour, CSS class) rows for the legend under the map."""
-    return [
-        (labels["own"], ROLE_STYLES["own"].fill_color, "own"),
-        (labels["occupied"], ROLE_STYLES["occupied"].fill_color, "occupied"),
-        (labels["free"], ROLE_STYLES["free"].color, "free"),
-        (labels["service_desk"], ROLE_STYLES["service_desk"].fill_color, "desk"),
-        (labels["emergency_lane"], maps.ZONE_STYLES["emergency_lane"].color, "lane"),
-        (labels["crossing"], "#000000", "crossing"),
-    ]

@@ -181,3 +181,39 @@ def test_json_mark_takes_the_csrf_header(
     )
     assert ok.status_code == 200
     assert ok.get_json()["status"] == "checked_in"
+
+
+def test_the_page_holds_the_event_map_by_check_in_state(
+    app: Flask, client: FlaskClient, auth: AuthActions, db: Session, assigned: Assignment
+) -> None:
+    """Every booth of the event on a map beneath the search, coloured by its state; the
+    search also finds a vendor by name."""
+    from app.services import checkin as svc
+
+    app.config["FIXED_NOW"] = BEFORE
+    auth.login("crew")
+    page = client.get(URL).get_data(as_text=True)
+    assert 'id="checkin-map-box"' in page and "<details" in page
+    assert "window.plCheckin" in page and "plAddBasemap(" in page  # the basemap beneath
+    assert "/static/js/map_legend.js" in page and "Keadaan lapak" in page
+    # the search box comes before the map, the map before the list
+    assert page.index('id="checkin-q"') < page.index('id="checkin-map-box"')
+    assert page.index('id="checkin-map-box"') < page.index('id="checkin-list"')
+    booths = svc.checkin_map_booths(db, assigned.event)
+    states = {b.code: b.state for b in booths}
+    assert states[assigned.booth.code] == "assigned"
+    assert {"assigned", "free", "service_desk"} <= set(states.values())
+    assert f'"code": "{assigned.booth.code}"' in page
+    # a vendor's own name finds their row (the list, without script)
+    owner = assigned.vendor.owner_name
+    found = client.get(URL, query_string={"q": owner.split()[0]}).get_data(as_text=True)
+    assert f'id="a-{assigned.id}"' in found
+
+
+def test_map_states_follow_the_marks(db: Session, event: Event, assigned: Assignment) -> None:
+    from app.services import checkin as svc
+
+    svc.mark(db, event, assigned.id, "no_show")
+    states = {b.code: b.state for b in svc.checkin_map_booths(db, event)}
+    assert states[assigned.booth.code] == "no_show"
+    assert len(states) == len(event.booths)  # every booth of the event, held or not
