@@ -14,6 +14,7 @@ Flask, no database; texts come from the caller.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -123,10 +124,48 @@ def _qr_path(url: str) -> tuple[int, str]:
 
     The path is made once per booth; the page places it with one transform.
     """
-    modules = _modules(url)
-    runs = _runs(modules)[:, [1, 0, 2]] + (QUIET, QUIET, 0)  # x, y, width
-    body = ("%d %d %d 1 re " * len(runs)) % tuple(runs.ravel().tolist())
-    return modules.shape[0] + 2 * QUIET, body
+    return _qr_paths([url])[0]
+
+
+#: Paths already made, by address: a QR code is a pure function of its text, so a label sheet
+#: drawn again (after vendors move, in another language) encodes nothing it encoded before.
+#: Bounded (about 3 KB a code); the oldest go first.
+_PATHS: dict[str, tuple[int, str]] = {}
+_PATHS_MAX = 4096
+_PATHS_LOCK = threading.Lock()
+
+
+def _qr_paths(urls: Sequence[str]) -> list[tuple[int, str]]:
+    """:func:`_qr_path` of each address, those not made before encoded now and their runs found
+    together, one array operation per symbol size (a page's codes are mostly one size)."""
+    with _PATHS_LOCK:
+        found = [_PATHS.get(url) for url in urls]
+    todo = [i for i, hit in enumerate(found) if hit is None]
+    symbols = {i: _modules(urls[i]) for i in todo}
+    by_shape: dict[tuple[int, ...], list[int]] = {}
+    for i in todo:
+        by_shape.setdefault(symbols[i].shape, []).append(i)
+    made: dict[str, tuple[int, str]] = {}
+    for shape, members in by_shape.items():
+        stack = np.stack([symbols[i] for i in members])  # (codes, rows, columns)
+        padded = np.zeros((len(members), shape[0], shape[1] + 2), dtype=np.int8)
+        padded[:, :, 1:-1] = stack
+        edges = np.diff(padded, axis=2)
+        code, rows, starts = np.nonzero(edges == 1)
+        ends = np.nonzero(edges == -1)[2]  # the same order: pairs up with the starts
+        runs = np.column_stack([starts + QUIET, rows + QUIET, ends - starts])
+        bounds = np.searchsorted(code, np.arange(len(members) + 1))
+        side = shape[0] + 2 * QUIET
+        for k, i in enumerate(members):
+            mine = runs[bounds[k] : bounds[k + 1]]
+            body = ("%d %d %d 1 re " * len(mine)) % tuple(mine.ravel().tolist())
+            found[i] = made[urls[i]] = (side, body)
+    if made:
+        with _PATHS_LOCK:
+            _PATHS.update(made)
+            while len(_PATHS) > _PATHS_MAX:
+                del _PATHS[next(iter(_PATHS))]
+    return [hit for hit in found if hit is not None]
 
 
 def _code_pt(code: str, width_mm: float) -> float:
@@ -164,6 +203,7 @@ def render_booth_labels_pdf(
         pen.page()
         if n == 1:
             _card_form(pen, texts, tx, room)
+        paths = _qr_paths([label.url for label in page])
         for i, label in enumerate(page):
             col, row = i % COLS, i // COLS
             x = left + col * (LABEL_W + GAP_X)
@@ -171,7 +211,7 @@ def render_booth_labels_pdf(
             c.saveState()
             c.translate(x, y)
             c.doForm(_CARD)
-            side, body = _qr_path(label.url)
+            side, body = paths[i]
             module = QR_MM / side
             # module units: x right, y down from the symbol's top left corner
             c.addLiteral(

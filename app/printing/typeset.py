@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 from reportlab.lib.colors import Color, HexColor
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -34,6 +35,7 @@ __all__ = [
     "fit",
     "fonts",
     "natural_key",
+    "path_ops",
     "text_width_mm",
     "wrap",
 ]
@@ -159,6 +161,26 @@ def colour(hex_colour: str, alpha: float = 1.0) -> Color:
     return Color(*mix)
 
 
+def path_ops(rings: Iterable[Any], *, close: bool, least: int) -> str:
+    """PDF path operators (``m``, ``l``, ``h`` when ``close``) of every ring or polyline with at
+    least ``least`` points, coordinates in mm to the micrometre.
+
+    One format per ring over its numbers, instead of an object call per point (a layout sheet
+    has some 30,000 points).
+
+    >>> path_ops([[(0, 0), (1, 0), (1, 2.5)], [(5, 5)]], close=True, least=3)
+    '0.000 0.000 m 1.000 0.000 l 1.000 2.500 l h '
+    """
+    parts = []
+    for ring in rings:
+        pts = np.asarray(ring, dtype=float)
+        if pts.ndim != 2 or len(pts) < least:
+            continue
+        head = "%.3f %.3f m " + "%.3f %.3f l " * (len(pts) - 1)
+        parts.append((head + "h " if close else head) % tuple(pts[:, :2].ravel().tolist()))
+    return "".join(parts)
+
+
 class Pen:
     """A reportlab canvas addressed in millimetres, y up, with sizes in points.
 
@@ -256,8 +278,11 @@ class Pen:
                 stroke=box_stroke,
                 width_pt=0.4,
             )
-        c.setFont(font, size)
-        c.setFillColor(colour(hex_colour))
+        if c._fontname != font or c._fontsize != size:  # the state restoreState brings back
+            c.setFont(font, size)
+        ink = colour(hex_colour)
+        if c._fillColorObj is not ink:  # colours are shared objects (lru_cache)
+            c.setFillColor(ink)
         y += _VALIGN[valign] * size
         if align == "left":
             c.drawString(x, y, s)
@@ -320,14 +345,12 @@ class Pen:
         dash_mm: Sequence[float] | None = None,
     ) -> None:
         """An open polyline through ``xy`` (mm)."""
-        pts = [(float(a), float(b)) for a, b in xy]
-        if len(pts) < 2:
+        ops = path_ops([xy], close=False, least=2)
+        if not ops:
             return
         self.stroke(stroke, width_pt, dash_mm)
         path = self.canvas.beginPath()
-        path.moveTo(*pts[0])
-        for p in pts[1:]:
-            path.lineTo(*p)
+        path._code.append(ops)
         self.canvas.drawPath(path, stroke=1, fill=0)
 
     def polygons(
@@ -346,19 +369,11 @@ class Pen:
         The fill is ``alpha`` laid over white, or with ``see_through`` truly transparent (what is
         below shows through).
         """
-        path = self.canvas.beginPath()
-        empty = True
-        for ring in rings:
-            pts = ring.tolist() if hasattr(ring, "tolist") else list(ring)
-            if len(pts) < 3:
-                continue
-            path.moveTo(*pts[0])
-            for p in pts[1:]:
-                path.lineTo(*p)
-            path.close()
-            empty = False
-        if empty:
+        ops = path_ops(rings, close=True, least=3)
+        if not ops:
             return
+        path = self.canvas.beginPath()
+        path._code.append(ops)
         c = self.canvas
         if see_through:
             c.saveState()
@@ -375,25 +390,15 @@ class Pen:
     def clip_rings(self, rings: Iterable[Any]) -> None:
         """Clip what follows to closed rings (inside :meth:`save`)."""
         path = self.canvas.beginPath()
-        for ring in rings:
-            pts = ring.tolist() if hasattr(ring, "tolist") else list(ring)
-            if len(pts) < 3:
-                continue
-            path.moveTo(*pts[0])
-            for p in pts[1:]:
-                path.lineTo(*p)
-            path.close()
+        path._code.append(path_ops(rings, close=True, least=3))
         self.canvas.clipPath(path, stroke=0, fill=0, fillMode=0)
 
     def segments(self, pairs: Iterable[Any], *, stroke: str = INK, width_pt: float = 0.25) -> None:
         """Many straight segments ``((x0, y0), (x1, y1))`` as one stroked path."""
-        path = self.canvas.beginPath()
-        empty = True
-        for (x0, y0), (x1, y1) in pairs:
-            path.moveTo(float(x0), float(y0))
-            path.lineTo(float(x1), float(y1))
-            empty = False
-        if not empty:
+        ops = path_ops(pairs, close=False, least=2)
+        if ops:
+            path = self.canvas.beginPath()
+            path._code.append(ops)
             self.stroke(stroke, width_pt)
             self.canvas.drawPath(path, stroke=1, fill=0)
 

@@ -146,3 +146,22 @@ def test_a_phone_reads_the_address_off_the_printed_page(tmp_path: Path) -> None:
     image = np.frombuffer(raw[header.end() :], dtype=np.uint8).reshape(height, width)
     read = {b.text for b in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)}
     assert read == {label.url for label in labels}
+
+
+def test_paths_made_together_or_remembered_are_each_codes_own_runs() -> None:
+    """Codes encoded a page at a time (runs found in one array operation per symbol size), and
+    codes taken from the memory of earlier sheets, are exactly each address's dark runs."""
+    from app.printing import booth_labels
+
+    urls = [f"https://petalapak.example/crew/b/{n}" for n in (1, 22, 333, 4444, 55555, 7)]
+    urls.append("https://petalapak.example/crew/b/1?" + "x" * 60)  # a bigger symbol among them
+    booth_labels._PATHS.clear()
+    fresh = booth_labels._qr_paths(urls)
+    again = booth_labels._qr_paths(list(reversed(urls)))
+    assert again == list(reversed(fresh))
+    for url, (side, body) in zip(urls, fresh, strict=True):
+        matrix = qr_matrix(url)
+        assert side == len(matrix)
+        expected = "".join(f"{c} {r} {n} 1 re " for r, c, n in dark_runs(matrix))
+        assert body == expected
+    assert len({side for side, _ in fresh}) == 2
