@@ -249,6 +249,10 @@ class MapLayers:
         self.fac_tree = (
             shapely.STRtree([f.geometry for f in self.facilities]) if self.facilities else None
         )
+        #: the basemap's buildings and a tree over them: a column finds its few in one query and
+        #: clips them in one call (a city's buildings run to thousands)
+        self.buildings = np.array(list(data.basemap.buildings), dtype=object)
+        self.building_tree = shapely.STRtree(self.buildings) if len(self.buildings) else None
         self.zones = list(data.zones)
         self.states_present = sorted(
             {b.state for b in booths},
@@ -285,12 +289,12 @@ class MapLayers:
         for geom in areas:
             if geom.intersects(window):
                 pen.polygons(view.rings(shapely.intersection(geom, window)), fill=WATER_FILL)
-        if not overview:
+        if not overview and self.building_tree is not None:
+            near = np.sort(self.building_tree.query(window, predicate="intersects"))
             rings = [
                 ring
-                for geom in base.buildings
-                if geom.intersects(window)
-                for ring in view.rings(shapely.intersection(geom, window))
+                for geom in shapely.intersection(self.buildings[near], window)
+                for ring in view.rings(geom)
             ]
             pen.polygons(
                 rings,

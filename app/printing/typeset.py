@@ -350,7 +350,7 @@ class Pen:
             return
         self.stroke(stroke, width_pt, dash_mm)
         path = self.canvas.beginPath()
-        path._code.append(ops)
+        path._code.extend(("n", ops))  # as reportlab starts a path
         self.canvas.drawPath(path, stroke=1, fill=0)
 
     def polygons(
@@ -373,7 +373,7 @@ class Pen:
         if not ops:
             return
         path = self.canvas.beginPath()
-        path._code.append(ops)
+        path._code.extend(("n", ops))  # as reportlab starts a path
         c = self.canvas
         if see_through:
             c.saveState()
@@ -390,7 +390,7 @@ class Pen:
     def clip_rings(self, rings: Iterable[Any]) -> None:
         """Clip what follows to closed rings (inside :meth:`save`)."""
         path = self.canvas.beginPath()
-        path._code.append(path_ops(rings, close=True, least=3))
+        path._code.extend(("n", path_ops(rings, close=True, least=3)))
         self.canvas.clipPath(path, stroke=0, fill=0, fillMode=0)
 
     def segments(self, pairs: Iterable[Any], *, stroke: str = INK, width_pt: float = 0.25) -> None:
@@ -398,7 +398,7 @@ class Pen:
         ops = path_ops(pairs, close=False, least=2)
         if ops:
             path = self.canvas.beginPath()
-            path._code.append(ops)
+            path._code.extend(("n", ops))  # as reportlab starts a path
             self.stroke(stroke, width_pt)
             self.canvas.drawPath(path, stroke=1, fill=0)
 
