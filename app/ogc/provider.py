@@ -31,6 +31,7 @@ from sqlalchemy import (
     Integer,
     Text,
     and_,
+    any_,
     bindparam,
     case,
     cast,
@@ -40,9 +41,10 @@ from sqlalchemy import (
     select,
     true,
 )
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.orm import Session
 
+from app.db import driver_sql
 from app.gis.rules import BOOTH_KINDS, FACILITY_KINDS, VENDOR_CATEGORIES, ZONE_KINDS
 from app.gis.street import ZONE_COLOURS
 from app.layers import LAYER_REGISTRY, Layer
@@ -429,9 +431,7 @@ class Provider:
         params |= {f"eq_{name}": value for name, value in equals.items()}
         names = tuple(sorted(equals))
         if kind not in EVENT_KINDS:
-            row = self.session.execute(
-                _page_statement(kind, len(boxes), names, private), params
-            ).one()
+            row = self._page_row(kind, len(boxes), names, private, params)
             coll = (
                 self._reports_collection(with_extent=False)
                 if kind == "reports"
@@ -440,7 +440,7 @@ class Provider:
             return coll, int(row.matched), int(row.returned), str(row.features)
         key = collection_id[len(kind) + 1 :]
         params |= {"key": key, "slugs": slug_candidates(key)}
-        row = self.session.execute(_page_statement(kind, len(boxes), names, private), params).one()
+        row = self._page_row(kind, len(boxes), names, private, params)
         if row.ev_id is None:
             return None
         coll = self._event_collection(
@@ -456,6 +456,13 @@ class Provider:
             extent=None,
         )
         return coll, int(row.matched), int(row.returned), str(row.features)
+
+    def _page_row(
+        self, kind: str, boxes: int, equals: tuple[str, ...], private: bool, params: dict[str, Any]
+    ) -> Any:
+        """The one row of :func:`_page_statement`, sent as its driver text (:func:`_page_sql`)."""
+        sql = _page_sql(kind, boxes, equals, private)
+        return self.session.connection().exec_driver_sql(sql, params).one()
 
     def item(self, coll: Collection, feature_id: int) -> str | None:
         """One feature as GeoJSON text, or None when it is not in ``coll``."""
@@ -628,7 +635,7 @@ def _event_cte(kind: str, *, private: bool) -> Any:
             count.label("n"),
         )
         .join(City, City.id == Event.city_id)
-        .where(Event.slug.in_(bindparam("slugs", expanding=True)))
+        .where(Event.slug == any_(bindparam("slugs", type_=ARRAY(Text))))
     )
     if not private:
         visible = visible.where(Event.status == "published")
@@ -642,6 +649,22 @@ def _event_cte(kind: str, *, private: bool) -> Any:
     if kind == "booths":
         found = found.where(seen.c.status == "published")
     return found.order_by(seen.c.date, seen.c.id).limit(1).cte("ev")
+
+
+@lru_cache(maxsize=128)
+def _page_sql(kind: str, boxes: int, equals: tuple[str, ...], private: bool) -> str:
+    """:func:`_page_statement` as SQL text with its constants (property names, kinds, the
+    GeoJSON's keys) written in (:func:`app.db.driver_sql`): each item page then sends only the
+    request's values, and SQLAlchemy compiles and expands nothing per request."""
+    keep = [
+        "limit",
+        "offset",
+        "key",
+        "slugs",
+        *[f"bbox{i}_{j}" for i in range(boxes) for j in range(4)],
+        *[f"eq_{name}" for name in equals],
+    ]
+    return driver_sql(_page_statement(kind, boxes, equals, private), keep)
 
 
 @lru_cache(maxsize=128)
