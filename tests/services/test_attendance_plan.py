@@ -200,3 +200,42 @@ def test_answers_are_audited(
     _answer(db, sunday_event, v, True)
     entries = db.scalars(select(AuditEntry).where(AuditEntry.entity == "attendance_answer")).all()
     assert any(e.after and e.after["vendor_id"] == v.id for e in entries)
+
+
+def _layout_version(db: Session, city_id: int) -> int:
+    from app.models import DataVersion
+
+    return int(
+        db.scalar(select(DataVersion.layout_version).where(DataVersion.city_id == city_id)) or 0
+    )
+
+
+def test_every_attendance_write_bumps_the_change_counter_not_the_layout(
+    db: Session, sunday_event: Any, make_vendor: Callable[..., Any]
+) -> None:
+    """Answers, standing attendance and absence periods invalidate what is cached under the
+    city's counter (pages, tiles, PDFs); they move nobody's booth, so the layout counter that the
+    public map and other vendors' pages key on stays."""
+    from app.services.data_version import city_version
+
+    vendor = make_vendor(city=sunday_event.city)
+    db.commit()
+    city_id = sunday_event.city_id
+    absence: list[Any] = []
+    steps = [
+        lambda: _answer(db, sunday_event, vendor, True),
+        lambda: _answer(db, sunday_event, vendor, False),  # changed answer
+        lambda: plan.set_standing(db, vendor, weekday=SUNDAY_WD, on=True, user_id=None),
+        lambda: plan.set_standing(db, vendor, weekday=SUNDAY_WD, on=False, user_id=None),
+        lambda: absence.append(
+            plan.add_absence(
+                db, vendor, starts_on=SUNDAY, ends_on=SUNDAY, reason=None, user_id=None
+            )
+        ),
+        lambda: plan.remove_absence(db, vendor, absence[0].id),
+    ]
+    for i, step in enumerate(steps):
+        version, layout = city_version(db, city_id), _layout_version(db, city_id)
+        step()
+        assert city_version(db, city_id) == version + 1, i
+        assert _layout_version(db, city_id) == layout, i
