@@ -26,7 +26,7 @@ from app.allocation.model import (
     VendorIn,
     Weights,
 )
-from app.allocation.waitlist import next_from_waitlist
+from app.allocation.waitlist import ReleaseOffers, next_from_waitlist, offer_released
 
 __all__ = [
     "PHASES",
@@ -34,6 +34,7 @@ __all__ = [
     "SCORE_PARTS",
     "WAITLIST_REASONS",
     "AllocationResult",
+    "ReleaseOffers",
     "BoothIn",
     "Placement",
     "Unplaced",
@@ -42,4 +43,5 @@ __all__ = [
     "allocate",
     "draw_numbers",
     "next_from_waitlist",
+    "offer_released",
 ]

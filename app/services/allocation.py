@@ -22,8 +22,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from app.allocation import AllocationResult, BoothIn, VendorIn, Weights, allocate
-from app.allocation import next_from_waitlist as engine_next
+from app.allocation import AllocationResult, BoothIn, VendorIn, Weights, allocate, offer_released
 from app.gis.adjacency import booth_adjacency
 from app.gis.conflicts import facility_clearances_m
 from app.gis.crs import to_metric, to_wgs84
@@ -506,11 +505,24 @@ def latest_run(session: Session, event: Event) -> AllocationRun | None:
 @dataclass(frozen=True)
 class WaitlistContext:
     """What a release needs about the event, computed once: the waitlist, booths as the engine
-    sees them (the conflict check is the costly part) and the waitlisted vendors."""
+    sees them (the conflict check is the costly part), the waitlisted vendors and the caps of
+    the allocation in force."""
 
     waitlist: list[int]
     booths: dict[str, BoothIn]
     vendors: dict[int, VendorIn]
+    caps: dict[tuple[str | None, str], int] = field(default_factory=dict)
+
+
+def _run_caps(run: AllocationRun) -> dict[tuple[str | None, str], int]:
+    """The caps an allocation run was made with (as :meth:`AllocationSettings.to_json` wrote)."""
+    caps: dict[tuple[str | None, str], int] = {}
+    for item in (run.settings or {}).get("caps", []) or []:
+        try:
+            caps[(item.get("section"), str(item["category"]))] = int(item["max"])
+        except (KeyError, TypeError, ValueError):
+            continue  # an unreadable entry of an old run limits nothing
+    return caps
 
 
 def waitlist_context(session: Session, event: Event) -> WaitlistContext | None:
@@ -522,8 +534,129 @@ def waitlist_context(session: Session, event: Event) -> WaitlistContext | None:
     booth_in, _ = _booth_inputs(session, event)
     vendor_in, _vendors = _vendor_inputs(session, event, {}, {})
     return WaitlistContext(
-        waitlist, {b.code: b for b in booth_in}, {v.id: v for v in vendor_in if v.id in waitlist}
+        waitlist,
+        {b.code: b for b in booth_in},
+        {v.id: v for v in vendor_in if v.id in waitlist},
+        _run_caps(run),
     )
+
+
+#: The explanation stored with a booth offered from the waitlist on the day (the dashboard
+#: counts waitlist use by its opening words).
+OFFER_EXPLANATION = "Ditawarkan dari daftar tunggu (posisi {position}) karena lapak dilepas."
+
+
+@dataclass(frozen=True)
+class Release:
+    """One vendor's booths released on the day and what the waitlist was offered.
+
+    ``released`` are the vendor's assignments now no-show or cancelled (every booth they held
+    in the event); ``offers`` the new assignments of waitlisted vendors, a vendor's booths side
+    by side; ``passed_over`` the waitlisted vendors a freed booth suited but who could not get
+    their minimum of adjacent booths (``min_not_available``) or hit a cap (``cap_reached``).
+    """
+
+    released: list[Assignment]
+    offers: list[Assignment]
+    passed_over: dict[int, str] = field(default_factory=dict)
+
+    def offer_on(self, booth_id: int) -> Assignment | None:
+        """The offer made on the booth ``booth_id``, if any."""
+        return next((o for o in self.offers if o.booth_id == booth_id), None)
+
+
+def release_vendor(
+    session: Session,
+    assignment: Assignment,
+    *,
+    status: str,
+    context: WaitlistContext | None = None,
+    also: Sequence[Assignment] = (),
+) -> Release:
+    """Free every booth the vendor of ``assignment`` holds in its event (a no-show, or the vendor
+    cancelled) and offer them to the waitlist, each waitlisted vendor as many adjacent booths as
+    their minimum (:func:`app.allocation.offer_released`). The caller commits.
+
+    Releasing many vendors at once (the crew's cut-off) passes one :func:`waitlist_context`.
+    ``also`` are more of the vendor's assignments already released whose booths nobody took yet
+    (the crew marked several of the vendor's booths no-show); they are offered again too.
+    """
+    if status not in ("no_show", "cancelled"):
+        raise ServiceError("Status pelepasan tidak dikenal.", "Unknown release status.")
+    event = assignment.event
+    siblings: list[Assignment] = [assignment, *(a for a in also if a is not assignment)]
+    if event is not None:
+        siblings += [
+            a
+            for a in session.scalars(
+                select(Assignment)
+                .where(
+                    Assignment.event_id == event.id,
+                    Assignment.vendor_id == assignment.vendor_id,
+                    Assignment.status.in_(HOLDING_STATUSES),
+                    Assignment.id.not_in([a.id for a in siblings]),
+                )
+                .order_by(Assignment.part, Assignment.id)
+                .with_for_update()
+            )
+        ]
+    for a in siblings:
+        a.status = status
+    session.flush()
+    if event is None:
+        return Release(siblings, [])
+    context = context or waitlist_context(session, event)
+    if context is None:
+        return Release(siblings, [])
+    rows = session.execute(
+        select(Assignment.vendor_id, Assignment.status, Booth.code, Vendor.category)
+        .join(Booth, Booth.id == Assignment.booth_id)
+        .join(Vendor, Vendor.id == Assignment.vendor_id)
+        .where(Assignment.event_id == event.id)
+    ).all()
+    held = {code: (vid, cat) for vid, st, code, cat in rows if st in HOLDING_STATUSES}
+    seen = {vid for vid, _st, _code, _cat in rows}  # holding, released or cancelled today
+    free = {code: b for code, b in context.booths.items() if code not in held}
+    placed = [
+        (context.booths[code].section, cat) for code, (_v, cat) in held.items()
+        if code in context.booths
+    ]  # fmt: skip
+    booths_by_code = {a.booth.code: a.booth for a in siblings}
+    decided = offer_released(
+        context.waitlist,
+        [a.booth.code for a in siblings],
+        free,
+        context.vendors,
+        caps=context.caps or None,
+        placed=placed,
+        skip=seen,
+    )
+    other_codes = {c for _vid, codes in decided.offers for c in codes} - set(booths_by_code)
+    if other_codes:
+        booths_by_code.update(
+            {
+                b.code: b
+                for b in session.scalars(
+                    select(Booth).where(Booth.event_id == event.id, Booth.code.in_(other_codes))
+                )
+            }
+        )
+    offers = []
+    for vendor_id, codes in decided.offers:
+        position = context.waitlist.index(vendor_id) + 1
+        for part, code in enumerate(codes):
+            offer = Assignment(
+                event=event,
+                booth=booths_by_code[code],
+                vendor_id=vendor_id,
+                part=part,
+                status="assigned",
+                explanation=OFFER_EXPLANATION.format(position=position),
+            )
+            session.add(offer)
+            offers.append(offer)
+    session.flush()
+    return Release(siblings, offers, dict(decided.passed_over))
 
 
 def release_and_offer(
@@ -534,51 +667,8 @@ def release_and_offer(
     today: date | None = None,
     context: WaitlistContext | None = None,
 ) -> Assignment | None:
-    """Free a booth (no-show, or the vendor cancelled) for the next eligible waitlisted vendor.
-
-    Returns the new assignment, or ``None`` when nobody on the waitlist fits. The caller commits.
-    Releasing many booths at once (the crew's cut-off) passes one :func:`waitlist_context`.
-    """
-    if status not in ("no_show", "cancelled"):
-        raise ServiceError("Status pelepasan tidak dikenal.", "Unknown release status.")
-    assignment.status = status
-    session.flush()
-    event = assignment.event
-    if event is None:
-        return None
-    context = context or waitlist_context(session, event)
-    if context is None:
-        return None
-    holding = set(
-        session.scalars(
-            select(Assignment.vendor_id).where(
-                Assignment.event_id == event.id, Assignment.status.in_(("assigned", "checked_in"))
-            )
-        )
+    """Free the vendor's booths (:func:`release_vendor`) and return the offer made on the booth
+    of ``assignment``, or ``None`` when nobody on the waitlist took it. The caller commits."""
+    return release_vendor(session, assignment, status=status, context=context).offer_on(
+        assignment.booth_id
     )
-    released = set(
-        session.scalars(
-            select(Assignment.vendor_id).where(
-                Assignment.event_id == event.id, Assignment.status.in_(("no_show", "cancelled"))
-            )
-        )
-    )
-    free = context.booths.get(assignment.booth.code)
-    if free is None:
-        return None
-    chosen = engine_next(context.waitlist, free, context.vendors, skip=holding | released)
-    if chosen is None:
-        return None
-    offer = Assignment(
-        event=event,
-        booth=assignment.booth,
-        vendor_id=chosen,
-        status="assigned",
-        explanation=(
-            f"Ditawarkan dari daftar tunggu (posisi "
-            f"{context.waitlist.index(chosen) + 1}) karena lapak dilepas."
-        ),
-    )
-    session.add(offer)
-    session.flush()
-    return offer

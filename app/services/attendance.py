@@ -78,6 +78,7 @@ def cancel_attendance(
         )
     if assignment.status != "assigned":
         raise Conflict("Lapak ini sudah dilepas.", "This booth was already released.")
+    # every booth the vendor holds in the event goes, each offered to the waitlist side by side
     offer = release_and_offer(session, assignment, status="cancelled", today=today)
     session.commit()
     return offer

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from app.models import HOLDING_STATUSES, Assignment, Booth, Event, Vendor
-from app.services.allocation import release_and_offer, waitlist_context
+from app.services.allocation import release_vendor, waitlist_context
 from app.services.errors import Conflict, NotFound, ServiceError
 
 #: Statuses the crew can set: present, absent, or back to "not yet seen" (a mistaken tap).
@@ -203,10 +203,13 @@ def mark(session: Session, event: Event, assignment_id: int, status: str) -> Mar
 def release_no_shows(
     session: Session, event: Event, *, now: datetime, cutoff_minutes: int, tz: str
 ) -> list[Released]:
-    """After the cut-off, free every no-show's booth and offer it to the waitlist. Commits.
+    """After the cut-off, free every no-show's booths and offer them to the waitlist. Commits.
 
-    Booths already given to a waitlisted vendor are skipped, so pressing the button twice is
-    harmless; a booth nobody on the waitlist fits stays free (and is tried again next time).
+    A vendor on several booths is released whole (every booth they hold), unless one of their
+    booths is checked in; the waitlist is offered the freed booths side by side
+    (:func:`app.services.allocation.release_vendor`). Booths already given to a waitlisted
+    vendor are skipped, so pressing the button twice is harmless; a booth nobody on the waitlist
+    fits stays free (and is tried again next time).
     """
     _require_open(event)
     limit = cutoff(event, minutes=cutoff_minutes, tz=tz)
@@ -226,16 +229,33 @@ def release_no_shows(
     no_shows = session.scalars(
         select(Assignment)
         .where(Assignment.event_id == event.id, Assignment.status == "no_show", ~retaken)
-        .order_by(Assignment.id)
+        .order_by(Assignment.vendor_id, Assignment.part, Assignment.id)
         .with_for_update(of=Assignment)
         .execution_options(populate_existing=True)
     ).all()
+    # A vendor on several booths is one no-show: all their booths go, or none while any of
+    # them is checked in (the vendor came; the crew sorts out the other mark).
+    by_vendor: dict[int, list[Assignment]] = {}
+    for a in no_shows:
+        by_vendor.setdefault(a.vendor_id, []).append(a)
+    present = set(
+        session.scalars(
+            select(Assignment.vendor_id).where(
+                Assignment.event_id == event.id,
+                Assignment.vendor_id.in_(by_vendor),
+                Assignment.status == "checked_in",
+            )
+        )
+    )
     released = []
     context = waitlist_context(session, event) if no_shows else None  # once, not per booth
-    for assignment in no_shows:
-        offer = release_and_offer(
-            session, assignment, status="no_show", today=event.date, context=context
+    for vendor_id, group in by_vendor.items():
+        if vendor_id in present:
+            continue
+        release = release_vendor(
+            session, group[0], status="no_show", context=context, also=group[1:]
         )
-        released.append(Released(assignment.booth.code, assignment.id, offer))
+        for a in release.released:
+            released.append(Released(a.booth.code, a.id, release.offer_on(a.booth_id)))
     session.commit()
     return released

@@ -12,7 +12,15 @@ from collections.abc import Sequence
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.allocation import REASON_CODES, AllocationResult, BoothIn, VendorIn, allocate
+from app.allocation import (
+    REASON_CODES,
+    AllocationResult,
+    BoothIn,
+    VendorIn,
+    allocate,
+    next_from_waitlist,
+    offer_released,
+)
 from app.allocation.blocks import allocate_blocks, violations
 
 PROPERTY = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -314,3 +322,101 @@ def test_a_lost_first_choice_section_is_named_with_what_decided() -> None:
     assert "first-choice section (A) was filled first; decided by seniority" in (
         lost.explanation_en
     )
+
+
+# -- the day's release: freed booths to the waitlist, side by side -----------------------------
+
+
+def _free(booths: Sequence[BoothIn]) -> dict[str, BoothIn]:
+    return {b.code: b for b in booths}
+
+
+def test_a_released_pair_goes_to_a_two_booth_vendor_as_a_pair() -> None:
+    booths = row("A", 4)
+    vendors = {
+        5: VendorIn(5, "makanan", min_booths=2, max_booths=3),
+        6: VendorIn(6, "makanan"),
+    }
+    r = offer_released([5, 6], ["A-02", "A-03"], _free(booths[1:3]), vendors)
+    assert r.offers == ((5, ("A-02", "A-03")),)  # the minimum only, not towards max
+    assert r.passed_over == {}
+
+
+def test_a_two_booth_vendor_is_passed_over_when_the_freed_booth_has_no_free_neighbour() -> None:
+    booths = row("A", 3)
+    vendors = {
+        5: VendorIn(5, "makanan", min_booths=2, max_booths=2),
+        6: VendorIn(6, "makanan"),
+    }
+    # A-02 is freed; are still held
+    r = offer_released([5, 6], ["A-02"], _free([booths[1]]), vendors)
+    assert r.offers == ((6, ("A-02",)),)
+    assert r.passed_over == {5: "min_not_available"}
+
+
+def test_a_free_neighbour_completes_the_pair_but_never_across_a_break() -> None:
+    booths = row("A", 4, breaks=[2])  # A-01 A-02 | A-03 A-04
+    vendors = {5: VendorIn(5, "makanan", min_booths=2, max_booths=2)}
+    across = offer_released([5], ["A-02"], _free([booths[1], booths[2]]), vendors)
+    assert across.offers == () and across.passed_over == {5: "min_not_available"}
+    beside = offer_released([5], ["A-02"], _free(booths[:2]), vendors)
+    assert beside.offers == ((5, ("A-01", "A-02")),)
+
+
+def test_the_release_keeps_waitlist_order_needs_and_caps_counted_in_booths() -> None:
+    booths = row("A", 4)
+    vendors = {
+        1: VendorIn(1, "makanan", needs_electricity=True),  # no electric booth: not their turn
+        2: VendorIn(2, "pakaian", min_booths=2, max_booths=2),  # cap 1 pakaian booth left
+        3: VendorIn(3, "pakaian"),
+        4: VendorIn(4, "makanan", min_booths=3, max_booths=3),
+    }
+    caps = {(None, "pakaian"): 2}
+    r = offer_released(
+        [1, 2, 3, 4], ["A-01", "A-02", "A-03", "A-04"], _free(booths), vendors,
+        caps=caps, placed=[("B", "pakaian")],
+    )  # fmt: skip
+    assert r.offers == ((3, ("A-01",)), (4, ("A-02", "A-03", "A-04")))
+    assert r.passed_over == {2: "cap_reached"}
+
+
+@st.composite
+def releases(draw: st.DrawFn) -> tuple[list[VendorIn], list[BoothIn], list[str], list[str]]:
+    vendors, booths = draw(instances())
+    codes = [b.code for b in booths]
+    free = draw(st.lists(st.sampled_from(codes), unique=True)) if codes else []
+    released = draw(st.lists(st.sampled_from(free), unique=True)) if free else []
+    return vendors, booths, free, released
+
+
+@PROPERTY
+@given(releases(), st.integers(0, 2**32 - 1))
+def test_the_release_always_gives_min_booths_side_by_side(
+    inst: tuple[list[VendorIn], list[BoothIn], list[str], list[str]], seed: int
+) -> None:
+    vendors, booths, free_codes, released = inst
+    by_code = _free(booths)
+    free = {c: by_code[c] for c in free_codes}
+    vmap = {v.id: v for v in vendors}
+    waitlist = sorted(vmap, key=lambda i: (vmap[i].priority_rank, (i * 7919 + seed) % 104729))
+    caps = {(None, "makanan"): 4}
+    held = [(by_code[c].section, "makanan") for c in sorted(set(by_code) - set(free))[:2]]
+    r = offer_released(waitlist, released, free, vmap, caps=caps, placed=held)
+    given_out = [c for _, codes in r.offers for c in codes]
+    assert len(given_out) == len(set(given_out))  # no booth twice
+    assert [vid for vid, _ in r.offers] == sorted((vid for vid, _ in r.offers), key=waitlist.index)
+    for vid, codes in r.offers:
+        v = vmap[vid]
+        assert len(codes) == v.min_booths
+        assert set(codes) <= set(free) and set(codes) & set(released)
+        assert all(free[c].fits(v) for c in codes)
+        assert all(b in by_code[a].neighbours or a in by_code[b].neighbours
+                   for a, b in zip(codes, codes[1:], strict=False))  # fmt: skip
+    makanan = sum(vmap[vid].min_booths for vid, _ in r.offers if vmap[vid].category == "makanan")
+    assert makanan + len(held) <= max(caps[(None, "makanan")], len(held))
+    for vid, reason in r.passed_over.items():
+        assert reason in REASON_CODES and vid not in dict(r.offers)
+    # one-booth vendors and one freed booth: the same answer as the one-booth release
+    if len(released) == 1 and all(v.min_booths == 1 for v in vendors):
+        one = next_from_waitlist(waitlist, free[released[0]], vmap, caps=caps, placed=held)
+        assert [vid for vid, _ in r.offers] == ([one] if one is not None else [])

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import create_app
-from app.models import HOLDING_STATUSES, Assignment, AuditEntry, Event
+from app.models import HOLDING_STATUSES, Assignment, AuditEntry, Event, Vendor
 from tests.conftest import AuthActions
 
 EVENT = "cfd-2026-12-06"
@@ -29,9 +29,16 @@ def event(db: Session) -> Event:
 
 @pytest.fixture
 def assigned(db: Session, event: Event) -> Assignment:
+    """A food vendor's booth: the demo's waitlist is food vendors over the food cap, so a food
+    no-show makes room for the first of them (the release keeps the caps, in booths)."""
     return db.scalars(
         select(Assignment)
-        .where(Assignment.event_id == event.id, Assignment.status == "assigned")
+        .join(Vendor, Vendor.id == Assignment.vendor_id)
+        .where(
+            Assignment.event_id == event.id,
+            Assignment.status == "assigned",
+            Vendor.category == "makanan",
+        )
         .order_by(Assignment.id)
         .limit(1)
     ).one()

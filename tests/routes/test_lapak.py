@@ -67,6 +67,24 @@ def booked(db: Session, event: Event) -> Assignment:
     ).one()
 
 
+@pytest.fixture
+def booked_food(db: Session, event: Event) -> Assignment:
+    """A food vendor's booth: the demo's waitlist is food vendors over the food cap, so a food
+    vendor's cancellation makes room for the first of them (releases keep the caps)."""
+    return db.scalars(
+        select(Assignment)
+        .join(Vendor, Vendor.id == Assignment.vendor_id)
+        .where(
+            Assignment.event_id == event.id,
+            Assignment.status == "assigned",
+            Vendor.phone.is_not(None),
+            Vendor.category == "makanan",
+        )
+        .order_by(Assignment.id)
+        .limit(1)
+    ).one()
+
+
 def _login(client: FlaskClient, vendor: Vendor, **env: Any) -> Any:
     return client.post(
         "/lapak", data={"code": vendor.access_code, "phone4": vendor.phone[-4:]}, environ_base=env
@@ -450,8 +468,9 @@ def test_vendor_confirms_attendance(client: FlaskClient, db: Session, booked: As
 
 
 def test_vendor_cancels_and_the_waitlist_gets_the_booth(
-    client: FlaskClient, db: Session, booked: Assignment
+    client: FlaskClient, db: Session, booked_food: Assignment
 ) -> None:
+    booked = booked_food
     _login(client, booked.vendor)
     before = db.scalar(select(func.max(AuditEntry.id))) or 0
     resp = client.post(f"/api/lapak/assignments/{booked.id}/cancel")

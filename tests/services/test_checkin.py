@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Engine, delete, func, select, text
 from sqlalchemy.orm import Session
 
-from app.models import HOLDING_STATUSES, AllocationRun, Assignment, AuditEntry, Event
+from app.models import HOLDING_STATUSES, AllocationRun, Assignment, AuditEntry, Event, Vendor
 from app.services import checkin
 from app.services.audit import acting_as
 from app.services.errors import Conflict, NotFound, ServiceError
@@ -26,15 +26,17 @@ def event(db: Session) -> Event:
     return db.scalars(select(Event).where(Event.slug == EVENT)).one()
 
 
-def _assigned(db: Session, event: Event, n: int = 1) -> list[Assignment]:
-    return list(
-        db.scalars(
-            select(Assignment)
-            .where(Assignment.event_id == event.id, Assignment.status == "assigned")
-            .order_by(Assignment.id)
-            .limit(n)
-        )
+def _assigned(
+    db: Session, event: Event, n: int = 1, *, category: str | None = None
+) -> list[Assignment]:
+    query = select(Assignment).where(
+        Assignment.event_id == event.id, Assignment.status == "assigned"
     )
+    if category is not None:
+        query = query.join(Vendor, Vendor.id == Assignment.vendor_id).where(
+            Vendor.category == category
+        )
+    return list(db.scalars(query.order_by(Assignment.id).limit(n)))
 
 
 def test_rows_list_every_booth_once_and_search(db: Session, event: Event) -> None:
@@ -111,8 +113,9 @@ def test_release_waits_for_the_cutoff(db: Session, event: Event) -> None:
 
 
 def test_release_offers_no_show_booths_to_the_waitlist(db: Session, event: Event) -> None:
-    absent = _assigned(db, event, 2)
-    present = _assigned(db, event, 3)[2]
+    # the demo's waitlist is food vendors over the food cap (45 booths): food no-shows make room
+    absent = _assigned(db, event, 2, category="makanan")
+    present = _assigned(db, event, 3, category="makanan")[2]
     with acting_as(None, "crew-test"):
         for a in absent:
             checkin.mark(db, event, a.id, "no_show")
@@ -157,7 +160,7 @@ def test_release_offers_no_show_booths_to_the_waitlist(db: Session, event: Event
 
 
 def test_late_vendor_cannot_take_back_a_booth_already_offered(db: Session, event: Event) -> None:
-    [a] = _assigned(db, event)
+    [a] = _assigned(db, event, category="makanan")
     checkin.mark(db, event, a.id, "no_show")
     [released] = checkin.release_no_shows(
         db, event, now=datetime(2026, 12, 6, 6, 45, tzinfo=WIB), cutoff_minutes=30, tz=TZ
@@ -257,3 +260,25 @@ def test_two_crew_members_marking_the_same_booth(engine: Engine) -> None:
                     AuditEntry.entity_id == aid,
                 )
             )
+
+
+def test_release_keeps_the_allocations_caps_in_booths(db: Session, event: Event) -> None:
+    """The demo's waitlist is food vendors left out by the food cap (45 booths): a clothing
+    no-show's booth is not given to one of them, which would make 46."""
+    [a] = _assigned(db, event, category="pakaian")
+    checkin.mark(db, event, a.id, "no_show")
+    [released] = checkin.release_no_shows(
+        db, event, now=datetime(2026, 12, 6, 6, 45, tzinfo=WIB), cutoff_minutes=30, tz=TZ
+    )
+    assert released.offer is None
+    food = db.scalar(
+        select(func.count())
+        .select_from(Assignment)
+        .join(Vendor, Vendor.id == Assignment.vendor_id)
+        .where(
+            Assignment.event_id == event.id,
+            Assignment.status.in_(HOLDING_STATUSES),
+            Vendor.category == "makanan",
+        )
+    )
+    assert food == 45
