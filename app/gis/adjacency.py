@@ -23,7 +23,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from typing import Final
 
 import numpy as np
@@ -32,7 +32,7 @@ from numpy.typing import NDArray
 from shapely.geometry import LineString, Polygon
 from shapely.geometry.base import BaseGeometry
 
-__all__ = ["NEIGHBOUR_GAP_M", "booth_adjacency"]
+__all__ = ["NEIGHBOUR_GAP_M", "booth_adjacency", "runs_through"]
 
 #: Largest gap between two booths' edges that still counts as one stall front (metres): the
 #: layout's own gap between booths is 0, a surveyed or hand-drawn layout is rarely exact.
@@ -117,3 +117,50 @@ def _position(
         _, _, vt = np.linalg.svd(centred, full_matrices=False)
         axis = vt[0]
     return lambda i: (float(centres[i] @ axis), i)
+
+
+def runs_through(
+    links: Mapping[str, Collection[str]],
+    k: int,
+    through: str,
+    usable: Collection[str],
+    order: Callable[[str], float],
+) -> list[tuple[str, ...]]:
+    """Every run of ``k`` booths side by side that holds ``through``, using only ``usable``
+    booths; each run once, in row order (by ``order``), the runs sorted by their first booth.
+
+    ``links`` is the adjacency (each booth's neighbours, as :func:`booth_adjacency` gives
+    them); a booth not in ``usable`` (taken, blocked) breaks a run like a gap does.
+
+    Examples
+    --------
+    >>> links = {"A1": ["A2"], "A2": ["A1", "A3"], "A3": ["A2"], "B1": []}
+    >>> pos = {"A1": 1, "A2": 2, "A3": 3, "B1": 9}.__getitem__
+    >>> runs_through(links, 2, "A2", {"A1", "A2", "A3"}, pos)
+    [('A1', 'A2'), ('A2', 'A3')]
+    >>> runs_through(links, 2, "A3", {"A2", "A3"}, pos), runs_through(links, 2, "B1", {"B1"}, pos)
+    ([('A2', 'A3')], [])
+    """
+    if through not in usable or k < 1:
+        return []
+    found: set[tuple[str, ...]] = set()
+
+    def walk(path: list[str]) -> None:
+        if len(path) == k:
+            if through in path:
+                found.add(tuple(sorted(path, key=order)))
+            return
+        for n in links.get(path[-1], ()):
+            if n in usable and n not in path:
+                path.append(n)
+                walk(path)
+                path.pop()
+
+    # a run holding ``through`` starts within k - 1 steps of it
+    starts, frontier = {through}, {through}
+    for _ in range(k - 1):
+        frontier = {n for c in frontier for n in links.get(c, ()) if n in usable} - starts
+        starts |= frontier
+    for start in starts:
+        walk([start])
+    return sorted(found, key=lambda run: [order(c) for c in run])

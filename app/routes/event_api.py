@@ -120,16 +120,17 @@ def move(slug: str, ident: int) -> dict[str, Any]:
     body = json_object()
     code = _booth_code(body)
     a = svc.get_assignment(session, event, ident)
-    old = a.booth.code
+    before = svc.vendor_booth_codes(session, event, a.vendor_id) or [a.booth.code]
     with acting_as(current_user.id, current_user.email):
         a = svc.move(session, event, ident, code)
+    after = svc.vendor_booth_codes(session, event, a.vendor_id)
     message = _(
         "%(name)s dipindahkan dari %(old)s ke %(code)s dan disematkan.",
         name=a.vendor.business_name,
-        old=old,
-        code=a.booth.code,
+        old=", ".join(before),
+        code=", ".join(after),
     )
-    return _answer(event, message, [old, a.booth.code])
+    return _answer(event, message, sorted(set(before) | set(after)))
 
 
 @bp.post("/<slug>/assignments/<id:ident>/swap")

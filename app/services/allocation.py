@@ -250,6 +250,15 @@ def _neighbours(
     return result
 
 
+def booth_links(session: Session, event: Event, booths: Sequence[Booth]) -> dict[str, list[str]]:
+    """Each of ``booths``' neighbours side by side (by code), by the same geometry rules as the
+    allocation (:func:`_neighbours`). Pass whole rows: a booth left out breaks a run."""
+    epsg = event.city.metric_epsg
+    footprints = [to_metric(to_shape(b.geom), epsg) for b in booths]
+    found = _neighbours(session, event, booths, footprints)
+    return {b.code: found[i] for i, b in enumerate(booths)}
+
+
 def _barriers(session: Session, event: Event, footprints: Sequence[Polygon]) -> list[BaseGeometry]:
     """Blocking facilities near the booths, grown by their clearance, in the metric CRS."""
     city = event.city

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.messages import Msg, define, render
+from app.messages import NOTHING, Msg, define, render
 from app.models import HOLDING_STATUSES, Assignment, Booth, Event, Vendor
 from app.services.audit import row_values
 from app.services.errors import Conflict, NotFound, ServiceError
@@ -116,6 +116,28 @@ _ASSIGN_STEP = define(
 )
 _UNASSIGN_STEP = define(
     "history.unassign", id="Lepaskan {name} dari {code}", en="Take {name} off {code}"
+)
+_BLOCK_NO_ROOM = define(
+    "assignment.block_no_room",
+    id=(
+        "{name} menempati {count} lapak berdampingan ({codes}). Di sekitar {code} tidak ada "
+        "{count} lapak kosong berdampingan di sisi jalan yang sama{blocked}; pilih lapak lain."
+    ),
+    en=(
+        "{name} holds {count} booths side by side ({codes}). Around {code} there are not "
+        "{count} free booths side by side on the same side of the street{blocked}; pick "
+        "another booth."
+    ),
+)
+_BLOCK_TAKEN = define(
+    "assignment.block_taken_note",
+    id=" ({codes} terisi)",
+    en=" ({codes} taken)",
+)
+_BLOCK_SAME = define(
+    "assignment.block_same",
+    id="{name} sudah menempati {codes}.",
+    en="{name} already holds {codes}.",
 )
 _NOT_PLACED = define(
     "assignment.not_placed",
@@ -224,10 +246,19 @@ def move(
     session: Session, event: Event, ident: int, booth_code: str, *, pin: bool = True
 ) -> Assignment:
     """Move a vendor to a free vendor booth of the same event (pinned by default: a planner's
-    decision should survive the next allocation run)."""
+    decision should survive the next allocation run).
+
+    A vendor on several booths moves whole (:func:`move_block`); the assignment returned is the
+    one on ``booth_code``.
+    """
     a = get_assignment(session, event, ident)
     booth = _booth(session, event, booth_code)
     _category_allowed(event, a.vendor)
+    if a.status in HOLDING_STATUSES:
+        siblings = _vendor_parts(session, event, a.vendor_id)
+        if len(siblings) > 1:
+            moved = move_block(session, event, siblings, a, booth, pin=pin)
+            return next(x for x in moved if x.booth_id == booth.id)
     before, old_code = row_values(a), a.booth.code
     a.booth = booth
     a.pinned = pin
@@ -236,6 +267,140 @@ def move(
     _step(session, event, a, before, MOVE(old=old_code, new=booth.code))
     session.commit()
     return a
+
+
+def vendor_booth_codes(session: Session, event: Event, vendor_id: int) -> list[str]:
+    """The codes of the booths the vendor holds in the event, in their order (``part``)."""
+    return list(
+        session.scalars(
+            select(Booth.code)
+            .join(Assignment, Assignment.booth_id == Booth.id)
+            .where(
+                Assignment.event_id == event.id,
+                Assignment.vendor_id == vendor_id,
+                Assignment.status.in_(HOLDING_STATUSES),
+            )
+            .order_by(Assignment.part, Booth.code)
+        )
+    )
+
+
+def _vendor_parts(session: Session, event: Event, vendor_id: int) -> list[Assignment]:
+    """The vendor's booths in the event (holding), locked for this transaction."""
+    return list(
+        session.scalars(
+            select(Assignment)
+            .where(
+                Assignment.event_id == event.id,
+                Assignment.vendor_id == vendor_id,
+                Assignment.status.in_(HOLDING_STATUSES),
+            )
+            .order_by(Assignment.part, Assignment.id)
+            .with_for_update()
+        )
+    )
+
+
+def _codes(codes: list[str]) -> str:
+    return ", ".join(codes)
+
+
+def move_block(
+    session: Session,
+    event: Event,
+    parts: list[Assignment],
+    clicked: Assignment,
+    target: Booth,
+    *,
+    pin: bool = True,
+) -> list[Assignment]:
+    """Move a vendor's booths side by side to as many free booths side by side that include
+    ``target``, keeping their order along the row; the booth the planner clicked lands on
+    ``target`` when the row allows. Commits; refuses (409, naming the booths) when there is no
+    such run. One undo step.
+
+    Adjacency is the allocation's (same side, consecutive, no break, crossing or clearance in
+    between: :func:`app.services.allocation.booth_links`).
+    """
+    from app.gis.adjacency import runs_through
+    from app.services.allocation import booth_links
+
+    name = parts[0].vendor.business_name
+    k = len(parts)
+    row_query = select(Booth).where(Booth.event_id == event.id, Booth.kind == "vendor")
+    if target.side is not None:
+        row_query = row_query.where(Booth.side == target.side)
+    row = list(session.scalars(row_query.order_by(Booth.chainage_m, Booth.code)))
+    position = {b.code: i for i, b in enumerate(row)}
+    links = booth_links(session, event, row)
+    taken = set(
+        session.scalars(
+            select(Booth.code)
+            .join(Assignment, Assignment.booth_id == Booth.id)
+            .where(
+                Assignment.event_id == event.id,
+                Assignment.status.in_(HOLDING_STATUSES),
+                Assignment.vendor_id != parts[0].vendor_id,
+            )
+        )
+    )
+    usable = {b.code for b in row} - taken
+    old = sorted(parts, key=lambda x: position.get(x.booth.code, -1))
+    old_codes = [x.booth.code for x in old]
+    runs = [
+        r
+        for r in runs_through(links, k, target.code, usable, position.__getitem__)
+        if set(r) != set(old_codes)
+    ]
+    if not runs:
+        if target.code in old_codes and k == len(usable & set(old_codes)):
+            raise ServiceError(_BLOCK_SAME(name=name, codes=_codes(old_codes)))
+        near = sorted(
+            {n for n in links.get(target.code, []) if n in taken}
+            | ({target.code} if target.code in taken else set()),
+            key=position.__getitem__,
+        )
+        raise Conflict(
+            _BLOCK_NO_ROOM(
+                name=name,
+                count=k,
+                codes=_codes(old_codes),
+                code=target.code,
+                blocked=_BLOCK_TAKEN(codes=_codes(near)) if near else NOTHING,
+            )
+        )
+    want = old.index(clicked)
+    run = next((r for r in runs if r.index(target.code) == want), runs[0])
+    by_code = {b.code: b for b in row}
+    moves = list(zip(old, (by_code[c] for c in run), strict=True))
+    # a part moving onto a booth another part still holds goes after that part (a shift by one)
+    ordered: list[tuple[Assignment, Booth]] = []
+    while moves:
+        i = next(
+            i
+            for i, (x, b) in enumerate(moves)
+            if not any(y is not x and y.booth_id == b.id for y, _b in moves)
+        )
+        ordered.append(moves.pop(i))
+    changes = []
+    for x, b in ordered:
+        before = row_values(x)
+        x.booth = b
+        x.pinned = pin
+        x.explanation = _reason("moved", b.code)
+        _flush_or_taken(session, b)
+        changes.append(
+            {"entity": "assignment", "id": x.id, "before": before, "after": row_values(x)}
+        )
+    record_step(
+        session,
+        city_id=event.city_id,
+        event_id=event.id,
+        label=MOVE(old=_codes(old_codes), new=_codes(list(run))),
+        changes=changes,
+    )
+    session.commit()
+    return old
 
 
 def swap(

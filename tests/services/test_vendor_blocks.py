@@ -1,6 +1,8 @@
-"""The day's release for vendors on several booths: a no-show or a cancelling vendor frees all
-their booths, and a waitlisted vendor who needs k booths is offered k adjacent ones or passed
-over. Real PostGIS: adjacency comes from the booths' geometry, as in the allocation."""
+"""Vendors on several booths after the allocation: the day's release (a no-show or a cancelling
+vendor frees all their booths; a waitlisted vendor who needs k booths is offered k adjacent ones
+or passed over) and the planner's move (the whole block moves to free booths side by side, or
+is refused naming the booths). Real PostGIS: adjacency comes from the booths' geometry, as in
+the allocation."""
 
 from __future__ import annotations
 
@@ -17,8 +19,10 @@ from sqlalchemy.orm import Session
 
 from app.gis.crs import to_metric, to_wgs84
 from app.models import HOLDING_STATUSES, AllocationRun, Assignment, Booth, Event
-from app.services import attendance, checkin
+from app.services import assignments, attendance, checkin
 from app.services.allocation import release_vendor
+from app.services.errors import Conflict
+from app.services.history import undo
 
 TZ = "Asia/Pontianak"
 WIB = ZoneInfo(TZ)
@@ -175,3 +179,69 @@ def test_a_vendor_checked_in_on_one_booth_is_not_released(
     checkin.mark(db, event, parts[1].id, "no_show")
     assert checkin.release_no_shows(db, event, now=AFTER_CUTOFF, cutoff_minutes=30, tz=TZ) == []
     assert _holding(db, event) == {"S-1": vendor.id}
+
+
+# -- the planner moves a vendor on several booths ------------------------------------------------
+
+
+def test_moving_a_pair_moves_both_booths_side_by_side(
+    db: Session, street: tuple[Event, list[Booth]], make_vendor: Callable[..., Any]
+) -> None:
+    event, b = street
+    pair = make_vendor(city=event.city, min_booths=2, max_booths=2)
+    first, second = _hold(db, event, pair, [b[0], b[1]])
+    db.commit()
+    moved = assignments.move(db, event, first.id, "S-5")  # the left booth clicked onto S-5
+    assert moved.id == first.id
+    assert (first.booth.code, second.booth.code) == ("S-5", "S-6")  # order along the row kept
+    assert first.pinned and second.pinned
+    assert _holding(db, event) == {"S-5": pair.id, "S-6": pair.id}
+    assert assignments.vendor_booth_codes(db, event, pair.id) == ["S-5", "S-6"]
+    # one undo step brings both back
+    undo(db, event.city, event)
+    assert _holding(db, event) == {"S-1": pair.id, "S-2": pair.id}
+
+
+def test_a_pair_shifts_by_one_booth_and_back(
+    db: Session, street: tuple[Event, list[Booth]], make_vendor: Callable[..., Any]
+) -> None:
+    event, b = street
+    pair = make_vendor(city=event.city, min_booths=2, max_booths=2)
+    first, second = _hold(db, event, pair, [b[0], b[1]])
+    db.commit()
+    assignments.move(db, event, second.id, "S-3")  # the right booth onto S-3: S-2 + S-3
+    assert _holding(db, event) == {"S-2": pair.id, "S-3": pair.id}
+    assert (first.booth.code, second.booth.code) == ("S-2", "S-3")
+    undo(db, event.city, event)
+    assert _holding(db, event) == {"S-1": pair.id, "S-2": pair.id}
+
+
+def test_a_block_move_is_refused_naming_the_booths(
+    db: Session, street: tuple[Event, list[Booth]], make_vendor: Callable[..., Any]
+) -> None:
+    event, b = street
+    pair = make_vendor(city=event.city, min_booths=2, max_booths=2, business_name="Sate Pak Amat")
+    first, _second = _hold(db, event, pair, [b[0], b[1]])
+    other = make_vendor(city=event.city)
+    _hold(db, event, other, [b[4]])
+    db.commit()
+    # S-4 is alone: S-3 lies across the break and S-5 is taken
+    with pytest.raises(Conflict) as refused:
+        assignments.move(db, event, first.id, "S-4")
+    assert refused.value.msg.render("id") == (
+        "Sate Pak Amat menempati 2 lapak berdampingan (S-1, S-2). Di sekitar S-4 tidak ada 2 "
+        "lapak kosong berdampingan di sisi jalan yang sama (S-5 terisi); pilih lapak lain."
+    )
+    assert "(S-5 taken)" in refused.value.msg.render("en")
+    assert _holding(db, event) == {"S-1": pair.id, "S-2": pair.id, "S-5": other.id}
+
+
+def test_a_one_booth_vendor_still_moves_alone(
+    db: Session, street: tuple[Event, list[Booth]], make_vendor: Callable[..., Any]
+) -> None:
+    event, b = street
+    single = make_vendor(city=event.city)
+    [mine] = _hold(db, event, single, [b[0]])
+    db.commit()
+    assignments.move(db, event, mine.id, "S-4")
+    assert _holding(db, event) == {"S-4": single.id}
