@@ -97,6 +97,13 @@ BOOTH_PROPS = {
     "status": _str(False, BOOTH_STATUSES),
     "has_electricity": {"type": "boolean"},
     "accessible": {"type": "boolean"},
+    "cooking_allowed": {"type": "boolean"},
+    "reserved_category": _str(enum=VENDOR_CATEGORIES),
+    # the vendor holding the booth (public-safe numbers only: no name, no phone): which of their
+    # booths side by side this is (0 = the first) and how many they need at least and at most
+    "part": {"type": "integer", "nullable": True},
+    "min_booths": {"type": "integer", "nullable": True},
+    "max_booths": {"type": "integer", "nullable": True},
 }
 VENDOR_PROPS = {
     **BOOTH_PROPS,
@@ -572,9 +579,12 @@ def _booth_source(kind: str, event_id: Any) -> Source:
     holder = (
         select(
             Assignment.status.label("status"),
+            Assignment.part,
             Vendor.business_name,
             Vendor.category,
             Vendor.phone,
+            Vendor.min_booths,
+            Vendor.max_booths,
         )
         .join(Vendor, Vendor.id == Assignment.vendor_id)
         .where(
@@ -596,6 +606,11 @@ def _booth_source(kind: str, event_id: Any) -> Source:
         "status": status,
         "has_electricity": Booth.has_electricity,
         "accessible": Booth.accessible,
+        "cooking_allowed": Booth.cooking_allowed,
+        "reserved_category": Booth.reserved_category,
+        "part": holder.c.part,
+        "min_booths": holder.c.min_booths,
+        "max_booths": holder.c.max_booths,
     }
     if kind == "vendors":
         props |= {

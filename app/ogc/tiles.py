@@ -84,17 +84,35 @@ def resolve_layer(
     return Collection(f"booths-{event_slug}", "booths", event_slug, "", event_id=visible[0].id)
 
 
+#: The properties a tile carries (those a layer has): names and states, and the booth fields a
+#: map styles or filters by (power, cooking, reserved category, step-free access, the holding
+#: vendor's part and booth counts). Never a person's name or phone: tiles are public.
+TILE_PROPERTIES = frozenset(
+    {
+        "code",
+        "kind",
+        "status",
+        "name",
+        "hours",
+        "service",
+        "has_electricity",
+        "accessible",
+        "cooking_allowed",
+        "reserved_category",
+        "part",
+        "min_booths",
+        "max_booths",
+    }
+)
+
+
 def render_tile(provider: Provider, coll: Collection, z: int, x: int, y: int) -> bytes:
     """The MVT bytes of one tile (empty when no feature touches it)."""
     ident, geom, where, props, base = provider.source(coll)
     world = func.ST_MakeEnvelope(-WEB_MERCATOR, -WEB_MERCATOR, WEB_MERCATOR, WEB_MERCATOR, 3857)
     envelope = func.ST_TileEnvelope(z, x, y)
     search = func.ST_Transform(func.ST_TileEnvelope(z, x, y, world, BUFFER / EXTENT), 4326)
-    keep = {
-        k: v
-        for k, v in props.items()
-        if k in ("code", "kind", "status", "name", "hours", "service")
-    }
+    keep = {k: v for k, v in props.items() if k in TILE_PROPERTIES}
     rows = (
         base.add_columns(
             ident.label("id"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pytest
@@ -270,7 +271,22 @@ def test_public_booths_show_status_but_no_vendor(client: FlaskClient, assigned: 
     feats = resp.get_json()["features"]
     props = next(f["properties"] for f in feats if f["id"] == assigned.booth_id)
     assert props["status"] == "checked_in"
-    assert set(props) == {"code", "kind", "service", "status", "has_electricity", "accessible"}
+    assert set(props) == {
+        "code",
+        "kind",
+        "service",
+        "status",
+        "has_electricity",
+        "accessible",
+        "cooking_allowed",
+        "reserved_category",
+        "part",
+        "min_booths",
+        "max_booths",
+    }
+    assert (props["part"], props["min_booths"], props["max_booths"]) == (0, 1, 1)
+    free = next(f["properties"] for f in feats if f["properties"]["status"] == "free")
+    assert (free["part"], free["min_booths"], free["max_booths"]) == (None, None, None)
     assert {f["properties"]["status"] for f in feats} >= {"free", "checked_in"}
     assert resp.headers["Cache-Control"].startswith("public")
 
@@ -407,3 +423,40 @@ def test_public_item_pages_are_cached(app: Flask, client: FlaskClient) -> None:
     assert second.headers["X-Cache"] == "hit"
     assert first.data == second.data
     assert "X-Cache" not in _items(client, "facilities", limit=7, f="html").headers
+
+
+def test_booth_properties_and_a_two_booth_vendor_in_items_and_tiles(
+    client: FlaskClient, db: Session, assigned: Assignment
+) -> None:
+    """The per-booth properties and the holder's part and booth counts are public; the holder's
+    name and phone never are."""
+    import mapbox_vector_tile as mvt
+    from geoalchemy2.shape import to_shape
+
+    booth = assigned.booth
+    booth.cooking_allowed = True
+    booth.reserved_category = "minuman"
+    booth.has_electricity = True
+    assigned.vendor.min_booths, assigned.vendor.max_booths = 2, 3
+    assigned.part = 1
+    db.commit()
+    item = client.get(f"/ogc/collections/{BOOTHS}/items/{booth.id}?f=json").get_json()
+    props = item["properties"]
+    assert (props["cooking_allowed"], props["reserved_category"], props["has_electricity"]) == (
+        True,
+        "minuman",
+        True,
+    )
+    assert (props["part"], props["min_booths"], props["max_booths"]) == (1, 2, 3)
+    centre = to_shape(booth.geom).centroid
+    n = 2**19
+    x = int((centre.x + 180) / 360 * n)
+    y = int((1 - math.asinh(math.tan(math.radians(centre.y))) / math.pi) / 2 * n)
+    resp = client.get(f"/tiles/booths/19/{x}/{y}.mvt?event={PUBLISHED}")
+    assert resp.status_code == 200
+    assert PHONE.encode() not in resp.data and b"Es Teh" not in resp.data
+    feats = mvt.decode(resp.data)["booths"]["features"]
+    mine = next(f["properties"] for f in feats if f["properties"]["code"] == booth.code)
+    assert mine["cooking_allowed"] is True and mine["reserved_category"] == "minuman"
+    assert (mine["part"], mine["min_booths"], mine["max_booths"]) == (1, 2, 3)
+    assert mine["accessible"] in (True, False)
