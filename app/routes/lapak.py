@@ -20,6 +20,7 @@ fingerprint, see :mod:`app.services.vendor_access`) is kept in the Flask session
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date as date_type
 from datetime import time
 from typing import Any, TypeVar
 
@@ -383,26 +384,119 @@ def attendance_page() -> BaseResponse:
     vendor = _current_vendor()
     if vendor is None:
         return _private(redirect(url_for("lapak.page"), 303))
+    db = get_session()
+    tz = clock.city_timezone()
     upcoming = attendance_plan.upcoming_for_vendor(
-        get_session(),
+        db,
         vendor,
         now=clock.now(),
         default_days=int(current_app.config["ATTENDANCE_DEADLINE_DAYS"]),
-        tz=clock.city_timezone(),
+        tz=tz,
     )
+    today = clock.now().astimezone(tz).date()
+    absences = attendance_plan.absences_of(db, vendor.id, today=today)
+    # "Hapus" first shows what removing the period changes, and asks (?hapus=<id>)
+    asked = next((a for a in absences if str(a.id) == request.args.get("hapus", "")), None)
     html = render_template(
         "lapak/attendance.html",
         title=_("Apakah Anda datang?"),
         vendor=vendor,
         upcoming=upcoming,
-        standing_sunday=attendance_plan.SUNDAY
-        in attendance_plan.standing_weekdays(get_session(), vendor.id),
-        deadline_text=lambda d: format_datetime(d.astimezone(clock.city_timezone()), "medium"),
+        standing_sunday=attendance_plan.SUNDAY in attendance_plan.standing_weekdays(db, vendor.id),
+        absences=absences,
+        asked=asked,
+        asked_events=(
+            attendance_plan.events_in_absence(db, vendor, asked, today=today) if asked else []
+        ),
+        today=today,
+        max_days=attendance_plan.OWN_ABSENCE_MAX_DAYS,
+        deadline_text=lambda d: format_datetime(d.astimezone(tz), "medium"),
         long_date=lambda d: format_date(d, "full"),
         hours=_hours,
         zone=clock.now().tzname() or "",
     )
     return _private(make_response(html))
+
+
+#: The absence form's date fields, named as the form labels them (Indonesian, English).
+_ABSENCE_FIELDS = {"starts_on": ("Mulai", "From"), "ends_on": ("Sampai", "Until")}
+
+
+def _form_date(name: str) -> date_type:
+    raw = request.form.get(name, "").strip()[:20]
+    try:
+        return date_type.fromisoformat(raw)
+    except ValueError as exc:
+        label_id, label_en = _ABSENCE_FIELDS[name]
+        raise ServiceError(
+            f"{label_id}: tanggal tidak sah; pilih tanggal dari kalender (TTTT-BB-HH).",
+            f"{label_en}: not a valid date; pick one from the calendar (YYYY-MM-DD).",
+        ) from exc
+
+
+@bp.post("/lapak/absen")
+def add_absence() -> BaseResponse:
+    """A regular enters a period they are away (standing attendance does not apply in it)."""
+    vendor = _current_vendor()
+    if vendor is None:
+        return _private(redirect(url_for("lapak.page"), 303))
+    try:
+        starts_on = _form_date("starts_on")
+        ends_on = _form_date("ends_on")
+        with acting_as(None, f"vendor:{vendor.id}"):
+            attendance_plan.add_own_absence(
+                get_session(),
+                vendor,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                reason=request.form.get("reason", "")[:500],
+                now=clock.now(),
+                default_days=int(current_app.config["ATTENDANCE_DEADLINE_DAYS"]),
+                tz=clock.city_timezone(),
+            )
+    except ServiceError as exc:  # refused before anything was written
+        flash(localize(exc.msg), "error")
+    else:
+        flash(
+            _(
+                "Masa absen %(start)s – %(end)s dicatat. Anda tidak dihitung datang pada acara "
+                "di masa itu.",
+                start=format_date(starts_on, "medium"),
+                end=format_date(ends_on, "medium"),
+            ),
+            "info",
+        )
+    return _private(redirect(url_for("lapak.attendance_page") + "#absen", 303))
+
+
+@bp.post("/lapak/absen/<id:absence_id>/hapus")
+def remove_absence(absence_id: int) -> BaseResponse:
+    """Take back an absence period (asked first on the page: ``?hapus=<id>``)."""
+    vendor = _current_vendor()
+    if vendor is None:
+        return _private(redirect(url_for("lapak.page"), 303))
+    try:
+        with acting_as(None, f"vendor:{vendor.id}"):
+            gone = attendance_plan.remove_own_absence(
+                get_session(),
+                vendor,
+                absence_id,
+                now=clock.now(),
+                default_days=int(current_app.config["ATTENDANCE_DEADLINE_DAYS"]),
+                tz=clock.city_timezone(),
+            )
+    except ServiceError as exc:  # refused before anything was written
+        flash(localize(exc.msg), "error")
+    else:
+        flash(
+            _(
+                "Masa absen %(start)s – %(end)s dihapus.",
+                start=format_date(gone.starts_on, "medium"),
+                end=format_date(gone.ends_on, "medium"),
+            ),
+            "info",
+        )
+    return _private(redirect(url_for("lapak.attendance_page") + "#absen", 303))
 
 
 @bp.post("/lapak/kehadiran/<id:event_id>")

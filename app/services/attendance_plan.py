@@ -36,6 +36,9 @@ __all__ = [
     "ATTENDANCE_STATES",
     "AttendanceRow",
     "add_absence",
+    "add_own_absence",
+    "remove_own_absence",
+    "OWN_ABSENCE_MAX_DAYS",
     "attendance_overview",
     "attending_vendor_ids",
     "deadline_passed",
@@ -232,6 +235,162 @@ def remove_absence(session: Session, vendor: Vendor, absence_id: int) -> None:
         raise NotFound("Masa absen tidak ditemukan.", "Absence period not found.")
     session.delete(absence)
     session.commit()
+
+
+#: The longest absence period a vendor enters themselves (longer ones go through the office).
+OWN_ABSENCE_MAX_DAYS = 180
+
+
+def _closed_events_in(
+    session: Session,
+    vendor: Vendor,
+    starts_on: date,
+    ends_on: date,
+    *,
+    now: datetime,
+    default_days: int,
+    tz: tzinfo,
+) -> list[Event]:
+    """The vendor's city's open events in the period whose registration deadline has passed:
+    their attendance is settled, so the vendor may no longer change it through an absence."""
+    events = session.scalars(
+        select(Event)
+        .where(
+            Event.city_id == vendor.city_id,
+            Event.status != "closed",
+            Event.date >= starts_on,
+            Event.date <= ends_on,
+        )
+        .order_by(Event.date, Event.id)
+    ).all()
+    return [e for e in events if deadline_passed(e, now=now, default_days=default_days, tz=tz)]
+
+
+def _settled_error(event: Event) -> ServiceError:
+    day = event.date.isoformat()
+    return ServiceError(
+        f"Masa ini mencakup {event.name} ({day}) yang batas pendaftarannya sudah lewat. "
+        "Hubungi petugas bila ada perubahan.",
+        f"This period covers {event.name} ({day}), whose registration deadline has passed. "
+        "Please contact the crew about any change.",
+    )
+
+
+def add_own_absence(
+    session: Session,
+    vendor: Vendor,
+    *,
+    starts_on: date,
+    ends_on: date,
+    reason: str | None,
+    now: datetime,
+    default_days: int,
+    tz: tzinfo,
+) -> VendorAbsence:
+    """A regular enters a period they are away, on /lapak (both days included). Commits.
+
+    Refused with the reason, nothing saved: for a vendor without standing attendance (there is
+    nothing to be away from: they answer per event), an end before the start, a start in the
+    past, a period longer than :data:`OWN_ABSENCE_MAX_DAYS`, one overlapping a period already
+    entered, and one covering an event whose registration deadline has passed.
+    """
+    if not standing_weekdays(session, vendor.id):
+        raise ServiceError(
+            "Masa absen hanya untuk pedagang rutin. Jawab per acara di atas.",
+            "Absence periods are for regulars only. Answer for each event above.",
+        )
+    today = now.astimezone(tz).date()
+    if ends_on < starts_on:
+        raise ServiceError(
+            "Tanggal selesai tidak boleh sebelum tanggal mulai.",
+            "The end date cannot be before the start date.",
+        )
+    if starts_on < today:
+        raise ServiceError(
+            f"Tanggal mulai tidak boleh sebelum hari ini ({today.isoformat()}).",
+            f"The start date cannot be before today ({today.isoformat()}).",
+        )
+    days = (ends_on - starts_on).days + 1
+    if days > OWN_ABSENCE_MAX_DAYS:
+        raise ServiceError(
+            f"Masa absen paling lama {OWN_ABSENCE_MAX_DAYS} hari (ini {days} hari). "
+            "Untuk masa lebih lama, hubungi petugas.",
+            f"An absence period is at most {OWN_ABSENCE_MAX_DAYS} days (this one is {days}). "
+            "For a longer one, please contact the crew.",
+        )
+    overlap = session.scalars(
+        select(VendorAbsence)
+        .where(
+            VendorAbsence.vendor_id == vendor.id,
+            VendorAbsence.starts_on <= ends_on,
+            VendorAbsence.ends_on >= starts_on,
+        )
+        .order_by(VendorAbsence.starts_on)
+        .limit(1)
+    ).first()
+    if overlap is not None:
+        span = f"{overlap.starts_on.isoformat()} – {overlap.ends_on.isoformat()}"
+        raise ServiceError(
+            f"Masa ini bertumpang tindih dengan masa absen {span} yang sudah tercatat.",
+            f"This period overlaps the absence period {span} already entered.",
+        )
+    settled = _closed_events_in(
+        session, vendor, starts_on, ends_on, now=now, default_days=default_days, tz=tz
+    )
+    if settled:
+        raise _settled_error(settled[0])
+    return add_absence(
+        session, vendor, starts_on=starts_on, ends_on=ends_on, reason=reason, user_id=None
+    )
+
+
+def remove_own_absence(
+    session: Session,
+    vendor: Vendor,
+    absence_id: int,
+    *,
+    now: datetime,
+    default_days: int,
+    tz: tzinfo,
+) -> VendorAbsence:
+    """A vendor takes back one of their absence periods on /lapak. Commits; returns the removed
+    period. Refused (nothing removed) when it covers an event whose registration deadline has
+    passed, or when it is not the vendor's."""
+    absence = session.get(VendorAbsence, absence_id)
+    if absence is None or absence.vendor_id != vendor.id:
+        raise NotFound("Masa absen tidak ditemukan.", "Absence period not found.")
+    today = now.astimezone(tz).date()
+    settled = _closed_events_in(
+        session,
+        vendor,
+        max(absence.starts_on, today),
+        absence.ends_on,
+        now=now,
+        default_days=default_days,
+        tz=tz,
+    )
+    if settled:
+        raise _settled_error(settled[0])
+    remove_absence(session, vendor, absence_id)
+    return absence
+
+
+def events_in_absence(
+    session: Session, vendor: Vendor, absence: VendorAbsence, *, today: date
+) -> list[Event]:
+    """The coming events of the vendor's city in ``absence`` (what removing it changes)."""
+    return list(
+        session.scalars(
+            select(Event)
+            .where(
+                Event.city_id == vendor.city_id,
+                Event.status != "closed",
+                Event.date >= max(absence.starts_on, today),
+                Event.date <= absence.ends_on,
+            )
+            .order_by(Event.date, Event.id)
+        )
+    )
 
 
 @dataclass(frozen=True)

@@ -229,3 +229,124 @@ def test_officers_cannot_answer_for_vendors(
         ).status_code
         == 403
     )
+
+
+# -- a regular's own absence periods on /lapak/kehadiran ----------------------------------------
+
+
+def _absences(db: Session, vendor: Any) -> list[tuple[date, date]]:
+    return [
+        (a.starts_on, a.ends_on)
+        for a in db.scalars(
+            select(VendorAbsence)
+            .where(VendorAbsence.vendor_id == vendor.id)
+            .order_by(VendorAbsence.starts_on)
+        )
+    ]
+
+
+def test_a_regular_adds_and_removes_an_absence_period_on_lapak(
+    client: FlaskClient, db: Session, draft: Event, vendor: Any
+) -> None:
+    _login_vendor(client, vendor)
+    page = client.get("/lapak/kehadiran").get_data(as_text=True)
+    assert 'action="/lapak/absen"' not in page  # not a regular: they answer per event
+    refused = client.post(
+        "/lapak/absen",
+        data={"starts_on": "2026-12-10", "ends_on": "2026-12-20"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "hanya untuk pedagang rutin" in refused and _absences(db, vendor) == []
+    client.post("/lapak/rutin", data={"on": "1"})
+    assert vendor.id in plan.attending_vendor_ids(db, draft)
+    page = client.get("/lapak/kehadiran").get_data(as_text=True)
+    assert 'action="/lapak/absen"' in page and "Belum ada masa absen." in page
+    done = client.post(
+        "/lapak/absen",
+        data={
+            "starts_on": "2026-12-10",
+            "ends_on": "2026-12-20",
+            "reason": "Pulang <b>kampung</b>",
+        },
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "dicatat" in done and "Pulang &lt;b&gt;kampung&lt;/b&gt;" in done
+    assert _absences(db, vendor) == [(date(2026, 12, 10), date(2026, 12, 20))]
+    assert vendor.id not in plan.attending_vendor_ids(db, draft)  # the 13 Dec CFD is inside
+    [absence] = db.scalars(select(VendorAbsence).where(VendorAbsence.vendor_id == vendor.id))
+    # "Hapus" first shows what changes and asks; nothing is removed until confirmed
+    asked = client.get(f"/lapak/kehadiran?hapus={absence.id}").get_data(as_text=True)
+    assert "Anda akan kembali tercatat datang (rutin) ke:" in asked and draft.name in asked
+    assert f'action="/lapak/absen/{absence.id}/hapus"' in asked
+    assert len(_absences(db, vendor)) == 1
+    gone = client.post(f"/lapak/absen/{absence.id}/hapus", follow_redirects=True)
+    assert "dihapus" in gone.get_data(as_text=True)
+    assert _absences(db, vendor) == []
+    assert vendor.id in plan.attending_vendor_ids(db, draft)
+
+
+@pytest.mark.parametrize(
+    ("starts_on", "ends_on", "says"),
+    [
+        ("2026-12-20", "2026-12-10", "sebelum tanggal mulai"),
+        ("2026-11-20", "2026-12-10", "sebelum hari ini (2026-11-29)"),
+        ("2026-12-01", "2027-12-01", "paling lama 180 hari"),
+        ("kemarin", "2026-12-10", "Mulai: tanggal tidak sah"),
+        ("2026-12-01", "", "Sampai: tanggal tidak sah"),
+        ("2026-12-03", "2026-12-12", "bertumpang tindih dengan masa absen 2026-12-01 – 2026-12-05"),
+    ],
+)
+def test_a_vendors_absence_period_is_checked_and_nothing_partial_saved(
+    client: FlaskClient, db: Session, vendor: Any, starts_on: str, ends_on: str, says: str
+) -> None:
+    _login_vendor(client, vendor)
+    client.post("/lapak/rutin", data={"on": "1"})
+    client.post("/lapak/absen", data={"starts_on": "2026-12-01", "ends_on": "2026-12-05"})
+    resp = client.post(
+        "/lapak/absen", data={"starts_on": starts_on, "ends_on": ends_on}, follow_redirects=True
+    )
+    assert resp.status_code == 200
+    assert says in resp.get_data(as_text=True)
+    assert _absences(db, vendor) == [(date(2026, 12, 1), date(2026, 12, 5))]
+
+
+def test_an_absence_cannot_change_an_event_past_its_deadline(
+    client: FlaskClient, db: Session, vendor: Any, pontianak: City
+) -> None:
+    """The demo's CFD of 6 December: its registration deadline (4 Dec by default) is ahead of
+    NOW, so set one that has passed; then neither adding nor removing a period over it works."""
+    event = db.scalars(
+        select(Event).where(Event.city_id == pontianak.id, Event.date == SUNDAY)
+    ).first()
+    assert event is not None
+    event.registration_deadline = datetime(2026, 11, 29, 9, 0, tzinfo=plan_tz())
+    db.flush()
+    _login_vendor(client, vendor)
+    client.post("/lapak/rutin", data={"on": "1"})
+    refused = client.post(
+        "/lapak/absen", data={"starts_on": "2026-12-05", "ends_on": "2026-12-07"},
+        follow_redirects=True,
+    ).get_data(as_text=True)  # fmt: skip
+    assert "batas pendaftarannya sudah lewat" in refused and _absences(db, vendor) == []
+    planner_made = plan.add_absence(
+        db, vendor, starts_on=date(2026, 12, 5), ends_on=date(2026, 12, 7), reason=None,
+        user_id=None,
+    )  # fmt: skip
+    kept = client.post(f"/lapak/absen/{planner_made.id}/hapus", follow_redirects=True)
+    assert "batas pendaftarannya sudah lewat" in kept.get_data(as_text=True)
+    assert _absences(db, vendor) == [(date(2026, 12, 5), date(2026, 12, 7))]
+
+
+def test_a_vendor_cannot_remove_another_vendors_absence(
+    client: FlaskClient, db: Session, vendor: Any, make_vendor: Any, pontianak: City
+) -> None:
+    other = make_vendor(city=pontianak)
+    theirs = plan.add_absence(
+        db, other, starts_on=date(2026, 12, 10), ends_on=date(2026, 12, 11), reason=None,
+        user_id=None,
+    )  # fmt: skip
+    _login_vendor(client, vendor)
+    resp = client.post(f"/lapak/absen/{theirs.id}/hapus", follow_redirects=True)
+    assert "tidak ditemukan" in resp.get_data(as_text=True)
+    assert _absences(db, other) == [(date(2026, 12, 10), date(2026, 12, 11))]
+    assert client.get(f"/lapak/kehadiran?hapus={theirs.id}").status_code == 200
