@@ -78,7 +78,7 @@ LANDMARKS_LISTED = 3
 DECIMALS = 7
 #: Part of every cache key of the vendor view: change it with the shape of the cached entry, so
 #: a deploy never reads entries written by the previous code from a shared Redis.
-VIEW_FORMAT = "v3"
+VIEW_FORMAT = "v4"
 
 
 @dataclass(frozen=True)
@@ -120,6 +120,8 @@ class Booking:
     #: where the booth is, in words (:mod:`app.services.places`), in Indonesian and English
     place_id: str = ""
     place_en: str = ""
+    #: every booth the vendor holds there side by side, in order (``[booth_code]`` for one)
+    booth_codes: list[str] = field(default_factory=list)
     #: the city's basemap beneath the map: ``[city slug, illustrative, attribution]``, or None
     #: when the city has none (read in the same statement; not part of the API answer)
     basemap: list[Any] | None = None
@@ -134,6 +136,11 @@ class Booking:
         """The small map's features (parsed; the JSON answer passes :attr:`map_json` through)."""
         parsed: dict[str, Any] = json.loads(self.map_json)
         return parsed
+
+    @property
+    def codes(self) -> list[str]:
+        """Every booth the vendor holds in the event, side by side (one for most vendors)."""
+        return self.booth_codes or [self.booth_code]
 
     @property
     def holding(self) -> bool:
@@ -188,6 +195,7 @@ class Booking:
             },
             "booth": {
                 "code": self.booth_code,
+                "codes": self.codes,
                 "lat": round(self.lat, 6),
                 "lon": round(self.lon, 6),
             },
@@ -429,6 +437,7 @@ def _from_rows(rows: Sequence[Any]) -> tuple[list[Booking], list[Waitlisted]]:
                     start_time=row.start_time,
                     end_time=row.end_time,
                     booth_code=row.booth_code,
+                    booth_codes=(row.own_codes or row.booth_code).split(" "),
                     status=row.status,
                     confirmed_at=row.confirmed_at,
                     lat=row.lat,
@@ -627,10 +636,27 @@ def _bookings_lateral() -> Any:
     assignment = (
         select(Assignment.id, Assignment.booth_id, Assignment.status, Assignment.confirmed_at)
         .where(Assignment.event_id == Event.id, Assignment.vendor_id == Vendor.id)
-        .order_by(Assignment.status.in_(HOLDING_STATUSES).desc(), Assignment.id.desc())
+        .order_by(
+            Assignment.status.in_(HOLDING_STATUSES).desc(), Assignment.part, Assignment.id.desc()
+        )
         .limit(1)
         .correlate(Event, Vendor)
         .lateral("a")
+    )
+    # a vendor on several booths side by side: every booth they hold there, in order (part)
+    mine = aliased(Assignment, name="mine")
+    mine_booth = aliased(Booth, name="mine_booth")
+    own_codes = (
+        select(func.string_agg(mine_booth.code, aggregate_order_by(literal(" "), mine.part)))
+        .select_from(mine)
+        .join(mine_booth, mine_booth.id == mine.booth_id)
+        .where(
+            mine.event_id == Event.id,
+            mine.vendor_id == Vendor.id,
+            mine.status.in_(HOLDING_STATUSES),
+        )
+        .correlate(Event, Vendor)
+        .scalar_subquery()
     )
     epsg = City.metric_epsg
     centre = func.ST_Centroid(own.geom)
@@ -667,20 +693,31 @@ def _bookings_lateral() -> Any:
         )
         .correlate(other, Event)
     )
-    role = case((taken | (other.kind == "reserved"), "occupied"), else_="free")
-    parts = [
-        select(
-            _features_text(
-                _feature_json(other.geom, func.json_build_object("role", role)), other.id
-            )
+    theirs = (
+        exists()
+        .where(
+            holder.booth_id == other.id,
+            holder.event_id == Event.id,
+            holder.vendor_id == Vendor.id,
+            holder.status.in_(HOLDING_STATUSES),
         )
+        .correlate(other, Event, Vendor)
+    )
+    role = case((taken | (other.kind == "reserved"), "occupied"), else_="free")
+    # the vendor's further booths beside this one are theirs too, labelled like it
+    props = case(
+        (theirs, func.json_build_object("role", "own", "code", other.code)),
+        else_=func.json_build_object("role", role),
+    )
+    parts = [
+        select(_features_text(_feature_json(other.geom, props), other.id))
         .where(
             other.event_id == Event.id,
             func.ST_Intersects(other.geom, geo.c.near),
             other.id != own.id,
             other.kind != "service_desk",
         )
-        .correlate(Event, own, geo),
+        .correlate(Event, own, geo, Vendor),
         select(
             _features_text(
                 _feature_json(
@@ -814,6 +851,7 @@ def _bookings_lateral() -> Any:
             assignment.c.status,
             assignment.c.confirmed_at,
             own.code.label("booth_code"),
+            case((has_booth, own_codes)).label("own_codes"),
             geo.c.lat,
             geo.c.lon,
             func.ST_YMin(geo.c.view).label("view_s"),

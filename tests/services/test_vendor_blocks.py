@@ -245,3 +245,27 @@ def test_a_one_booth_vendor_still_moves_alone(
     db.commit()
     assignments.move(db, event, mine.id, "S-4")
     assert _holding(db, event) == {"S-4": single.id}
+
+
+# -- the vendor's page: every booth they hold, on the map ---------------------------------------
+
+
+def test_the_vendor_page_shows_both_booths_and_both_on_the_map(
+    db: Session, street: tuple[Event, list[Booth]], make_vendor: Callable[..., Any]
+) -> None:
+    from app.services.lapak import vendor_view
+
+    event, b = street
+    pair = make_vendor(city=event.city, min_booths=2, max_booths=2)
+    _hold(db, event, pair, [b[1], b[2]])
+    _hold(db, event, make_vendor(city=event.city), [b[3]])
+    db.commit()
+    view = vendor_view(db, pair, today=DAY - timedelta(days=1))
+    [booking] = [x for x in view.bookings if x.event_slug == event.slug]  # one card per event
+    assert booking.codes == ["S-2", "S-3"]
+    own = [f["properties"]["code"] for f in booking.map["features"]
+           if f["properties"]["role"] == "own"]  # fmt: skip
+    assert sorted(own) == ["S-2", "S-3"]
+    roles = {f["properties"].get("code"): f["properties"]["role"] for f in booking.map["features"]}
+    assert "S-4" not in roles  # another vendor's booth is a shape, never named
+    assert booking.to_dict()["booth"]["codes"] == ["S-2", "S-3"]
