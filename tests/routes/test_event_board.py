@@ -326,3 +326,50 @@ def test_planner_reasons_read_in_english(client: FlaskClient, auth: Any, db: Ses
     assert f"Moved by a planner to booth {free.code}." in english
     indonesian = client.get(f"{PAGE}?lang=id&q={free.code}").get_data(as_text=True)
     assert f"Dipindahkan perencana ke lapak {free.code}." in indonesian
+
+
+def test_a_vendor_on_two_booths_moves_whole_by_json(
+    client: FlaskClient, auth: Any, db: Session
+) -> None:
+    """The answer names both old and both new booths and refreshes all four on the page."""
+    from app.services.allocation import booth_links
+
+    auth.login("planner")
+    event = _event(db)
+    booths = db.scalars(
+        select(Booth).where(Booth.event_id == event.id, Booth.kind == "vendor")
+    ).all()
+    links = booth_links(db, event, list(booths))
+    held = set(
+        db.scalars(
+            select(Booth.code)
+            .join(Assignment, Assignment.booth_id == Booth.id)
+            .where(Assignment.event_id == event.id, Assignment.status.in_(HOLDING_STATUSES))
+        )
+    )
+    pairs = sorted(
+        (c, n) for c in links for n in links[c] if c < n and not {c, n} & held
+    )  # free booths side by side
+    source = pairs[0]
+    target = next(
+        p for p in pairs if not set(p) & set(source) and not set(links[p[0]]) & set(source)
+    )
+    vendor = _unplaced_vendor(db)
+    vendor.min_booths = vendor.max_booths = 2
+    by_code = {b.code: b for b in booths}
+    first, second = (
+        Assignment(event=event, booth=by_code[c], vendor=vendor, part=i, status="assigned")
+        for i, c in enumerate(source)
+    )
+    db.add_all([first, second])
+    db.commit()
+    resp = client.post(f"{API}/assignments/{first.id}/move", json={"booth_code": target[0]})
+    assert resp.status_code == 200, resp.get_json()
+    body = resp.get_json()
+    assert all(code in body["message"] for code in (*source, *target)), body["message"]
+    changed = {x["code"]: x for x in body["booths"]}
+    assert set(changed) == {*source, *target}
+    assert {changed[c]["vendor_id"] for c in target} == {vendor.id}
+    assert not any(changed[c]["vendor_id"] for c in source)
+    db.expire_all()
+    assert sorted(db.get(Booth, a.booth_id).code for a in (first, second)) == sorted(target)
