@@ -59,12 +59,14 @@ __all__ = [
     "MsgTemplate",
     "bilingual",
     "define",
+    "from_json",
     "language",
     "metres_text",
     "ordinal_en",
     "quantity_text",
     "render",
     "templates",
+    "to_json",
 ]
 
 Lang = Literal["id", "en"]
@@ -236,6 +238,61 @@ def bilingual(msg: Msg) -> str:
     """
     text_id, text_en = render(msg, "id"), render(msg, "en")
     return text_id if text_id == text_en else f"{text_id} / {text_en}"
+
+
+def to_json(msg: Msg) -> dict[str, object]:
+    """``msg`` as JSON to store (a database column, a run's result): its code and parameters.
+
+    A parameter that is a :class:`Msg` is stored the same way under ``{"msg": …}``, a time of day
+    under ``{"time": "HH:MM:SS"}``; numbers, text, yes/no and nothing stay as they are.
+
+    >>> to_json(Msg.text("Ya", "Yes"))
+    {'code': 'text', 'params': {'id': 'Ya', 'en': 'Yes'}}
+    """
+    return {"code": msg.code, "params": {k: _param_json(v) for k, v in msg.params.items()}}
+
+
+def _param_json(value: object) -> object:
+    if isinstance(value, Msg):
+        return {"msg": to_json(value)}
+    if isinstance(value, time):
+        return {"time": value.isoformat()}
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def from_json(data: object) -> Msg | None:
+    """The :class:`Msg` stored by :func:`to_json`; ``None`` for anything else.
+
+    Anything else is an older row's plain sentence, or a code no longer in the catalogue: the
+    reader decides what to show then (:func:`app.services.reasons.reason_text`).
+
+    >>> from_json(to_json(Msg.text("Ya", "Yes"))) == Msg.text("Ya", "Yes")
+    True
+    >>> from_json("Kalimat lama."), from_json({"code": "no.such.code", "params": {}})
+    (None, None)
+    """
+    if not isinstance(data, Mapping):
+        return None
+    code, params = data.get("code"), data.get("params", {})
+    if not isinstance(code, str) or code not in _CATALOGUE or not isinstance(params, Mapping):
+        return None
+    typed: dict[str, object] = {}
+    for key, value in params.items():
+        if isinstance(value, Mapping) and set(value) == {"msg"}:
+            inner = from_json(value["msg"])
+            if inner is None:
+                return None
+            typed[str(key)] = inner
+        elif isinstance(value, Mapping) and set(value) == {"time"}:
+            try:
+                typed[str(key)] = time.fromisoformat(str(value["time"]))
+            except ValueError:
+                return None
+        else:
+            typed[str(key)] = value
+    return Msg(code, typed)
 
 
 define("text", id="{id}", en="{en}")

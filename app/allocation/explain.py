@@ -144,6 +144,12 @@ DECIDED_BY_TEXT: Final[Mapping[str, MsgTemplate]] = {
     "special_need": _BY_SPECIAL,
     "fixed_holder": _BY_FIXED,
 }
+#: A booth given again to the next vendor of the waitlist after its holder released it.
+OFFERED_FROM_WAITLIST = define(
+    "allocation.offered_from_waitlist",
+    id="Ditawarkan dari daftar tunggu (posisi {position}) karena lapak dilepas.",
+    en="Offered from the waitlist (position {position}) because the booth was released.",
+)
 _NEEDS_COOKING = define("allocation.needs.cooking", id="izin memasak", en="permission to cook")
 _NOT_ATTENDING = define(
     "allocation.unplaced.not_attending",

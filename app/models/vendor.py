@@ -158,7 +158,9 @@ class Assignment(Timestamped, Base):
     pinned: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     #: Which of the vendor's booths side by side this is (0 = the first; one-booth vendors: 0).
     part: Mapped[int] = mapped_column(SmallInteger, nullable=False, default=0, server_default="0")
-    explanation: Mapped[str | None] = mapped_column(Text)
+    #: Why the vendor is here, as a message code with its parameters (:func:`app.messages.to_json`),
+    #: rendered in the reader's language (:func:`app.services.reasons.reason_text`).
+    explanation: Mapped[Any] = mapped_column(JSONB, nullable=True)
     #: When the vendor confirmed on the vendor page that they will come ("Saya hadir").
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from urllib.parse import parse_qsl
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    get_flashed_messages,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -29,6 +39,8 @@ from app.services.event_board import (
     event_figures,
     table_page,
     unplaced_vendors,
+    vendor_choice,
+    vendor_option,
 )
 from app.services.events import (
     booth_count,
@@ -63,6 +75,33 @@ def _flash_error(exc: ServiceError) -> None:
     flash(localize(exc.msg), "error")
 
 
+_CODE = re.compile(r"^[A-Za-z0-9_.-]{1,20}$")
+
+
+def _row_note(code: str, message: str, *, ok: bool) -> str:
+    """Say ``message`` beside booth ``code``'s row after the redirect; the row's anchor.
+
+    The note travels as a flashed message of category ``row-ok``/``row-error`` (the page's
+    banner leaves those to the table), so a plain form's answer appears where the planner acted.
+    """
+    if not _CODE.match(code):
+        flash(message, "info" if ok else "error")
+        return "booths"
+    flash(f"{code}\t{message}", "row-ok" if ok else "row-error")
+    return f"b-{code}"
+
+
+def _row_notes() -> dict[str, tuple[bool, str]]:
+    """The notes :func:`_row_note` left for this page: booth code → (ok, message)."""
+    notes = {}
+    for item in get_flashed_messages(with_categories=True):
+        category, text = item if isinstance(item, tuple) else ("", item)
+        if category in ("row-ok", "row-error") and "\t" in text:
+            code, _tab, message = text.partition("\t")
+            notes[code] = (category == "row-ok", message)
+    return notes
+
+
 @bp.get("/<slug>")
 @permission_required("events.edit")
 def show(slug: str) -> str:
@@ -85,15 +124,7 @@ def show(slug: str) -> str:
     state_labels = as_text(BOARD_STATE_LABELS)
     run = latest_run(session, event)
     unplaced, waitlist = [], []
-    # An assignment keeps its reason in Indonesian; the run that made it holds the English too.
-    english: dict[str, str] = {}
     if run is not None:
-        if lang == "en":
-            english = {
-                p["explanation_id"]: p["explanation_en"]
-                for p in run.result.get("placements", [])
-                if p.get("explanation_id") and p.get("explanation_en")
-            }
         ids = [u["vendor_id"] for u in run.result.get("unplaced", [])]
         names = vendors_by_id(session, ids)
         unplaced = [
@@ -105,17 +136,21 @@ def show(slug: str) -> str:
             for u in run.result.get("unplaced", [])
         ]
         waitlist = [names.get(v) for v in run.result.get("waitlist", [])]
+    free = unplaced_vendors(session, event) if event.status != "closed" else []
     context = {
         "event": event,
         "table": table,
+        "row_notes": _row_notes(),
+        # the no-script assign form's list (one per table): "Name · Category (#id)"
+        "vendor_options": [
+            vendor_option(v.id, v.business_name, categories.get(v.category, v.category))
+            for v in free
+        ],
         "query": query,
         "states": BOARD_STATES,
         "state_labels": state_labels,
         "sections": sorted({b.section for b in booths if b.kind == "vendor"}),
         "categories": categories,
-        "english": english,
-        # the allocation's reasons come with the run's English; a planner's own are catalogued
-        "reason": lambda text: english.get(text) or assignment_service.reason_text(text, lang),
     }
     if part == "table":  # the page's script swaps the table in place
         return render_template("planner/_booth_table.html", **context)
@@ -155,7 +190,7 @@ def show(slug: str) -> str:
                 "name": v.business_name,
                 "category": categories.get(v.category, v.category),
             }
-            for v in unplaced_vendors(session, event)
+            for v in free
         ],
         run=run,
         unplaced=unplaced,
@@ -307,6 +342,30 @@ def allocate(slug: str) -> Response | str:
         "info",
     )
     return _back(slug)
+
+
+@bp.post("/<slug>/assign")
+@permission_required("events.edit")
+def assign(slug: str) -> Response:
+    """Place a vendor on a free booth from the table without script (the page's script uses
+    the JSON action): ``booth_code`` and ``vendor`` (an option of the list, ``#id`` or a unique
+    name). Back to the same table view, at the row, with the answer beside it."""
+    session = get_session()
+    event = get_event(session, slug)
+    code = request.form.get("booth_code", "").strip().upper()[:20]
+    try:
+        vendor_id = vendor_choice(session, event, request.form.get("vendor", ""), code)
+        with acting_as(current_user.id, current_user.email):
+            a = assignment_service.assign(session, event, vendor_id, code)
+    except ServiceError as exc:
+        session.rollback()
+        return _back(slug, _row_note(code, localize(exc.msg), ok=False))
+    message = _(
+        "%(name)s ditempatkan di lapak %(code)s dan disematkan.",
+        name=a.vendor.business_name,
+        code=a.booth.code,
+    )
+    return _back(slug, _row_note(a.booth.code, message, ok=True))
 
 
 @bp.post("/<slug>/assignments/<id:ident>/move")

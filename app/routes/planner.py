@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -14,7 +14,7 @@ from app.models import ROLES
 from app.services import users as user_svc
 from app.services.audit import acting_as
 from app.services.errors import NotFound, ServiceError
-from app.services.event_board import figures_by_event
+from app.services.event_board import conflict_counts, figures_by_event
 from app.services.events import events_with_booth_counts
 from app.services.vendors import active_vendor_count
 from app.views.labels import ROLE_LABELS
@@ -25,13 +25,17 @@ bp = Blueprint("planner", __name__, url_prefix="/planner")
 @bp.get("/")
 @permission_required("planner.view")
 def dashboard() -> str:
-    """The planner's home: a new event, and every event with its figures (one grouped query)."""
+    """The planner's home: a new event, and every event with its figures (one grouped query)
+    and its blocking and warning conflicts (the geometry engine, per open event)."""
     session = get_session()
     events = [event for event, _booths in events_with_booth_counts(session)]
     return render_template(
         "planner/dashboard.html",
         events=events,
         figures=figures_by_event(session, events),
+        conflicts=conflict_counts(
+            session, events, cache=current_app.extensions.get("petalapak.context_cache")
+        ),
         vendor_count=active_vendor_count(session),
     )
 

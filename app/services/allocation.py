@@ -23,12 +23,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.allocation import AllocationResult, BoothIn, VendorIn, Weights, allocate, offer_released
+from app.allocation.explain import OFFERED_FROM_WAITLIST
 from app.gis.adjacency import booth_adjacency
 from app.gis.conflicts import facility_clearances_m
 from app.gis.crs import to_metric, to_wgs84
 from app.gis.rules import VENDOR_CATEGORIES
 from app.kinds import FACILITY_KIND_REGISTRY
-from app.messages import define
+from app.messages import define, to_json
 from app.models import (
     AllocationRun,
     Assignment,
@@ -458,7 +459,7 @@ def run_allocation(
                     vendor_id=p.vendor_id,
                     part=part,
                     status="assigned",
-                    explanation=p.explanation_id,
+                    explanation=to_json(p.explanation),
                 )
             )
     session.add_all(made)
@@ -548,11 +549,6 @@ def waitlist_context(session: Session, event: Event) -> WaitlistContext | None:
         {v.id: v for v in vendor_in if v.id in waitlist},
         _run_caps(run),
     )
-
-
-#: The explanation stored with a booth offered from the waitlist on the day (the dashboard
-#: counts waitlist use by its opening words).
-OFFER_EXPLANATION = "Ditawarkan dari daftar tunggu (posisi {position}) karena lapak dilepas."
 
 
 @dataclass(frozen=True)
@@ -660,7 +656,7 @@ def release_vendor(
                 vendor_id=vendor_id,
                 part=part,
                 status="assigned",
-                explanation=OFFER_EXPLANATION.format(position=position),
+                explanation=to_json(OFFERED_FROM_WAITLIST(position=position)),
             )
             session.add(offer)
             offers.append(offer)

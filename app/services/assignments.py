@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.messages import NOTHING, Msg, define, render
+from app.messages import NOTHING, Msg, define, render, to_json
 from app.models import HOLDING_STATUSES, Assignment, Booth, Event, Vendor
 from app.services.audit import row_values
 from app.services.errors import Conflict, NotFound, ServiceError
@@ -59,8 +59,8 @@ _SWAP_EMPTY = define(
     id="Lapak {code} kosong; gunakan Pindah.",
     en="Booth {code} is empty; use Move.",
 )
-#: A planner's reason for an assignment, stored in Indonesian like the allocation's reasons and
-#: shown in the reader's language by :func:`reason_text`.
+#: A planner's reason for an assignment, stored as its code and booth (:func:`app.messages.to_json`)
+#: and shown in the reader's language by :func:`app.services.reasons.reason_text`.
 _REASONS = {
     "assigned": define(
         "assignment.reason.assigned",
@@ -85,12 +85,13 @@ _REASONS = {
 }
 
 
-def _reason(kind: str, code: str) -> str:
-    return render(_REASONS[kind](code=code), "id")
+def _reason(kind: str, code: str) -> dict[str, object]:
+    return to_json(_REASONS[kind](code=code))
 
 
 def reason_text(explanation: str | None, lang: str) -> str:
-    """A stored planner's reason in ``lang`` (other text is returned as it is).
+    """An older row's planner sentence (stored in Indonesian before reasons were stored as codes)
+    in ``lang``; other text is returned as it is (:func:`app.services.reasons.reason_text`).
 
     >>> reason_text("Dipindahkan perencana ke lapak AY-0007.", "en")
     'Moved by a planner to booth AY-0007.'

@@ -6,7 +6,7 @@ local day it was logged.
 
 * occupancy per event: vendor booths, booths held (assigned or checked in), no-shows,
   cancellations, and booths given again from the waitlist (the offers
-  :func:`app.services.allocation.release_and_offer` writes, known by their explanation);
+  :func:`app.services.allocation.release_and_offer` writes, known by their explanation's code);
 * conflicts per event: the one conflict engine over each event's stored layout;
 * street reports per week, by the zone colour the officer was told and by their status now;
 * desk visits per service and outcome;
@@ -24,13 +24,14 @@ from typing import Any
 from sqlalchemy import Date, and_, case, cast, func, select
 from sqlalchemy.orm import Session
 
+from app.allocation.explain import OFFERED_FROM_WAITLIST
 from app.models import Assignment, Booth, City, DeskVisit, Event, StreetReport, Vendor
 from app.services.conflicts import event_conflicts
 from app.services.errors import ServiceError
 
 __all__ = [
     "MAX_RANGE_DAYS",
-    "WAITLIST_MARK",
+    "WAITLIST_CODE",
     "DateRange",
     "EventRow",
     "conflicts_per_event",
@@ -43,8 +44,8 @@ __all__ = [
 
 #: The longest range one page draws (about three years of Sundays).
 MAX_RANGE_DAYS = 1100
-#: How a booth given again from the waitlist is known (the offer's explanation begins so).
-WAITLIST_MARK = "Ditawarkan dari daftar tunggu"
+#: How a booth given again from the waitlist is known (the code of the offer's explanation).
+WAITLIST_CODE = OFFERED_FROM_WAITLIST.code
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ def events_in_range(session: Session, city: City, span: DateRange) -> list[Event
             assignments(Assignment.status.in_(("assigned", "checked_in"))),
             assignments(Assignment.status == "no_show"),
             assignments(Assignment.status == "cancelled"),
-            assignments(Assignment.explanation.startswith(WAITLIST_MARK)),
+            assignments(Assignment.explanation["code"].astext == WAITLIST_CODE),
         )
         .where(Event.city_id == city.id, Event.date.between(span.start, span.end))
         .order_by(Event.date, Event.id)

@@ -16,6 +16,7 @@ Nothing here writes; the actions are in :mod:`app.services.assignments`.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,20 +26,27 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from app.gis.conflicts import Conflict
-from app.messages import render
+from app.messages import define, render
 from app.models import HOLDING_STATUSES, AllocationRun, Assignment, Booth, Event, Vendor
 from app.services.allocation import SECTION_LENGTH_M, section_name
+from app.services.context_cache import ContextCache
+from app.services.errors import NotFound, ServiceError
+from app.services.reasons import reason_text
 
 __all__ = [
     "BOARD_STATES",
     "BoardBooth",
     "CategoryFigure",
+    "ConflictCount",
     "EventFigures",
     "board_booths",
     "board_state",
+    "conflict_counts",
     "event_figures",
     "figures_by_event",
     "unplaced_vendors",
+    "vendor_choice",
+    "vendor_option",
 ]
 
 #: A booth's state on the event page, in legend order.
@@ -160,7 +168,7 @@ def board_booths(
     conflicts : sequence of Conflict
         The event's conflicts (:func:`app.services.conflicts.event_conflicts`).
     lang : str
-        Language of the conflict messages (``"id"`` or ``"en"``).
+        Language of the conflict messages and the explanations (``"id"`` or ``"en"``).
     codes : iterable of str, optional
         Only these booths (an action's answer).
     geometry : bool, default False
@@ -212,7 +220,7 @@ def board_booths(
                 assignment_id=row[5],
                 status=row[6],
                 pinned=bool(row[7]),
-                explanation=row[8],
+                explanation=reason_text(row[8], lang) or None,
                 vendor_id=row[10],
                 vendor_name=row[11],
                 category=row[12],
@@ -240,6 +248,68 @@ def unplaced_vendors(session: Session, event: Event) -> list[Vendor]:
             .order_by(Vendor.business_name, Vendor.id)
         ).all()
     )
+
+
+_NO_CHOICE = define(
+    "event_board.vendor_missing",
+    id="vendor: pilih pedagang dari daftar untuk lapak {code}.",
+    en="vendor: pick a vendor from the list for booth {code}.",
+)
+_NO_SUCH_VENDOR = define(
+    "event_board.vendor_unknown",
+    id="vendor: tidak ada pedagang tanpa lapak bernama \u201c{text}\u201d; pilih dari daftar.",
+    en="vendor: no vendor without a booth is called \u201c{text}\u201d; pick one from the list.",
+)
+_SAME_NAME = define(
+    "event_board.vendor_ambiguous",
+    id=(
+        "vendor: {n} pedagang tanpa lapak bernama \u201c{text}\u201d; pilih dari daftar "
+        "(dengan nomornya, mis. \u201c{example}\u201d)."
+    ),
+    en=(
+        "vendor: {n} vendors without a booth are called \u201c{text}\u201d; pick one from the "
+        "list (with its number, e.g. \u201c{example}\u201d)."
+    ),
+)
+_NUMBERED = re.compile(r"(?:^|\(|\s)#(\d{1,9})\)?\s*$")
+
+
+def vendor_option(vendor_id: int, name: str, category: str) -> str:
+    """How the table's vendor list shows a vendor; :func:`vendor_choice` reads it back.
+
+    >>> vendor_option(12, "Es Teh Bu Rini", "Minuman")
+    'Es Teh Bu Rini \u00b7 Minuman (#12)'
+    """
+    return f"{name} \u00b7 {category} (#{vendor_id})"
+
+
+def vendor_choice(session: Session, event: Event, text: str, booth_code: str) -> int:
+    """The vendor a planner picked (or typed) in the table's no-script assign form.
+
+    ``text`` is an option of the list (``"Name · Category (#12)"``), a bare ``#12``, or a business
+    name that exactly one vendor without a booth in this event has (case and spaces aside).
+    Whether that vendor may be placed is for :func:`app.services.assignments.assign` to say.
+
+    Raises
+    ------
+    ServiceError
+        Nothing picked, or a name two vendors share (the message shows how to pick one).
+    NotFound
+        No vendor without a booth has that name.
+    """
+    typed = " ".join(text.split())[:200]
+    if not typed:
+        raise ServiceError(_NO_CHOICE(code=booth_code))
+    numbered = _NUMBERED.search(typed)
+    if numbered:
+        return int(numbered.group(1))
+    wanted = typed.casefold()
+    same = [v for v in unplaced_vendors(session, event) if v.business_name.casefold() == wanted]
+    if not same:
+        raise NotFound(_NO_SUCH_VENDOR(text=typed))
+    if len(same) > 1:
+        raise ServiceError(_SAME_NAME(n=len(same), text=typed, example=f"#{same[0].id}"))
+    return same[0].id
 
 
 # ---------------------------------------------------------------------------------------------
@@ -402,6 +472,40 @@ def event_figures(session: Session, event: Event, conflicts: Sequence[Conflict])
         conflict_booths=len({c.booth_code for c in conflicts}),
         categories=figures.categories,
     )
+
+
+@dataclass(frozen=True)
+class ConflictCount:
+    """One event's conflicts by severity (the planner's home shows both)."""
+
+    blocking: int = 0
+    warning: int = 0
+
+    @property
+    def total(self) -> int:
+        """Every conflict, blocking or not."""
+        return self.blocking + self.warning
+
+
+def conflict_counts(
+    session: Session, events: Sequence[Event], *, cache: ContextCache | None = None
+) -> dict[int, ConflictCount | None]:
+    """Blocking and warning conflicts of each open event (``None`` for a closed one).
+
+    The conflicts come from the one geometry engine (:func:`app.services.conflicts.
+    event_conflicts`), once per open event and warm from ``cache`` when it holds the event's
+    ground; a closed event is a record and is not checked again.
+    """
+    from app.services.conflicts import event_conflicts
+
+    out: dict[int, ConflictCount | None] = {}
+    for event in events:
+        if event.status == "closed":
+            out[event.id] = None
+            continue
+        found = Counter(c.severity for c in event_conflicts(session, event, cache=cache))
+        out[event.id] = ConflictCount(blocking=found["blocking"], warning=found["warning"])
+    return out
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ Screenshots go to ``/tmp/shots/t14a-*.png`` for a person to look at.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -103,13 +104,13 @@ def test_move_a_vendor_by_clicking_on_the_map(
         with Session(engine) as s:
             s.execute(
                 text(
-                    "UPDATE assignment SET booth_id = :b, pinned = :p, explanation = :e "
-                    "WHERE id = :i"
+                    "UPDATE assignment SET booth_id = :b, pinned = :p, "
+                    "explanation = CAST(:e AS jsonb) WHERE id = :i"
                 ),
                 {
                     "b": original[0],
                     "p": original[1],
-                    "e": original[2],
+                    "e": json.dumps(original[2]),
                     "i": placed["assignment_id"],
                 },
             )

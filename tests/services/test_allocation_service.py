@@ -20,6 +20,7 @@ from app.services.allocation import (
     run_allocation,
 )
 from app.services.errors import ServiceError
+from app.services.reasons import reason_text
 
 UPCOMING = "cfd-2026-12-06"
 PAST = "cfd-mikrodots-2025-11-23"
@@ -128,7 +129,8 @@ def test_no_show_releases_the_booth_to_the_waitlist(db: Session) -> None:
     db.commit()
     assert offer is not None and offer.vendor_id == waitlisted
     assert offer.booth_id == food_booth.booth_id and food_booth.status == "no_show"
-    assert "daftar tunggu" in (offer.explanation or "")
+    assert reason_text(offer.explanation, "id").startswith("Ditawarkan dari daftar tunggu (posisi ")
+    assert reason_text(offer.explanation, "en").startswith("Offered from the waitlist (position ")
 
 
 def test_closed_event_cannot_be_reallocated(db: Session) -> None:

@@ -15,6 +15,7 @@ from app.models import HOLDING_STATUSES, AllocationRun, Assignment, AuditEntry, 
 from app.services import checkin
 from app.services.audit import acting_as
 from app.services.errors import Conflict, NotFound, ServiceError
+from app.services.reasons import reason_text
 
 EVENT = "cfd-2026-12-06"
 TZ = "Asia/Pontianak"
@@ -140,7 +141,9 @@ def test_release_offers_no_show_booths_to_the_waitlist(db: Session, event: Event
         assert r.offer is not None
         assert r.offer.booth.code == r.booth_code
         assert r.offer.status == "assigned"
-        assert "daftar tunggu" in (r.offer.explanation or "")
+        why = r.offer.explanation
+        assert reason_text(why, "id").startswith("Ditawarkan dari daftar tunggu (posisi ")
+        assert reason_text(why, "en").startswith("Offered from the waitlist (position ")
     creates = db.scalars(
         select(AuditEntry).where(
             AuditEntry.entity == "assignment",

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy.orm import Session
 
+from app.allocation.explain import OFFERED_FROM_WAITLIST
+from app.messages import to_json
 from app.services import dashboard as svc
 from app.services import desk
 from app.services.errors import ServiceError
@@ -44,7 +46,7 @@ def test_events_count_booths_held_no_shows_and_waitlist(
     make_assignment(
         booth=booths[1],
         status="assigned",
-        explanation=f"{svc.WAITLIST_MARK} (posisi 1) karena lapak dilepas.",
+        explanation=to_json(OFFERED_FROM_WAITLIST(position=1)),
     )
     make_assignment(booth=booths[2], status="cancelled")
     (row,) = svc.events_in_range(db, city, svc.DateRange(date(2026, 12, 1), date(2026, 12, 31)))

@@ -351,6 +351,11 @@
     var form = event.target;
     if (!form.closest || !form.closest("#booths")) { return; }
     if (event.defaultPrevented) { return; }  // page.js: the planner said no to data-confirm
+    var vendorId = null;
+    if (form.elements.vendor) {  // assign: "Name · Category (#12)" from the list, or a name
+      vendorId = vendorFrom(form.elements.vendor.value);
+      if (vendorId === null) { return; }  // let the server say what is wrong with it
+    }
     event.preventDefault();
     if (form.method.toLowerCase() === "get") {
       var url = new URL(form.action, window.location.href);
@@ -362,6 +367,7 @@
     var fd = new FormData(form);
     if (fd.has("booth_code")) { body.booth_code = fd.get("booth_code"); }
     if (fd.has("pinned")) { body.pinned = fd.get("pinned") === "1"; }
+    if (vendorId !== null) { body.vendor_id = vendorId; }
     var code = form.getAttribute("data-code");
     var button = form.querySelector("button");
     var message = form.parentNode.querySelector(".row-msg");
@@ -396,6 +402,16 @@
     ev.preventDefault();
     if (!button.disabled) { button.form.submit(); }
   });
+
+  function vendorFrom(value) {
+    var typed = String(value || "").trim();
+    var numbered = /(?:^|\(|\s)#(\d{1,9})\)?\s*$/.exec(typed);
+    if (numbered) { return parseInt(numbered[1], 10); }
+    var same = data.vendors.filter(function (v) {
+      return String(v.name).toLowerCase() === typed.toLowerCase();
+    });
+    return same.length === 1 ? same[0].id : null;
+  }
 
   function applyAnswerQuiet(answer, then) {
     (answer.booths || []).forEach(function (b) {
