@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import time
+from typing import Any
 
 from geoalchemy2 import Geometry, WKBElement
 from sqlalchemy import (
@@ -47,6 +48,10 @@ class City(Timestamped, Base):
     grow_at_turn: Mapped[bool] = mapped_column(
         Boolean, nullable=False, default=False, server_default="false"
     )
+    #: What the booths of a new layout get in this city (``None``: the defaults, see
+    #: :data:`app.services.cities.BOOTH_DEFAULTS`): how far power reaches from a street-light pole,
+    #: and whether new booths are step-free and may cook.
+    booth_defaults: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
 
     zones: Mapped[list[Zone]] = relationship(back_populates="city", cascade="all, delete-orphan")
     facilities: Mapped[list[Facility]] = relationship(

@@ -14,7 +14,7 @@ from app.i18n import localize
 from app.kinds import FACILITY_KIND_REGISTRY
 from app.services import city_rules as svc
 from app.services.audit import acting_as
-from app.services.cities import get_city
+from app.services.cities import booth_defaults_for, get_city
 from app.services.conflicts import event_conflicts
 from app.services.errors import ServiceError
 from app.services.params import INT4_MAX, bounded_int
@@ -37,6 +37,7 @@ def _render(city_slug: str, status: int = 200) -> tuple[str, int]:
             facility_labels=as_text(FACILITY_LABELS),
             history=svc.rules_history(session, city),
             changed=svc.changed_kinds,
+            booth=booth_defaults_for(city),
         ),
         status,
     )
@@ -64,6 +65,16 @@ def save() -> Response | tuple[str, int]:
         blocking = set(request.form.getlist("blocking"))
         caps = {c: request.form.get(f"cap.{c}", "") for c in VENDOR_CATEGORIES}
         clearances, typed_caps = svc.parse_rules(metres, blocking, caps)
+        # the booth part is there when the form shows it (its reach field is always sent)
+        booth_defaults = (
+            svc.parse_booth_defaults(
+                request.form["booth.power_reach_m"],
+                accessible=request.form.get("booth.accessible") == "1",
+                cooking_allowed=request.form.get("booth.cooking_allowed") == "1",
+            )
+            if "booth.power_reach_m" in request.form
+            else None
+        )
         with acting_as(current_user.id, current_user.email):
             changed = svc.save_rules(
                 session,
@@ -72,6 +83,7 @@ def save() -> Response | tuple[str, int]:
                 clearances=clearances,
                 caps=typed_caps,
                 grow_at_turn=request.form.get("grow_at_turn") == "1",
+                booth_defaults=booth_defaults,
             )
     except ServiceError as exc:
         session.rollback()

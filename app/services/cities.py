@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Final
+
 from geoalchemy2.shape import from_shape, to_shape
 from shapely.geometry import Polygon, box
 from sqlalchemy import func, select
@@ -68,6 +72,27 @@ def create_city(
         )
     session.flush()
     return city
+
+
+#: The booth properties a new layout gives, per city unless its rules say otherwise
+#: (:func:`booth_defaults_for`): power reaches booths within 15 m of a street-light pole (a PLN
+#: temporary supply), new booths are step-free, and none may cook until a planner says so.
+BOOTH_DEFAULTS: Final[Mapping[str, float | bool]] = MappingProxyType(
+    {"power_reach_m": 15.0, "accessible": True, "cooking_allowed": False}
+)
+
+
+def booth_defaults_for(city: City) -> dict[str, float | bool]:
+    """The city's booth properties for new layouts, the defaults filling what it has not set.
+
+    >>> from app.models import City
+    >>> booth_defaults_for(City(booth_defaults={"power_reach_m": 25.0}))["power_reach_m"]
+    25.0
+    >>> booth_defaults_for(City())["accessible"]
+    True
+    """
+    own = city.booth_defaults or {}
+    return {key: type(value)(own.get(key, value)) for key, value in BOOTH_DEFAULTS.items()}
 
 
 def clearances_for(city: City) -> dict[str, float]:

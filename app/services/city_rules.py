@@ -1,6 +1,7 @@
-"""A city's rules edited in the app: clearances per facility kind (metres, blocking or a warning)
-and the goods categories' caps. Every change is one transaction, raises the city's
-``rules_version`` by one and is audited with the version it made; a form read at an older
+"""A city's rules edited in the app: clearances per facility kind (metres, blocking or a warning),
+the goods categories' caps, and the booth properties a new layout gives (how far power reaches
+from a street-light pole, step-free, cooking allowed). Every change is one transaction, raises
+the city's ``rules_version`` by one and is audited with the version it made; a form read at an older
 version is refused (409) so that no one's change is lost. The conflicts are then re-checked
 through the one rule engine (:mod:`app.services.conflicts`).
 """
@@ -19,7 +20,12 @@ from app.kinds import FACILITY_KIND_REGISTRY
 from app.messages import define
 from app.models import AuditEntry, City, ClearanceRule, Event
 from app.services.audit import record
-from app.services.cities import blocking_kinds_for, clearances_for
+from app.services.cities import (
+    BOOTH_DEFAULTS,
+    blocking_kinds_for,
+    booth_defaults_for,
+    clearances_for,
+)
 from app.services.errors import Conflict, ServiceError
 
 #: The most metres a clearance may be (the table's CHECK says the same).
@@ -44,6 +50,16 @@ _BAD_CAP = define(
         "(diberikan '{value}')."
     ),
     en="cap.{category}: the cap must be a whole number from 0 to {max}, or empty (got '{value}').",
+)
+#: The farthest a street-light pole may power a booth, in metres.
+MAX_POWER_REACH_M = 100.0
+_BAD_REACH = define(
+    "city_rules.bad_power_reach",
+    id=(
+        "booth.power_reach_m: jangkauan listrik harus angka antara 0 dan {max} m "
+        "(diberikan '{value}')."
+    ),
+    en="booth.power_reach_m: the power reach must be a number from 0 to {max} m (got '{value}').",
 )
 _UNKNOWN_KIND = define(
     "city_rules.unknown_kind",
@@ -91,6 +107,7 @@ def _state(city: City) -> dict[str, Any]:
         "clearances": {r.kind: [r.metres, r.blocking] for r in rule_rows(city)},
         "caps": dict(city.category_caps or {}),
         "grow_at_turn": city.grow_at_turn,
+        "booth": booth_defaults_for(city),
     }
 
 
@@ -125,6 +142,24 @@ def parse_rules(
     return clearances, typed_caps
 
 
+def parse_booth_defaults(
+    power_reach: str, *, accessible: bool, cooking_allowed: bool
+) -> dict[str, float | bool]:
+    """The form's booth properties for new layouts, typed; a bad distance names its field.
+
+    >>> parse_booth_defaults("12,5", accessible=True, cooking_allowed=False)["power_reach_m"]
+    12.5
+    """
+    text = str(power_reach).strip().replace(",", ".")
+    try:
+        reach = float(text) if text else float(BOOTH_DEFAULTS["power_reach_m"])
+    except ValueError:
+        reach = math.nan
+    if not (0.0 <= reach <= MAX_POWER_REACH_M):
+        raise ServiceError(_BAD_REACH(max=MAX_POWER_REACH_M, value=power_reach))
+    return {"power_reach_m": reach, "accessible": accessible, "cooking_allowed": cooking_allowed}
+
+
 def save_rules(
     session: Session,
     city: City,
@@ -133,11 +168,14 @@ def save_rules(
     clearances: dict[str, tuple[float, bool]],
     caps: dict[str, int],
     grow_at_turn: bool | None = None,
+    booth_defaults: dict[str, float | bool] | None = None,
 ) -> bool:
     """Store the city's clearances and caps made on ``version``; False when nothing changed.
 
     ``grow_at_turn`` is the rule for vendors on several booths (``None`` leaves it as it is):
     give each their maximum at their turn instead of everyone's minimum first.
+    ``booth_defaults`` (:func:`parse_booth_defaults`; ``None`` leaves them) are what the booths of
+    the city's next layouts get; booths already laid out keep theirs.
     """
     if city.rules_version != version:
         raise Conflict(_STALE(current=city.rules_version))
@@ -156,6 +194,11 @@ def save_rules(
     city.category_caps = dict(caps) or None
     if grow_at_turn is not None:
         city.grow_at_turn = grow_at_turn
+    if booth_defaults is not None:
+        known = {k: v for k, v in booth_defaults.items() if k in BOOTH_DEFAULTS}
+        own = {k: v for k, v in known.items() if v != BOOTH_DEFAULTS[k]}
+        if own != (city.booth_defaults or {}):
+            city.booth_defaults = own or None
     after = _state(city)
     if after == before:
         session.rollback()
@@ -198,6 +241,11 @@ def changed_kinds(entry: AuditEntry) -> list[str]:
         f"cap.{c}"
         for c in sorted(set(before.get("caps", {})) | set(after.get("caps", {})))
         if before.get("caps", {}).get(c) != after.get("caps", {}).get(c)
+    ]
+    out += [
+        f"booth.{k}"
+        for k in sorted(set(before.get("booth", {})) | set(after.get("booth", {})))
+        if before.get("booth", {}).get(k) != after.get("booth", {}).get(k)
     ]
     return out
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, TypeVar, cast
@@ -26,6 +26,7 @@ from app.gis.shapes import BoothShape, FacilityShape
 from app.messages import Msg, bilingual, define, render
 from app.models import Assignment, Booth, Event
 from app.services.audit import current_actor, snapshot_sql
+from app.services.cities import BOOTH_DEFAULTS, booth_defaults_for
 from app.services.conflicts import checker_for, summary
 from app.services.context import SiteContext, booth_shape, load_event
 from app.services.data_version import booths_counted_by_the_app, count_city_at_commit
@@ -195,8 +196,10 @@ def generate_event_layout(
         taken = {b.code for b in locked}
         codes = _free_codes([b.code for b in generated], taken)
         stored = to_wgs84_all([b.geometry for b in generated], ctx.epsg)
-        rows = _booth_rows(generated, codes, params, labels, _powered(ctx, generated))
-        writer.insert(rows, stored, params)
+        defaults = booth_defaults_for(event.city)  # read here: the writer's thread has no session
+        powered = _powered(ctx, generated, float(defaults["power_reach_m"]))
+        rows = _booth_rows(generated, codes, params, labels, powered)
+        writer.insert(rows, stored, params, defaults)
         # the stored layout's conflicts, checked in the writer's thread once the ids are known
         checked = writer.then(lambda ids: _stored_conflicts(ctx, locked, codes, stored, rows, ids))
         result = placed.finish()
@@ -259,18 +262,21 @@ def _stored_conflicts(
     return checker_for(after).check_all() if after.booths else []
 
 
-#: Booths this close to a street-light pole can draw power from it (PLN temporary supply).
-POWER_REACH_M = 15.0
+#: Booths this close to a street-light pole can draw power from it (PLN temporary supply), unless
+#: the city's rules say another distance (:func:`app.services.cities.booth_defaults_for`).
+POWER_REACH_M = float(BOOTH_DEFAULTS["power_reach_m"])
 
 
-def _powered(ctx: SiteContext, booths: Sequence[BoothShape]) -> list[bool]:
-    """Per booth: a service desk, or within :data:`POWER_REACH_M` of a street-light pole."""
+def _powered(
+    ctx: SiteContext, booths: Sequence[BoothShape], reach_m: float = POWER_REACH_M
+) -> list[bool]:
+    """Per booth: a service desk, or within ``reach_m`` of a street-light pole."""
     poles = [f.geometry for f in ctx.facilities if f.kind == "pole"]
     near = np.zeros(len(booths), dtype=bool)
     if poles and booths:
         tree = shapely.STRtree(poles)
         geoms = np.asarray([b.geometry for b in booths], dtype=object)
-        hits = tree.query(geoms, predicate="dwithin", distance=POWER_REACH_M)
+        hits = tree.query(geoms, predicate="dwithin", distance=reach_m)
         near[hits[0]] = True
     return [b.kind == "service_desk" or bool(n) for b, n in zip(booths, near, strict=True)]
 
@@ -330,10 +336,10 @@ WHERE b.event_id = :event_id AND NOT b.locked ORDER BY a.id
 _INSERT_NEW = """
 WITH new AS (
     INSERT INTO booth (event_id, code, kind, service, label, geom, width_m, depth_m, side,
-                       chainage_m, locked, has_electricity, accessible, version)
+                       chainage_m, locked, has_electricity, accessible, cooking_allowed, version)
     SELECT :event_id, u.code, u.kind, u.service, u.label,
            ST_GeomFromWKB(decode(u.wkb, 'hex'), 4326), :width_m, :depth_m, u.side,
-           u.chainage_m, u.locked, u.has_electricity, true, 1
+           u.chainage_m, u.locked, u.has_electricity, :accessible, :cooking_allowed, 1
     FROM ROWS FROM (jsonb_to_recordset(CAST(:rows AS jsonb)) AS (
              code text, kind text, service text, label text, wkb text, side text,
              chainage_m float8, locked boolean, has_electricity boolean))
@@ -388,10 +394,15 @@ class _BulkWriter:
         self._gone = self._pool.submit(self._delete, keep)
 
     def insert(
-        self, rows: Sequence[dict[str, Any]], stored: Sequence[Any], layout: LayoutParams
+        self,
+        rows: Sequence[dict[str, Any]],
+        stored: Sequence[Any],
+        layout: LayoutParams,
+        defaults: Mapping[str, float | bool] = BOOTH_DEFAULTS,
     ) -> None:
-        """Start inserting the new booths (and their audit entries), after the delete."""
-        self._new = self._pool.submit(self._insert, rows, stored, layout)
+        """Start inserting the new booths (and their audit entries), after the delete; each is
+        step-free and may cook as the city's ``defaults`` say."""
+        self._new = self._pool.submit(self._insert, rows, stored, layout, dict(defaults))
 
     def then(self, job: Callable[[list[int]], T]) -> Future[T]:
         """Run ``job`` on the new booths' ids in the writer's thread, after the insert."""
@@ -444,7 +455,11 @@ class _BulkWriter:
         return [int(row[0]) for row in gone]
 
     def _insert(
-        self, rows: Sequence[dict[str, Any]], stored: Sequence[Any], layout: LayoutParams
+        self,
+        rows: Sequence[dict[str, Any]],
+        stored: Sequence[Any],
+        layout: LayoutParams,
+        defaults: Mapping[str, float | bool],
     ) -> list[int]:
         if not rows or (self._gone is not None and self._gone.exception() is not None):
             return []  # nothing to write, or the delete failed (done() raises its error)
@@ -458,6 +473,8 @@ class _BulkWriter:
             event_id=self._event_id,
             width_m=layout.booth_width_m,
             depth_m=layout.booth_depth_m,
+            accessible=bool(defaults["accessible"]),
+            cooking_allowed=bool(defaults["cooking_allowed"]),
             user_id=self._user_id,
             actor=self._actor,
         )

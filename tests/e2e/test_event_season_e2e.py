@@ -1,6 +1,9 @@
-"""A planner's season in a real browser: create an event on the map, lay it out (with the
-preview before a regeneration), publish refused at 0 placed, allocate, publish, move a vendor
-and undo and redo it, copy to next week. Screenshots go to /tmp/shots/t14b-*.png.
+"""A planner's season in a real browser, once in Bahasa Indonesia and once in English: log in,
+create an event on the map, lay it out (with the preview before a regeneration), publish refused
+at 0 placed, allocate, publish, move a vendor by clicking on the map, undo and redo it, copy to
+next week, and close (asked first). Every page on the way is read for tell-tale words of the
+other language (the word lists and reader of :mod:`tests.routes.test_bilingual_pages`).
+Screenshots go to /tmp/shots/t14b-<lang>-*.png.
 
 The live server shares the committed test database: the events made here are deleted after.
 """
@@ -8,49 +11,86 @@ The live server shares the committed test database: the events made here are del
 from __future__ import annotations
 
 import os
+import re
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from babel.support import Translations
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
-from app.models import Event
+from app.models import Assignment, Booth, Event
+from tests.e2e.test_event_board_e2e import _click_booth
+from tests.routes.test_bilingual_pages import ENGLISH, INDONESIAN, _data, _offending, readable_text
 
 pytestmark = pytest.mark.e2e
 
 SHOTS = Path(os.environ.get("PETALAPAK_SHOTS", "/tmp/shots"))
-DAY = date(2027, 3, 7)
-SLUG = f"cfd-{DAY.isoformat()}"
-NEXT = f"cfd-{(DAY + timedelta(days=7)).isoformat()}"
+#: One date per language, far apart, so that a walk left half-done cannot meet the other.
+DAYS = {"id": date(2027, 3, 7), "en": date(2027, 4, 4)}
+_CATALOGUE = Translations.load(
+    str(Path(__file__).resolve().parents[2] / "app" / "translations"), ["en"]
+)
+_PARAM = re.compile(r"%\(\w+\)s")
 
 
-def _shot(page: Any, name: str) -> None:
+def tr(lang: str, msgid: str) -> str:
+    """``msgid`` as the interface shows it in ``lang`` (its longest part between parameters)."""
+    text = _CATALOGUE.gettext(msgid) if lang == "en" else msgid
+    return max(_PARAM.split(text), key=len).strip()
+
+
+def _shot(page: Any, lang: str, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"t14b-{name}.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / f"t14b-{lang}-{name}.png"), full_page=True)
 
 
-def _login(page: Any, staff_user: Any) -> None:
+def _login(page: Any, staff_user: Any, lang: str) -> None:
     email, password = staff_user("planner")
-    page.goto(page.base_url + "/login")
+    page.goto(page.base_url + f"/login?lang={lang}")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_function("!location.pathname.startsWith('/login')")
 
 
-def _flash(page: Any) -> str:
+def _body(page: Any) -> str:
     return str(page.inner_text("body"))
 
 
-def test_a_season_in_the_app(page: Any, staff_user: Any, engine: Engine) -> None:
-    _login(page, staff_user)
+def _wait_text(page: Any, text: str, timeout: int = 60000) -> None:
+    page.wait_for_function(
+        "t => document.body && document.body.innerText.includes(t)", arg=text, timeout=timeout
+    )
+
+
+def _one_language(page: Any, lang: str, engine: Engine, where: str) -> None:
+    """The page as the browser holds it now (script-made text included) has no word of the
+    other language; typed data (names, notes) is taken out first, as the page test does."""
+    with Session(engine) as s:
+        data = _data(s)
+    forbidden = ENGLISH if lang == "id" else INDONESIAN
+    found = _offending(readable_text(page.content()), forbidden, data)
+    assert not found, f"{where} [{lang}]: " + "; ".join(found[:8])
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_season_in_the_app(page: Any, staff_user: Any, engine: Engine, lang: str) -> None:
+    day = DAYS[lang]
+    slug, next_slug = f"cfd-{day.isoformat()}", f"cfd-{(day + timedelta(days=7)).isoformat()}"
+    _login(page, staff_user, lang)
     try:
+        # -- the planner's home: the figures per event and "new event"
+        assert page.url.endswith("/planner/")
+        _one_language(page, lang, engine, "home")
+        page.click("a.new-event")
+        page.wait_for_url("**/planner/events/new")
+        _one_language(page, lang, engine, "new event")
         # -- create the event, picking the corridor by a click on the map
-        page.goto(page.base_url + "/planner/events/new")
         page.fill("input[name=name]", "CFD Uji Musim")
-        page.fill("input[name=date]", DAY.isoformat())
+        page.fill("input[name=date]", day.isoformat())
         page.fill("input[name=booth_width_m]", "3")
         # a point inside the corridor (a long, thin street polygon: its box's centre may be off)
         target = page.evaluate("""() => {
@@ -81,109 +121,139 @@ def test_a_season_in_the_app(page: Any, staff_user: Any, engine: Engine) -> None
         box = page.locator(".picker-map .folium-map").bounding_box()
         page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
         assert page.is_checked(f"input[name=corridor][value='{target['id']}']")
-        _shot(page, "1-create-on-map")
+        _shot(page, lang, "1-create-on-map")
         page.click("#event-form button[type=submit]")
-        page.wait_for_url(f"**/planner/events/{SLUG}")
+        page.wait_for_url(f"**/planner/events/{slug}")
 
         # -- publish is refused with nobody placed: the button is off and says why
         assert page.is_disabled("form.publish button[type=submit]")
-        assert "Belum ada pedagang yang ditempatkan" in _flash(page)
+        assert tr(lang, "Belum ada pedagang yang ditempatkan; jalankan alokasi dulu.") in _body(
+            page
+        )
+        _one_language(page, lang, engine, "new event's page")
 
         # -- lay out (no booths yet: it runs), then regenerate: the preview comes first
-        page.click("button:has-text('Buat ulang tata letak')")
-        page.wait_for_function(
-            "document.body && document.body.innerText.includes('lapak dibuat')", timeout=60000
+        made = tr(
+            lang,
+            "%(placed)s lapak dibuat (batas per baris %(bound)s, batas aman %(margin)s m); "
+            "%(kept)s lapak terkunci dipertahankan; %(conflicts)s konflik.",
         )
-        page.click("button:has-text('Buat ulang tata letak')")
-        page.wait_for_function(
-            "document.body && document.body.innerText.includes('pedagang kehilangan lapak')",
-            timeout=60000,
+        regenerate = f"button:has-text('{tr(lang, 'Buat ulang tata letak')}')"
+        page.click(regenerate)
+        _wait_text(page, made)
+        page.click(regenerate)
+        _wait_text(
+            page, tr(lang, "%(lost)s pedagang kehilangan lapak; %(locked)s lapak terkunci tetap.")
         )
-        assert "lapak terkunci tetap" in _flash(page)
-        _shot(page, "2-layout-preview")
-        page.click("text=Ya, buat ulang tata letak")
-        page.wait_for_function(
-            "document.body && document.body.innerText.includes('lapak dibuat')", timeout=60000
-        )
+        _one_language(page, lang, engine, "layout preview")
+        _shot(page, lang, "2-layout-preview")
+        page.click(f"text={tr(lang, 'Ya, buat ulang tata letak')}")
+        _wait_text(page, made)
 
         # -- allocate, then publish (with a written reason when blocking conflicts remain)
-        page.fill("input[name=seed]", "20270307")
-        page.click("button:has-text('Jalankan alokasi')")
+        page.fill("input[name=seed]", day.strftime("%Y%m%d"))
+        page.click(f"button:has-text('{tr(lang, 'Jalankan alokasi')}')")
+        placed = tr(
+            lang, "%(placed)s pedagang ditempatkan, %(unplaced)s tidak (daftar tunggu %(wait)s)."
+        )
         page.wait_for_function(
-            "document.body && document.body.innerText.includes('pedagang ditempatkan')"
+            "t => document.body && document.body.innerText.includes(t)"
             " || document.querySelector('.flash-error')",
+            arg=placed,
             timeout=60000,
         )
-        assert "pedagang ditempatkan" in _flash(page), _flash(page)[:600]
+        assert placed in _body(page), _body(page)[:600]
+        _one_language(page, lang, engine, "allocated")
         if page.locator("input[name=override_reason]").count():
             page.fill("input[name=override_reason]", "Diperiksa di lapangan bersama Dishub")
-            page.click("button:has-text('Tetap umumkan')")
+            page.click(f"button:has-text('{tr(lang, 'Tetap umumkan')}')")
         else:
-            page.click("button:has-text('Umumkan ke pedagang')")
-        page.wait_for_function(
-            "document.body && document.body.innerText.includes('Status acara diperbarui')"
-        )
-        assert "Diumumkan" in _flash(page)
-        _shot(page, "3-published")
+            page.click(f"button:has-text('{tr(lang, 'Umumkan ke pedagang')}')")
+        _wait_text(page, tr(lang, "Status acara diperbarui."))
+        assert tr(lang, "Diumumkan") in _body(page)
+        _shot(page, lang, "3-published")
 
-        # -- move a vendor to a free booth, undo (the allocation is next, not a redo), redo
-        rows = page.locator("table.data tbody tr")
-        first_code = rows.nth(0).locator("td").nth(0).inner_text().split()[0]
+        # -- move a vendor by clicking on the map: the panel, then a free booth
+        page.wait_for_function("window.plBoard && Object.keys(window.plBoard.layers).length > 10")
+        board = page.evaluate(
+            "JSON.parse(document.getElementById('board-data').textContent).booths"
+        )
+        mover = next(b for b in board if b["assignment_id"])
+        free = next(b for b in board if b["state"] == "free" and b["code"] != mover["code"])
+        _click_booth(page, mover["code"])
+        page.wait_for_selector("#panel-body:not([hidden])")
+        page.click('#panel-placed [data-act="pick"]')
+        _click_booth(page, free["code"])
+        page.wait_for_function(
+            "code => document.getElementById('panel-status').textContent.includes(code)"
+            " && document.getElementById('panel-code').textContent === code",
+            arg=free["code"],
+        )
         with Session(engine) as s:
-            from app.models import Assignment, Booth
+            moved = s.get(Assignment, mover["assignment_id"])
+            assert moved is not None
+            assert s.get(Booth, moved.booth_id).code == free["code"]  # type: ignore[union-attr]
+        step = (
+            f"Pindah {mover['code']} ke {free['code']}"
+            if lang == "id"
+            else f"Move {mover['code']} to {free['code']}"
+        )
+        page.wait_for_function(
+            "t => document.getElementById('event-history').innerText.includes(t)", arg=step
+        )
+        _one_language(page, lang, engine, "after the move")
+        _shot(page, lang, "4-moved")
 
-            event = s.scalars(select(Event).where(Event.slug == SLUG)).one()
-            taken = set(
-                s.scalars(select(Assignment.booth_id).where(Assignment.event_id == event.id))
-            )
-            free = s.scalars(
-                select(Booth.code)
-                .where(Booth.event_id == event.id, Booth.kind == "vendor", Booth.id.not_in(taken))
-                .order_by(Booth.code)
-            ).first()
-        assert free is not None
-        row = rows.nth(0)
-        row.locator("input[name=booth_code]").fill(free)
-        row.locator("form.move button").click()
-        page.wait_for_function("document.body && document.body.innerText.includes('dipindahkan')")
-        step = f"Pindah {first_code} ke {free}"
-        assert step in page.inner_text("#event-history")
-        page.click("#event-history >> text=Urungkan")
-        page.wait_for_function(
-            f"document.body && document.body.innerText.includes('Dibatalkan: {step}')"
-        )
-        # undo never redoes: the step next in line is the allocation run below the move
+        # -- undo it, then redo; undo never redoes: next in line is the allocation run below
+        page.click(f"#event-history >> text={tr(lang, 'Urungkan')}")
+        _wait_text(page, f"{tr(lang, 'Dibatalkan: %(step)s').rstrip(':')}: {step}")
         steps = page.locator("#event-history ol.steps li").all_inner_texts()
-        assert steps[0].startswith(step) and "(dibatalkan)" in steps[0]
-        assert steps[1].startswith("Alokasi (seed 20270307)") and "(dibatalkan)" not in steps[1]
-        _shot(page, "4-undone")
-        page.click("#event-history >> text=Ulangi")
-        page.wait_for_function(
-            f"document.body && document.body.innerText.includes('Diulangi: {step}')"
-        )
+        undone = f"({tr(lang, 'dibatalkan')})"
+        assert steps[0].startswith(step) and undone in steps[0]
+        allocation = "Alokasi" if lang == "id" else "Allocation"
+        assert steps[1].startswith(f"{allocation} (seed {day.strftime('%Y%m%d')})")
+        assert undone not in steps[1]
+        _one_language(page, lang, engine, "undone")
+        page.click(f"#event-history >> text={tr(lang, 'Ulangi')}")
+        _wait_text(page, f"{tr(lang, 'Diulangi: %(step)s').rstrip(':')}: {step}")
+        _shot(page, lang, "5-redone")
 
         # -- copy to next week: the date a week on is already filled in
         assert (
-            page.input_value("form.row input[name=date]") == (DAY + timedelta(days=7)).isoformat()
+            page.input_value("form.row input[name=date]") == (day + timedelta(days=7)).isoformat()
         )
-        page.click("button:has-text('Salin ke minggu depan')")
-        page.wait_for_url(f"**/planner/events/{NEXT}")
-        _shot(page, "5-copied")
-        page.goto(page.base_url + f"/planner/events/{SLUG}?lang=en")
-        assert "Step history" in _flash(page) and f"Move {first_code} to {free}" in _flash(page)
-        _shot(page, "6-event-en")
+        page.click(f"button:has-text('{tr(lang, 'Salin ke minggu depan')}')")
+        page.wait_for_url(f"**/planner/events/{next_slug}")
+        _one_language(page, lang, engine, "copy")
+        _shot(page, lang, "6-copied")
+
+        # -- close the first event: asked first, "cannot be undone"
+        page.goto(page.base_url + f"/planner/events/{slug}")
+        page.click(f"button:has-text('{tr(lang, 'Tutup acara…')}')")
+        _wait_text(page, tr(lang, "Tindakan ini tidak dapat dibatalkan."))
+        _one_language(page, lang, engine, "close confirmation")
+        page.click(f"button:has-text('{tr(lang, 'Ya, tutup acara')}')")
+        _wait_text(page, tr(lang, "Status acara diperbarui."))
+        assert tr(lang, "Ditutup") in _body(page)
+        with Session(engine) as s:
+            assert s.scalars(select(Event.status).where(Event.slug == slug)).one() == "closed"
+        _one_language(page, lang, engine, "closed")
+        _shot(page, lang, "7-closed")
+        page.goto(page.base_url + "/planner/")
+        _one_language(page, lang, engine, "home after the season")
+
         # the form on a phone: the map and the zone list fit the width
         page.set_viewport_size({"width": 360, "height": 740})
-        page.goto(page.base_url + f"/planner/events/{SLUG}/edit")
+        page.goto(page.base_url + f"/planner/events/{next_slug}/edit")
         width = page.evaluate("document.documentElement.scrollWidth")
-        _shot(page, "8-edit-phone")
+        _shot(page, lang, "8-edit-phone")
         assert width <= 360
     except Exception:
-        _shot(page, "failed")
+        _shot(page, lang, "failed")
         raise
     finally:
         with Session(engine) as s:
-            s.execute(delete(Event).where(Event.slug.in_([NEXT, SLUG])))
+            s.execute(delete(Event).where(Event.slug.in_([next_slug, slug])))
             s.commit()
 
 

@@ -13,9 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.messages import from_json
-from app.models import HOLDING_STATUSES, Assignment, AuditEntry, Booth, Event, Vendor
+from app.models import HOLDING_STATUSES, Assignment, AuditEntry, Booth, City, Event, Vendor
+from app.services.cities import booth_defaults_for
+from app.services.city_rules import rule_rows
 from app.services.conflicts import event_conflicts
 from app.services.event_board import conflict_counts
+from app.services.layout import LayoutParams, generate_event_layout
 from app.services.reasons import reason_text
 
 UPCOMING = "cfd-2026-12-06"
@@ -282,3 +285,90 @@ def test_older_sentences_are_read_gracefully(client: FlaskClient, auth: Any, db:
     assert f"Moved by a planner to booth {a.booth.code}." in english
     other = client.get(f"{PAGE}?lang=en&q={b.booth.code}").get_data(as_text=True)
     assert '<td class="why">Catatan lama petugas.</td>' in other
+
+
+# -- booth properties per city: edited on the rules page, versioned, audited ----------------------
+
+
+def _rules_form(city: City) -> dict[str, Any]:
+    form: dict[str, Any] = {"city": city.slug, "version": str(city.rules_version)}
+    form["blocking"] = [r.kind for r in rule_rows(city) if r.blocking]
+    for r in rule_rows(city):
+        form[f"metres.{r.kind}"] = f"{r.metres:g}"
+    for category, cap in (city.category_caps or {}).items():
+        form[f"cap.{category}"] = str(cap)
+    if city.grow_at_turn:
+        form["grow_at_turn"] = "1"
+    return form
+
+
+def test_city_booth_properties_are_versioned_audited_and_used_by_the_next_layout(
+    client: FlaskClient, auth: Any, db: Session
+) -> None:
+    event = _event(db)
+    city = event.city
+    assert booth_defaults_for(city) == {
+        "power_reach_m": 15.0,
+        "accessible": True,
+        "cooking_allowed": False,
+    }
+    auth.login("planner")
+    page = client.get("/planner/rules/").get_data(as_text=True)
+    assert 'name="booth.power_reach_m" type="number"' in page and 'value="15"' in page
+    english = client.get("/planner/rules/?lang=en").get_data(as_text=True)
+    assert "Booth properties of new layouts" in english
+    version = city.rules_version
+    form = _rules_form(city) | {"booth.power_reach_m": "0", "booth.cooking_allowed": "1"}
+    # no "booth.accessible": the box is unticked
+    resp = client.post("/planner/rules/", data=form, follow_redirects=True)
+    assert resp.status_code == 200
+    db.expire_all()
+    assert city.rules_version == version + 1
+    assert city.booth_defaults == {
+        "power_reach_m": 0.0,
+        "accessible": False,
+        "cooking_allowed": True,
+    }
+    entry = db.scalars(
+        select(AuditEntry).where(AuditEntry.entity == "city_rules").order_by(AuditEntry.id.desc())
+    ).first()
+    assert entry is not None and entry.after["version"] == version + 1
+    assert entry.before["booth"]["power_reach_m"] == 15.0
+    assert entry.after["booth"] == {
+        "power_reach_m": 0.0,
+        "accessible": False,
+        "cooking_allowed": True,
+    }
+    history = client.get("/planner/rules/").get_data(as_text=True)
+    assert "booth.power_reach_m" in history and "booth.cooking_allowed" in history
+    # the next layout gives its new booths the city's properties (0 m: no pole powers any)
+    generate_event_layout(db, event, LayoutParams())
+    db.expire_all()
+    vendor_booths = db.scalars(
+        select(Booth).where(Booth.event_id == event.id, Booth.kind == "vendor", ~Booth.locked)
+    ).all()
+    assert vendor_booths
+    assert not any(b.has_electricity for b in vendor_booths)
+    assert all(b.cooking_allowed and not b.accessible for b in vendor_booths)
+
+
+def test_city_booth_properties_refuse_a_bad_reach_and_keep_when_not_sent(
+    client: FlaskClient, auth: Any, db: Session
+) -> None:
+    city = _event(db).city
+    auth.login("planner")
+    version = city.rules_version
+    bad = client.post(
+        "/planner/rules/", data=_rules_form(city) | {"booth.power_reach_m": "sejauh-jauhnya"}
+    )
+    assert bad.status_code == 400 and "booth.power_reach_m" in bad.get_data(as_text=True)
+    too_far = client.post(
+        "/planner/rules/", data=_rules_form(city) | {"booth.power_reach_m": "101"}
+    )
+    assert too_far.status_code == 400
+    db.expire_all()
+    assert city.rules_version == version and city.booth_defaults is None
+    # a form without the booth part (an older page) leaves the booth properties as they are
+    client.post("/planner/rules/", data=_rules_form(city) | {"cap.makanan": "41"})
+    db.expire_all()
+    assert city.booth_defaults is None and city.category_caps["makanan"] == 41
