@@ -21,7 +21,8 @@ editable per city and stored in the ``clearance_rule`` table.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import difflib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final, Literal
@@ -39,6 +40,8 @@ __all__ = [
     "OTHER_FACILITY_KIND",
     "FacilityKind",
     "facility_kind",
+    "kind_by_name",
+    "near_kinds",
 ]
 
 Severity = Literal["blocking", "warning"]
@@ -193,6 +196,52 @@ def facility_kind(code: str) -> FacilityKind | None:
     (True, True)
     """
     return FACILITY_KIND_REGISTRY.get(code)
+
+
+def _names(code: str) -> tuple[str, ...]:
+    """How people may name a kind: its code, and for a facility its titles in both languages."""
+    kind = FACILITY_KIND_REGISTRY.get(code)
+    return (code,) if kind is None else (code, kind.label_id, kind.label_en)
+
+
+def _plain(text: object) -> str:
+    return " ".join(str(text or "").replace("_", " ").split()).casefold()
+
+
+def kind_by_name(text: object, allowed: Sequence[str]) -> str | None:
+    """The code of ``allowed`` that ``text`` names: its code, or its title in either language
+    (case, spaces and underscores aside); ``None`` when it names none.
+
+    Examples
+    --------
+    >>> kind_by_name("Halte", ["hydrant", "bus_stop"]), kind_by_name("BUS STOP", ["bus_stop"])
+    ('bus_stop', 'bus_stop')
+    >>> kind_by_name("halt", ["bus_stop"]) is None
+    True
+    """
+    wanted = _plain(text)
+    for code in allowed:
+        if wanted in {_plain(name) for name in _names(code)}:
+            return code
+    return None
+
+
+def near_kinds(text: object, allowed: Sequence[str], *, n: int = 2) -> list[str]:
+    """The codes of ``allowed`` whose code or titles are closest to a mistyped ``text`` (the
+    "did you mean …" of a refusal), best first; empty when none is close.
+
+    Examples
+    --------
+    >>> near_kinds("hidrant", ["hydrant", "bus_stop", "pole"])
+    ['hydrant']
+    >>> near_kinds("halte bis", ["hydrant", "bus_stop"])
+    ['bus_stop']
+    >>> near_kinds("zzz", ["hydrant"])
+    []
+    """
+    by_name = {_plain(name): code for code in allowed for name in _names(code)}
+    close = difflib.get_close_matches(_plain(text), list(by_name), n=n * 3, cutoff=0.6)
+    return list(dict.fromkeys(by_name[name] for name in close))[:n]
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ def _parse_extent(raw: str | None) -> tuple[float, float, float, float] | None:
 
 
 _NOTE = define("cli.import.note", id="catatan: {note}", en="note: {note}")
+#: Features are numbered from 1 for people (the report's ``index`` counts from 0, as in the file).
 _FEATURE = define(
     "cli.import.feature", id="fitur #{index}: {message}", en="feature #{index}: {message}"
 )
@@ -185,14 +186,14 @@ def import_layer_command(
         for note_id, note_en in source.notes:
             click.echo(f"  {text(_NOTE(note=Msg.text(note_id, note_en)))}")
         for p in (*report.repaired, *report.simplified):
-            click.echo(f"  {text(_FEATURE(index=p.index, message=p.msg))}")
+            click.echo(f"  {text(_FEATURE(index=p.index + 1, message=p.msg))}")
         for p in report.problems:
             line = (
                 p.msg  # the file as a whole (no features, refused by the database)
                 if p.index < 0
-                else _FEATURE_FIELD(index=p.index, field=p.field, message=p.msg)
+                else _FEATURE_FIELD(index=p.index + 1, field=p.field, message=p.msg)
                 if p.field
-                else _FEATURE(index=p.index, message=p.msg)
+                else _FEATURE(index=p.index + 1, message=p.msg)
             )
             click.echo(f"  {text(line)}", err=True)
         state = _WRITTEN if report.written else (_TRIED if dry_run and report.ok else _REFUSED)

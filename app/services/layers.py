@@ -29,6 +29,7 @@ from app.gis.rules import (
     ZONE_KINDS,
 )
 from app.gis.validate import DEFAULT_MAX_VERTICES, check_geometry, close_rings, unclosed_rings
+from app.kinds import FACILITY_KIND_REGISTRY, kind_by_name, near_kinds
 from app.layers import LAYER_REGISTRY, LAYERS, Layer, layer_named
 from app.messages import Msg, define
 from app.models import City, Event
@@ -165,16 +166,37 @@ def _geometry(feature: Mapping[str, Any], chk: _Checker, *, repair: bool) -> Bas
         return None
 
 
+def _kind_text(code: str, lang: str) -> str:
+    """A kind as the reader knows it: ``hydrant (Hidran)``; a kind without a title, its code."""
+    kind = FACILITY_KIND_REGISTRY.get(code)
+    return code if kind is None else f"{code} ({kind.label(lang)})"
+
+
 def _kind(props: Mapping[str, Any], allowed: Sequence[str], chk: _Checker) -> str | None:
+    """The feature's kind: its code, or its title in either language ("Hidran", "Hydrant").
+
+    Anything else is refused with the kinds in the reader's language and, for a near miss,
+    "did you mean …" (:func:`app.kinds.near_kinds`).
+    """
     kind = props.get("kind")
-    if kind not in allowed:
-        chk.problem(
-            "kind",
-            f"Jenis '{kind}' tidak dikenal (pilihan: {', '.join(allowed)}).",
-            f"Unknown kind '{kind}' (one of: {', '.join(allowed)}).",
-        )
-        return None
-    return str(kind)
+    if kind in allowed:
+        return str(kind)
+    named = kind_by_name(kind, allowed)
+    if named is not None:
+        return named
+    near = near_kinds(kind, allowed)
+
+    def listed(lang: str, codes: Sequence[str]) -> str:
+        return ", ".join(_kind_text(code, lang) for code in codes)
+
+    guess_id = f" Maksud Anda {listed('id', near)}?" if near else ""
+    guess_en = f" Did you mean {listed('en', near)}?" if near else ""
+    chk.problem(
+        "kind",
+        f"Jenis '{kind}' tidak dikenal.{guess_id} Pilihan: {listed('id', allowed)}.",
+        f"Unknown kind '{kind}'.{guess_en} One of: {listed('en', allowed)}.",
+    )
+    return None
 
 
 def import_layer(

@@ -116,13 +116,13 @@ def test_cli_limit_is_the_setting_and_simplify_says_so(
         args=["import-layer", str(path), "--city", "pontianak", "--layer", "zones"]
     )
     assert result.exit_code == 1
-    assert "fitur #0 [geometry]" in result.output and "paling banyak 500" in result.output
+    assert "fitur #1 [geometry]" in result.output and "paling banyak 500" in result.output
     assert _zones(db, "Zona rinci CLI") == []
     result = runner.invoke(
         args=["import-layer", str(path), "--city", "pontianak", "--layer", "zones", "--simplify"]
     )
     assert result.exit_code == 0, result.output
-    assert "fitur #0: Disederhanakan dari 12001 menjadi" in result.output
+    assert "fitur #1: Disederhanakan dari 12001 menjadi" in result.output
     (zone,) = _zones(db, "Zona rinci CLI")
     assert db.scalar(select(func.ST_NPoints(zone.geom))) <= 500
 
@@ -136,14 +136,14 @@ def test_cli_unclosed_ring_needs_repair(runner: Any, db: Session, tmp_path: Path
     result = runner.invoke(
         args=["import-layer", str(path), "--city", "pontianak", "--layer", "zones", "--lang", "en"]
     )
-    assert result.exit_code == 1 and "feature #0 [geometry]: Unclosed polygon ring" in result.output
+    assert result.exit_code == 1 and "feature #1 [geometry]: Unclosed polygon ring" in result.output
     assert "features: 1; new: 0, updated: 0 — REFUSED" in result.output
     assert "DITOLAK" not in result.output and "fitur" not in result.output
     result = runner.invoke(
         args=["import-layer", str(path), "--city", "pontianak", "--layer", "zones", "--repair"]
     )
     assert result.exit_code == 0, result.output
-    assert "fitur #0: Diperbaiki: 1 cincin yang tidak tertutup ditutup." in result.output
+    assert "fitur #1: Diperbaiki: 1 cincin yang tidak tertutup ditutup." in result.output
     assert shapely.get_num_coordinates(to_shape(_zones(db, "Zona CLI")[0].geom)) == 5
 
 

@@ -117,6 +117,36 @@ def test_unknown_kind_names_the_feature_index(db: Session) -> None:
     assert _count(db, Facility) == before
 
 
+def test_kinds_are_read_by_their_names_and_near_misses_get_a_suggestion(db: Session) -> None:
+    def point(kind: str, x: float) -> dict[str, Any]:
+        return {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [x, -0.0473]},
+            "properties": {"kind": kind},
+        }
+
+    # a kind's title in either language is the kind
+    named = import_layer(
+        db,
+        city=_city(db),
+        layer="facilities",
+        features=[point("Hidran", 109.3425), point("bus stop", 109.3426)],
+        dry_run=True,
+    )
+    assert named.problems == []
+    # a near miss: "did you mean", with the kinds named in the reader's language
+    report = import_layer(
+        db, city=_city(db), layer="facilities", features=[point("hidrant", 109.3427)]
+    )
+    (problem,) = report.problems
+    assert problem.field == "kind"
+    assert "Maksud Anda hydrant (Hidran)?" in problem.message_id
+    assert "Did you mean hydrant (Hydrant)?" in problem.message_en
+    assert "bus_stop (Halte)" in problem.message_id and "bus_stop (Bus stop)" in problem.message_en
+    far = import_layer(db, city=_city(db), layer="facilities", features=[point("zzz", 109.3428)])
+    assert "Maksud Anda" not in far.problems[0].message_id
+
+
 def test_timed_zone_needs_hours(db: Session) -> None:
     report = import_layer(
         db, city=_city(db), layer="zones", features=[_poly(GOOD, name="Kuning", kind="pkl_timed")]

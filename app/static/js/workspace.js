@@ -1056,8 +1056,8 @@
     var d = res.data;
     var lines = [];
     if (d.source && d.source.notes) { d.source.notes.forEach(function (n) { lines.push(["", inLang(n) || n[0] || n]); }); }
-    (d.repaired || []).concat(d.simplified || []).forEach(function (p) { lines.push(["warning", "#" + p.index + ": " + inLang(p)]); });
-    (d.problems || []).forEach(function (p) { lines.push(["blocking", (p.index >= 0 ? "#" + p.index + " " : "") + (p.field ? "[" + p.field + "] " : "") + inLang(p)]); });
+    (d.repaired || []).concat(d.simplified || []).forEach(function (p) { lines.push(["warning", "#" + (p.index + 1) + ": " + inLang(p)]); });
+    (d.problems || []).forEach(function (p) { lines.push(["blocking", (p.index >= 0 ? "#" + (p.index + 1) + " " : "") + (p.field ? "[" + p.field + "] " : "") + inLang(p)]); });
     if (d.message && !d.problems) { lines.push(["blocking", d.message]); }
     lines.forEach(function (l) { var li = document.createElement("li"); li.className = l[0]; li.textContent = l[1]; importReport.appendChild(li); });
     return d;
