@@ -377,7 +377,15 @@
       applyAnswerQuiet(answer, function () {
         var row = document.getElementById("b-" + code);
         var spot = row && row.querySelector(".row-msg");
-        if (spot) { spot.textContent = answer.message; spot.classList.add("ok"); }
+        if (spot) {
+          spot.textContent = answer.message; spot.classList.add("ok");
+        } else {  // the booth left the table's filter: say it above the table, where it was
+          var note = document.createElement("p");
+          note.className = "table-note ok";
+          note.textContent = answer.message;
+          var scroll = document.querySelector("#booths .table-scroll");
+          if (scroll) { scroll.parentNode.insertBefore(note, scroll); }
+        }
         say(answer.message, $("table-status"));
       });
     }, function (err) {

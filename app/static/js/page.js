@@ -63,3 +63,24 @@ window.addEventListener("load", function () {
     if (window.getComputedStyle(box.parentNode).position === "static") { box.parentNode.style.position = "relative"; }
   }
 });
+
+// Leaflet's own attribution link carries an English title ("A JavaScript library for interactive
+// maps"): give it the page's language (the text comes from the catalogue, on <html>). Maps made
+// from here on take it from the prototype; maps already on the page are mended once loaded.
+(function () {
+  var title = document.documentElement.getAttribute("data-leaflet-title");
+  if (!title) { return; }
+  function mend() {
+    document.querySelectorAll(".leaflet-control-attribution a[href^='https://leafletjs.com']")
+      .forEach(function (a) { a.title = title; });
+  }
+  if (window.L && L.Control && L.Control.Attribution) {
+    var options = L.Control.Attribution.prototype.options;
+    var link = document.createElement("span");
+    link.innerHTML = options.prefix || "";
+    var a = link.querySelector("a");
+    if (a) { a.title = title; options.prefix = link.innerHTML; }
+  }
+  mend();
+  window.addEventListener("load", mend);
+})();
