@@ -47,7 +47,7 @@ def _shot(page: Any, lang: str, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"t14b-{lang}-{name}.png"), full_page=True)
 
 
-def _login(page: Any, staff_user: Any, lang: str) -> None:
+def _login(page: Any, staff_user: Any, lang: str = "id") -> None:
     email, password = staff_user("planner")
     page.goto(page.base_url + f"/login?lang={lang}")
     page.fill("input[name=email]", email)
