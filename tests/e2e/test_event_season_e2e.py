@@ -301,7 +301,7 @@ def test_workspace_ctrl_z_undoes_two_steps_and_ctrl_shift_z_redoes(
         page.wait_for_function(
             "document.getElementById('ws-status').textContent.includes('Diulangi')"
         )
-        _shot(page, "7-workspace-history")
+        _shot(page, "id", "7-workspace-history")
         # the drawing tools speak Indonesian (Geoman's texts come from the app's catalogue)
         page.click("#ws-edit-tools")
         page.wait_for_function("document.documentElement.dataset.editTools === '1'")
