@@ -20,8 +20,9 @@ from branca.element import MacroElement
 from folium.template import Template
 from folium.utilities import JsCode
 
-from app.styles import CHECKIN_STYLES, ZONE_STYLES
+from app.styles import CHECKIN_STYLES
 from app.views import map_legend, maps
+from app.views.event_map import event_base_map
 
 __all__ = ["checkin_map_parts", "checkin_styles_json"]
 
@@ -110,29 +111,14 @@ def checkin_map_parts(
     basemap : BasemapLayer, optional
         The city's streets, names and landmarks beneath the booths.
     """
-    m = maps.base_map(
-        center=(-0.045, 109.342),
-        zoom=17,
+    m = event_base_map(
+        corridors,
+        corridor_name="corridor",
         static_base=static_base,
         tiles=tiles,
-        tiles_attribution=tiles_attribution or ("© " + tiles.split("/")[2] if tiles else None),
-        jquery=False,
+        tiles_attribution=tiles_attribution,
         basemap=basemap,
     )
-    corridor_style = ZONE_STYLES["cfd_corridor"].leaflet()
-    folium.GeoJson(
-        {
-            "type": "FeatureCollection",
-            "features": [
-                {"type": "Feature", "geometry": f["geometry"], "properties": {}}
-                for f in corridors.get("features", ())
-                if f.get("geometry")
-            ],
-        },
-        name="corridor",
-        style_function=lambda _f: dict(corridor_style),
-        interactive=False,
-    ).add_to(m)
     features = []
     for b in booths:
         if not b.get("geometry"):

@@ -61,6 +61,43 @@ def _board_style(feature: Mapping[str, Any]) -> dict[str, Any]:
     return style.leaflet()
 
 
+def event_base_map(
+    corridors: Mapping[str, Any],
+    *,
+    corridor_name: str,
+    static_base: str,
+    tiles: str | None,
+    tiles_attribution: str | None,
+    basemap: maps.BasemapLayer | None,
+) -> folium.Map:
+    """An event's map before its booths: the basemap, then the corridors drawn faintly (not
+    clickable). The event page's and the check-in page's maps both start from it."""
+    m = maps.base_map(
+        center=(-0.045, 109.342),
+        zoom=17,
+        static_base=static_base,
+        tiles=tiles,
+        tiles_attribution=tiles_attribution or ("© " + tiles.split("/")[2] if tiles else None),
+        jquery=False,
+        basemap=basemap,
+    )
+    corridor_style = ZONE_STYLES["cfd_corridor"].leaflet()
+    folium.GeoJson(
+        {
+            "type": "FeatureCollection",
+            "features": [
+                {"type": "Feature", "geometry": f["geometry"], "properties": {}}
+                for f in corridors.get("features", ())
+                if f.get("geometry")
+            ],
+        },
+        name=corridor_name,
+        style_function=lambda _f: dict(corridor_style),
+        interactive=False,
+    ).add_to(m)
+    return m
+
+
 def event_map_parts(
     booths: Sequence[Mapping[str, Any]],
     *,
@@ -93,29 +130,14 @@ def event_map_parts(
     basemap : BasemapLayer, optional
         The city's streets, names and landmarks beneath the booths.
     """
-    m = maps.base_map(
-        center=(-0.045, 109.342),
-        zoom=17,
+    m = event_base_map(
+        corridors,
+        corridor_name=maps.escape_for_folium(corridor_label),
         static_base=static_base,
         tiles=tiles,
-        tiles_attribution=tiles_attribution or ("© " + tiles.split("/")[2] if tiles else None),
-        jquery=False,
+        tiles_attribution=tiles_attribution,
         basemap=basemap,
     )
-    corridor_style = ZONE_STYLES["cfd_corridor"].leaflet()
-    folium.GeoJson(
-        {
-            "type": "FeatureCollection",
-            "features": [
-                {"type": "Feature", "geometry": f["geometry"], "properties": {}}
-                for f in corridors.get("features", ())
-                if f.get("geometry")
-            ],
-        },
-        name=maps.escape_for_folium(corridor_label),
-        style_function=lambda _f: dict(corridor_style),
-        interactive=False,
-    ).add_to(m)
     features = [
         {
             "type": "Feature",
