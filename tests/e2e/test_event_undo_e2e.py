@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, bindparam, func, select, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from app.models import Assignment, Event, HistoryStep
@@ -128,7 +129,7 @@ def test_swap_then_ctrl_z_puts_both_vendors_back(
                         text(
                             "UPDATE assignment SET booth_id = :b, status = :s, pinned = :p,"
                             " explanation = :e WHERE id = :i"
-                        ),
+                        ).bindparams(bindparam("e", type_=JSONB(none_as_null=True))),
                         {"b": booth_id, "s": status, "p": pinned, "e": explanation, "i": ident},
                     )
             s.execute(

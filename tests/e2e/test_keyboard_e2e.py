@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, bindparam, select, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from app.models import Assignment, Booth, Event
@@ -406,7 +407,7 @@ def test_a_vendor_is_moved_on_the_event_page_with_the_keyboard(
                 text(
                     "UPDATE assignment SET booth_id = :b, pinned = :p, explanation = :e "
                     "WHERE id = :i"
-                ),
+                ).bindparams(bindparam("e", type_=JSONB(none_as_null=True))),
                 {
                     "b": original[0],
                     "p": original[1],

@@ -174,9 +174,14 @@ NEW_ENDPOINTS = {
             "event_api.pin",
             "event_api.unassign",
             "event_page.unassign",
+            "event_page.assign",
         ],
         {"admin", "planner"},
     ),
+    # crew prints drawn in the background: start, poll and download, as the PDFs themselves
+    "crew.start_print": CREW_AND_UP,
+    "crew.print_job": CREW_AND_UP,
+    "crew.print_job_file": CREW_AND_UP,
     # the crew's home: their event list (check-in, print-outs)
     "crew.events": {"admin", "planner", "crew"},
 }
